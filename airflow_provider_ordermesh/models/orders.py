@@ -229,6 +229,8 @@ class CreateOrderResponse(ApiModel):
     safe_id: str | None = None
     external_id: str | None = None
     shipment_ids: list[str] = Field(default_factory=list)
+    already_existed: bool = False
+    """Set by the client (not the API) when the ``safeId`` existed and the existing order was returned."""
 
 
 class OrderStatusCount(ApiModel):

@@ -1,0 +1,200 @@
+"""``OrderMeshClient`` (sync, requests) and ``AsyncOrderMeshClient`` (async, httpx).
+
+Both share everything but the wire: configuration checks, request building, the endpoint
+table, the models, the token cache and the retry flow (``operation.call_flow``). Each driver
+below only carries out the flow's steps with its own transport and sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from airflow_provider_ordermesh import __version__
+from airflow_provider_ordermesh.client.auth import Credentials, TokenManager
+from airflow_provider_ordermesh.client.errors import ConfigurationError, TransportError
+from airflow_provider_ordermesh.client.operation import Operation, Reauthenticate, Response, Send, Sleep, call_flow
+from airflow_provider_ordermesh.client.resources import Catalog, Notes, OrderItems, Orders, PackingSlips, Shipments
+from airflow_provider_ordermesh.client.retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from airflow_provider_ordermesh.client.transport import AsyncTransport, Request, SyncTransport, Timeout
+
+T = TypeVar("T")
+
+DEFAULT_BASE_URL = "https://api.ordermesh.io"
+USER_AGENT = f"airflow-provider-ordermesh/{__version__}"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalise_base_url(base_url: str, *, allow_insecure_http: bool = False) -> str:
+    """The base URL without a trailing slash; plain ``http`` only for loopback unless allowed."""
+    url = (base_url or "").strip().rstrip("/")
+    if "://" not in url:
+        url = f"https://{url}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"base URL {base_url!r} is not an http(s) URL such as {DEFAULT_BASE_URL!r}")
+    if parts.username or parts.password:
+        raise ConfigurationError("put credentials in the connection's login and password, not in the base URL")
+    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
+        raise ConfigurationError(
+            f"refusing plain http to {parts.hostname}: tokens and secrets would travel unencrypted. Use https, "
+            "or set allow_insecure_http=True (connection extra) if you really mean it"
+        )
+    return url
+
+
+class _ClientBase:
+    """Configuration and request building shared by the sync and async clients."""
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        credentials: Credentials | None = None,
+        *,
+        timeout: Timeout | float | tuple[float, float] = Timeout(),
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_policy: RetryPolicy | None = None,
+        verify: bool | str = True,
+        allow_insecure_http: bool = False,
+        on_new_token: Callable[[str], None] | None = None,
+    ):
+        if credentials is None:
+            raise ConfigurationError("OrderMesh credentials are required (client id and secret, or username and password)")
+        if max_retries < 0:
+            raise ConfigurationError("max_retries must be 0 or more")
+        self.base_url = normalise_base_url(base_url, allow_insecure_http=allow_insecure_http)
+        self.timeout = _as_timeout(timeout)
+        self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
+        self.verify = verify
+        self.tokens = TokenManager(credentials, self.base_url, on_new_token=on_new_token)
+        self.orders = Orders(self._execute)
+        self.order_items = OrderItems(self._execute)
+        self.shipments = Shipments(self._execute)
+        self.packing_slips = PackingSlips(self._execute)
+        self.notes = Notes(self._execute)
+        self.catalog = Catalog(self._execute)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.tokens.credentials.kind!r})"
+
+    def _execute(self, operation: Operation[T]) -> Any:  # overridden by each driver
+        raise NotImplementedError
+
+    def _request(self, operation: Operation[Any], token: str | None) -> Request:
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        content = None
+        if operation.body is not None:
+            headers["Content-Type"] = "application/json"
+            content = json.dumps(operation.body, separators=(",", ":")).encode()
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return Request(method=operation.method, url=self.base_url + operation.path, path=operation.path,
+                       headers=headers, params=operation.query, content=content)
+
+
+def _as_timeout(timeout: Timeout | float | tuple[float, float]) -> Timeout:
+    if isinstance(timeout, Timeout):
+        return timeout
+    if isinstance(timeout, tuple):
+        return Timeout(connect=float(timeout[0]), read=float(timeout[1]))
+    return Timeout(connect=min(float(timeout), 10.0), read=float(timeout))
+
+
+class OrderMeshClient(_ClientBase):
+    """The OrderMesh API in plain Python (no Airflow): resource groups with one method per operation.
+
+    ``client.orders``, ``client.order_items``, ``client.shipments``, ``client.packing_slips``,
+    ``client.notes`` and ``client.catalog``. Thread-safe; share one per process.
+    """
+
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, credentials: Credentials | None = None, *,
+                 pool_size: int = 16, session: Any = None, sleep: Callable[[float], None] = time.sleep,
+                 **options: Any):
+        super().__init__(base_url, credentials, **options)
+        self.transport = SyncTransport(timeout=self.timeout, verify=self.verify, pool_size=pool_size, session=session)
+        self._sleep = sleep
+
+    def _execute(self, operation: Operation[T]) -> T:
+        flow = call_flow(operation, self.retry_policy)
+        step = next(flow)
+        while True:
+            outcome: Response | TransportError | None = None
+            if isinstance(step, Send):
+                token = self._token() if step.operation.endpoint.authenticated else None
+                try:
+                    outcome = self.transport.send(self._request(step.operation, token))
+                except TransportError as exc:
+                    outcome = exc
+            elif isinstance(step, Sleep):
+                self._sleep(step.seconds)
+            elif isinstance(step, Reauthenticate):
+                self.tokens.invalidate(None)
+            try:
+                step = flow.send(outcome)
+            except StopIteration as done:
+                return done.value
+
+    def _token(self) -> str:
+        return self.tokens.current() or self.tokens.fetch(self._execute)
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def __enter__(self) -> OrderMeshClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncOrderMeshClient(_ClientBase):
+    """The same API for asyncio code (triggers): every resource method returns an awaitable.
+
+    Connections are pooled per event loop and shared by every async client in it. Paged reads
+    are iterated with ``pagination.aiter_pages(lambda page: client.shipments.search_page(...))``.
+    """
+
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, credentials: Credentials | None = None, *,
+                 transport: AsyncTransport | None = None, **options: Any):
+        super().__init__(base_url, credentials, **options)
+        self._transport = transport
+
+    @property
+    def transport(self) -> AsyncTransport:
+        return self._transport or AsyncTransport.shared(timeout=self.timeout, verify=self.verify)
+
+    async def _execute(self, operation: Operation[T]) -> T:
+        flow = call_flow(operation, self.retry_policy)
+        step = next(flow)
+        while True:
+            outcome: Response | TransportError | None = None
+            if isinstance(step, Send):
+                token = await self._token() if step.operation.endpoint.authenticated else None
+                try:
+                    outcome = await self.transport.send(self._request(step.operation, token))
+                except TransportError as exc:
+                    outcome = exc
+            elif isinstance(step, Sleep):
+                await asyncio.sleep(step.seconds)
+            elif isinstance(step, Reauthenticate):
+                self.tokens.invalidate(None)
+            try:
+                step = flow.send(outcome)
+            except StopIteration as done:
+                return done.value
+
+    async def _token(self) -> str:
+        return self.tokens.current() or await self.tokens.afetch(self._execute)

@@ -1,0 +1,156 @@
+"""Every error the OrderMesh client raises, in one tree.
+
+::
+
+    OrderMeshError
+    ├── ConfigurationError        bad base URL, plain http to a remote host, missing credentials
+    ├── InvalidRequestError       a request refused before sending; names each bad field
+    ├── TransportError            no HTTP answer: connect failure, timeout, dropped connection
+    │   └── OutcomeUnknownError   the request may have been applied; not re-sent blindly
+    └── ApiError                  an HTTP error answer: status, method, path, API message, request id
+        ├── BadRequestError       400 (validation)
+        ├── AuthenticationError   401
+        ├── PermissionDeniedError 403
+        ├── NotFoundError         404
+        ├── ConflictError         409 (e.g. a duplicate safeId)
+        ├── RateLimitError        429
+        └── ServerError           5xx
+
+No error ever carries a token, a secret or a request body: only what is safe to log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class OrderMeshError(Exception):
+    """Base class of everything the OrderMesh client raises."""
+
+
+class ConfigurationError(OrderMeshError, ValueError):
+    """The client was configured in a way that cannot work or is unsafe."""
+
+
+class InvalidRequestError(OrderMeshError, ValueError):
+    """A request failed validation before anything was sent.
+
+    ``field_errors`` maps each bad field's path (in the API's camelCase, e.g.
+    ``refunds.0.amount``) to what is wrong with it.
+    """
+
+    def __init__(self, what: str, field_errors: dict[str, str]):
+        self.what = what
+        self.field_errors = dict(field_errors)
+        details = "; ".join(f"{field or '(body)'}: {problem}" for field, problem in self.field_errors.items())
+        super().__init__(f"invalid {what}: {details}")
+
+    @classmethod
+    def from_pydantic(cls, what: str, errors: Sequence[dict[str, Any]]) -> InvalidRequestError:
+        """Build from ``ValidationError.errors()``, keeping paths and messages but never input values."""
+        field_errors: dict[str, str] = {}
+        for error in errors:
+            path = ".".join(str(part) for part in error.get("loc", ()))
+            message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+            field_errors[path] = f"{field_errors[path]}; {message}" if path in field_errors else message
+        return cls(what, field_errors)
+
+
+class TransportError(OrderMeshError):
+    """No HTTP answer arrived. ``retryable`` says whether trying again can help."""
+
+    def __init__(self, message: str, *, method: str, path: str, retryable: bool = True, maybe_applied: bool = False):
+        self.method = method
+        self.path = path
+        self.retryable = retryable
+        self.maybe_applied = maybe_applied
+        super().__init__(f"{method} {path}: {message}")
+
+
+class OutcomeUnknownError(TransportError):
+    """The connection failed after the request was sent, on an operation that is unsafe to repeat.
+
+    The API may or may not have applied it. Check the resource's state (for a refund: the item's
+    refund records) before trying again.
+    """
+
+
+class ApiError(OrderMeshError):
+    """OrderMesh answered with an HTTP error status."""
+
+    status: int = 0
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        method: str,
+        path: str,
+        api_message: str | None = None,
+        request_id: str | None = None,
+        field_errors: dict[str, str] | None = None,
+        retry_after: float | None = None,
+    ):
+        self.status = status
+        self.method = method
+        self.path = path
+        self.api_message = api_message
+        self.request_id = request_id
+        self.field_errors = dict(field_errors or {})
+        self.retry_after = retry_after
+        text = f"OrderMesh answered {status} to {method} {path}"
+        if api_message:
+            text += f": {api_message}"
+        if request_id:
+            text += f" (request id {request_id})"
+        super().__init__(text)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status={self.status}, method={self.method!r}, path={self.path!r})"
+
+
+class BadRequestError(ApiError, ValueError):
+    """400: the API rejected the request's content."""
+
+
+class AuthenticationError(ApiError):
+    """401: missing, invalid or expired credentials or token."""
+
+
+class PermissionDeniedError(ApiError):
+    """403: authenticated, but not allowed to do this."""
+
+
+class NotFoundError(ApiError, LookupError):
+    """404: the resource does not exist (or is not visible to this merchant)."""
+
+
+class ConflictError(ApiError):
+    """409: a duplicate (e.g. ``safeId``) or a state that does not allow the action."""
+
+
+class RateLimitError(ApiError):
+    """429: too many requests; ``retry_after`` holds the server's hint in seconds, if any."""
+
+
+class ServerError(ApiError):
+    """5xx: OrderMesh failed to handle the request."""
+
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: BadRequestError,
+    429: RateLimitError,
+}
+
+
+def error_class_for(status: int) -> type[ApiError]:
+    """The one mapping from an HTTP status to an error class."""
+    if status >= 500:
+        return ServerError
+    return _BY_STATUS.get(status, ApiError)
