@@ -41,6 +41,7 @@ class OrderSearch(_Filters):
     """Filters of ``GET /v1/orders/search``."""
 
     ids: list[OrderId] | None = Field(default=None, max_length=100)
+    safe_ids: list[ShortText] | None = Field(default=None, max_length=100)
     status: list[ShortText] | None = None
     safe_id: ShortText | None = None
     external_id: ShortText | None = None
