@@ -12,11 +12,12 @@ from airflow_provider_ordermesh.models.common import Page
 
 
 class Catalog(Resource):
-    def variants_page(self, *, page: int = 1, page_size: int = 100) -> Page[Variant]:
+    def list_variants_page(self, *, page: int = 1, page_size: int = 100) -> Page[Variant]:
         return self._page("catalog.list_variants", Variant, page=page, page_size=page_size)
 
-    def variants(self, *, max_items: int | None = None) -> Iterator[Variant]:
-        return self._iterate(lambda page: self.variants_page(page=page), max_items)
+    def list_variants(self, *, max_items: int | None = None) -> Iterator[Variant]:
+        """Every variant of the merchant's effective catalog, page by page."""
+        return self._iterate(lambda page: self.list_variants_page(page=page), max_items)
 
     def replace(self, catalog: MerchantCatalog | Mapping[str, Any]) -> dict[str, Any]:
         body = validated(MerchantCatalog, catalog, what="catalog").to_api()

@@ -45,3 +45,6 @@ class Notes(Resource):
 
     def audit_logs_page(self, note_id: str, *, page: int = 1, page_size: int = 100) -> Page[AuditEvent]:
         return self._page("notes.audit_logs", AuditEvent, page=page, page_size=page_size, **_note_path(note_id))
+
+    def audit_logs(self, note_id: str, *, max_items: int | None = None) -> Iterator[AuditEvent]:
+        return self._iterate(lambda page: self.audit_logs_page(note_id, page=page), max_items)

@@ -145,6 +145,13 @@ class Shipments(Resource):
         return self._page("shipments.package_audit_logs", AuditEvent, page=page, page_size=page_size,
                           package_id=checked_id("packageId", package_id, Uuid))
 
+    def package_audit_logs(self, package_id: str, *, max_items: int | None = None) -> Iterator[AuditEvent]:
+        return self._iterate(lambda page: self.package_audit_logs_page(package_id, page=page), max_items)
+
     def message_audit_logs_page(self, shipment_id: str, *, page: int = 1, page_size: int = 100) -> Page[AuditEvent]:
         return self._page("shipments.message_audit_logs", AuditEvent, page=page, page_size=page_size,
                           **_shipment_path(shipment_id))
+
+    def message_audit_logs(self, shipment_id: str, *, max_items: int | None = None) -> Iterator[AuditEvent]:
+        """Audit trail of the messages that carried this shipment's updates."""
+        return self._iterate(lambda page: self.message_audit_logs_page(shipment_id, page=page), max_items)
