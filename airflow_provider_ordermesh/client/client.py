@@ -130,6 +130,7 @@ class OrderMeshClient(_ClientBase):
     def _execute(self, operation: Operation[T]) -> T:
         flow = call_flow(operation, self.retry_policy)
         step = next(flow)
+        token: str | None = None
         while True:
             outcome: Response | TransportError | None = None
             if isinstance(step, Send):
@@ -141,7 +142,7 @@ class OrderMeshClient(_ClientBase):
             elif isinstance(step, Sleep):
                 self._sleep(step.seconds)
             elif isinstance(step, Reauthenticate):
-                self.tokens.invalidate(None)
+                self.tokens.invalidate(token)
             try:
                 step = flow.send(outcome)
             except StopIteration as done:
@@ -179,6 +180,7 @@ class AsyncOrderMeshClient(_ClientBase):
     async def _execute(self, operation: Operation[T]) -> T:
         flow = call_flow(operation, self.retry_policy)
         step = next(flow)
+        token: str | None = None
         while True:
             outcome: Response | TransportError | None = None
             if isinstance(step, Send):
@@ -190,7 +192,7 @@ class AsyncOrderMeshClient(_ClientBase):
             elif isinstance(step, Sleep):
                 await asyncio.sleep(step.seconds)
             elif isinstance(step, Reauthenticate):
-                self.tokens.invalidate(None)
+                self.tokens.invalidate(token)
             try:
                 step = flow.send(outcome)
             except StopIteration as done:
