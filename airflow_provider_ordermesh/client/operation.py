@@ -57,7 +57,7 @@ class Operation(Generic[T]):
     parse: Callable[[Any], T]
     path_params: Mapping[str, str] = field(default_factory=dict)
     query: QueryParams | None = None
-    body: Any = None
+    body: Any = field(default=None, repr=False)  # may hold a client secret, a password or personal data
     on_conflict: Operation[T] | None = None
 
     @classmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -32,9 +32,9 @@ class Request:
     method: str
     url: str
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str] = field(repr=False)  # carries the bearer token
     params: Any = None
-    content: bytes | None = None
+    content: bytes | None = field(default=None, repr=False)  # may carry a secret (token requests)
 
 
 class SyncTransport:
@@ -118,7 +118,9 @@ class AsyncTransport:
         weakref.WeakKeyDictionary()
     )
 
-    def __init__(self, *, timeout: Timeout, verify: bool | str = True, max_connections: int = 20):
+    def __init__(self, *, timeout: Timeout, verify: bool | str = True, max_connections: int = 20,
+                 transport: Any = None):
+        """``transport`` is an optional ``httpx.AsyncBaseTransport`` (e.g. ``httpx.MockTransport`` in tests)."""
         import httpx
 
         self.timeout = timeout
@@ -127,6 +129,7 @@ class AsyncTransport:
             verify=verify,
             limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
             follow_redirects=False,
+            transport=transport,
         )
 
     @classmethod
