@@ -14,7 +14,7 @@ def iter_pages(fetch_page: Callable[[int], Page[T]], *, max_items: int | None = 
     """Yield records page after page until the last page (or ``max_items``) is reached."""
     yielded = 0
     page_number = 1
-    while True:
+    while max_items is None or yielded < max_items:  # never fetch a page that nobody will read
         page = fetch_page(page_number)
         for item in page.items:
             if max_items is not None and yielded >= max_items:
@@ -30,7 +30,7 @@ async def aiter_pages(fetch_page: Callable[[int], Awaitable[Page[T]]], *, max_it
     """The async twin of ``iter_pages``."""
     yielded = 0
     page_number = 1
-    while True:
+    while max_items is None or yielded < max_items:  # never fetch a page that nobody will read
         page = await fetch_page(page_number)
         for item in page.items:
             if max_items is not None and yielded >= max_items:
