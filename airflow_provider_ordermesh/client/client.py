@@ -11,7 +11,7 @@ import asyncio
 import ipaddress
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -40,7 +40,7 @@ def _is_loopback(host: str) -> bool:
 
 def normalise_base_url(base_url: str, *, allow_insecure_http: bool = False) -> str:
     """The base URL without a trailing slash; plain ``http`` only for loopback unless allowed."""
-    url = (base_url or "").strip().rstrip("/")
+    url = (base_url or "").strip()
     if "://" not in url:
         url = f"https://{url}"
     parts = urlsplit(url)
@@ -53,7 +53,7 @@ def normalise_base_url(base_url: str, *, allow_insecure_http: bool = False) -> s
             f"refusing plain http to {parts.hostname}: tokens and secrets would travel unencrypted. Use https, "
             "or set allow_insecure_http=True (connection extra) if you really mean it"
         )
-    return url
+    return url.rstrip("/")
 
 
 class _ClientBase:
@@ -169,9 +169,11 @@ class AsyncOrderMeshClient(_ClientBase):
     """
 
     def __init__(self, base_url: str = DEFAULT_BASE_URL, credentials: Credentials | None = None, *,
-                 transport: AsyncTransport | None = None, **options: Any):
+                 transport: AsyncTransport | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, **options: Any):
         super().__init__(base_url, credentials, **options)
         self._transport = transport
+        self._sleep = sleep
 
     @property
     def transport(self) -> AsyncTransport:
@@ -190,7 +192,7 @@ class AsyncOrderMeshClient(_ClientBase):
                 except TransportError as exc:
                     outcome = exc
             elif isinstance(step, Sleep):
-                await asyncio.sleep(step.seconds)
+                await self._sleep(step.seconds)
             elif isinstance(step, Reauthenticate):
                 self.tokens.invalidate(token)
             try:
