@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from airflow_provider_ordermesh.models._base import OrderId, RequestModel, ShortText
+from airflow_provider_ordermesh.models._base import OpaqueId, OrderId, RequestModel, ShortText
 
 QueryParams = dict[str, str | list[str]]
 
@@ -54,6 +54,7 @@ class OrderSearch(_Filters):
 class OrderItemSearch(_Filters):
     """Filters of ``GET /v1/orderItems/search``."""
 
+    ids: list[OpaqueId] | None = Field(default=None, max_length=100)
     order_id: OrderId | None = None
     status: list[ShortText] | None = None
     sku: ShortText | None = None
