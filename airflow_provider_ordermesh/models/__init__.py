@@ -55,5 +55,6 @@ from airflow_provider_ordermesh.models.statuses import (
     ShipmentStatuses,
     UnknownStatusError,
 )
+from airflow_provider_ordermesh.models.webhooks import WebhookEvent
 
 __all__ = [name for name in dir() if not name.startswith("_")]
