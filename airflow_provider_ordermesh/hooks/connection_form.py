@@ -60,6 +60,11 @@ EXTRA_FIELDS: dict[str, dict] = {
         "description": "Verify the server's TLS certificate (true), or give a CA bundle path.",
         "schema": {"type": ["boolean", "null"], "default": True},
     },
+    "shipment_statuses": {
+        "label": "Shipment status names",
+        "description": 'Overrides of the shipment status vocabulary, as JSON from code to name, e.g. {"8": "OnHold"}.',
+        "schema": {"type": ["string", "null"], "examples": ['{"8": "OnHold"}']},
+    },
     "allow_insecure_http": {
         "label": "Allow plain http to a remote host",
         "description": "Off by default: plain http is only accepted for loopback addresses (the local sandbox).",
