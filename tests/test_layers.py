@@ -1,0 +1,170 @@
+"""The layers of DESIGN.md hold: arrows point down only, Airflow enters through compat.py, and every
+API path is written once, in client/endpoints.py.
+
+Static checks read every module of the package with ``ast`` (imports inside functions count too);
+one check also imports the client and models in a fresh interpreter and looks at ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import airflow_provider_ordermesh
+
+PACKAGE = "airflow_provider_ordermesh"
+ROOT = Path(airflow_provider_ordermesh.__file__).resolve().parent
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in sorted(ROOT.rglob("*.py"))}
+
+
+@cache
+def tree(module: str) -> ast.Module:
+    return ast.parse(MODULES[module].read_text(), filename=str(MODULES[module]))
+
+
+def imports(module: str) -> set[str]:
+    """Every module name this module imports, anywhere in it, relative imports resolved."""
+    found: set[str] = set()
+    package = module if MODULES[module].name == "__init__.py" else module.rsplit(".", 1)[0]
+    for node in ast.walk(tree(module)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.add(base)
+            # ``from package import module`` imports that module; ``from module import name`` does not
+            found.update(f"{base}.{alias.name}" for alias in node.names if f"{base}.{alias.name}" in MODULES)
+    return found
+
+
+def is_airflow(name: str) -> bool:
+    return name == "airflow" or name.startswith("airflow.")
+
+
+def in_layer(module: str, layer: str) -> bool:
+    prefix = f"{PACKAGE}.{layer}"
+    return module == prefix or module.startswith(f"{prefix}.")
+
+
+def modules_of(layer: str) -> list[str]:
+    return [m for m in MODULES if in_layer(m, layer)]
+
+
+def test_the_scan_sees_the_package() -> None:
+    assert {f"{PACKAGE}.client.client", f"{PACKAGE}.models.orders", f"{PACKAGE}.compat",
+            f"{PACKAGE}.hooks.ordermesh"} <= set(MODULES)
+    assert f"{PACKAGE}.compat" in {m for m in MODULES if any(is_airflow(i) for i in imports(m))}
+
+
+@pytest.mark.parametrize("module", modules_of("client") + modules_of("models"))
+def test_client_and_models_import_nothing_from_airflow(module: str) -> None:
+    assert not {i for i in imports(module) if is_airflow(i)}
+
+
+def test_client_and_models_load_no_airflow_at_run_time() -> None:
+    code = (
+        f"import {PACKAGE}.client, {PACKAGE}.models; import sys; "
+        "leaked = sorted(m for m in sys.modules if m == 'airflow' or m.startswith('airflow.')); "
+        "assert not leaked, leaked"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if m != f"{PACKAGE}.compat"])
+def test_only_compat_imports_airflow(module: str) -> None:
+    airflow_imports = {i for i in imports(module) if is_airflow(i)}
+    assert not airflow_imports, f"import these through {PACKAGE}.compat instead"
+
+
+# Which parts of the package each layer may import (its own modules always may). "" is the package
+# root, which holds only ``__version__`` (the client's User-Agent, the sandbox's OpenAPI version).
+ALLOWED = {
+    "models": set(),
+    "client": {"models", ""},
+    "sandbox": {"models", "client.endpoints", ""},
+    "hooks": {"client", "models", "compat"},
+}
+
+
+def internal_imports(module: str) -> set[str]:
+    """This module's imports from the package, as paths below it (``client.errors``, or ``""`` for the root)."""
+    names = {i for i in imports(module) if i == PACKAGE or i.startswith(f"{PACKAGE}.")}
+    return {name.removeprefix(PACKAGE).removeprefix(".") for name in names}
+
+
+def allowed(imported: str, layer: str) -> bool:
+    own_or_allowed = ALLOWED[layer] | {layer}
+    return any(imported == part or imported.startswith(f"{part}.") for part in own_or_allowed if part) or (
+        imported == "" and "" in own_or_allowed)
+
+
+@pytest.mark.parametrize(
+    "module", [m for layer in ALLOWED for m in modules_of(layer)], ids=lambda m: m.removeprefix(f"{PACKAGE}.")
+)
+def test_layers_import_only_downwards(module: str) -> None:
+    layer = module.removeprefix(f"{PACKAGE}.").split(".")[0]
+    names = internal_imports(module)
+    # ``from airflow_provider_ordermesh.client import endpoints`` names "client" and "client.endpoints":
+    # only the module actually imported counts
+    imported = {n for n in names if not any(other.startswith(f"{n}.") for other in names)}
+    forbidden = sorted(n or PACKAGE for n in imported if not allowed(n, layer))
+    assert not forbidden, f"{layer}/ may only import {sorted(ALLOWED[layer]) or 'itself'}"
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if not in_layer(m, "sandbox")])
+def test_nothing_imports_the_sandbox(module: str) -> None:
+    assert not {i for i in internal_imports(module) if i == "sandbox" or i.startswith("sandbox.")}
+
+
+API_PATH = re.compile(r"(?<![\w.-])/(?:shipment/|user/|catalog/)?v1(?:/|\b)|https?://[^/\s]+/(?:shipment/|user/|catalog/)?v1(?:/|\b)")
+"""Something that looks like an OrderMesh API path: ``/v1/...``, ``/shipment/v1...``, ``/user/v1...``."""
+
+
+def code_strings(module: str) -> list[tuple[int, str]]:
+    """The string constants of a module that are not docstrings (f-string parts included)."""
+    docstrings: set[int] = set()
+    for node in ast.walk(tree(module)):
+        body = getattr(node, "body", None)
+        if not isinstance(body, list):
+            continue
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                docstrings.add(id(body[0].value))
+        # an attribute docstring: a bare string right after an assignment
+        for child, following in zip(body, body[1:]):
+            if isinstance(child, ast.Assign | ast.AnnAssign) and isinstance(following, ast.Expr):
+                docstrings.add(id(following.value))
+    return [(node.lineno, node.value) for node in ast.walk(tree(module))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+def test_the_path_pattern_finds_paths() -> None:
+    for text in ("/v1/orders", "/shipment/v1/{shipment_id}", "https://api.ordermesh.io/v1/inbound/orders",
+                 "/user/v1/clients/token", "/catalog/v1/merchantCatalog"):
+        assert API_PATH.search(text), text
+    for text in ("/_sandbox/v1x", "api/v10", "ordermesh_v1", "/sandbox/faults"):
+        assert not API_PATH.search(text), text
+    assert any(API_PATH.search(s) for _, s in code_strings(f"{PACKAGE}.client.endpoints"))
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if m != f"{PACKAGE}.client.endpoints"])
+def test_api_paths_are_written_only_in_the_endpoint_table(module: str) -> None:
+    found = [(line, text) for line, text in code_strings(module) if API_PATH.search(text)]
+    assert not found, f"read the path from client.endpoints.ENDPOINTS instead: {found}"
