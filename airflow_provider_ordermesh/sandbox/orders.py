@@ -1,0 +1,340 @@
+"""Order and order-item verbs: create (idempotent on ``safeId``), read, search, update, cancel,
+customer-care hold, refunds and inbound submissions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from airflow_provider_ordermesh.models import (
+    AddRefund,
+    CancelOrder,
+    CreateOrder,
+    CustomerCareHold,
+    InboundOrder,
+    OrderItemSearch,
+    OrderSearch,
+    UpdateOrder,
+    UpdateOrderItem,
+)
+from airflow_provider_ordermesh.models.orders import RefundRecord
+from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES, UnknownStatusError
+from airflow_provider_ordermesh.sandbox.clock import as_utc
+from airflow_provider_ordermesh.sandbox.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    SandboxError,
+    ValidationFailed,
+)
+from airflow_provider_ordermesh.sandbox.lifecycle import refresh_statuses
+from airflow_provider_ordermesh.sandbox.shipments import ShipmentsBackend
+from airflow_provider_ordermesh.sandbox.state import (
+    AuditRecord,
+    InboundRecord,
+    ItemRecord,
+    OrderRecord,
+    OrderStatus,
+    SandboxState,
+    select,
+)
+from airflow_provider_ordermesh.sandbox.validation import parse
+
+_FINISHED = (OrderStatus.CANCELLED, OrderStatus.FULFILLED)
+
+
+class OrdersBackend:
+    """Orders and their items; their shipments are opened and cancelled through ``shipments``."""
+
+    def __init__(self, state: SandboxState, shipments: ShipmentsBackend) -> None:
+        self._state = state
+        self._shipments = shipments
+
+    # --- Create and read ---------------------------------------------------------------------
+
+    def create(self, request: CreateOrder, *, actor: str) -> OrderRecord:
+        """A new order, routed to facilities at once; a ``safeId`` already used is a 409 and is counted."""
+        state = self._state
+        safe_id = request.safe_id or f"sandbox-{state.ids.token(16)}"
+        existing = state.orders_by_safe_id.get(safe_id)
+        if existing is not None:
+            state.duplicate_safe_id_attempts += 1
+            raise Conflict(f"an order with safeId {safe_id!r} already exists (order {existing.id})")
+        now = state.clock.now()
+        order = OrderRecord(
+            id=state.ids.hex24(),
+            short_id=state.ids.short("O", 8),
+            safe_id=safe_id,
+            submitted=request,
+            created_at=now,
+            updated_at=now,
+        )
+        order.items = [
+            ItemRecord(
+                id=state.ids.hex24(),
+                short_id=state.ids.short("I", 8),
+                order=order,
+                submitted=item,
+                created_at=now,
+                updated_at=now,
+            )
+            for item in request.items
+        ]
+        state.orders[order.id] = order
+        state.orders_by_safe_id[safe_id] = order
+        state.items.update((item.id, item) for item in order.items)
+        state.audit.record(
+            "Order", order.id, "Created", f"order {order.short_id} created with safeId {safe_id}", actor=actor
+        )
+        self._shipments.route(order, actor=actor)
+        return order
+
+    def get(self, order_id: str) -> OrderRecord:
+        return self._state.order(order_id)
+
+    def get_by_safe_id(self, safe_id: str) -> OrderRecord:
+        try:
+            return self._state.orders_by_safe_id[safe_id]
+        except KeyError:
+            raise NotFound(f"order with safeId {safe_id!r} not found") from None
+
+    def get_many(self, order_ids: Iterable[str]) -> list[OrderRecord]:
+        """The known orders among ``order_ids``, in the order asked, each once."""
+        orders = self._state.orders
+        return [orders[order_id] for order_id in dict.fromkeys(order_ids) if order_id in orders]
+
+    def all(self) -> list[OrderRecord]:
+        return list(self._state.orders.values())
+
+    def search(self, filters: OrderSearch) -> list[OrderRecord]:
+        tests: list[Callable[[OrderRecord], bool]] = []
+        if filters.ids:
+            ids = set(filters.ids)
+            tests.append(lambda o: o.id in ids)
+        if filters.status:
+            statuses = _statuses(filters.status)
+            tests.append(lambda o: o.status in statuses)
+        if filters.safe_id:
+            safe_id = filters.safe_id
+            tests.append(lambda o: o.safe_id == safe_id)
+        if filters.external_id:
+            external_id = filters.external_id
+            tests.append(lambda o: o.submitted.external_id == external_id)
+        if filters.is_test is not None:
+            is_test = filters.is_test
+            tests.append(lambda o: bool(o.submitted.is_test) == is_test)
+        if filters.created_from:
+            created_from = as_utc(filters.created_from)
+            tests.append(lambda o: o.created_at >= created_from)
+        if filters.created_to:
+            created_to = as_utc(filters.created_to)
+            tests.append(lambda o: o.created_at <= created_to)
+        if filters.updated_since:
+            since = as_utc(filters.updated_since)
+            tests.append(lambda o: o.updated_at >= since)
+        return select(self._state.orders.values(), tests)
+
+    def get_item(self, item_id: str) -> ItemRecord:
+        return self._state.item(item_id)
+
+    def search_items(self, filters: OrderItemSearch) -> list[ItemRecord]:
+        records: Iterable[ItemRecord] = self._state.items.values()
+        if filters.order_id:
+            order = self._state.orders.get(filters.order_id)
+            records = order.items if order else []
+        tests: list[Callable[[ItemRecord], bool]] = []
+        if filters.ids:
+            item_ids = set(filters.ids)
+            tests.append(lambda i: i.id in item_ids)
+        if filters.status:
+            statuses = _statuses(filters.status)
+            tests.append(lambda i: i.status in statuses)
+        if filters.sku:
+            sku = filters.sku
+            tests.append(lambda i: i.submitted.sku == sku)
+        if filters.updated_since:
+            since = as_utc(filters.updated_since)
+            tests.append(lambda i: i.updated_at >= since)
+        return select(records, tests)
+
+    def audit_logs(self, order_id: str) -> list[AuditRecord]:
+        return self._state.audit.events("Order", self._state.order(order_id).id)
+
+    def item_audit_logs(self, order_id: str, item_id: str) -> list[AuditRecord]:
+        return self._state.audit.events("OrderItem", _item_of(self._state.order(order_id), item_id).id)
+
+    # --- Change ------------------------------------------------------------------------------
+
+    def update(self, order_id: str, changes: UpdateOrder, *, actor: str) -> OrderRecord:
+        order = self._state.order(order_id)
+        if order.status in _FINISHED:
+            raise Conflict(f"order {order.id} is {order.status} and can no longer change")
+        fields = {name: getattr(changes, name) for name in changes.model_fields_set - {"id"}}
+        order.submitted = order.submitted.model_copy(update=fields)
+        self._changed(order, "Updated", f"changed {', '.join(sorted(fields))}", actor=actor)
+        return order
+
+    def update_item(self, order_id: str, item_id: str, changes: UpdateOrderItem, *, actor: str) -> ItemRecord:
+        """Change an item that is still Open; a new quantity applies to the one shipment carrying it."""
+        order = self._state.order(order_id)
+        item = _item_of(order, item_id)
+        if item.status is not OrderStatus.OPEN:
+            raise Conflict(f"order item {item.id} is {item.status}; only Open items can change")
+        fields = {name: getattr(changes, name) for name in changes.model_fields_set}
+        if "quantity" in fields:
+            self._shipments.resize(item, fields["quantity"], actor=actor)
+        item.submitted = item.submitted.model_copy(update=fields)
+        item.updated_at = self._state.clock.now()
+        self._state.audit.record(
+            "OrderItem", item.id, "Updated", f"changed {', '.join(sorted(fields))}", actor=actor
+        )
+        self._changed(order, "ItemUpdated", f"item {item.short_id} updated", actor=actor)
+        return item
+
+    def cancel(self, request: CancelOrder, *, actor: str) -> OrderRecord:
+        """Cancel the whole order, or the given quantities of some items; shipped quantities stay shipped."""
+        order = self._state.order(request.order_id)
+        if order.status is OrderStatus.CANCELLED:
+            raise Conflict(f"order {order.id} is already cancelled")
+        if request.items is None:
+            wanted = {item: self._shipments.cancellable_quantity(item) for item in order.items}
+            if not any(wanted.values()):
+                raise Conflict(f"nothing of order {order.id} can be cancelled: every item has shipped")
+        else:
+            wanted = self._cancellation(order, request)
+        for item, quantity in wanted.items():
+            if quantity:
+                self._shipments.cancel_quantity(item, quantity, actor=actor, reason=request.reason)
+        units = sum(wanted.values())
+        self._changed(
+            order,
+            "Cancelled" if request.items is None else "ItemsCancelled",
+            f"{units} units cancelled" + (f": {request.reason}" if request.reason else ""),
+            actor=actor,
+        )
+        return order
+
+    def hold(self, order_id: str, request: CustomerCareHold, *, actor: str) -> OrderRecord:
+        """Put an order on customer-care hold, pausing its shipments; holding a held order changes nothing."""
+        order = self._state.order(order_id)
+        if order.on_hold:
+            return order
+        if order.status in _FINISHED:
+            raise Conflict(f"order {order.id} is {order.status} and cannot be put on hold")
+        order.on_hold = True
+        self._shipments.pause(order)
+        self._changed(order, "CustomerCareHold", request.reason or "put on customer-care hold", actor=actor)
+        return order
+
+    def refund(self, request: AddRefund, *, actor: str) -> None:
+        """Record refunds against item balances; any refund above what is left rejects the whole request."""
+        order = self._state.order(request.order_id)
+        items = {item.id: item for item in order.items}
+        left: dict[tuple[str, bool], float] = {}
+        errors = []
+        for index, refund in enumerate(request.refunds):
+            item = items.get(refund.item_id)
+            if item is None:
+                errors.append(
+                    FieldError(
+                        f"refunds.{index}.itemId", f"item {refund.item_id} is not part of order {order.id}"
+                    )
+                )
+                continue
+            key = (item.id, refund.is_shipping_refund)
+            balance = left.setdefault(key, item.refundable(shipping=refund.is_shipping_refund))
+            if refund.amount > balance:
+                kind = "shipping" if refund.is_shipping_refund else "price"
+                errors.append(
+                    FieldError(
+                        f"refunds.{index}.amount",
+                        f"{refund.amount:g} exceeds the remaining {kind} balance {balance:g} "
+                        f"of item {item.id}",
+                    )
+                )
+            left[key] = round(balance - refund.amount, 2)
+        if errors:
+            raise ValidationFailed("the refund exceeds what can be refunded", errors)
+        for refund in request.refunds:
+            item = items[refund.item_id]
+            item.refunds.append(
+                RefundRecord(
+                    transaction_id=self._state.ids.token(12),
+                    is_shipping_refund=refund.is_shipping_refund,
+                    amount=refund.amount,
+                    reason=refund.reason,
+                )
+            )
+            item.updated_at = self._state.clock.now()
+            self._state.audit.record(
+                "OrderItem", item.id, "Refunded", f"{refund.amount:g} refunded: {refund.reason}", actor=actor
+            )
+        self._changed(order, "Refunded", f"{len(request.refunds)} refunds recorded", actor=actor)
+
+    def submit_inbound(self, request: InboundOrder, *, actor: str) -> InboundRecord:
+        """Receive an order in the merchant's own format.
+
+        The sandbox's one Transformation is the identity: a ``body`` that is a valid create-order
+        request becomes an order; anything else is kept with the errors that stopped it.
+        """
+        record = InboundRecord(
+            request_id=self._state.ids.uuid(), received_at=self._state.clock.now(), submitted=request
+        )
+        self._state.inbound.append(record)
+        try:
+            record.order = self.create(
+                parse(CreateOrder, request.body, where="inbound order body"), actor=actor
+            )
+        except SandboxError as exc:
+            record.errors = exc.errors or [FieldError(None, exc.message)]
+        return record
+
+    # --- Helpers ------------------------------------------------------------------------------
+
+    def _cancellation(self, order: OrderRecord, request: CancelOrder) -> dict[ItemRecord, int]:
+        """How much of each item ``request.items`` cancels, checked against what can still be cancelled."""
+        items = {item.id: item for item in order.items}
+        wanted: dict[ItemRecord, int] = {}
+        unknown, too_many = [], []
+        for index, entry in enumerate(request.items or []):
+            item = items.get(entry.item_id)
+            if item is None:
+                unknown.append(
+                    FieldError(
+                        f"items.{index}.itemId", f"item {entry.item_id} is not part of order {order.id}"
+                    )
+                )
+                continue
+            cancellable = self._shipments.cancellable_quantity(item)
+            wanted[item] = wanted.get(item, 0) + (entry.quantity or cancellable)
+            if not cancellable or wanted[item] > cancellable:
+                too_many.append(
+                    FieldError(
+                        f"items.{index}.quantity",
+                        f"only {cancellable} of item {item.id} can still be cancelled",
+                    )
+                )
+        if unknown:
+            raise ValidationFailed("the items to cancel are not part of the order", unknown)
+        if too_many:
+            raise Conflict("those quantities can no longer be cancelled", too_many)
+        return wanted
+
+    def _changed(self, order: OrderRecord, action: str, description: str, *, actor: str) -> None:
+        now = self._state.clock.now()
+        self._state.audit.record("Order", order.id, action, description, actor=actor, at=now)
+        refresh_statuses(self._state, order, now, actor)
+
+
+def _item_of(order: OrderRecord, item_id: str) -> ItemRecord:
+    for item in order.items:
+        if item.id == item_id:
+            return item
+    raise NotFound(f"order item {item_id!r} not found in order {order.id}")
+
+
+def _statuses(names: Sequence[str]) -> frozenset[str]:
+    try:
+        return DEFAULT_ORDER_STATUSES.normalise_all(names)
+    except UnknownStatusError as exc:
+        raise ValidationFailed("invalid query string", [FieldError("status", str(exc))]) from None
