@@ -1,1 +1,32 @@
+"""A local OrderMesh for developing and testing DAGs without credentials, like moto for AWS.
 
+Start it with ``ordermesh-sandbox`` (or ``python -m airflow_provider_ordermesh.sandbox``), in
+Python with ``SandboxServer``, or in tests through the ``sandbox`` pytest fixture
+(``airflow_provider_ordermesh.sandbox.pytest_plugin``). It serves every operation of the
+client's endpoint table over real HTTP, with the API's auth, error bodies, paging and bulk
+shapes, plus a control API under ``/_sandbox/`` (reset, config, clock, faults, stats).
+
+Credentials: client ``sandbox-client`` / ``sandbox-secret``, user ``sandbox-user`` /
+``sandbox-password``. Orders get one shipment per facility their SKUs map to (the text before
+the first ``-``); shipments then move Assigned -> Accepted -> InProduction -> Shipped ->
+Delivered every ``step_seconds`` of virtual time, unless rejected (``reject_rate``).
+
+=================  ========================  ==========================================
+Facility id        Kind                      SKU prefixes
+=================  ========================  ==========================================
+apparel-east       apparel (default)         TSHIRT, HOODIE, APPAREL
+apparel-west       apparel
+drinkware-north    drinkware (default)       MUG
+drinkware-south    drinkware
+wallart-east       wall_art (default)        POSTER, CANVAS
+wallart-west       wall_art
+general-central    general (default)         any other prefix
+general-coastal    general
+=================  ========================  ==========================================
+"""
+
+from airflow_provider_ordermesh.sandbox.app import create_app
+from airflow_provider_ordermesh.sandbox.config import SandboxConfig
+from airflow_provider_ordermesh.sandbox.server import SandboxServer
+
+__all__ = ["SandboxConfig", "SandboxServer", "create_app"]
