@@ -44,10 +44,10 @@ def normalise_base_url(base_url: str, *, allow_insecure_http: bool = False) -> s
     if "://" not in url:
         url = f"https://{url}"
     parts = urlsplit(url)
+    if parts.username or parts.password:  # checked first: the messages below repeat the URL
+        raise ConfigurationError("put credentials in the connection's login and password, not in the base URL")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(f"base URL {base_url!r} is not an http(s) URL such as {DEFAULT_BASE_URL!r}")
-    if parts.username or parts.password:
-        raise ConfigurationError("put credentials in the connection's login and password, not in the base URL")
     if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
         raise ConfigurationError(
             f"refusing plain http to {parts.hostname}: tokens and secrets would travel unencrypted. Use https, "
