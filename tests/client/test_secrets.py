@@ -19,6 +19,7 @@ from client.api_mock import (
     CLIENT_SECRET,
     ITEM_ID,
     ORDER_ID,
+    PASSWORD,
     REFRESH_TOKEN,
     TOKEN,
     TOKEN_2,
@@ -66,6 +67,39 @@ def rate_limited(api: Any, client: OrderMeshClient) -> None:
     _get(api, client, status_code=429, headers={"Retry-After": "1"}, json={"statusCode": 429})
 
 
+def bad_request(api: Any, client: OrderMeshClient) -> None:
+    register(api, "orders.update", path_params={"order_id": ORDER_ID}, status_code=400, json={
+        "statusCode": 400, "message": "Validation failed", "errors": [{"field": "externalId", "message": "too long"}]})
+    client.orders.update(ORDER_ID, {"externalId": "EXT-1"})
+
+
+def not_found(api: Any, client: OrderMeshClient) -> None:
+    _get(api, client, status_code=404, json={"statusCode": 404, "message": "Order not found"})
+
+
+def conflict(api: Any, client: OrderMeshClient) -> None:
+    register(api, "orders.update", path_params={"order_id": ORDER_ID}, status_code=409,
+             json={"statusCode": 409, "message": "Order is cancelled"})
+    client.orders.update(ORDER_ID, {"externalId": "EXT-1"})
+
+
+def secret_in_the_base_url(url: str, name: str) -> Scenario:
+    """Credentials pasted into the base URL are refused without repeating the URL."""
+
+    def scenario(api: Any, client: OrderMeshClient) -> None:
+        make_client(base_url=url)
+
+    scenario.__name__ = name
+    return scenario
+
+
+SECRET_URLS = [
+    secret_in_the_base_url(f"https://svc:{CLIENT_SECRET}@api.ordermesh.test", "secret_in_an_https_url"),
+    secret_in_the_base_url(f"ftp://svc:{CLIENT_SECRET}@api.ordermesh.test", "secret_in_a_non_http_url"),
+    secret_in_the_base_url(f"http://svc:{PASSWORD}@ordermesh.internal", "secret_in_a_plain_http_url"),
+]
+
+
 def token_refused(api: Any, client: OrderMeshClient) -> None:
     register(api, "auth.client_token", status_code=401, json={"statusCode": 401, "message": "invalid client"})
     _get(api, client, json=ORDER)
@@ -109,7 +143,8 @@ SUCCEEDING = {success, conflict_then_existing, password_login_refresh_and_relogi
 """Scenarios that end well; every other one must raise, so that its error is searched too."""
 
 SCENARIOS: list[Scenario] = [
-    success, unauthorized_twice, forbidden, server_error, rate_limited, token_refused, invalid_refund,
+    success, unauthorized_twice, forbidden, server_error, rate_limited, bad_request, not_found, conflict,
+    *SECRET_URLS, token_refused, invalid_refund,
     invalid_order, transport_error_with_a_chatty_message, dropped_refund, conflict_then_existing,
     password_login_refresh_and_relogin,
 ]
