@@ -25,8 +25,12 @@ INFO = get_provider_info()
 
 def listed_modules() -> list[str]:
     """Every module path the provider info names (hooks, operators, sensors, triggers, link classes' modules)."""
-    modules = [m for kind in ("hooks", "operators", "sensors", "triggers") for entry in INFO.get(kind, [])
-               for m in entry["python-modules"]]
+    modules = [
+        m
+        for kind in ("hooks", "operators", "sensors", "triggers")
+        for entry in INFO.get(kind, [])
+        for m in entry["python-modules"]
+    ]
     modules += [path.rsplit(".", 1)[0] for path in INFO.get("extra-links", [])]
     modules += [t["hook-class-name"].rsplit(".", 1)[0] for t in INFO["connection-types"]]
     return sorted(set(modules))
@@ -60,7 +64,9 @@ def test_the_connection_type_is_declared() -> None:
     assert connection_type["hook-class-name"] == "airflow_provider_ordermesh.hooks.ordermesh.OrderMeshHook"
     assert connection_type["hook-name"] == "OrderMesh"
     assert set(connection_type["ui-field-behaviour"]) == {"hidden-fields", "relabeling", "placeholders"}
-    assert {"auth_type", "merchant_id", "portal_url", "timeout", "max_retries"} <= set(connection_type["conn-fields"])
+    assert {"auth_type", "merchant_id", "portal_url", "timeout", "max_retries"} <= set(
+        connection_type["conn-fields"]
+    )
 
 
 def test_the_hook_is_listed() -> None:
@@ -75,7 +81,9 @@ def test_every_listed_module_that_exists_imports(module: str) -> None:
     importlib.import_module(module)
 
 
-@pytest.mark.parametrize("link", [link for link in INFO.get("extra-links", []) if exists(link.rsplit(".", 1)[0])])
+@pytest.mark.parametrize(
+    "link", [link for link in INFO.get("extra-links", []) if exists(link.rsplit(".", 1)[0])]
+)
 def test_extra_links_name_classes_of_their_module(link: str) -> None:
     module, name = link.rsplit(".", 1)
     assert hasattr(importlib.import_module(module), name)
@@ -97,9 +105,11 @@ def test_the_entry_point_finds_it() -> None:
 
 def test_importing_provider_info_loads_no_airflow() -> None:
     """Airflow calls it during provider discovery: it must stay cheap."""
-    code = ("import sys; from airflow_provider_ordermesh.get_provider_info import get_provider_info; "
-            "get_provider_info(); print(sorted(m for m in sys.modules if m.split('.')[0] in ('airflow', 'requests', "
-            "'pydantic', 'httpx')))")
+    code = (
+        "import sys; from airflow_provider_ordermesh.get_provider_info import get_provider_info; "
+        "get_provider_info(); print(sorted(m for m in sys.modules if m.split('.')[0] in ('airflow', 'requests', "
+        "'pydantic', 'httpx')))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
@@ -107,8 +117,13 @@ def test_importing_provider_info_loads_no_airflow() -> None:
 def _airflow_cli(*args: str, home: Path) -> subprocess.Popen[str]:
     airflow = Path(sys.executable).with_name("airflow")
     env = {**os.environ, "AIRFLOW_HOME": str(home), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
-    return subprocess.Popen([str(airflow), *args, "--output", "json"], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [str(airflow), *args, "--output", "json"],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 @pytest.mark.slow
@@ -125,6 +140,10 @@ def test_airflow_cli_lists_the_provider_and_its_hook(tmp_path: Path) -> None:
     [provider] = [p for p in outputs["providers"] if p["package_name"] == DISTRIBUTION]
     assert provider["version"] == airflow_provider_ordermesh.__version__
     [hook] = [h for h in outputs["hooks"] if h["connection_type"] == "ordermesh"]
-    assert hook == {"connection_type": "ordermesh", "class": "airflow_provider_ordermesh.hooks.ordermesh.OrderMeshHook",
-                    "conn_id_attribute_name": "ordermesh_conn_id", "package_name": DISTRIBUTION,
-                    "hook_name": "OrderMesh"}
+    assert hook == {
+        "connection_type": "ordermesh",
+        "class": "airflow_provider_ordermesh.hooks.ordermesh.OrderMeshHook",
+        "conn_id_attribute_name": "ordermesh_conn_id",
+        "package_name": DISTRIBUTION,
+        "hook_name": "OrderMesh",
+    }

@@ -54,7 +54,9 @@ def url(name: str, *, base_url: str = BASE_URL, **path_params: str) -> str:
     return base_url + ENDPOINTS[name].format_path(**path_params)
 
 
-def token_answer(token: str = TOKEN, *, expires_in: float = 86_400, refresh_token: str | None = None) -> dict[str, Any]:
+def token_answer(
+    token: str = TOKEN, *, expires_in: float = 86_400, refresh_token: str | None = None
+) -> dict[str, Any]:
     """A token endpoint's JSON answer (camelCase, as the client reads it)."""
     answer: dict[str, Any] = {"accessToken": token, "expiresIn": expires_in, "tokenType": "Bearer"}
     if refresh_token:
@@ -62,15 +64,22 @@ def token_answer(token: str = TOKEN, *, expires_in: float = 86_400, refresh_toke
     return answer
 
 
-def register(mock: requests_mock.Mocker, name: str, *, base_url: str = BASE_URL,
-             path_params: dict[str, str] | None = None, **response: Any) -> Any:
+def register(
+    mock: requests_mock.Mocker,
+    name: str,
+    *,
+    base_url: str = BASE_URL,
+    path_params: dict[str, str] | None = None,
+    **response: Any,
+) -> Any:
     """Answer one endpoint: ``response`` is requests-mock's (``json=``, ``status_code=``, or a list)."""
     endpoint = ENDPOINTS[name]
     return mock.register_uri(endpoint.method, url(name, base_url=base_url, **(path_params or {})), **response)
 
 
-def register_token(mock: requests_mock.Mocker, *tokens: str, base_url: str = BASE_URL,
-                   expires_in: float = 86_400) -> Any:
+def register_token(
+    mock: requests_mock.Mocker, *tokens: str, base_url: str = BASE_URL, expires_in: float = 86_400
+) -> Any:
     """The client-credentials token endpoint, answering ``tokens`` in turn (the last one repeats)."""
     answers = [{"json": token_answer(t, expires_in=expires_in)} for t in (tokens or (TOKEN,))]
     return register(mock, "auth.client_token", base_url=base_url, response_list=answers)
@@ -123,10 +132,20 @@ def password_credentials() -> PasswordCredentials:
     return PasswordCredentials(USERNAME, SecretStr(PASSWORD))
 
 
-def make_client(*, credentials: Credentials | None = None, base_url: str = BASE_URL,
-                sleep: Callable[[float], None] | None = None, **options: Any) -> OrderMeshClient:
+def make_client(
+    *,
+    credentials: Credentials | None = None,
+    base_url: str = BASE_URL,
+    sleep: Callable[[float], None] | None = None,
+    **options: Any,
+) -> OrderMeshClient:
     """A sync client for the mocked API; sleeps are recorded, never slept."""
-    return OrderMeshClient(base_url, credentials or client_credentials(), sleep=sleep if sleep is not None else Sleeps(), **options)
+    return OrderMeshClient(
+        base_url,
+        credentials or client_credentials(),
+        sleep=sleep if sleep is not None else Sleeps(),
+        **options,
+    )
 
 
 def contains_secret(texts: Iterable[str]) -> list[str]:

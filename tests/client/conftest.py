@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 import requests_mock
+from client.api_mock import Sleeps, make_client, register_token
 
 from airflow_provider_ordermesh.client import OrderMeshClient, TokenCache
-from client.api_mock import Sleeps, make_client, register_token
 
 
 @pytest.fixture(autouse=True)

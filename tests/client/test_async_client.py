@@ -13,17 +13,6 @@ from typing import Any
 
 import httpx
 import pytest
-
-from airflow_provider_ordermesh.client import (
-    AsyncOrderMeshClient,
-    AuthenticationError,
-    OutcomeUnknownError,
-    ServerError,
-    Timeout,
-)
-from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
-from airflow_provider_ordermesh.client.pagination import aiter_pages
-from airflow_provider_ordermesh.client.transport import AsyncTransport
 from client.api_mock import (
     BASE_URL,
     CLIENT_ID,
@@ -36,6 +25,17 @@ from client.api_mock import (
     client_credentials,
     token_answer,
 )
+
+from airflow_provider_ordermesh.client import (
+    AsyncOrderMeshClient,
+    AuthenticationError,
+    OutcomeUnknownError,
+    ServerError,
+    Timeout,
+)
+from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
+from airflow_provider_ordermesh.client.pagination import aiter_pages
+from airflow_provider_ordermesh.client.transport import AsyncTransport
 
 Answer = httpx.Response | type[Exception] | Callable[[httpx.Request], Awaitable[httpx.Response]]
 
@@ -86,8 +86,9 @@ def sleeps() -> Sleeps:
 @pytest.fixture
 async def client(api: MockApi, sleeps: Sleeps) -> Any:
     transport = AsyncTransport(timeout=Timeout(), transport=httpx.MockTransport(api.handle))
-    yield AsyncOrderMeshClient(BASE_URL, client_credentials(), transport=transport, sleep=sleeps,
-                               retry_policy=NO_JITTER)
+    yield AsyncOrderMeshClient(
+        BASE_URL, client_credentials(), transport=transport, sleep=sleeps, retry_policy=NO_JITTER
+    )
     await transport.aclose()
 
 
@@ -118,8 +119,12 @@ async def test_token_request_and_headers(api: MockApi, client: AsyncOrderMeshCli
     assert sent.headers["Authorization"] == f"Bearer {TOKEN}"
 
 
-async def test_429_retry_after_is_honoured(api: MockApi, client: AsyncOrderMeshClient, sleeps: Sleeps) -> None:
-    api.on("orders.get", status(429, **{"Retry-After": "2"}), httpx.Response(200, json=ORDER), order_id=ORDER_ID)
+async def test_429_retry_after_is_honoured(
+    api: MockApi, client: AsyncOrderMeshClient, sleeps: Sleeps
+) -> None:
+    api.on(
+        "orders.get", status(429, **{"Retry-After": "2"}), httpx.Response(200, json=ORDER), order_id=ORDER_ID
+    )
     await client.orders.get(ORDER_ID)
     assert sleeps == [2]
 
@@ -136,18 +141,25 @@ async def test_one_token_for_50_concurrent_coroutines(api: MockApi, client: Asyn
 
     assert [o.id for o in orders] == [ORDER_ID] * 50
     assert len(api.calls("auth.client_token")) == 1
-    assert {r.headers["Authorization"] for r in api.calls("orders.get", order_id=ORDER_ID)} == {f"Bearer {TOKEN}"}
+    assert {r.headers["Authorization"] for r in api.calls("orders.get", order_id=ORDER_ID)} == {
+        f"Bearer {TOKEN}"
+    }
 
 
 async def test_401_refreshes_once(api: MockApi, client: AsyncOrderMeshClient) -> None:
-    api.on("auth.client_token", httpx.Response(200, json=token_answer(TOKEN)),
-           httpx.Response(200, json=token_answer(TOKEN_2)))
+    api.on(
+        "auth.client_token",
+        httpx.Response(200, json=token_answer(TOKEN)),
+        httpx.Response(200, json=token_answer(TOKEN_2)),
+    )
     api.on("orders.get", status(401), httpx.Response(200, json=ORDER), order_id=ORDER_ID)
 
     await client.orders.get(ORDER_ID)
 
     assert [r.headers["Authorization"] for r in api.calls("orders.get", order_id=ORDER_ID)] == [
-        f"Bearer {TOKEN}", f"Bearer {TOKEN_2}"]
+        f"Bearer {TOKEN}",
+        f"Bearer {TOKEN_2}",
+    ]
 
 
 async def test_401_twice_raises(api: MockApi, client: AsyncOrderMeshClient) -> None:
@@ -190,10 +202,16 @@ async def test_refund_204_is_none(api: MockApi, client: AsyncOrderMeshClient) ->
 
 async def test_create_conflict_returns_the_existing_order(api: MockApi, client: AsyncOrderMeshClient) -> None:
     api.on("orders.create", status(503), status(409))
-    api.on("orders.get_by_safe_id", httpx.Response(200, json={"order": {"id": ORDER_ID, "safeId": "S-9"}}),
-           safe_id="S-9")
-    order = {"safeId": "S-9", "shippingAddress": {"firstName": "A", "line1": "1 St", "city": "C", "countryCode": "US"},
-             "items": [{"sku": "MUG", "quantity": 1}]}
+    api.on(
+        "orders.get_by_safe_id",
+        httpx.Response(200, json={"order": {"id": ORDER_ID, "safeId": "S-9"}}),
+        safe_id="S-9",
+    )
+    order = {
+        "safeId": "S-9",
+        "shippingAddress": {"firstName": "A", "line1": "1 St", "city": "C", "countryCode": "US"},
+        "items": [{"sku": "MUG", "quantity": 1}],
+    }
 
     created = await client.orders.create(order)
 
@@ -204,12 +222,22 @@ async def test_create_conflict_returns_the_existing_order(api: MockApi, client: 
 async def test_async_pagination_is_lazy_and_bounded(api: MockApi, client: AsyncOrderMeshClient) -> None:
     async def page(request: httpx.Request) -> httpx.Response:
         number = int(request.url.params["page"])
-        return httpx.Response(200, json={"shipments": [{"id": f"s-{number}-{i}"} for i in range(2)],
-                                         "page": number, "pageSize": 2, "totalCount": 6})
+        return httpx.Response(
+            200,
+            json={
+                "shipments": [{"id": f"s-{number}-{i}"} for i in range(2)],
+                "page": number,
+                "pageSize": 2,
+                "totalCount": 6,
+            },
+        )
 
     api.on("shipments.search", page)
 
-    seen = [s.id async for s in aiter_pages(lambda n: client.shipments.search_page(page=n, page_size=2), max_items=4)]
+    seen = [
+        s.id
+        async for s in aiter_pages(lambda n: client.shipments.search_page(page=n, page_size=2), max_items=4)
+    ]
 
     assert seen == ["s-1-0", "s-1-1", "s-2-0", "s-2-1"]
     assert [r.url.params["page"] for r in api.calls("shipments.search")] == ["1", "2"]

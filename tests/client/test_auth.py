@@ -8,9 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-
-from airflow_provider_ordermesh.client import AuthenticationError, ConfigurationError, OrderMeshClient
-from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
 from client.api_mock import (
     BASE_URL,
     CLIENT_ID,
@@ -33,6 +30,9 @@ from client.api_mock import (
     register_token,
     token_answer,
 )
+
+from airflow_provider_ordermesh.client import AuthenticationError, ConfigurationError, OrderMeshClient
+from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
 
 ORDER = {"order": {"id": ORDER_ID}}
 
@@ -112,8 +112,12 @@ def test_one_token_request_for_200_calls_from_8_threads(api: Any, order: Any) ->
 
 def test_401_refreshes_the_token_once_and_retries(api: Any, client: OrderMeshClient) -> None:
     register_token(api, TOKEN, TOKEN_2)
-    register(api, "orders.get", path_params={"order_id": ORDER_ID},
-             response_list=[{"status_code": 401, "json": {"statusCode": 401}}, {"json": ORDER}])
+    register(
+        api,
+        "orders.get",
+        path_params={"order_id": ORDER_ID},
+        response_list=[{"status_code": 401, "json": {"statusCode": 401}}, {"json": ORDER}],
+    )
 
     assert client.orders.get(ORDER_ID).id == ORDER_ID
 
@@ -123,8 +127,13 @@ def test_401_refreshes_the_token_once_and_retries(api: Any, client: OrderMeshCli
 
 def test_401_twice_raises_without_looping(api: Any, client: OrderMeshClient) -> None:
     register_token(api, TOKEN, TOKEN_2)
-    register(api, "orders.get", path_params={"order_id": ORDER_ID}, status_code=401,
-             json={"statusCode": 401, "message": "Unauthorized"})
+    register(
+        api,
+        "orders.get",
+        path_params={"order_id": ORDER_ID},
+        status_code=401,
+        json={"statusCode": 401, "message": "Unauthorized"},
+    )
 
     with pytest.raises(AuthenticationError) as caught:
         client.orders.get(ORDER_ID)
@@ -134,8 +143,9 @@ def test_401_twice_raises_without_looping(api: Any, client: OrderMeshClient) -> 
     assert len(calls(api, "auth.client_token")) == 2
 
 
-def test_refused_client_credentials_raise_authentication_error(api: Any, client: OrderMeshClient,
-                                                               order: Any) -> None:
+def test_refused_client_credentials_raise_authentication_error(
+    api: Any, client: OrderMeshClient, order: Any
+) -> None:
     register(api, "auth.client_token", status_code=401, json={"statusCode": 401, "message": "invalid client"})
 
     with pytest.raises(AuthenticationError) as caught:
@@ -202,8 +212,9 @@ def test_password_login_request(api: Any, password_client: tuple[OrderMeshClient
     assert bearer(api_calls(api)[0]) == TOKEN
 
 
-def test_an_expired_password_token_is_refreshed_not_relogged(api: Any,
-                                                             password_client: tuple[OrderMeshClient, Clock]) -> None:
+def test_an_expired_password_token_is_refreshed_not_relogged(
+    api: Any, password_client: tuple[OrderMeshClient, Clock]
+) -> None:
     register(api, "auth.login", json=token_answer(TOKEN, expires_in=900, refresh_token=REFRESH_TOKEN))
     register(api, "auth.refresh", json=token_answer(TOKEN_2, expires_in=900, refresh_token=REFRESH_TOKEN_2))
     client, clock = password_client
@@ -223,12 +234,20 @@ def test_an_expired_password_token_is_refreshed_not_relogged(api: Any,
     assert body_of(calls(api, "auth.refresh")[-1]) == {"refreshToken": REFRESH_TOKEN_2}
 
 
-def test_a_refused_refresh_falls_back_to_a_full_login(api: Any,
-                                                      password_client: tuple[OrderMeshClient, Clock]) -> None:
-    register(api, "auth.login", response_list=[
-        {"json": token_answer(TOKEN, expires_in=900, refresh_token=REFRESH_TOKEN)},
-        {"json": token_answer(TOKEN_2, expires_in=900, refresh_token=REFRESH_TOKEN_2)}])
-    register(api, "auth.refresh", status_code=401, json={"statusCode": 401, "message": "refresh token expired"})
+def test_a_refused_refresh_falls_back_to_a_full_login(
+    api: Any, password_client: tuple[OrderMeshClient, Clock]
+) -> None:
+    register(
+        api,
+        "auth.login",
+        response_list=[
+            {"json": token_answer(TOKEN, expires_in=900, refresh_token=REFRESH_TOKEN)},
+            {"json": token_answer(TOKEN_2, expires_in=900, refresh_token=REFRESH_TOKEN_2)},
+        ],
+    )
+    register(
+        api, "auth.refresh", status_code=401, json={"statusCode": 401, "message": "refresh token expired"}
+    )
     client, clock = password_client
 
     client.orders.get(ORDER_ID)
@@ -240,12 +259,17 @@ def test_a_refused_refresh_falls_back_to_a_full_login(api: Any,
     assert [bearer(r) for r in api_calls(api)] == [TOKEN, TOKEN_2]
 
 
-def test_401_with_a_password_token_uses_the_refresh_token(api: Any,
-                                                          password_client: tuple[OrderMeshClient, Clock]) -> None:
+def test_401_with_a_password_token_uses_the_refresh_token(
+    api: Any, password_client: tuple[OrderMeshClient, Clock]
+) -> None:
     register(api, "auth.login", json=token_answer(TOKEN, expires_in=900, refresh_token=REFRESH_TOKEN))
     register(api, "auth.refresh", json=token_answer(TOKEN_2, expires_in=900, refresh_token=REFRESH_TOKEN_2))
-    register(api, "orders.get", path_params={"order_id": ORDER_ID},
-             response_list=[{"status_code": 401, "json": {"statusCode": 401}}, {"json": ORDER}])
+    register(
+        api,
+        "orders.get",
+        path_params={"order_id": ORDER_ID},
+        response_list=[{"status_code": 401, "json": {"statusCode": 401}}, {"json": ORDER}],
+    )
     client, _ = password_client
 
     client.orders.get(ORDER_ID)

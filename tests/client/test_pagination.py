@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from client.api_mock import api_calls, query_of, register
 
 from airflow_provider_ordermesh.client import InvalidRequestError, OrderMeshClient
 from airflow_provider_ordermesh.client.endpoints import PAGE_SIZE_MAX
-from client.api_mock import api_calls, query_of, register
 
 PAGE_SIZE = 2
 
@@ -61,8 +61,9 @@ def test_every_page_keeps_the_filters(api: Any, client: OrderMeshClient) -> None
 
 
 @pytest.mark.parametrize(("total", "pages"), [(5, [1, 2, 3]), (4, [1, 2]), (1, [1]), (0, [1])])
-def test_stops_at_the_last_page_by_total_count(api: Any, client: OrderMeshClient, total: int,
-                                               pages: list[int]) -> None:
+def test_stops_at_the_last_page_by_total_count(
+    api: Any, client: OrderMeshClient, total: int, pages: list[int]
+) -> None:
     register(api, "orders.search", json=serve_orders(total))
 
     records = list(client.orders.search(page_size=PAGE_SIZE))
@@ -72,8 +73,9 @@ def test_stops_at_the_last_page_by_total_count(api: Any, client: OrderMeshClient
 
 
 @pytest.mark.parametrize(("total", "pages"), [(5, [1, 2, 3]), (4, [1, 2, 3]), (0, [1])])
-def test_stops_at_a_short_or_empty_page_without_total_count(api: Any, client: OrderMeshClient, total: int,
-                                                           pages: list[int]) -> None:
+def test_stops_at_a_short_or_empty_page_without_total_count(
+    api: Any, client: OrderMeshClient, total: int, pages: list[int]
+) -> None:
     register(api, "orders.search", json=serve_orders(total, with_total=False))
 
     records = list(client.orders.search(page_size=PAGE_SIZE))
@@ -82,9 +84,12 @@ def test_stops_at_a_short_or_empty_page_without_total_count(api: Any, client: Or
     assert pages_fetched(api) == pages
 
 
-@pytest.mark.parametrize(("max_items", "pages"), [(3, [1, 2]), (2, [1]), (1, [1]), (0, []), (50, [1, 2, 3, 4])])
-def test_max_items_is_respected_without_fetching_further(api: Any, client: OrderMeshClient, max_items: int,
-                                                         pages: list[int]) -> None:
+@pytest.mark.parametrize(
+    ("max_items", "pages"), [(3, [1, 2]), (2, [1]), (1, [1]), (0, []), (50, [1, 2, 3, 4])]
+)
+def test_max_items_is_respected_without_fetching_further(
+    api: Any, client: OrderMeshClient, max_items: int, pages: list[int]
+) -> None:
     register(api, "orders.search", json=serve_orders(7))
 
     records = list(client.orders.search(page_size=PAGE_SIZE, max_items=max_items))
@@ -110,8 +115,9 @@ def test_an_answer_without_paging_fields_falls_back_to_the_request(api: Any, cli
     ("kwargs", "field"),
     [({"page": 0}, "page"), ({"page_size": 0}, "pageSize"), ({"page_size": PAGE_SIZE_MAX + 1}, "pageSize")],
 )
-def test_bad_paging_is_refused_before_sending(api: Any, client: OrderMeshClient, kwargs: dict[str, int],
-                                              field: str) -> None:
+def test_bad_paging_is_refused_before_sending(
+    api: Any, client: OrderMeshClient, kwargs: dict[str, int], field: str
+) -> None:
     with pytest.raises(InvalidRequestError) as caught:
         client.orders.search_page(**kwargs)
     assert field in caught.value.field_errors

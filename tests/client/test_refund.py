@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from client.api_mock import ITEM_ID, ORDER_ID, body_of, calls, path_of, register
 
 from airflow_provider_ordermesh.client import (
     ApiError,
@@ -21,7 +22,6 @@ from airflow_provider_ordermesh.client import (
 )
 from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
 from airflow_provider_ordermesh.models import AddRefund
-from client.api_mock import ITEM_ID, ORDER_ID, body_of, calls, path_of, register
 
 REFUND = ENDPOINTS["orders.refund"]
 
@@ -58,7 +58,9 @@ def test_a_model_instance_is_sent_the_same_way(api: Any, client: OrderMeshClient
 
 def test_is_shipping_refund_defaults_to_a_price_refund(api: Any, client: OrderMeshClient) -> None:
     register(api, "orders.refund", status_code=204)
-    client.orders.refund({"orderId": ORDER_ID, "refunds": [{"itemId": ITEM_ID, "amount": 3, "reason": "late"}]})
+    client.orders.refund(
+        {"orderId": ORDER_ID, "refunds": [{"itemId": ITEM_ID, "amount": 3, "reason": "late"}]}
+    )
     assert body_of(calls(api, "orders.refund")[0])["refunds"] == [
         {"itemId": ITEM_ID, "isShippingRefund": False, "amount": 3, "reason": "late"}
     ]
@@ -69,14 +71,24 @@ def test_is_shipping_refund_defaults_to_a_price_refund(api: Any, client: OrderMe
     [
         (401, {"statusCode": 401, "message": "Token is expired"}, AuthenticationError, "Token is expired"),
         (401, {"statusCode": 0}, AuthenticationError, None),  # the docs' own 401 example
-        (403, {"statusCode": 403, "message": "Order belongs to another merchant"}, PermissionDeniedError,
-         "Order belongs to another merchant"),
+        (
+            403,
+            {"statusCode": 403, "message": "Order belongs to another merchant"},
+            PermissionDeniedError,
+            "Order belongs to another merchant",
+        ),
         (500, {"statusCode": 500, "message": "Unhandled error"}, ServerError, "Unhandled error"),
     ],
     ids=["401", "401-docs-example", "403", "500"],
 )
-def test_documented_errors_are_typed(api: Any, client: OrderMeshClient, status: int, body: dict[str, Any],
-                                     error: type[ApiError], message: str | None) -> None:
+def test_documented_errors_are_typed(
+    api: Any,
+    client: OrderMeshClient,
+    status: int,
+    body: dict[str, Any],
+    error: type[ApiError],
+    message: str | None,
+) -> None:
     register(api, "orders.refund", status_code=status, json=body, headers={"X-Request-Id": "req-77"})
 
     with pytest.raises(error) as caught:
@@ -94,9 +106,13 @@ def test_documented_errors_are_typed(api: Any, client: OrderMeshClient, status: 
 
 
 @pytest.mark.parametrize("amount", [0, -1, -0.01, float("nan"), float("inf")])
-def test_a_non_positive_amount_is_refused_before_sending(api: Any, client: OrderMeshClient, amount: float) -> None:
-    bad = {"orderId": ORDER_ID, "refunds": [{"itemId": ITEM_ID, "isShippingRefund": False, "amount": amount,
-                                             "reason": "r"}]}
+def test_a_non_positive_amount_is_refused_before_sending(
+    api: Any, client: OrderMeshClient, amount: float
+) -> None:
+    bad = {
+        "orderId": ORDER_ID,
+        "refunds": [{"itemId": ITEM_ID, "isShippingRefund": False, "amount": amount, "reason": "r"}],
+    }
     with pytest.raises(InvalidRequestError) as caught:
         client.orders.refund(bad)
 
@@ -126,13 +142,19 @@ def test_each_bad_field_is_named_with_its_index(api: Any, client: OrderMeshClien
         ({"orderId": ORDER_ID, "refunds": []}, "refunds"),
         ({"orderId": ORDER_ID}, "refunds"),
         ({"refunds": [{"itemId": ITEM_ID, "amount": 1, "reason": "r"}]}, "orderId"),
-        ({"orderId": ORDER_ID, "refunds": [{"itemId": ITEM_ID, "amount": 1, "reason": "r", "currency": "USD"}]},
-         "refunds.0.currency"),
+        (
+            {
+                "orderId": ORDER_ID,
+                "refunds": [{"itemId": ITEM_ID, "amount": 1, "reason": "r", "currency": "USD"}],
+            },
+            "refunds.0.currency",
+        ),
     ],
     ids=["empty-refunds", "no-refunds", "no-order-id", "unknown-field"],
 )
-def test_incomplete_requests_are_refused(api: Any, client: OrderMeshClient, request_body: dict[str, Any],
-                                         field: str) -> None:
+def test_incomplete_requests_are_refused(
+    api: Any, client: OrderMeshClient, request_body: dict[str, Any], field: str
+) -> None:
     with pytest.raises(InvalidRequestError) as caught:
         client.orders.refund(request_body)
     assert field in caught.value.field_errors

@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 import requests
-
-from airflow_provider_ordermesh.client import OrderMeshClient, OrderMeshError
 from client.api_mock import (
     CLIENT_SECRET,
     ITEM_ID,
@@ -33,10 +31,15 @@ from client.api_mock import (
     token_answer,
 )
 
+from airflow_provider_ordermesh.client import OrderMeshClient, OrderMeshError
+
 ORDER = {"order": {"id": ORDER_ID}}
 REFUND = {"orderId": ORDER_ID, "refunds": [{"itemId": ITEM_ID, "amount": 4, "reason": "late"}]}
-NEW_ORDER = {"safeId": "SAFE-1", "shippingAddress": {"firstName": "A", "line1": "1 St", "city": "C", "countryCode": "US"},
-             "items": [{"sku": "MUG", "quantity": 1}]}
+NEW_ORDER = {
+    "safeId": "SAFE-1",
+    "shippingAddress": {"firstName": "A", "line1": "1 St", "city": "C", "countryCode": "US"},
+    "items": [{"sku": "MUG", "quantity": 1}],
+}
 
 Scenario = Callable[[Any, OrderMeshClient], None]
 
@@ -68,8 +71,17 @@ def rate_limited(api: Any, client: OrderMeshClient) -> None:
 
 
 def bad_request(api: Any, client: OrderMeshClient) -> None:
-    register(api, "orders.update", path_params={"order_id": ORDER_ID}, status_code=400, json={
-        "statusCode": 400, "message": "Validation failed", "errors": [{"field": "externalId", "message": "too long"}]})
+    register(
+        api,
+        "orders.update",
+        path_params={"order_id": ORDER_ID},
+        status_code=400,
+        json={
+            "statusCode": 400,
+            "message": "Validation failed",
+            "errors": [{"field": "externalId", "message": "too long"}],
+        },
+    )
     client.orders.update(ORDER_ID, {"externalId": "EXT-1"})
 
 
@@ -78,8 +90,13 @@ def not_found(api: Any, client: OrderMeshClient) -> None:
 
 
 def conflict(api: Any, client: OrderMeshClient) -> None:
-    register(api, "orders.update", path_params={"order_id": ORDER_ID}, status_code=409,
-             json={"statusCode": 409, "message": "Order is cancelled"})
+    register(
+        api,
+        "orders.update",
+        path_params={"order_id": ORDER_ID},
+        status_code=409,
+        json={"statusCode": 409, "message": "Order is cancelled"},
+    )
     client.orders.update(ORDER_ID, {"externalId": "EXT-1"})
 
 
@@ -110,7 +127,9 @@ def invalid_refund(api: Any, client: OrderMeshClient) -> None:
 
 
 def invalid_order(api: Any, client: OrderMeshClient) -> None:
-    client.orders.create({**NEW_ORDER, "shippingAddress": {**NEW_ORDER["shippingAddress"], "countryCode": "XX"}})
+    client.orders.create(
+        {**NEW_ORDER, "shippingAddress": {**NEW_ORDER["shippingAddress"], "countryCode": "XX"}}
+    )
 
 
 def transport_error_with_a_chatty_message(api: Any, client: OrderMeshClient) -> None:
@@ -134,8 +153,12 @@ def password_login_refresh_and_relogin(api: Any, client: OrderMeshClient) -> Non
     password_client = make_client(credentials=password_credentials())
     register(api, "auth.login", json=token_answer(TOKEN, expires_in=1, refresh_token=REFRESH_TOKEN))
     register(api, "auth.refresh", status_code=401, json={"statusCode": 401, "message": "refresh refused"})
-    register(api, "orders.get", path_params={"order_id": ORDER_ID},
-             response_list=[{"status_code": 401, "json": {"statusCode": 401}}, {"json": ORDER}])
+    register(
+        api,
+        "orders.get",
+        path_params={"order_id": ORDER_ID},
+        response_list=[{"status_code": 401, "json": {"statusCode": 401}}, {"json": ORDER}],
+    )
     password_client.orders.get(ORDER_ID)
 
 
@@ -143,9 +166,21 @@ SUCCEEDING = {success, conflict_then_existing, password_login_refresh_and_relogi
 """Scenarios that end well; every other one must raise, so that its error is searched too."""
 
 SCENARIOS: list[Scenario] = [
-    success, unauthorized_twice, forbidden, server_error, rate_limited, bad_request, not_found, conflict,
-    *SECRET_URLS, token_refused, invalid_refund,
-    invalid_order, transport_error_with_a_chatty_message, dropped_refund, conflict_then_existing,
+    success,
+    unauthorized_twice,
+    forbidden,
+    server_error,
+    rate_limited,
+    bad_request,
+    not_found,
+    conflict,
+    *SECRET_URLS,
+    token_refused,
+    invalid_refund,
+    invalid_order,
+    transport_error_with_a_chatty_message,
+    dropped_refund,
+    conflict_then_existing,
     password_login_refresh_and_relogin,
 ]
 
@@ -189,9 +224,17 @@ def test_reprs_hold_no_secret(api: Any) -> None:
     token_operations = [c.token_operation() for c in credentials]
     wire_requests = [client._request(op, TOKEN) for op in token_operations]
 
-    texts = [repr(client), repr(client.tokens.credentials), repr(client.tokens), repr(vars(client.tokens)),
-             repr(vars(client.tokens.cache)), *map(repr, credentials), *map(str, credentials),
-             *map(repr, token_operations), *map(repr, wire_requests)]
+    texts = [
+        repr(client),
+        repr(client.tokens.credentials),
+        repr(client.tokens),
+        repr(vars(client.tokens)),
+        repr(vars(client.tokens.cache)),
+        *map(repr, credentials),
+        *map(str, credentials),
+        *map(repr, token_operations),
+        *map(repr, wire_requests),
+    ]
     assert contains_secret(texts) == []
 
 

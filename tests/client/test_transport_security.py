@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from client.api_mock import ORDER_ID, client_credentials, make_client, register, register_token
 
 from airflow_provider_ordermesh.client import DEFAULT_BASE_URL, ConfigurationError, Timeout
-from client.api_mock import ORDER_ID, client_credentials, make_client, register, register_token
 
 ORDER = {"order": {"id": ORDER_ID}}
 
 
-@pytest.mark.parametrize("base_url", ["http://api.ordermesh.io", "http://10.0.0.5:8080", "http://sandbox.internal"])
+@pytest.mark.parametrize(
+    "base_url", ["http://api.ordermesh.io", "http://10.0.0.5:8080", "http://sandbox.internal"]
+)
 def test_plain_http_to_a_remote_host_is_refused(base_url: str) -> None:
     with pytest.raises(ConfigurationError, match="plain http"):
         make_client(base_url=base_url)
@@ -58,16 +60,20 @@ def test_the_default_base_url_is_production() -> None:
 
 @pytest.mark.parametrize(
     ("base_url", "problem"),
-    [("ftp://api.ordermesh.io", "not an http"), ("https://", "not an http"),
-     ("https://user:pw@api.ordermesh.io", "credentials")],
+    [
+        ("ftp://api.ordermesh.io", "not an http"),
+        ("https://", "not an http"),
+        ("https://user:pw@api.ordermesh.io", "credentials"),
+    ],
 )
 def test_unusable_base_urls_are_refused(base_url: str, problem: str) -> None:
     with pytest.raises(ConfigurationError, match=problem):
         make_client(base_url=base_url)
 
 
-def test_tls_is_verified_and_every_request_has_a_timeout(api: Any, client: Any,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tls_is_verified_and_every_request_has_a_timeout(
+    api: Any, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # requests swaps verify=True for the bundle named by these variables; keep the value as sent
     monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
     monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)

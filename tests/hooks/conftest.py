@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 import requests_mock
+from client.api_mock import BASE_URL, CLIENT_ID, CLIENT_SECRET, register_token
 
 from airflow_provider_ordermesh.client import TokenCache
-from client.api_mock import BASE_URL, CLIENT_ID, CLIENT_SECRET, register_token
 
 ConnectionSetter = Callable[..., None]
 

@@ -95,8 +95,10 @@ def _extras_named_in_the_source() -> set[str]:
     return {
         node.args[1].value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_extra"
-        and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "_extra"
+        and len(node.args) > 1
+        and isinstance(node.args[1], ast.Constant)
     }
 
 
@@ -136,11 +138,15 @@ def test_declared_defaults_are_the_ones_the_hook_uses(declared: dict[str, Any]) 
     assert settings["allow_insecure_http"] is fields["allow_insecure_http"]["schema"]["default"]
 
 
-def test_legacy_form_widgets_match_conn_fields(declared: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_legacy_form_widgets_match_conn_fields(
+    declared: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Older (Flask) UIs call ``get_connection_form_widgets``; Airflow 3 ships no wtforms, so stand-ins record it."""
 
     class Field:
-        def __init__(self, label: str, description: str | None = None, validators: Any = None, **kw: Any) -> None:
+        def __init__(
+            self, label: str, description: str | None = None, validators: Any = None, **kw: Any
+        ) -> None:
             self.label, self.description = label, description
 
     kinds = {name: type(name, (Field,), {}) for name in ("StringField", "IntegerField", "BooleanField")}
@@ -150,8 +156,12 @@ def test_legacy_form_widgets_match_conn_fields(declared: dict[str, Any], monkeyp
     validators.Optional = lambda: None  # type: ignore[attr-defined]
     widgets = types.ModuleType("flask_appbuilder.fieldwidgets")
     widgets.BS3TextFieldWidget = lambda: None  # type: ignore[attr-defined]
-    for name, module in {"wtforms": wtforms, "wtforms.validators": validators, "flask_appbuilder": types.ModuleType(
-            "flask_appbuilder"), "flask_appbuilder.fieldwidgets": widgets}.items():
+    for name, module in {
+        "wtforms": wtforms,
+        "wtforms.validators": validators,
+        "flask_appbuilder": types.ModuleType("flask_appbuilder"),
+        "flask_appbuilder.fieldwidgets": widgets,
+    }.items():
         monkeypatch.setitem(sys.modules, name, module)
 
     form = OrderMeshHook.get_connection_form_widgets()
@@ -161,5 +171,7 @@ def test_legacy_form_widgets_match_conn_fields(declared: dict[str, Any], monkeyp
     expected_kind = {"boolean": "BooleanField", "integer": "IntegerField"}
     for name, widget in form.items():
         assert (widget.label, widget.description) == (fields[name]["label"], fields[name].get("description"))
-        kind = next((expected_kind[t] for t in fields[name]["schema"]["type"] if t in expected_kind), "StringField")
+        kind = next(
+            (expected_kind[t] for t in fields[name]["schema"]["type"] if t in expected_kind), "StringField"
+        )
         assert type(widget).__name__ == kind, name

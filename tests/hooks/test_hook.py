@@ -10,19 +10,6 @@ from unittest import mock
 import httpx
 import pytest
 import requests
-
-from airflow_provider_ordermesh.client import (
-    AsyncOrderMeshClient,
-    ClientCredentials,
-    ConfigurationError,
-    OrderMeshClient,
-    PasswordCredentials,
-    Timeout,
-)
-from airflow_provider_ordermesh.client.transport import AsyncTransport
-from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_HOST, DEFAULT_PORTAL_URL
-from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
-from airflow_provider_ordermesh.models import ShipmentStatuses
 from client.api_mock import (
     BASE_URL,
     CLIENT_ID,
@@ -39,6 +26,19 @@ from client.api_mock import (
     token_answer,
 )
 from hooks.conftest import ConnectionSetter
+
+from airflow_provider_ordermesh.client import (
+    AsyncOrderMeshClient,
+    ClientCredentials,
+    ConfigurationError,
+    OrderMeshClient,
+    PasswordCredentials,
+    Timeout,
+)
+from airflow_provider_ordermesh.client.transport import AsyncTransport
+from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_HOST, DEFAULT_PORTAL_URL
+from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
+from airflow_provider_ordermesh.models import ShipmentStatuses
 
 ORDER = {"order": {"id": ORDER_ID}}
 
@@ -57,30 +57,50 @@ def settings_of(client: OrderMeshClient | AsyncOrderMeshClient) -> dict[str, Any
 
 
 def test_json_connection_with_every_extra(set_connection: ConnectionSetter) -> None:
-    set_connection({
-        "conn_type": "ordermesh", "host": "https://api.dev.ordermesh.io", "login": CLIENT_ID, "password": CLIENT_SECRET,
-        "extra": {"auth_type": "client_credentials", "merchant_id": MERCHANT_ID,
-                  "portal_url": "https://portal.dev.ordermesh.io/", "timeout": 30, "max_retries": 2,
-                  "verify": "/etc/ssl/ordermesh.pem"},
-    })
+    set_connection(
+        {
+            "conn_type": "ordermesh",
+            "host": "https://api.dev.ordermesh.io",
+            "login": CLIENT_ID,
+            "password": CLIENT_SECRET,
+            "extra": {
+                "auth_type": "client_credentials",
+                "merchant_id": MERCHANT_ID,
+                "portal_url": "https://portal.dev.ordermesh.io/",
+                "timeout": 30,
+                "max_retries": 2,
+                "verify": "/etc/ssl/ordermesh.pem",
+            },
+        }
+    )
     hook = OrderMeshHook()
 
     assert settings_of(hook.get_conn()) == {
-        "base_url": "https://api.dev.ordermesh.io", "credentials": ClientCredentials, "max_retries": 2,
-        "read_timeout": 30.0, "verify": "/etc/ssl/ordermesh.pem"}
+        "base_url": "https://api.dev.ordermesh.io",
+        "credentials": ClientCredentials,
+        "max_retries": 2,
+        "read_timeout": 30.0,
+        "verify": "/etc/ssl/ordermesh.pem",
+    }
     assert hook.get_conn().tokens.credentials.client_id == CLIENT_ID  # type: ignore[union-attr]
     assert hook.merchant_id == MERCHANT_ID
     assert hook.portal_url == "https://portal.dev.ordermesh.io"
 
 
 def test_uri_connection(set_connection: ConnectionSetter) -> None:
-    set_connection(f"ordermesh://{USERNAME.replace('@', '%40')}:{PASSWORD}@api.stg.ordermesh.io"
-                   f"?auth_type=password&merchant_id={MERCHANT_ID}&max_retries=1&timeout=15")
+    set_connection(
+        f"ordermesh://{USERNAME.replace('@', '%40')}:{PASSWORD}@api.stg.ordermesh.io"
+        f"?auth_type=password&merchant_id={MERCHANT_ID}&max_retries=1&timeout=15"
+    )
     hook = OrderMeshHook()
 
     assert settings_of(hook.get_conn()) == {
-        "base_url": "https://api.stg.ordermesh.io", "credentials": PasswordCredentials, "max_retries": 1,
-        "read_timeout": 15.0, "verify": True}
+        "base_url": "https://api.stg.ordermesh.io",
+        "credentials": PasswordCredentials,
+        "max_retries": 1,
+        "read_timeout": 15.0,
+        "verify": True,
+    }
     credentials = hook.get_conn().tokens.credentials
     assert isinstance(credentials, PasswordCredentials)
     assert (credentials.username, credentials.password.get_secret_value()) == (USERNAME, PASSWORD)
@@ -92,8 +112,14 @@ def test_uri_connection(set_connection: ConnectionSetter) -> None:
     [
         "ordermesh://cid:secret-1@127.0.0.1:8080/http",
         {"conn_type": "ordermesh", "host": "http://127.0.0.1:8080", "login": "cid", "password": "secret-1"},
-        {"conn_type": "ordermesh", "host": "127.0.0.1", "port": 8080, "schema": "http", "login": "cid",
-         "password": "secret-1"},
+        {
+            "conn_type": "ordermesh",
+            "host": "127.0.0.1",
+            "port": 8080,
+            "schema": "http",
+            "login": "cid",
+            "password": "secret-1",
+        },
     ],
     ids=["uri-with-schema", "json-host-url", "json-host-port-schema"],
 )
@@ -108,17 +134,32 @@ def test_defaults(set_connection: ConnectionSetter) -> None:
 
     assert DEFAULT_HOST == "https://api.ordermesh.io"
     assert settings_of(hook.get_conn()) == {
-        "base_url": DEFAULT_HOST, "credentials": ClientCredentials, "max_retries": 5, "read_timeout": 60.0,
-        "verify": True}
+        "base_url": DEFAULT_HOST,
+        "credentials": ClientCredentials,
+        "max_retries": 5,
+        "read_timeout": 60.0,
+        "verify": True,
+    }
     assert hook.portal_url == DEFAULT_PORTAL_URL
     assert hook.merchant_id is None
     assert hook.shipment_statuses == ShipmentStatuses()
 
 
 def test_legacy_prefixed_extras(set_connection: ConnectionSetter) -> None:
-    set_connection({"conn_type": "ordermesh", "host": BASE_URL, "login": USERNAME, "password": PASSWORD,
-                    "extra": {"extra__ordermesh__auth_type": "password", "extra__ordermesh__merchant_id": MERCHANT_ID,
-                              "extra__ordermesh__max_retries": "3", "extra__ordermesh__timeout": "20"}})
+    set_connection(
+        {
+            "conn_type": "ordermesh",
+            "host": BASE_URL,
+            "login": USERNAME,
+            "password": PASSWORD,
+            "extra": {
+                "extra__ordermesh__auth_type": "password",
+                "extra__ordermesh__merchant_id": MERCHANT_ID,
+                "extra__ordermesh__max_retries": "3",
+                "extra__ordermesh__timeout": "20",
+            },
+        }
+    )
     hook = OrderMeshHook()
     assert settings_of(hook.get_conn())["credentials"] is PasswordCredentials
     assert settings_of(hook.get_conn())["max_retries"] == 3
@@ -127,19 +168,34 @@ def test_legacy_prefixed_extras(set_connection: ConnectionSetter) -> None:
 
 
 def test_plain_extras_win_over_legacy_ones(set_connection: ConnectionSetter) -> None:
-    set_connection({"conn_type": "ordermesh", "login": CLIENT_ID, "password": CLIENT_SECRET,
-                    "extra": {"max_retries": 1, "extra__ordermesh__max_retries": 9}})
+    set_connection(
+        {
+            "conn_type": "ordermesh",
+            "login": CLIENT_ID,
+            "password": CLIENT_SECRET,
+            "extra": {"max_retries": 1, "extra__ordermesh__max_retries": 9},
+        }
+    )
     assert OrderMeshHook().get_conn().retry_policy.max_retries == 1
 
 
-@pytest.mark.parametrize(("value", "verify"), [(False, False), ("false", False), ("true", True), ("0", False)])
+@pytest.mark.parametrize(
+    ("value", "verify"), [(False, False), ("false", False), ("true", True), ("0", False)]
+)
 def test_verify_extra(set_connection: ConnectionSetter, value: Any, verify: bool) -> None:
-    set_connection({"conn_type": "ordermesh", "login": CLIENT_ID, "password": CLIENT_SECRET, "extra": {"verify": value}})
+    set_connection(
+        {"conn_type": "ordermesh", "login": CLIENT_ID, "password": CLIENT_SECRET, "extra": {"verify": value}}
+    )
     assert OrderMeshHook().get_conn().verify is verify
 
 
 def test_plain_http_to_a_remote_host_needs_the_extra(set_connection: ConnectionSetter) -> None:
-    conn = {"conn_type": "ordermesh", "host": "http://ordermesh.internal", "login": CLIENT_ID, "password": CLIENT_SECRET}
+    conn = {
+        "conn_type": "ordermesh",
+        "host": "http://ordermesh.internal",
+        "login": CLIENT_ID,
+        "password": CLIENT_SECRET,
+    }
     set_connection(conn)
     with pytest.raises(ConfigurationError, match="plain http"):
         OrderMeshHook().get_conn()
@@ -148,11 +204,20 @@ def test_plain_http_to_a_remote_host_needs_the_extra(set_connection: ConnectionS
     assert OrderMeshHook().get_conn().base_url == "http://ordermesh.internal"
 
 
-@pytest.mark.parametrize("overrides", ['{"8": "OnHold", "4": "Dispatched"}', {"8": "OnHold", "4": "Dispatched"}],
-                         ids=["json-text", "object"])
+@pytest.mark.parametrize(
+    "overrides",
+    ['{"8": "OnHold", "4": "Dispatched"}', {"8": "OnHold", "4": "Dispatched"}],
+    ids=["json-text", "object"],
+)
 def test_shipment_status_overrides(set_connection: ConnectionSetter, overrides: Any) -> None:
-    set_connection({"conn_type": "ordermesh", "login": CLIENT_ID, "password": CLIENT_SECRET,
-                    "extra": {"shipment_statuses": overrides}})
+    set_connection(
+        {
+            "conn_type": "ordermesh",
+            "login": CLIENT_ID,
+            "password": CLIENT_SECRET,
+            "extra": {"shipment_statuses": overrides},
+        }
+    )
     statuses = OrderMeshHook().shipment_statuses
     assert (statuses.code("onhold"), statuses.name(4)) == (8, "Dispatched")
 
@@ -162,13 +227,21 @@ def test_shipment_status_overrides(set_connection: ConnectionSetter, overrides: 
     [
         ({"conn_type": "ordermesh", "login": CLIENT_ID}, "needs a login"),
         ({"conn_type": "ordermesh", "password": CLIENT_SECRET}, "needs a login"),
-        ({"conn_type": "ordermesh", "login": CLIENT_ID, "password": CLIENT_SECRET, "extra": {"auth_type": "oauth"}},
-         "auth_type 'oauth'"),
+        (
+            {
+                "conn_type": "ordermesh",
+                "login": CLIENT_ID,
+                "password": CLIENT_SECRET,
+                "extra": {"auth_type": "oauth"},
+            },
+            "auth_type 'oauth'",
+        ),
     ],
     ids=["no-password", "no-login", "unknown-auth-type"],
 )
-def test_incomplete_connections_are_configuration_errors(set_connection: ConnectionSetter,
-                                                        connection: dict[str, Any], problem: str) -> None:
+def test_incomplete_connections_are_configuration_errors(
+    set_connection: ConnectionSetter, connection: dict[str, Any], problem: str
+) -> None:
     set_connection(connection)
     with pytest.raises(ConfigurationError, match=problem) as caught:
         OrderMeshHook().get_conn()
@@ -176,8 +249,15 @@ def test_incomplete_connections_are_configuration_errors(set_connection: Connect
 
 
 def test_another_connection_id(set_connection: ConnectionSetter) -> None:
-    set_connection({"conn_type": "ordermesh", "host": "https://api.dev.ordermesh.io", "login": CLIENT_ID,
-                    "password": CLIENT_SECRET}, conn_id="ordermesh_dev")
+    set_connection(
+        {
+            "conn_type": "ordermesh",
+            "host": "https://api.dev.ordermesh.io",
+            "login": CLIENT_ID,
+            "password": CLIENT_SECRET,
+        },
+        conn_id="ordermesh_dev",
+    )
     hook = OrderMeshHook(ordermesh_conn_id="ordermesh_dev")
     assert hook.get_conn().base_url == "https://api.dev.ordermesh.io"
 
@@ -206,11 +286,16 @@ def test_the_token_and_the_secret_are_masked(default_connection: dict[str, Any],
     assert CLIENT_SECRET in masked
 
 
-def test_nothing_secret_in_reprs_or_logs(default_connection: dict[str, Any], api: Any,
-                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_nothing_secret_in_reprs_or_logs(
+    default_connection: dict[str, Any], api: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
-    register(api, "orders.get", path_params={"order_id": ORDER_ID},
-             response_list=[{"status_code": 401, "json": {"statusCode": 401}}, {"json": ORDER}])
+    register(
+        api,
+        "orders.get",
+        path_params={"order_id": ORDER_ID},
+        response_list=[{"status_code": 401, "json": {"statusCode": 401}}, {"json": ORDER}],
+    )
     register(api, "orders.list", status_code=403, json={"statusCode": 403})
     hook = OrderMeshHook()
     hook.get_conn().orders.get(ORDER_ID)
@@ -236,17 +321,24 @@ def test_test_connection_success(default_connection: dict[str, Any], api: Any) -
 @pytest.mark.parametrize(
     ("endpoint", "answer", "expected"),
     [
-        ("auth.client_token", {"status_code": 401, "json": {"statusCode": 401, "message": "invalid client"}},
-         "401 to POST /user/v1/clients/token: invalid client"),
-        ("orders.list", {"status_code": 403, "json": {"statusCode": 403, "message": "no access"}},
-         "403 to GET /v1/orders: no access"),
+        (
+            "auth.client_token",
+            {"status_code": 401, "json": {"statusCode": 401, "message": "invalid client"}},
+            "401 to POST /user/v1/clients/token: invalid client",
+        ),
+        (
+            "orders.list",
+            {"status_code": 403, "json": {"statusCode": 403, "message": "no access"}},
+            "403 to GET /v1/orders: no access",
+        ),
         ("orders.list", {"status_code": 503, "json": {"statusCode": 503}}, "503 to GET /v1/orders"),
         ("orders.list", {"exc": requests.exceptions.ConnectTimeout}, "GET /v1/orders: connect timeout"),
     ],
     ids=["bad-credentials", "forbidden", "unavailable", "unreachable"],
 )
-def test_test_connection_failure(default_connection: dict[str, Any], api: Any, endpoint: str,
-                                 answer: dict[str, Any], expected: str) -> None:
+def test_test_connection_failure(
+    default_connection: dict[str, Any], api: Any, endpoint: str, answer: dict[str, Any], expected: str
+) -> None:
     register(api, "orders.list", json={"orders": []})
     register(api, endpoint, **answer)
 
@@ -259,8 +351,14 @@ def test_test_connection_failure(default_connection: dict[str, Any], api: Any, e
 
 
 def test_test_connection_reports_a_bad_connection(set_connection: ConnectionSetter) -> None:
-    set_connection({"conn_type": "ordermesh", "host": "http://ordermesh.internal", "login": CLIENT_ID,
-                    "password": CLIENT_SECRET})
+    set_connection(
+        {
+            "conn_type": "ordermesh",
+            "host": "http://ordermesh.internal",
+            "login": CLIENT_ID,
+            "password": CLIENT_SECRET,
+        }
+    )
     ok, message = OrderMeshHook().test_connection()
     assert not ok and "plain http" in message
 
@@ -284,8 +382,13 @@ async def test_get_async_client_inside_asyncio(default_connection: dict[str, Any
     await transport.aclose()
 
     assert isinstance(client, AsyncOrderMeshClient)
-    assert settings_of(client) == {"base_url": BASE_URL, "credentials": ClientCredentials, "max_retries": 5,
-                                   "read_timeout": 60.0, "verify": True}
+    assert settings_of(client) == {
+        "base_url": BASE_URL,
+        "credentials": ClientCredentials,
+        "max_retries": 5,
+        "read_timeout": 60.0,
+        "verify": True,
+    }
     assert order.id == ORDER_ID
     assert [r.url.path for r in sent] == ["/user/v1/clients/token", f"/v1/orders/{ORDER_ID}"]
     mask_secret.assert_called_with(TOKEN)

@@ -13,18 +13,24 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from client.api_mock import Sleeps
 
 from airflow_provider_ordermesh.client import OrderMeshClient, OutcomeUnknownError, RetryPolicy
 from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
-from client.api_mock import Sleeps
 
 pytestmark = pytest.mark.sandbox
 
 NO_WAIT = RetryPolicy(jitter=lambda ceiling: 0.0)
 ORDER = {
-    "shippingAddress": {"firstName": "Emily", "line1": "475 Oak Avenue", "city": "Pleasantville",
-                        "countryCode": "US"},
-    "items": [{"sku": "Accent_Mug-11oz-Blue", "quantity": 2, "customerPrice": 12, "customerShippingPrice": 5}],
+    "shippingAddress": {
+        "firstName": "Emily",
+        "line1": "475 Oak Avenue",
+        "city": "Pleasantville",
+        "countryCode": "US",
+    },
+    "items": [
+        {"sku": "Accent_Mug-11oz-Blue", "quantity": 2, "customerPrice": 12, "customerShippingPrice": 5}
+    ],
 }
 
 
@@ -55,8 +61,10 @@ def test_test_connection(hook: OrderMeshHook, sandbox: Any) -> None:
 
 
 def test_test_connection_with_a_wrong_secret(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AIRFLOW_CONN_ORDERMESH_DEFAULT", sandbox.connection_json().replace(
-        sandbox.credentials.client_secret, "not-the-secret"))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_ORDERMESH_DEFAULT",
+        sandbox.connection_json().replace(sandbox.credentials.client_secret, "not-the-secret"),
+    )
     ok, message = OrderMeshHook().test_connection()
     assert not ok and "401" in message and "not-the-secret" not in message
 
@@ -66,8 +74,17 @@ def test_create_read_and_refund(client: OrderMeshClient) -> None:
     order = client.orders.get(created.id)
     item_id = order.items[0].id
 
-    assert client.orders.refund({"orderId": order.id, "refunds": [
-        {"itemId": item_id, "isShippingRefund": False, "amount": 4, "reason": "Poor quality."}]}) is None
+    assert (
+        client.orders.refund(
+            {
+                "orderId": order.id,
+                "refunds": [
+                    {"itemId": item_id, "isShippingRefund": False, "amount": 4, "reason": "Poor quality."}
+                ],
+            }
+        )
+        is None
+    )
 
     refunds = client.orders.get_item(item_id).refund_data
     assert refunds is not None and [(r.amount, r.reason) for r in refunds.refunds] == [(4, "Poor quality.")]
@@ -84,7 +101,9 @@ def test_503s_are_retried(client: OrderMeshClient, sandbox: Any, sleeps: Sleeps)
 
 
 def test_429_retry_after_is_honoured(client: OrderMeshClient, sandbox: Any, sleeps: Sleeps) -> None:
-    sandbox.set_faults([{"route": "orders.list", "kind": "status", "status": 429, "retryAfter": 2, "count": 1}])
+    sandbox.set_faults(
+        [{"route": "orders.list", "kind": "status", "status": 429, "retryAfter": 2, "count": 1}]
+    )
     client.orders.list_page()
     assert sleeps == [2]
     assert requests_to(sandbox, "orders.list") == {"429": 1, "200": 1}
@@ -103,8 +122,14 @@ def test_a_refund_whose_answer_is_lost_is_not_sent_twice(client: OrderMeshClient
     sandbox.set_faults([{"route": "orders.refund", "kind": "drop", "when": "after", "count": 1}])
 
     with pytest.raises(OutcomeUnknownError):
-        client.orders.refund({"orderId": order.id, "refunds": [
-            {"itemId": item_id, "amount": 4, "reason": "Never arrived", "isShippingRefund": True}]})
+        client.orders.refund(
+            {
+                "orderId": order.id,
+                "refunds": [
+                    {"itemId": item_id, "amount": 4, "reason": "Never arrived", "isShippingRefund": True}
+                ],
+            }
+        )
 
     assert requests_to(sandbox, "orders.refund") == {"dropped": 1}
     refunds = client.orders.get_item(item_id).refund_data
@@ -132,8 +157,9 @@ def test_an_expired_token_is_replaced_once(client: OrderMeshClient, sandbox: Any
     assert requests_to(sandbox, "orders.get") == {"401": 1, "200": 1}
 
 
-def test_secrets_stay_out_of_logs_over_real_http(sandbox: Any, monkeypatch: pytest.MonkeyPatch,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
+def test_secrets_stay_out_of_logs_over_real_http(
+    sandbox: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """urllib3 and http.client log at DEBUG too; the token and secret appear in none of it."""
     caplog.set_level(logging.DEBUG)
     monkeypatch.setenv("AIRFLOW_CONN_ORDERMESH_DEFAULT", sandbox.connection_json())

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from models.api_examples import EXAMPLES
 from pydantic import BaseModel, ValidationError
 
 from airflow_provider_ordermesh.client.pagination import page_parser
@@ -22,15 +23,24 @@ from airflow_provider_ordermesh.models import (
     Variant,
     WebhookEvent,
 )
-from models.api_examples import EXAMPLES
 
 Example = Callable[[str], Any]
 
 
 def test_every_example_file_is_used_here() -> None:
     """A new example file needs a test below; a stale name here fails too."""
-    used = {*RESPONSES, *REQUESTS, *SCHEMA_SAMPLES, *WEBHOOKS, "create_order_bulk", "reroute_bulk",
-            "reroute_bulk.schema_sample", "catalog_variants", "error_401", "token_legacy_login"}
+    used = {
+        *RESPONSES,
+        *REQUESTS,
+        *SCHEMA_SAMPLES,
+        *WEBHOOKS,
+        "create_order_bulk",
+        "reroute_bulk",
+        "reroute_bulk.schema_sample",
+        "catalog_variants",
+        "error_401",
+        "token_legacy_login",
+    }
     assert {path.stem for path in EXAMPLES.glob("*.json")} == used
 
 
@@ -67,7 +77,10 @@ def test_order_by_safe_id_fields(example: Example) -> None:
 def test_order_item_fields(example: Example) -> None:
     item = OrderItem.model_validate(example("order_item")["orderItem"])
     assert (item.short_id, item.status, item.quantity) == ("I05790100", "Open", 2)
-    assert item.options is not None and [(o.name, o.value) for o in item.options] == [("Size", "Medium"), ("Color", "Black")]
+    assert item.options is not None and [(o.name, o.value) for o in item.options] == [
+        ("Size", "Medium"),
+        ("Color", "Black"),
+    ]
     assert item.refund_data is not None
     assert [(r.is_shipping_refund, r.amount) for r in item.refund_data.refunds] == [(True, 4), (False, 10)]
     assert (item.refund_data.remaining_shipping_balance, item.refund_data.remaining_price_balance) == (3, 20)
@@ -81,7 +94,9 @@ def test_shipment_fields(example: Example) -> None:
     assert shipment.short_id == "S1234567890"
     assert shipment.tracking_numbers == ["12321"]
     assert shipment.packages[0].order_item_ids == ["a1f0a9cc-0000-4000-8000-000000000003"]
-    assert shipment.order_items[0].merchant_price is not None and shipment.order_items[0].merchant_price.tax == 5
+    assert (
+        shipment.order_items[0].merchant_price is not None and shipment.order_items[0].merchant_price.tax == 5
+    )
     assert shipment.order_item_ids == ["a1f0a9cc-0000-4000-8000-000000000003"]
 
 
@@ -175,7 +190,9 @@ SCHEMA_SAMPLES = {
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMA_SAMPLES))
-def test_schema_sample_has_the_example_keys_and_its_placeholders_are_refused(name: str, example: Example) -> None:
+def test_schema_sample_has_the_example_keys_and_its_placeholders_are_refused(
+    name: str, example: Example
+) -> None:
     """The docs' schema samples hold placeholders ("string", 0) that must not pass as real values."""
     model, bad_fields = SCHEMA_SAMPLES[name]
     sample = example(name)

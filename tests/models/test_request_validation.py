@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from models.api_examples import load_example
 from pydantic import BaseModel
 
 from airflow_provider_ordermesh.client import InvalidRequestError
@@ -25,7 +26,6 @@ from airflow_provider_ordermesh.models import (
     UpdateOrder,
     UpdateOrderItem,
 )
-from models.api_examples import load_example
 
 Change = Callable[[dict[str, Any]], None]
 
@@ -62,19 +62,31 @@ MODELS: dict[str, type[BaseModel]] = {ORDER: CreateOrder, REFUND: AddRefund, RER
 
 BAD_REQUESTS: list[tuple[str, str, Change, str]] = [
     ("bad country", ORDER, edit("shippingAddress.countryCode", "XX"), "shippingAddress.countryCode"),
-    ("country name instead of code", ORDER, edit("billingAddress.countryCode", "United States"),
-     "billingAddress.countryCode"),
+    (
+        "country name instead of code",
+        ORDER,
+        edit("billingAddress.countryCode", "United States"),
+        "billingAddress.countryCode",
+    ),
     ("bad currency", ORDER, edit("currencyCode", "DOLLARS"), "currencyCode"),
-    ("bad transaction currency", ORDER, edit("customerPaymentMethods.0.customerTransactions.0.currencyCode", "XYZ"),
-     "customerPaymentMethods.0.customerTransactions.0.currencyCode"),
+    (
+        "bad transaction currency",
+        ORDER,
+        edit("customerPaymentMethods.0.customerTransactions.0.currencyCode", "XYZ"),
+        "customerPaymentMethods.0.customerTransactions.0.currencyCode",
+    ),
     ("zero quantity", ORDER, edit("items.0.quantity", 0), "items.0.quantity"),
     ("empty items", ORDER, edit("items", []), "items"),
     ("no items", ORDER, drop("items"), "items"),
     ("no shipping address", ORDER, drop("shippingAddress"), "shippingAddress"),
     ("negative total", ORDER, edit("customerTotal", -200.5), "customerTotal"),
     ("bad merchant id", ORDER, edit("merchantId", "merchant-1"), "merchantId"),
-    ("bad card digits", ORDER, edit("customerPaymentMethods.0.cardLast4", "11a1"),
-     "customerPaymentMethods.0.cardLast4"),
+    (
+        "bad card digits",
+        ORDER,
+        edit("customerPaymentMethods.0.cardLast4", "11a1"),
+        "customerPaymentMethods.0.cardLast4",
+    ),
     ("bad language", ORDER, edit("languageCode", "English"), "languageCode"),
     ("typo in a field name", ORDER, edit("shipingMethod", "Expedited"), "shipingMethod"),
     ("unknown nested field", ORDER, edit("items.0.colour", "red"), "items.0.colour"),
@@ -90,8 +102,11 @@ BAD_REQUESTS: list[tuple[str, str, Change, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("request_name", "change", "field"), [case[1:] for case in BAD_REQUESTS],
-                         ids=[case[0] for case in BAD_REQUESTS])
+@pytest.mark.parametrize(
+    ("request_name", "change", "field"),
+    [case[1:] for case in BAD_REQUESTS],
+    ids=[case[0] for case in BAD_REQUESTS],
+)
 def test_bad_request_names_the_field(request_name: str, change: Change, field: str) -> None:
     data = copy.deepcopy(load_example(request_name))
     change(data)
@@ -113,7 +128,13 @@ def test_bad_request_names_the_field(request_name: str, change: Change, field: s
         (CreatePackages, {"packages": []}, "packages"),
         (UpdateOrderItem, {"quantity": 0}, "quantity"),
     ],
-    ids=["cancel-with-no-items", "note-on-unknown-resource", "empty-note", "no-packages", "zero-item-quantity"],
+    ids=[
+        "cancel-with-no-items",
+        "note-on-unknown-resource",
+        "empty-note",
+        "no-packages",
+        "zero-item-quantity",
+    ],
 )
 def test_other_requests_name_the_field(model: type[BaseModel], data: dict[str, Any], field: str) -> None:
     with pytest.raises(InvalidRequestError) as caught:
@@ -136,10 +157,14 @@ def test_codes_are_normalised_on_the_way_out() -> None:
 
 
 def test_python_names_are_accepted_and_the_wire_names_are_sent() -> None:
-    refund = AddRefund(order_id="65add270441de72442397b6e",
-                       refunds=[{"item_id": "i-1", "is_shipping_refund": True, "amount": 2, "reason": "late"}])
-    assert refund.to_api() == {"orderId": "65add270441de72442397b6e", "refunds": [
-        {"itemId": "i-1", "isShippingRefund": True, "amount": 2, "reason": "late"}]}
+    refund = AddRefund(
+        order_id="65add270441de72442397b6e",
+        refunds=[{"item_id": "i-1", "is_shipping_refund": True, "amount": 2, "reason": "late"}],
+    )
+    assert refund.to_api() == {
+        "orderId": "65add270441de72442397b6e",
+        "refunds": [{"itemId": "i-1", "isShippingRefund": True, "amount": 2, "reason": "late"}],
+    }
 
 
 # --- response models --------------------------------------------------------------------------
@@ -148,11 +173,26 @@ def test_python_names_are_accepted_and_the_wire_names_are_sent() -> None:
 @pytest.mark.parametrize(
     ("model", "data"),
     [
-        (Order, {"id": "65add270441de72442397b6e", "status": "Open", "brandNewField": {"x": 1},
-                 "items": [{"id": "i-1", "newItemFlag": True}]}),
+        (
+            Order,
+            {
+                "id": "65add270441de72442397b6e",
+                "status": "Open",
+                "brandNewField": {"x": 1},
+                "items": [{"id": "i-1", "newItemFlag": True}],
+            },
+        ),
         (OrderItem, {"id": "i-1", "ourNewPrice": {"currency": "USD", "amount": 1, "discount": 0.5}}),
-        (Shipment, {"id": "s-1", "shipmentStatus": 4, "merchantOrderId": None, "isRejectedByVendor": None,
-                    "packages": [{"id": "p-1", "newCarrierField": "x"}]}),
+        (
+            Shipment,
+            {
+                "id": "s-1",
+                "shipmentStatus": 4,
+                "merchantOrderId": None,
+                "isRejectedByVendor": None,
+                "packages": [{"id": "p-1", "newCarrierField": "x"}],
+            },
+        ),
     ],
     ids=["order", "order-item", "shipment-stg-fields"],
 )

@@ -15,8 +15,14 @@ from airflow_provider_ordermesh.models import (
 SHIPMENT = DEFAULT_SHIPMENT_STATUSES
 
 DOCUMENTED_CODES = {
-    0: "Unassigned", 1: "Assigned", 2: "Accepted", 3: "InProduction",
-    4: "Shipped", 5: "Delivered", 6: "Rejected", 7: "Cancelled",
+    0: "Unassigned",
+    1: "Assigned",
+    2: "Accepted",
+    3: "InProduction",
+    4: "Shipped",
+    5: "Delivered",
+    6: "Rejected",
+    7: "Cancelled",
 }
 
 
