@@ -1,0 +1,51 @@
+"""Run Python code in a fresh child process and read back the one JSON line it prints last."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+class ChildError(RuntimeError):
+    """The child process failed or printed no JSON result."""
+
+
+def run_python(
+    args: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 600.0,
+    python_flags: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Run ``python <python_flags> <args>`` (this environment plus ``env``); its last stdout line as JSON."""
+    completed = subprocess.run(
+        [sys.executable, *python_flags, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+    )
+    if completed.returncode != 0:
+        raise ChildError(
+            f"child {' '.join(args)[:120]!r} exited with {completed.returncode}: "
+            f"{completed.stderr.strip()[-1500:]}"
+        )
+    lines = [line for line in completed.stdout.splitlines() if line.strip()]
+    if not lines:
+        raise ChildError(f"child {' '.join(args)[:120]!r} printed nothing; stderr: {completed.stderr[-800:]}")
+    try:
+        return json.loads(lines[-1])
+    except json.JSONDecodeError:
+        raise ChildError(f"child printed no JSON result: {lines[-1][:300]!r}") from None
+
+
+def run_module(
+    module: str, *args: str, env: Mapping[str, str] | None = None, timeout: float = 600.0
+) -> dict[str, Any]:
+    """``python -m <module> <args>`` in a child process; its JSON result."""
+    return run_python(["-m", module, *args], env=env, timeout=timeout)

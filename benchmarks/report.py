@@ -1,0 +1,67 @@
+"""The one results table, as Markdown: printed to the terminal and written to ``results/latest.md``."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.figures import Figure
+
+HEADER = ["figure", "this provider", "baseline (same run)", "ratio", "target", "met?"]
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+
+
+def table(figures: Sequence[Figure]) -> str:
+    """The Markdown table of every figure, in the order measured."""
+    lines = [_row(HEADER), _row(["---"] * len(HEADER))]
+    lines += [_row(figure.cells()) for figure in figures]
+    return "\n".join(lines)
+
+
+def notes(figures: Sequence[Figure]) -> str:
+    """How the less obvious figures were obtained, numbered after their row."""
+    lines = [f"- *{figure.name}*: {figure.note}" for figure in figures if figure.note]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """One line saying where and how the figures were measured."""
+    import airflow_provider_ordermesh
+
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"airflow-provider-ordermesh {airflow_provider_ordermesh.__version__}"
+    )
+
+
+def document(figures: Sequence[Figure], *, mode: str, command: str, problems: Sequence[str] = ()) -> str:
+    """The whole report: context line, table, notes and any benchmark that could not run."""
+    missed = [f.name for f in figures if f.met is False]
+    parts = [
+        f"Measured {machine()}; mode `{mode}`; sandbox in its own process on loopback.",
+        f"Reproduce with `{command}`.",
+        "",
+        table(figures),
+        "",
+        (f"Targets missed: {len(missed)} ({'; '.join(missed)})." if missed else "Every target met."),
+    ]
+    if problems:
+        parts += ["", "Benchmarks that could not run:", *[f"- {p}" for p in problems]]
+    figure_notes = notes(figures)
+    if figure_notes:
+        parts += ["", "How the figures were measured:", "", figure_notes]
+    return "\n".join(parts) + "\n"
+
+
+def progress(message: str) -> None:
+    """A progress line on stderr, so that stdout carries only the report."""
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
