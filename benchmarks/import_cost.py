@@ -1,0 +1,166 @@
+"""Import cost: what importing the provider's operators and sensors adds to every DAG parse.
+
+Each run is a fresh interpreter that times one statement with ``perf_counter``: the provider's
+operator and sensor modules, or ``from airflow.sdk import BaseOperator`` alone (which any DAG
+pays anyway). Runs are interleaved (provider, baseline, provider, ...) after one unmeasured
+warm-up of each, so that bytecode caches and the OS page cache favour neither; the median of
+each is compared. When the target is missed, ``python -X importtime`` names the modules the
+provider adds that the baseline does not load, with their cumulative import time, so their
+owners can make them lazy.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+
+from benchmarks.child import run_python
+from benchmarks.context import Context
+from benchmarks.figures import Figure, Target
+
+PROVIDER_IMPORT = (
+    "import airflow_provider_ordermesh.operators.orders, "
+    "airflow_provider_ordermesh.operators.shipments, airflow_provider_ordermesh.sensors.status"
+)
+BASELINE_IMPORT = "from airflow.sdk import BaseOperator"
+TARGET = 1.10
+
+_TIMER = (
+    "import json, sys, time\n"
+    "started = time.perf_counter()\n"
+    "{statement}\n"
+    "elapsed = time.perf_counter() - started\n"
+    "print(json.dumps({{'seconds': elapsed, 'modules': len(sys.modules)}}))\n"
+)
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: float
+    modules: int
+
+
+def time_import(statement: str) -> Timing:
+    result = run_python(["-c", _TIMER.format(statement=statement)], timeout=120)
+    return Timing(float(result["seconds"]), int(result["modules"]))
+
+
+@dataclass
+class Imported:
+    """One line of ``-X importtime``: a module, its nesting depth and its own import time."""
+
+    name: str
+    depth: int
+    self_us: int
+    parent: Imported | None = None
+    added_us: int = 0  # own time plus that of the modules below it that the baseline does not load
+
+
+def import_tree(statement: str) -> list[Imported]:
+    """Every module the statement imports, in the order ``-X importtime`` prints them (children first)."""
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", statement],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    rows = []
+    for line in completed.stderr.splitlines():
+        if not line.startswith("import time:") or "imported package" in line:
+            continue
+        self_us, _cumulative, name = line.split(":", 1)[1].split("|", 2)
+        name = name.removeprefix(" ")
+        rows.append(Imported(name.strip(), (len(name) - len(name.lstrip(" "))) // 2, int(self_us)))
+    stack: list[Imported] = []  # enclosing imports, walking parents before children
+    for row in reversed(rows):
+        while stack and stack[-1].depth >= row.depth:
+            stack.pop()
+        row.parent = stack[-1] if stack else None
+        stack.append(row)
+    return rows
+
+
+def added_imports(*, provider: str, baseline: str, top: int = 8) -> list[str]:
+    """The heaviest imports ``provider`` adds over ``baseline``, each with the provider module importing it.
+
+    A third-party or Airflow module the baseline never loads is charged its own import time
+    plus that of every other new module below it; the provider's own modules are one line.
+    """
+    known = {row.name for row in import_tree(baseline)}
+    rows = import_tree(provider)
+    for row in rows:  # children come first, so each subtree is complete before its parent
+        if row.name not in known:
+            row.added_us += row.self_us
+            if row.parent is not None and row.parent.name not in known:
+                row.parent.added_us += row.added_us
+
+    def ours(row: Imported | None) -> bool:
+        return row is not None and row.name.startswith("airflow_provider_ordermesh")
+
+    def importer(row: Imported) -> str:
+        parent = row.parent
+        while parent is not None and not ours(parent):
+            parent = parent.parent
+        return parent.name if parent else "?"
+
+    roots = [
+        row
+        for row in rows
+        if row.name not in known and not ours(row) and (row.parent is None or ours(row.parent))
+    ]
+    roots.sort(key=lambda row: -row.added_us)
+    own_ms = sum(row.self_us for row in rows if ours(row)) / 1000
+    lines = [
+        f"`{row.name}` {row.added_us / 1000:.0f} ms (imported by `{importer(row)}`)" for row in roots[:top]
+    ]
+    return lines + [f"the provider's own modules {own_ms:.0f} ms"]
+
+
+def run(context: Context) -> list[Figure]:
+    runs = context.size(full=9, quick=1)
+    if not context.quick:  # warm-up: compile bytecode, fill the page cache
+        time_import(PROVIDER_IMPORT)
+        time_import(BASELINE_IMPORT)
+    provider: list[Timing] = []
+    baseline: list[Timing] = []
+    for _ in range(runs):
+        provider.append(time_import(PROVIDER_IMPORT))
+        baseline.append(time_import(BASELINE_IMPORT))
+    provider_s = statistics.median(t.seconds for t in provider)
+    baseline_s = statistics.median(t.seconds for t in baseline)
+    context.log(
+        f"import: provider {provider_s * 1000:.0f} ms, baseline {baseline_s * 1000:.0f} ms (median of {runs})"
+    )
+    warm_up = "" if context.quick else " after a warm-up"
+    note = (
+        f"median of {runs} fresh interpreters each, interleaved{warm_up}; provider runs "
+        f"{_spread(provider)}, baseline runs {_spread(baseline)}"
+    )
+    if provider_s > TARGET * baseline_s and not context.quick:
+        heavy = added_imports(provider=PROVIDER_IMPORT, baseline=BASELINE_IMPORT)
+        note += ". Target missed; what the provider adds (`-X importtime`, single run): " + "; ".join(heavy)
+    return [
+        Figure(
+            "Import operators + sensors (fresh process) vs `from airflow.sdk import BaseOperator`",
+            provider_s,
+            baseline_s,
+            "s",
+            Target.within(TARGET),
+            note=note,
+        ),
+        Figure(
+            "Modules loaded by that import",
+            statistics.median(t.modules for t in provider),
+            statistics.median(t.modules for t in baseline),
+            "modules",
+            Target.info(),
+        ),
+    ]
+
+
+def _spread(timings: list[Timing]) -> str:
+    values = sorted(t.seconds * 1000 for t in timings)
+    return f"{values[0]:.0f}-{values[-1]:.0f} ms"

@@ -1,0 +1,107 @@
+"""Child process of the triggerer-load benchmark: many shipment waits in one event loop, CPU measured.
+
+Run as ``python -m benchmarks.triggerer_child --mode provider|baseline --ids-file F --window S
+--poll-interval S --url URL``. ``provider`` runs one ``OrderMeshShipmentStatusTrigger`` per
+shipment, as a triggerer would (``async for event in trigger.run()``); ``baseline`` runs one
+polling loop per shipment, each with its own ``httpx.AsyncClient`` kept for the whole wait (a
+trigger written without a shared transport; ``HttpAsyncHook``'s session per request costs
+more). After imports and set-up, the process's CPU time is read before and after ``window``
+seconds of wall time. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+SHIPPED = (4, 5)
+FAILED = (6, 7)
+
+
+def provider_waits(
+    ids: list[str], *, poll_interval: float, deadline: float
+) -> list[Callable[[], Awaitable[Any]]]:
+    from airflow_provider_ordermesh.triggers.status import OrderMeshShipmentStatusTrigger
+    from benchmarks.environment import ORDERMESH_CONN_ID
+
+    triggers = [
+        OrderMeshShipmentStatusTrigger(
+            shipment_ids=[shipment_id],
+            target_statuses=SHIPPED,
+            failure_statuses=FAILED,
+            end_time=deadline,
+            ordermesh_conn_id=ORDERMESH_CONN_ID,
+            poll_interval=poll_interval,
+        )
+        for shipment_id in ids
+    ]
+
+    def wait(trigger: Any) -> Callable[[], Awaitable[Any]]:
+        async def first_event() -> Any:
+            async for event in trigger.run():
+                return event.payload
+
+        return first_event
+
+    return [wait(trigger) for trigger in triggers]
+
+
+def baseline_waits(ids: list[str], *, url: str, poll_interval: float) -> list[Callable[[], Awaitable[Any]]]:
+    import httpx
+
+    from benchmarks.baselines import TOKEN_BODY, TOKEN_PATH, bearer
+
+    headers = bearer(httpx.post(url + TOKEN_PATH, json=TOKEN_BODY, timeout=30).json()["accessToken"])
+
+    def wait(shipment_id: str) -> Callable[[], Awaitable[Any]]:
+        async def poll_until_shipped() -> Any:
+            async with httpx.AsyncClient(timeout=30) as client:
+                while True:
+                    answer = await client.get(f"{url}/shipment/v1/{shipment_id}", headers=headers)
+                    if answer.status_code == 200 and answer.json().get("shipmentStatus") in SHIPPED + FAILED:
+                        return answer.json()
+                    await asyncio.sleep(poll_interval)
+
+        return poll_until_shipped
+
+    return [wait(shipment_id) for shipment_id in ids]
+
+
+async def measure(waits: list[Callable[[], Awaitable[Any]]], window: float) -> dict[str, Any]:
+    cpu_started, wall_started = time.process_time(), time.perf_counter()
+    tasks = [asyncio.create_task(wait()) for wait in waits]
+    await asyncio.sleep(window)
+    cpu, wall = time.process_time() - cpu_started, time.perf_counter() - wall_started
+    finished = [task for task in tasks if task.done()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    errors = [repr(task.exception())[:200] for task in finished if not task.cancelled() and task.exception()]
+    return {"cpu_seconds": cpu, "wall_seconds": wall, "finished": len(finished), "errors": errors[:3]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", choices=("provider", "baseline"), required=True)
+    parser.add_argument("--ids-file", required=True)
+    parser.add_argument("--window", type=float, required=True)
+    parser.add_argument("--poll-interval", type=float, required=True)
+    parser.add_argument("--url", required=True)
+    args = parser.parse_args()
+    with open(args.ids_file, encoding="utf-8") as handle:
+        ids = json.load(handle)
+    if args.mode == "provider":
+        waits = provider_waits(
+            ids, poll_interval=args.poll_interval, deadline=time.time() + args.window + 3600
+        )
+    else:
+        waits = baseline_waits(ids, url=args.url, poll_interval=args.poll_interval)
+    print(json.dumps(asyncio.run(measure(waits, args.window))))
+
+
+if __name__ == "__main__":
+    main()

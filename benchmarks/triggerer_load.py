@@ -1,0 +1,115 @@
+"""Triggerer load: N shipment triggers in one event loop, their TCP connections and CPU.
+
+N one-shipment orders are created in a sandbox whose clock is frozen (``--speed 0``), so no
+wait can finish and every trigger keeps polling for the whole window. A fresh child process
+(``benchmarks.triggerer_child``) runs all N waits in one event loop for ``window`` seconds at
+a 10 s poll interval and reports its own CPU time; the sandbox, in its own process, counts the
+TCP connections opened (``connectionsOpened``) and the requests served meanwhile.
+
+- This provider: one ``OrderMeshShipmentStatusTrigger`` per shipment, sharing the per-loop
+  async transport (a pool of at most ``AsyncTransport``'s ``max_connections``).
+- Baseline: one polling loop per shipment, each with its own ``httpx.AsyncClient`` for the
+  whole wait (what a trigger without a shared transport does).
+
+The sandbox's server (uvicorn) closes a connection after 5 s idle, less than the poll interval,
+so connections are counted per poll round (connections opened x N / status requests served):
+what sharing saves is connections within a round.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks.child import run_module
+from benchmarks.context import Context
+from benchmarks.figures import Figure, Target
+from benchmarks.loading import create_shipments
+from benchmarks.sandbox_process import SandboxProcess
+
+POLL_INTERVAL = 10.0
+
+
+def pool_size() -> int:
+    """The async transport's connection limit, the most connections shared triggers should open."""
+    from airflow_provider_ordermesh.client.transport import AsyncTransport
+
+    return int(inspect.signature(AsyncTransport.__init__).parameters["max_connections"].default)
+
+
+def run_waits(
+    sandbox: SandboxProcess, mode: str, ids_file: Path, count: int, window: float
+) -> dict[str, Any]:
+    """One child run; its CPU figures plus the connections and requests the sandbox counted meanwhile."""
+    before = sandbox.stats()
+    result = run_module(
+        "benchmarks.triggerer_child",
+        "--mode",
+        mode,
+        "--ids-file",
+        str(ids_file),
+        "--window",
+        str(window),
+        "--poll-interval",
+        str(POLL_INTERVAL),
+        "--url",
+        sandbox.url,
+        timeout=window + 300,
+    )
+    after = sandbox.stats()
+    if result["errors"]:
+        raise RuntimeError(f"{mode} waits failed: {result['errors']}")
+    if result["finished"]:
+        raise RuntimeError(f"{result['finished']} {mode} waits ended although no shipment could move")
+    result["connections"] = int(after["connectionsOpened"]) - int(before["connectionsOpened"])
+    result["requests"] = int(after["requestsTotal"]) - int(before["requestsTotal"])
+    status_requests = sum(
+        int(after["attempts"].get(name, 0)) - int(before["attempts"].get(name, 0))
+        for name in ("shipments.search", "shipments.get")
+    )
+    result["rounds"] = status_requests / count
+    result["connections_per_round"] = result["connections"] / result["rounds"] if result["rounds"] else None
+    result["cpu_percent"] = 100 * result["cpu_seconds"] / result["wall_seconds"]
+    return result
+
+
+def run(context: Context) -> list[Figure]:
+    count = context.size(full=300, quick=100)
+    window = context.seconds(full=60.0, quick=6.0)
+    with context.sandbox() as sandbox, tempfile.TemporaryDirectory() as workdir:
+        ids_file = Path(workdir) / "shipment_ids.json"
+        ids_file.write_text(json.dumps(create_shipments(count, prefix="trig")), encoding="utf-8")
+        provider = run_waits(sandbox, "provider", ids_file, count, window)
+        context.log(f"provider: {provider}")
+        baseline = run_waits(sandbox, "baseline", ids_file, count, window)
+        context.log(f"baseline: {baseline}")
+    label = f"{count} shipment triggers in one event loop"
+    how = (
+        f"{window:.0f} s window at a {POLL_INTERVAL:.0f} s poll interval; CPU = the child's process time / "
+        f"wall time, from the moment the waits start (first polls included)"
+    )
+    return [
+        Figure(
+            f"{label}: TCP connections opened per poll round (baseline: a client per trigger)",
+            provider["connections_per_round"],
+            baseline["connections_per_round"],
+            "conns",
+            Target.at_most(pool_size(), "conns"),
+            note="connections counted by the sandbox (connectionsOpened): provider "
+            f"{provider['connections']} in "
+            f"{provider['rounds']:.1f} rounds, baseline {baseline['connections']} in "
+            f"{baseline['rounds']:.1f}; the limit is the shared async transport's pool size; the "
+            f"sandbox closes idle connections after 5 s, so each round reconnects",
+        ),
+        Figure(
+            f"{label}: CPU, % of one core",
+            provider["cpu_percent"],
+            baseline["cpu_percent"],
+            "%",
+            Target.below(20, "%"),
+            note=how,
+        ),
+    ]
