@@ -1,0 +1,175 @@
+"""What every OrderMesh operator shares: the hook, input validation, portal links, fail-fast errors.
+
+Importing this module stays cheap (DAG parsing pays for every import): the hook, the client
+and the request models are imported only when a task runs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
+
+from airflow_provider_ordermesh.compat import AirflowFailException, BaseOperator
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from airflow_provider_ordermesh.client import OrderMeshClient
+    from airflow_provider_ordermesh.compat import Context
+    from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
+    from airflow_provider_ordermesh.links.portal import OrderMeshPortalLink
+
+    M = TypeVar("M", bound=BaseModel)
+
+DEFAULT_CONN_ID = "ordermesh_default"
+
+IdKind = Literal["order", "shipment", "opaque"]
+
+
+def parse_json_text(value: Any, *, param: str) -> Any:
+    """``value`` itself, or the JSON it holds when it is a string (e.g. rendered by Jinja)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise AirflowFailException(
+            f"{param} is a string but not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+            "pass a dict or list, or render JSON (e.g. with the '| tojson' filter)"
+        ) from None
+
+
+def validated(model: type[M], value: Any, *, param: str) -> M:
+    """``value`` (a model, mapping or JSON text) as ``model``, or a no-retry failure naming each bad field."""
+    from pydantic import BaseModel, ValidationError
+
+    from airflow_provider_ordermesh.client.errors import InvalidRequestError
+
+    value = parse_json_text(value, param=param)
+    if isinstance(value, model):
+        return value
+    if isinstance(value, BaseModel):
+        value = value.model_dump(by_alias=True, exclude_none=True)
+    if value is None:
+        value = {}
+    if not isinstance(value, Mapping):
+        raise AirflowFailException(f"invalid {param}: expected an object, got {type(value).__name__}")
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        raise AirflowFailException(str(InvalidRequestError.from_pydantic(param, exc.errors()))) from None
+
+
+def checked_id(value: Any, *, param: str, kind: IdKind = "opaque") -> str:
+    """An id argument in the form the API expects, or a no-retry failure naming the argument."""
+    from airflow_provider_ordermesh.client.errors import InvalidRequestError
+    from airflow_provider_ordermesh.client.resources._base import checked_id as check
+    from airflow_provider_ordermesh.models._base import OpaqueId, OrderId, Uuid
+
+    kinds = {"order": OrderId, "shipment": Uuid, "opaque": OpaqueId}
+    try:
+        return check(param, value, kinds[kind])
+    except InvalidRequestError as exc:
+        raise AirflowFailException(str(exc)) from None
+
+
+class OrderMeshBaseOperator(BaseOperator):
+    """Base of the OrderMesh operators.
+
+    Subclasses implement ``perform(context)``. A request refused before sending (bad input) or
+    by the API as invalid (400/422) fails the task without retries: trying again cannot help.
+
+    :param ordermesh_conn_id: The ``ordermesh`` connection to use.
+    :param hook_params: Keyword arguments for ``OrderMeshHook`` (client options such as
+        ``max_retries``, ``timeout`` or ``retry_policy``).
+    """
+
+    template_fields: tuple[str, ...] = ("ordermesh_conn_id",)
+    ui_color = "#e8f1fb"
+
+    def __init__(self, *, ordermesh_conn_id: str = DEFAULT_CONN_ID, hook_params: dict[str, Any] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.ordermesh_conn_id = ordermesh_conn_id
+        self.hook_params = hook_params
+
+    @cached_property
+    def hook(self) -> OrderMeshHook:
+        from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
+
+        return OrderMeshHook(ordermesh_conn_id=self.ordermesh_conn_id, **(self.hook_params or {}))
+
+    @property
+    def client(self) -> OrderMeshClient:
+        return self.hook.client
+
+    def execute(self, context: Context) -> Any:
+        from airflow_provider_ordermesh.client.errors import BadRequestError, InvalidRequestError
+
+        try:
+            return self.perform(context)
+        except (InvalidRequestError, BadRequestError) as exc:
+            raise AirflowFailException(str(exc)) from exc
+
+    def perform(self, context: Context) -> Any:
+        """The operator's work; its return value becomes the task's XCom."""
+        raise NotImplementedError
+
+    def push_link(self, context: Context, link: type[OrderMeshPortalLink], resource_id: str) -> None:
+        """Store the portal URL of ``resource_id`` for ``link`` now, before anything can fail."""
+        url = link.persist(context, portal_url=self.hook.portal_url, resource_id=resource_id)
+        self.log.info("%s: %s", link.name, url)
+
+    @staticmethod
+    def try_number(context: Context) -> int:
+        return int(getattr(context["ti"], "try_number", 1) or 1)
+
+
+class OrderMeshResourceOperator(OrderMeshBaseOperator):
+    """An action on one order or shipment named by id: validate, store the link, act, summarise.
+
+    ``already_done`` lets an action that is unsafe to repeat recognise that an earlier try
+    applied it: it is asked on a retried task (try 2+) before sending, and after a request
+    whose answer was lost (``OutcomeUnknownError``). The base never assumes so.
+    """
+
+    id_param: ClassVar[str]
+    id_kind: ClassVar[IdKind]
+    link: ClassVar[type[OrderMeshPortalLink]]
+
+    def build_request(self, context: Context) -> Any:
+        """The validated request body (or None); runs before any request is sent."""
+        return None
+
+    def act(self, context: Context, resource_id: str, request: Any) -> Any:
+        raise NotImplementedError
+
+    def already_done(self, context: Context, resource_id: str, request: Any) -> Any | None:
+        """The resource, when the action is recognisably applied already; else None."""
+        return None
+
+    def summarise(self, result: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def perform(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_ordermesh.client.errors import OutcomeUnknownError
+
+        resource_id = checked_id(getattr(self, self.id_param), param=self.id_param, kind=self.id_kind)
+        request = self.build_request(context)
+        self.push_link(context, self.link, resource_id)
+        if self.try_number(context) > 1:
+            done = self.already_done(context, resource_id, request)
+            if done is not None:
+                self.log.info("an earlier try already applied this; nothing sent")
+                return self.summarise(done)
+        try:
+            result = self.act(context, resource_id, request)
+        except OutcomeUnknownError:
+            done = self.already_done(context, resource_id, request)
+            if done is None:
+                raise
+            self.log.warning("the answer was lost, but the action is recorded as applied")
+            result = done
+        return self.summarise(result)

@@ -1,0 +1,235 @@
+"""The shared shape of the bulk operators: reading many items, validating them, the partial-failure policy.
+
+Orders create, orders update and shipment reroute differ only in their request model, how an
+entry gets its key, which sender runs a batch (``client.bulk``) and the names in the return
+value. Everything else lives here once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from airflow_provider_ordermesh.compat import AirflowException, AirflowFailException
+from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator, parse_json_text
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from airflow_provider_ordermesh.client.bulk import BulkEntry, BulkFailure, BulkResult, SendBatch
+    from airflow_provider_ordermesh.compat import Context
+
+PartialFailurePolicy = Literal["fail", "warn", "skip-failed"]
+POLICIES: tuple[str, ...] = ("fail", "warn", "skip-failed")
+BULK_MAX_ITEMS = 100  # the API's bulk size; ``client.endpoints.BULK_MAX_ITEMS`` (checked by a test)
+LISTED_FAILURES = 100  # at most this many failures are spelled out in an error message or the log
+
+
+def iter_items(source: Any, *, param: str) -> Iterator[tuple[int, Any]]:
+    """``(index, item)`` for each item of a list, a JSON string, or a ``.json`` / ``.jsonl`` file.
+
+    A ``.jsonl`` file is read line by line (constant memory); a blank line is skipped and a
+    line that is not JSON becomes an item that fails validation, naming its line.
+    """
+    if isinstance(source, str) and source.strip().lower().endswith((".json", ".jsonl")):
+        path = os.path.expanduser(source.strip())
+        if not os.path.isfile(path):
+            raise AirflowFailException(f"{param}: no such file {path!r}")
+        if path.lower().endswith(".jsonl"):
+            yield from _iter_json_lines(path)
+            return
+        with open(path, encoding="utf-8") as handle:
+            try:
+                source = json.load(handle)
+            except json.JSONDecodeError as exc:
+                problem = f"{param}: {path!r} is not valid JSON ({exc.msg} at line {exc.lineno})"
+                raise AirflowFailException(problem) from None
+    else:
+        source = parse_json_text(source, param=param)
+    if isinstance(source, Mapping) or not isinstance(source, Sequence) or isinstance(source, (str, bytes)):
+        raise AirflowFailException(
+            f"{param} must be a list of objects, a JSON array, or the path of a .json or .jsonl file; "
+            f"got {type(source).__name__}"
+        )
+    yield from enumerate(source)
+
+
+class _BadLine:
+    def __init__(self, line: int, problem: str):
+        self.problem = f"line {line} is not valid JSON ({problem})"
+
+
+def _iter_json_lines(path: str) -> Iterator[tuple[int, Any]]:
+    index = 0
+    with open(path, encoding="utf-8") as handle:
+        for line_number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                item: Any = json.loads(line)
+            except json.JSONDecodeError as exc:
+                item = _BadLine(line_number, exc.msg)
+            yield index, item
+            index += 1
+
+
+class OrderMeshBulkOperator(OrderMeshBaseOperator):
+    """Base of the operators that send many items through a bulk endpoint.
+
+    Items are validated first, all of them, before any request. Then they go out in batches of
+    at most 100, ``max_concurrency`` batches at a time, and every batch is sent even when some
+    fail. ``on_partial_failure`` decides what failed items mean:
+
+    * ``"fail"`` (default): after every batch was sent, fail the task with a message listing
+      each failed item (index, key and the API's message). An invalid item fails the task
+      before anything is sent. Airflow's retry then re-sends only what did not succeed; when
+      every failure is a refusal that a retry cannot fix (400, 404, 422), the task fails
+      without retries.
+    * ``"warn"``: succeed, log each failure as a warning, return them under ``failures``.
+    * ``"skip-failed"``: succeed, log only how many failed, return them under ``failures``.
+
+    The items argument is templated when it is a string (e.g. ``"{{ ti.xcom_pull('x') | tojson }}"``
+    or a file path with ``{{ ds }}``); the strings inside a list of items are data, not templates.
+
+    :param on_partial_failure: ``"fail"``, ``"warn"`` or ``"skip-failed"``.
+    :param max_concurrency: Batches in flight at once (threads sharing one client).
+    :param batch_size: Items per request, 1 to 100.
+    """
+
+    source_param: ClassVar[str]
+    """The argument holding the items (templated)."""
+    ref_field: ClassVar[str]
+    """The API field that identifies an item in failure reports (e.g. ``safeId``)."""
+    ref_key: ClassVar[str]
+    """The name of that key in the returned failures (e.g. ``safe_id``)."""
+
+    def __init__(self, *, on_partial_failure: PartialFailurePolicy = "fail", max_concurrency: int = 4,
+                 batch_size: int = BULK_MAX_ITEMS, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if on_partial_failure not in POLICIES:
+            raise ValueError(f"on_partial_failure must be one of {', '.join(POLICIES)}; "
+                             f"got {on_partial_failure!r}")
+        if not 1 <= int(max_concurrency) <= 32:
+            raise ValueError(f"max_concurrency must be between 1 and 32; got {max_concurrency!r}")
+        if not 1 <= int(batch_size) <= BULK_MAX_ITEMS:
+            raise ValueError(f"batch_size must be between 1 and {BULK_MAX_ITEMS}; got {batch_size!r}")
+        self.on_partial_failure = on_partial_failure
+        self.max_concurrency = int(max_concurrency)
+        self.batch_size = int(batch_size)
+
+    def render_template(self, content: Any, context: Any, jinja_env: Any = None,
+                        seen_oids: Any = None) -> Any:
+        """Render the items argument only when it is a string (a Jinja expression, JSON or a path).
+
+        A list of items is data: rendering every string of thousands of orders as a template
+        would cost seconds and could mangle text that happens to contain ``{{``.
+        """
+        if (content is getattr(self, self.source_param, None) and not isinstance(content, str)
+                and not hasattr(content, "resolve")):  # an XComArg still has to be resolved
+            return content
+        return super().render_template(content, context, jinja_env, seen_oids)
+
+    # --- what subclasses provide ------------------------------------------------------------
+
+    def request_model(self) -> type[BaseModel]:
+        raise NotImplementedError
+
+    def make_entry(self, context: Context, index: int, request: Any) -> BulkEntry[Any]:
+        """The entry to send for a validated item."""
+        from airflow_provider_ordermesh.client.bulk import BulkEntry
+
+        return BulkEntry(index=index, ref=self.ref_of(request.to_api()), item=request)
+
+    def sender(self, context: Context) -> SendBatch[Any]:
+        raise NotImplementedError
+
+    def summarise(self, result: BulkResult) -> dict[str, Any]:
+        """The return value, without ``failures`` (added here)."""
+        raise NotImplementedError
+
+    def prepare_item(self, context: Context, raw: dict[str, Any]) -> dict[str, Any]:
+        """A chance to fill defaults (e.g. the merchant id) before validation."""
+        return raw
+
+    # --- the shared flow --------------------------------------------------------------------
+
+    def ref_of(self, raw: Any) -> str | None:
+        value = raw.get(self.ref_field) if isinstance(raw, Mapping) else None
+        return str(value) if value not in (None, "") else None
+
+    def _validated_entries(self, context: Context) -> Iterator[BulkEntry[Any] | BulkFailure]:
+        """Each item as an entry ready to send, or as a failure naming what is wrong with it."""
+        from pydantic import ValidationError
+
+        from airflow_provider_ordermesh.client.bulk import BulkFailure
+        from airflow_provider_ordermesh.client.errors import InvalidRequestError
+
+        model = self.request_model()
+        for index, raw in iter_items(getattr(self, self.source_param), param=self.source_param):
+            if isinstance(raw, _BadLine):
+                yield BulkFailure(index, None, raw.problem)
+                continue
+            if isinstance(raw, str):
+                try:
+                    raw = json.loads(raw)
+                except json.JSONDecodeError as exc:
+                    yield BulkFailure(index, None, f"item is a string but not valid JSON ({exc.msg})")
+                    continue
+            if hasattr(raw, "model_dump"):
+                raw = raw.model_dump(by_alias=True, exclude_none=True)
+            if not isinstance(raw, Mapping):
+                yield BulkFailure(index, None, f"expected an object, got {type(raw).__name__}")
+                continue
+            try:
+                request = model.model_validate(self.prepare_item(context, dict(raw)))
+            except ValidationError as exc:
+                problem = InvalidRequestError.from_pydantic(f"{self.source_param}[{index}]", exc.errors())
+                yield BulkFailure(index, self.ref_of(raw), str(problem))
+                continue
+            yield self.make_entry(context, index, request)
+
+    def perform(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_ordermesh.client.bulk import BulkEntry, BulkFailure, run_bulk
+
+        invalid = [f for f in self._validated_entries(context) if isinstance(f, BulkFailure)]
+        if invalid and self.on_partial_failure == "fail":
+            raise AirflowFailException(self._failure_text(invalid, "are invalid; nothing was sent"))
+        entries = (e for e in self._validated_entries(context) if isinstance(e, BulkEntry))
+        result = run_bulk(entries, self.sender(context), batch_size=self.batch_size,
+                          max_concurrency=self.max_concurrency, what=self.task_id)
+        failures = sorted([*invalid, *result.failures], key=lambda f: f.index)
+        report = {**self.summarise(result), "failures": [
+            {"index": f.index, self.ref_key: f.ref, "message": f.message} for f in failures]}
+        self._apply_policy(context, report, failures, total=len(failures) + result.succeeded,
+                           batches=result.batches)
+        return report
+
+    def _apply_policy(self, context: Context, report: dict[str, Any], failures: list[BulkFailure], *,
+                      total: int, batches: int) -> None:
+        if not failures:
+            self.log.info("all %d items succeeded in %d batches", total, batches)
+            return
+        if self.on_partial_failure == "fail":
+            context["ti"].xcom_push(key="failures", value=report["failures"])
+            sent = f"{batches} batch" if batches == 1 else f"{batches} batches"
+            headline = f"of {total} failed after every batch was sent ({sent})"
+            if any(f.retryable for f in failures):
+                retry = f"{headline}; a retry re-sends only these"
+                raise AirflowException(self._failure_text(failures, retry))
+            refused = f"{headline}; the API refused them, so retrying cannot help"
+            raise AirflowFailException(self._failure_text(failures, refused))
+        if self.on_partial_failure == "warn":
+            self.log.warning("%s", self._failure_text(failures, f"of {total} failed"))
+        else:
+            self.log.info("%d of %d items failed and were skipped (see 'failures' in the return value)",
+                          len(failures), total)
+
+    def _failure_text(self, failures: list[BulkFailure], headline: str) -> str:
+        lines = [f"{len(failures)} {self.source_param} {headline}:"]
+        lines += [f"  index {f.index}, {self.ref_key} {f.ref or '-'}: {f.message}"
+                  for f in failures[:LISTED_FAILURES]]
+        if len(failures) > LISTED_FAILURES:
+            lines.append(f"  ... and {len(failures) - LISTED_FAILURES} more")
+        return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""Deterministic keys that make Airflow task retries safe: order ``safeId``s and refund markers.
+
+A retried task instance (same dag_id, task_id, run_id and map_index) derives the same keys
+from the same input, so OrderMesh recognises what an earlier try already did.
+
+safeId recipe (44 characters of ``[a-z0-9-]``, within the API's 64 of ``[A-Za-z0-9_.:-]``)::
+
+    "af-" + sha256(dag_id ␟ task_id ␟ run_id ␟ map_index [␟ index])[:24]
+          + "-" + sha256(canonical order)[:16]
+
+where ␟ is the unit separator U+001F, ``index`` is the order's position in a bulk input
+(absent for a single order), and the canonical order is the validated request in the API's
+field names without ``safeId``, as JSON with sorted keys and no spaces. The first part ties
+the key to the task instance (so two runs never collide), the second to the content (so two
+different orders of one task instance never collide). Orders of one task instance share the
+first part, which makes them easy to find.
+
+Refund marker: ``" [om:" + sha256(task instance ␟ "refund" ␟ line index ␟ canonical line)[:12] + "]"``,
+appended to each refund line's ``reason``; the API stores the reason with the refund, so the
+marker shows which lines an earlier try already applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_SEP = "\x1f"
+MARKER_PATTERN = re.compile(r" \[om:([0-9a-f]{12})\]$")
+
+
+def canonical_json(data: Any) -> str:
+    """One spelling of a JSON value: sorted keys, no spaces, UTF-8 kept as is."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class TaskIdentity:
+    """What identifies a task instance across its tries."""
+
+    dag_id: str
+    task_id: str
+    run_id: str
+    map_index: int = -1
+
+    @classmethod
+    def from_context(cls, context: Any) -> TaskIdentity:
+        ti = context["ti"]
+        map_index = getattr(ti, "map_index", -1)
+        return cls(dag_id=ti.dag_id, task_id=ti.task_id, run_id=ti.run_id,
+                   map_index=-1 if map_index is None else int(map_index))
+
+    def _key(self, *parts: object) -> str:
+        return _SEP.join(str(p) for p in (self.dag_id, self.task_id, self.run_id, self.map_index, *parts))
+
+    def safe_id(self, order: dict[str, Any], *, index: int | None = None) -> str:
+        """The safeId for ``order`` (API field names); see the module docstring."""
+        content = {k: v for k, v in order.items() if k != "safeId"}
+        identity = self._key() if index is None else self._key(index)
+        return f"af-{_sha256(identity)[:24]}-{_sha256(canonical_json(content))[:16]}"
+
+    def refund_marker(self, index: int, line: dict[str, Any]) -> str:
+        """The marker for refund line ``index`` (API field names, reason without a marker)."""
+        return f" [om:{_sha256(self._key('refund', index, canonical_json(line)))[:12]}]"
+
+
+def marker_of(reason: str | None) -> str | None:
+    """The 12-hex marker at the end of a stored refund reason, if any."""
+    match = MARKER_PATTERN.search(reason or "")
+    return match.group(1) if match else None

@@ -1,0 +1,59 @@
+"""The deterministic keys behind idempotent retries: derived safeIds and refund markers."""
+
+from __future__ import annotations
+
+import re
+
+from airflow_provider_ordermesh.operators.idempotency import TaskIdentity, canonical_json, marker_of
+
+ORDER = {"shippingAddress": {"firstName": "Ada", "line1": "1 Main St", "city": "Austin", "countryCode": "US"},
+         "items": [{"sku": "TS-1", "quantity": 2}]}
+TI = TaskIdentity(dag_id="d", task_id="t", run_id="r", map_index=-1)
+SAFE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+def test_safe_id_is_deterministic_short_and_in_the_allowed_alphabet():
+    first = TI.safe_id(ORDER)
+    again = TaskIdentity("d", "t", "r", -1).safe_id(dict(reversed(list(ORDER.items()))))
+
+    assert first == again  # key order does not matter: the payload is canonicalised
+    assert SAFE_ID.match(first) and len(first) == 44
+    assert first.startswith("af-")
+
+
+def test_safe_id_changes_with_every_part_of_the_task_instance_and_with_the_content():
+    variants = {
+        TI.safe_id(ORDER),
+        TaskIdentity("d2", "t", "r").safe_id(ORDER),
+        TaskIdentity("d", "t2", "r").safe_id(ORDER),
+        TaskIdentity("d", "t", "r2").safe_id(ORDER),
+        TaskIdentity("d", "t", "r", 3).safe_id(ORDER),
+        TI.safe_id(ORDER, index=0),
+        TI.safe_id(ORDER, index=1),
+        TI.safe_id({**ORDER, "externalId": "x"}),
+    }
+    assert len(variants) == 8
+
+
+def test_a_given_safe_id_is_not_part_of_the_content_hash():
+    assert TI.safe_id({**ORDER, "safeId": "mine"}) == TI.safe_id(ORDER)
+
+
+def test_orders_of_one_task_instance_share_a_prefix():
+    assert TI.safe_id(ORDER, index=5)[:27] == TI.safe_id({**ORDER, "externalId": "y"}, index=5)[:27]
+
+
+def test_refund_marker_round_trips_and_differs_per_line():
+    line = {"itemId": "i1", "isShippingRefund": False, "amount": 5.0, "reason": "damaged"}
+    marker = TI.refund_marker(0, line)
+
+    assert re.fullmatch(r" \[om:[0-9a-f]{12}\]", marker)
+    assert marker_of("damaged" + marker) == marker[5:-1]
+    assert marker_of("damaged") is None
+    assert TI.refund_marker(1, line) != marker
+    assert TI.refund_marker(0, {**line, "amount": 6.0}) != marker
+    assert TaskIdentity("d", "t", "r2").refund_marker(0, line) != marker
+
+
+def test_canonical_json_is_compact_and_sorted():
+    assert canonical_json({"b": 1, "a": [1, {"d": 2, "c": "é"}]}) == '{"a":[1,{"c":"é","d":2}],"b":1}'

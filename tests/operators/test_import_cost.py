@@ -1,0 +1,44 @@
+"""Importing the operators stays cheap: DAG parsing pays for every import, on every parse.
+
+The operator and link modules import, at module level, only ``compat`` (Airflow itself), each
+other and the standard library; the hook, the client and the models are imported inside the
+methods that run in a task. Read statically, so this costs no interpreter start.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+import airflow_provider_ordermesh
+
+ROOT = Path(airflow_provider_ordermesh.__file__).resolve().parent
+CHEAP = ("airflow_provider_ordermesh.compat", "airflow_provider_ordermesh.links",
+         "airflow_provider_ordermesh.operators")
+MODULES = sorted([*ROOT.joinpath("operators").glob("*.py"), *ROOT.joinpath("links").glob("*.py")])
+
+
+def module_level_imports(path: Path) -> set[str]:
+    """Modules imported when ``path`` is imported: top-level statements, not ``if TYPE_CHECKING:``."""
+    found: set[str] = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_operator_modules_import_only_cheap_modules_at_the_top(path: Path):
+    heavy = {name for name in module_level_imports(path)
+             if name.split(".")[0] not in sys.stdlib_module_names and name != "__future__"
+             and not name.startswith(CHEAP)}
+    assert not heavy, f"import {sorted(heavy)} inside the methods that need them"
+
+
+def test_the_scan_covers_the_operator_modules():
+    assert {"orders.py", "shipments.py", "notes.py", "base.py", "bulk.py", "portal.py"} <= {p.name for p in MODULES}
