@@ -1,0 +1,61 @@
+"""Operator for OrderMesh notes: attach a note to an order, an order item or a shipment."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink, OrderMeshShipmentLink
+from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator, validated
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.compat import Context
+    from airflow_provider_ordermesh.models.notes import CreateNote, Note
+
+_LINKS = {"Order": OrderMeshOrderLink, "Shipment": OrderMeshShipmentLink}
+
+
+class OrderMeshCreateNoteOperator(OrderMeshBaseOperator):
+    """Attach a note to an order, an order item or a shipment.
+
+    Creating a note is not repeated blindly: on a retried task, a note with the same text
+    already on the resource is returned instead of adding a second one.
+
+    :param resource_type: ``"Order"``, ``"OrderItem"`` or ``"Shipment"``.
+    :param resource_id: The id of that resource.
+    :param text: The note (1 to 4,000 characters).
+    :param format: ``"PlainText"`` or ``"Markdown"``.
+    :return: ``{"note_id", "resource_type", "resource_id", "already_existed"}``.
+    """
+
+    template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "resource_type",
+                                        "resource_id", "text", "format")
+    template_fields_renderers: ClassVar[dict[str, str]] = {"text": "md"}
+    operator_extra_links = (OrderMeshOrderLink(), OrderMeshShipmentLink())
+
+    def __init__(self, *, resource_type: str, resource_id: str, text: str, format: str = "PlainText",
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.resource_type = resource_type
+        self.resource_id = resource_id
+        self.text = text
+        self.format = format
+
+    def _existing(self, note: CreateNote) -> Note | None:
+        filters = {"resourceType": note.resource.type, "resourceId": note.resource.id}
+        return next((n for n in self.client.notes.list(filters) if n.text == note.text), None)
+
+    def perform(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_ordermesh.models.notes import CreateNote
+
+        request = validated(CreateNote, {"text": self.text, "format": self.format,
+                                         "resource": {"type": self.resource_type, "id": self.resource_id}},
+                            param="note")
+        link = _LINKS.get(request.resource.type)
+        if link is not None:
+            self.push_link(context, link, request.resource.id)
+        note = self._existing(request) if self.try_number(context) > 1 else None
+        existed = note is not None
+        if note is None:
+            note = self.client.notes.create(request)
+        return {"note_id": note.id, "resource_type": request.resource.type,
+                "resource_id": request.resource.id, "already_existed": existed}

@@ -1,0 +1,409 @@
+"""Operators for OrderMesh orders: create (one or many), update, cancel, hold, refund, search.
+
+Every argument is keyword-only; ids and payloads are templated and may be dicts, models or
+JSON strings rendered by Jinja; each payload is validated after rendering and before any
+request, and a bad one fails the task without retries, naming every bad field. Return values
+are small dicts or lists of ids, for ``.output`` and ``.partial().expand()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink
+from airflow_provider_ordermesh.operators.base import (
+    OrderMeshBaseOperator,
+    OrderMeshResourceOperator,
+    validated,
+)
+from airflow_provider_ordermesh.operators.bulk import OrderMeshBulkOperator
+from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.client.bulk import BulkEntry, BulkResult, SendBatch
+    from airflow_provider_ordermesh.compat import Context
+    from airflow_provider_ordermesh.models.orders import CreateOrder, Order
+
+
+def _with_merchant(order: dict[str, Any], merchant_id: str | None) -> dict[str, Any]:
+    """The order with the connection's merchant id filled in when it names none."""
+    if merchant_id and not (order.get("merchantId") or order.get("merchant_id")):
+        return {**order, "merchantId": merchant_id}
+    return order
+
+
+def _with_safe_id(context: Context, order: CreateOrder, *, index: int | None = None) -> CreateOrder:
+    """The order with its own safeId, or one derived from the task instance (see ``idempotency``)."""
+    from airflow_provider_ordermesh.operators.idempotency import TaskIdentity
+
+    if order.safe_id:
+        return order
+    safe_id = TaskIdentity.from_context(context).safe_id(order.to_api(), index=index)
+    return order.model_copy(update={"safe_id": safe_id})
+
+
+class _OrderAction(OrderMeshResourceOperator):
+    """An action on the order ``order_id``; returns ``{"order_id", "status"}``."""
+
+    id_param = "order_id"
+    id_kind = "order"
+    link = OrderMeshOrderLink
+    operator_extra_links = (OrderMeshOrderLink(),)
+    template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "order_id")
+
+    def __init__(self, *, order_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.order_id = order_id
+
+    def summarise(self, result: Order) -> dict[str, Any]:
+        return {"order_id": result.id, "status": result.status}
+
+
+class OrderMeshCreateOrderOperator(OrderMeshBaseOperator):
+    """Create one order, idempotently.
+
+    The order's ``safeId`` is its idempotency key: the payload's own, or, when it has none, one
+    derived from the task instance (dag_id, task_id, run_id, map_index) and a hash of the
+    order (recipe in ``operators.idempotency``). A retried task sends the same safeId, and
+    OrderMesh's 409 for an existing safeId is answered with the existing order
+    (``already_existed`` True), so a task instance never creates two orders.
+
+    :param payload: The order (``CreateOrderModel``): a dict, a ``CreateOrder`` model or a JSON
+        string. ``merchantId`` defaults to the connection's ``merchant_id`` extra.
+    :return: ``{"order_id", "short_id", "safe_id", "already_existed"}``.
+    """
+
+    template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "payload")
+    template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
+    operator_extra_links = (OrderMeshOrderLink(),)
+
+    def __init__(self, *, payload: dict[str, Any] | str | Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.payload = payload
+
+    def perform(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_ordermesh.models.orders import CreateOrder
+        from airflow_provider_ordermesh.operators.base import parse_json_text
+
+        raw = parse_json_text(self.payload, param="payload")
+        if hasattr(raw, "model_dump"):
+            raw = raw.model_dump(by_alias=True, exclude_none=True)
+        if isinstance(raw, dict):
+            raw = _with_merchant(raw, self.hook.merchant_id)
+        order = _with_safe_id(context, validated(CreateOrder, raw, param="payload"))
+        self.log.info("creating order with safeId %s", order.safe_id)
+        created = self.client.orders.create(order)
+        self.push_link(context, OrderMeshOrderLink, created.id)
+        if created.already_existed:
+            self.log.info("an order with safeId %s already existed: %s (nothing created)", order.safe_id,
+                          created.id)
+        return {"order_id": created.id, "short_id": created.short_id,
+                "safe_id": created.safe_id or order.safe_id, "already_existed": created.already_existed}
+
+
+class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
+    """Create many orders through the bulk endpoint, idempotently, with per-order results.
+
+    Each order gets a safeId: its own, or one derived from the task instance, its index in the
+    input and a hash of its content. On a retried task (try 2+) the operator first asks which
+    of a batch's safeIds exist (one search per batch) and sends only the others, so nothing is
+    sent twice. Batching, concurrency and ``on_partial_failure`` are described on
+    ``OrderMeshBulkOperator``.
+
+    :param orders: A list of orders (dicts or ``CreateOrder`` models), a JSON array (e.g. an
+        XCom rendered by Jinja), or the path of a ``.json`` file (an array) or a ``.jsonl`` file
+        (one order per line, read line by line: use it for large inputs).
+    :return: ``{"order_ids", "created", "already_existed", "failures": [{"index", "safe_id",
+        "message"}]}``; ``order_ids`` lists every order that now exists, in input order.
+    """
+
+    source_param = "orders"
+    ref_field = "safeId"
+    ref_key = "safe_id"
+    template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "orders")
+    template_fields_renderers: ClassVar[dict[str, str]] = {"orders": "json"}
+
+    def __init__(self, *, orders: Sequence[Any] | str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.orders = orders
+
+    def request_model(self) -> type[CreateOrder]:
+        from airflow_provider_ordermesh.models.orders import CreateOrder
+
+        return CreateOrder
+
+    def prepare_item(self, context: Context, raw: dict[str, Any]) -> dict[str, Any]:
+        return _with_merchant(raw, self.hook.merchant_id)
+
+    def make_entry(self, context: Context, index: int, request: CreateOrder) -> BulkEntry[CreateOrder]:
+        from airflow_provider_ordermesh.client.bulk import BulkEntry
+
+        order = _with_safe_id(context, request, index=index)
+        return BulkEntry(index=index, ref=order.safe_id, item=order)
+
+    def sender(self, context: Context) -> SendBatch[CreateOrder]:
+        from airflow_provider_ordermesh.client.bulk import create_orders_batch
+
+        client, retried = self.client, self.try_number(context) > 1
+        if retried:
+            self.log.info("retried task: checking which safeIds exist before sending each batch")
+        return lambda batch: create_orders_batch(client, batch, skip_existing=retried)
+
+    def summarise(self, result: BulkResult) -> dict[str, Any]:
+        return {"order_ids": result.ids, "created": result.applied, "already_existed": result.already_existed}
+
+
+class OrderMeshUpdateOrderOperator(_OrderAction):
+    """Change fields of one order (``PATCH``, safe to repeat).
+
+    :param order_id: The order (24 hex characters).
+    :param payload: The changes (``UpdateOrderModel``): a dict, model or JSON string.
+    :return: ``{"order_id", "status"}``.
+    """
+
+    template_fields = (*_OrderAction.template_fields, "payload")
+    template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
+
+    def __init__(self, *, order_id: str, payload: dict[str, Any] | str | Any, **kwargs: Any) -> None:
+        super().__init__(order_id=order_id, **kwargs)
+        self.payload = payload
+
+    def build_request(self, context: Context) -> Any:
+        from airflow_provider_ordermesh.models.orders import UpdateOrder
+
+        return validated(UpdateOrder, self.payload, param="payload")
+
+    def act(self, context: Context, resource_id: str, request: Any) -> Order:
+        return self.client.orders.update(resource_id, request)
+
+
+class OrderMeshUpdateOrdersOperator(OrderMeshBulkOperator):
+    """Update many orders through the bulk endpoint; each entry carries the ``id`` of its order.
+
+    Updates are PATCHes, so a retried task sends them again harmlessly. Batching, concurrency
+    and ``on_partial_failure`` are described on ``OrderMeshBulkOperator``.
+
+    :param updates: A list of updates, a JSON array, or a ``.json`` / ``.jsonl`` file path.
+    :return: ``{"order_ids", "updated", "failures": [{"index", "order_id", "message"}]}``.
+    """
+
+    source_param = "updates"
+    ref_field = "id"
+    ref_key = "order_id"
+    template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "updates")
+    template_fields_renderers: ClassVar[dict[str, str]] = {"updates": "json"}
+
+    def __init__(self, *, updates: Sequence[Any] | str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.updates = updates
+
+    def request_model(self) -> type[Any]:
+        from airflow_provider_ordermesh.models.orders import BulkUpdateOrder
+
+        return BulkUpdateOrder
+
+    def sender(self, context: Context) -> SendBatch[Any]:
+        from airflow_provider_ordermesh.client.bulk import update_orders_batch
+
+        client = self.client
+        return lambda batch: update_orders_batch(client, batch)
+
+    def summarise(self, result: BulkResult) -> dict[str, Any]:
+        return {"order_ids": result.ids, "updated": result.succeeded}
+
+
+class OrderMeshUpdateOrderItemOperator(_OrderAction):
+    """Change one item of an order (SKU, quantity, artwork, options).
+
+    :param order_id: The order.
+    :param order_item_id: The item.
+    :param payload: The changes (``UpdateOrderItemModel``).
+    :return: ``{"order_id", "order_item_id", "status"}`` (the item's status).
+    """
+
+    template_fields = (*_OrderAction.template_fields, "order_item_id", "payload")
+    template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
+
+    def __init__(self, *, order_id: str, order_item_id: str, payload: dict[str, Any] | str | Any,
+                 **kwargs: Any) -> None:
+        super().__init__(order_id=order_id, **kwargs)
+        self.order_item_id = order_item_id
+        self.payload = payload
+
+    def build_request(self, context: Context) -> Any:
+        from airflow_provider_ordermesh.models.orders import UpdateOrderItem
+        from airflow_provider_ordermesh.operators.base import checked_id
+
+        self.order_item_id = checked_id(self.order_item_id, param="order_item_id")
+        return validated(UpdateOrderItem, self.payload, param="payload")
+
+    def act(self, context: Context, resource_id: str, request: Any) -> Any:
+        return self.client.orders.update_item(resource_id, self.order_item_id, request)
+
+    def summarise(self, result: Any) -> dict[str, Any]:
+        return {"order_id": self.order_id, "order_item_id": result.id, "status": result.status}
+
+
+class OrderMeshCancelOrderOperator(_OrderAction):
+    """Cancel a whole order, or chosen items and quantities of it.
+
+    Cancelling is not repeated blindly: on a retried task, or when the answer was lost, the
+    order is read first, and a cancel that is already visible (the order, or every named item,
+    is ``Cancelled``) is not sent again. A partial-quantity cancel cannot be recognised that way
+    and is sent again on a retry.
+
+    :param order_id: The order.
+    :param items: ``[{"itemId", "quantity"}]`` to cancel only these (quantity optional: all of
+        the item); None cancels the whole order.
+    :param reason: Why (kept in the order's history).
+    :return: ``{"order_id", "status"}``.
+    """
+
+    template_fields = (*_OrderAction.template_fields, "items", "reason")
+    template_fields_renderers: ClassVar[dict[str, str]] = {"items": "json"}
+
+    def __init__(self, *, order_id: str, items: list[dict[str, Any]] | str | None = None,
+                 reason: str | None = None, **kwargs: Any) -> None:
+        super().__init__(order_id=order_id, **kwargs)
+        self.items = items
+        self.reason = reason
+
+    def build_request(self, context: Context) -> Any:
+        from airflow_provider_ordermesh.models.orders import CancelOrder
+        from airflow_provider_ordermesh.operators.base import parse_json_text
+
+        request = {"orderId": self.order_id, "reason": self.reason or None,
+                   "items": parse_json_text(self.items, param="items")}
+        given = {key: value for key, value in request.items() if value is not None}
+        return validated(CancelOrder, given, param="cancel request")
+
+    def act(self, context: Context, resource_id: str, request: Any) -> Order:
+        return self.client.orders.cancel(request)
+
+    def already_done(self, context: Context, resource_id: str, request: Any) -> Order | None:
+        order = self.client.orders.get(resource_id)
+        if request.items is None:
+            return order if order.status == "Cancelled" else None
+        statuses = {item.id: item.status for item in order.items}
+        if all(c.quantity is None and statuses.get(c.item_id) == "Cancelled" for c in request.items):
+            return order
+        return None
+
+
+class OrderMeshCustomerCareHoldOperator(_OrderAction):
+    """Put an order on customer-care hold (it stops moving to production until released).
+
+    :param order_id: The order.
+    :param reason: Why.
+    :return: ``{"order_id", "status"}``.
+    """
+
+    template_fields = (*_OrderAction.template_fields, "reason")
+
+    def __init__(self, *, order_id: str, reason: str | None = None, **kwargs: Any) -> None:
+        super().__init__(order_id=order_id, **kwargs)
+        self.reason = reason
+
+    def build_request(self, context: Context) -> Any:
+        from airflow_provider_ordermesh.models.orders import CustomerCareHold
+
+        return validated(CustomerCareHold, {"reason": self.reason} if self.reason else {}, param="reason")
+
+    def act(self, context: Context, resource_id: str, request: Any) -> Order:
+        return self.client.orders.customer_care_hold(resource_id, request.reason)
+
+
+class OrderMeshRefundOperator(_OrderAction):
+    """Record refunds of item prices or shipping: ``POST /v1/orders/refund`` (answered 204).
+
+    The request is exactly the documented one: ``{"orderId", "refunds": [{"itemId",
+    "isShippingRefund", "amount", "reason"}]}``, validated before sending (amounts > 0).
+
+    A refund is never applied twice. Each line's ``reason`` gets a marker `` [om:<12 hex>]``
+    derived from the task instance and the line (recipe in ``operators.idempotency``; it
+    takes 17 of the reason's 1,000 characters). On a retried task (try 2+), and when the
+    answer to the refund request was lost (``OutcomeUnknownError``), the operator reads the
+    order's items' ``refundData.refunds`` and leaves out every line whose marker is already
+    recorded; if some line's fate is still unknown after a lost answer, the task fails and its
+    retry checks again before sending.
+
+    :param order_id: The order.
+    :param refunds: The refund lines: a list of dicts or a JSON array.
+    :return: ``{"order_id", "refunds_sent", "refunds_already_recorded"}``.
+    """
+
+    template_fields = (*_OrderAction.template_fields, "refunds")
+    template_fields_renderers: ClassVar[dict[str, str]] = {"refunds": "json"}
+
+    def __init__(self, *, order_id: str, refunds: list[dict[str, Any]] | str, **kwargs: Any) -> None:
+        super().__init__(order_id=order_id, **kwargs)
+        self.refunds = refunds
+
+    def build_request(self, context: Context) -> Any:
+        from airflow_provider_ordermesh.models.orders import AddRefund
+        from airflow_provider_ordermesh.operators.base import parse_json_text
+        from airflow_provider_ordermesh.operators.idempotency import TaskIdentity
+
+        refunds = parse_json_text(self.refunds, param="refunds")
+        plain = validated(AddRefund, {"orderId": self.order_id, "refunds": refunds}, param="refund request")
+        identity = TaskIdentity.from_context(context)
+        marked = [{**line, "reason": line["reason"] + identity.refund_marker(i, line)}
+                  for i, line in enumerate(r.to_api() for r in plain.refunds)]
+        return validated(AddRefund, {"orderId": plain.order_id, "refunds": marked}, param="refund request")
+
+    def _recorded_markers(self, order_id: str) -> set[str]:
+        from airflow_provider_ordermesh.operators.idempotency import marker_of
+
+        order = self.client.orders.get(order_id)
+        return {marker for item in order.items if item.refund_data
+                for record in item.refund_data.refunds if (marker := marker_of(record.reason))}
+
+    def _pending(self, request: Any, recorded: set[str]) -> list[Any]:
+        from airflow_provider_ordermesh.operators.idempotency import marker_of
+
+        return [line for line in request.refunds if marker_of(line.reason) not in recorded]
+
+    def perform(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_ordermesh.client.errors import OutcomeUnknownError
+        from airflow_provider_ordermesh.operators.base import checked_id
+
+        order_id = checked_id(self.order_id, param="order_id", kind="order")
+        request = self.build_request(context)
+        self.push_link(context, OrderMeshOrderLink, order_id)
+        pending = request.refunds
+        if self.try_number(context) > 1:
+            pending = self._pending(request, self._recorded_markers(order_id))
+            self.log.info("retried task: %d of %d refund lines already recorded",
+                          len(request.refunds) - len(pending), len(request.refunds))
+        if pending:
+            try:
+                self.client.orders.refund(request.model_copy(update={"refunds": pending}))
+            except OutcomeUnknownError:
+                unrecorded = self._pending(request, self._recorded_markers(order_id))
+                if unrecorded:
+                    self.log.error("the refund answer was lost and %d line(s) are not recorded; the retry "
+                                   "will check again before sending", len(unrecorded))
+                    raise
+                self.log.warning("the refund answer was lost, but every line is recorded: applied once")
+        return {"order_id": order_id, "refunds_sent": len(pending),
+                "refunds_already_recorded": len(request.refunds) - len(pending)}
+
+
+class OrderMeshSearchOrdersOperator(OrderMeshSearchOperator):
+    """Find orders by filters, paging through every result up to ``max_results``.
+
+    :param filters: ``OrderSearch`` filters, e.g. ``{"status": ["Open"], "createdFrom": "..."}``.
+    :param max_results: Stop after this many (default 1000; None for all).
+    :param fields: None to return order ids; else a list of fields (e.g. ``["id", "status"]``)
+        to return one small dict per order.
+    :return: A list of ids or of small dicts, ready for ``.partial().expand()``.
+    """
+
+    def filter_model(self) -> type[Any]:
+        from airflow_provider_ordermesh.models.search import OrderSearch
+
+        return OrderSearch
+
+    def iterate(self, filters: Any, *, limit: int | None) -> Any:
+        return self.client.orders.search(filters, page_size=self.page_size, max_items=limit)

@@ -1,0 +1,391 @@
+"""Operators for OrderMesh shipments: reroute (one or many), reject, assign, unassign, cancel,
+create, packages, resubmit, packing slips, search.
+
+Conventions as in ``operators.orders``: keyword-only, templated ids and payloads validated
+before any request, small JSON return values. Actions on one shipment return
+``{"shipment_id", "status", "status_code"}`` (the status name comes from the connection's
+status vocabulary) and store the ``OrderMesh shipment`` portal link before acting.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from airflow_provider_ordermesh.compat import AirflowFailException
+from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink, OrderMeshShipmentLink
+from airflow_provider_ordermesh.operators.base import (
+    OrderMeshBaseOperator,
+    OrderMeshResourceOperator,
+    checked_id,
+    parse_json_text,
+    validated,
+)
+from airflow_provider_ordermesh.operators.bulk import OrderMeshBulkOperator
+from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.client.bulk import BulkResult, SendBatch
+    from airflow_provider_ordermesh.compat import Context
+    from airflow_provider_ordermesh.models.shipments import Shipment
+
+
+def _items(value: Any, *, param: str) -> Any:
+    """An item list argument, parsed if it is a JSON string; None stays None."""
+    return None if value in (None, "") else parse_json_text(value, param=param)
+
+
+def _drop_none(body: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in body.items() if value is not None}
+
+
+class _ShipmentAction(OrderMeshResourceOperator):
+    """An action on the shipment ``shipment_id``."""
+
+    id_param = "shipment_id"
+    id_kind = "shipment"
+    link = OrderMeshShipmentLink
+    operator_extra_links = (OrderMeshShipmentLink(),)
+    template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "shipment_id")
+
+    def __init__(self, *, shipment_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.shipment_id = shipment_id
+
+    def summarise(self, result: Shipment) -> dict[str, Any]:
+        return {"shipment_id": result.id, "status": self.hook.shipment_statuses.name(result.shipment_status),
+                "status_code": result.shipment_status}
+
+
+class OrderMeshRerouteShipmentOperator(_ShipmentAction):
+    """Move a shipment, or chosen item quantities of it, to another facility.
+
+    On a retried task, or when the answer was lost, a whole-shipment reroute whose shipment
+    already sits at ``facility_id`` is not sent again.
+
+    :param shipment_id: The shipment (a UUID).
+    :param facility_id: The facility to move it to.
+    :param reason: Why (required by the API).
+    :param order_items: ``[{"id", "quantity"}]`` to move only these; None moves the whole shipment.
+    :return: ``{"shipment_id", "facility_id", "new_shipment_ids"}``.
+    """
+
+    template_fields = (*_ShipmentAction.template_fields, "facility_id", "reason", "order_items")
+    template_fields_renderers: ClassVar[dict[str, str]] = {"order_items": "json"}
+
+    def __init__(self, *, shipment_id: str, facility_id: str, reason: str,
+                 order_items: list[dict[str, Any]] | str | None = None, **kwargs: Any) -> None:
+        super().__init__(shipment_id=shipment_id, **kwargs)
+        self.facility_id = facility_id
+        self.reason = reason
+        self.order_items = order_items
+
+    def build_request(self, context: Context) -> Any:
+        from airflow_provider_ordermesh.models.shipments import Reroute
+
+        body = {"shipmentId": self.shipment_id, "facilityId": self.facility_id, "reason": self.reason,
+                "orderItems": _items(self.order_items, param="order_items")}
+        return validated(Reroute, _drop_none(body), param="reroute")
+
+    def act(self, context: Context, resource_id: str, request: Any) -> dict[str, Any]:
+        answer = self.client.shipments.reroute(request)
+        return {"shipment_id": answer.shipment_id, "facility_id": answer.facility_id or request.facility_id,
+                "new_shipment_ids": answer.new_shipment_ids}
+
+    def already_done(self, context: Context, resource_id: str, request: Any) -> dict[str, Any] | None:
+        if request.order_items:
+            return None
+        shipment = self.client.shipments.get(resource_id)
+        if shipment.facility_id != request.facility_id:
+            return None
+        return {"shipment_id": shipment.id, "facility_id": shipment.facility_id, "new_shipment_ids": []}
+
+    def summarise(self, result: dict[str, Any]) -> dict[str, Any]:
+        return result
+
+
+class OrderMeshBulkRerouteShipmentsOperator(OrderMeshBulkOperator):
+    """Reroute many shipments through the bulk endpoint, with per-shipment results.
+
+    On a retried task, whole-shipment reroutes whose shipment already sits at the target
+    facility are not sent again (one search per batch); partial reroutes are. Batching,
+    concurrency and ``on_partial_failure`` are described on ``OrderMeshBulkOperator``.
+
+    :param reroutes: ``[{"shipmentId", "facilityId", "reason", "orderItems"?}]``: a list, a JSON
+        array (e.g. an XCom), or a ``.json`` / ``.jsonl`` file path.
+    :return: ``{"shipment_ids", "rerouted", "already_rerouted", "failures": [{"index",
+        "shipment_id", "message"}]}``.
+    """
+
+    source_param = "reroutes"
+    ref_field = "shipmentId"
+    ref_key = "shipment_id"
+    template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "reroutes")
+    template_fields_renderers: ClassVar[dict[str, str]] = {"reroutes": "json"}
+
+    def __init__(self, *, reroutes: Sequence[Any] | str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.reroutes = reroutes
+
+    def request_model(self) -> type[Any]:
+        from airflow_provider_ordermesh.models.shipments import Reroute
+
+        return Reroute
+
+    def sender(self, context: Context) -> SendBatch[Any]:
+        from airflow_provider_ordermesh.client.bulk import reroute_shipments_batch
+
+        client, retried = self.client, self.try_number(context) > 1
+        return lambda batch: reroute_shipments_batch(client, batch, skip_applied=retried)
+
+    def summarise(self, result: BulkResult) -> dict[str, Any]:
+        return {"shipment_ids": result.ids, "rerouted": result.applied,
+                "already_rerouted": result.already_existed}
+
+
+class OrderMeshRejectShipmentOperator(_ShipmentAction):
+    """Reject a shipment on the facility's behalf (it then needs a reroute or reassignment).
+
+    :param shipment_id: The shipment.
+    :param reason: Why (required).
+    """
+
+    template_fields = (*_ShipmentAction.template_fields, "reason")
+
+    def __init__(self, *, shipment_id: str, reason: str, **kwargs: Any) -> None:
+        super().__init__(shipment_id=shipment_id, **kwargs)
+        self.reason = reason
+
+    def build_request(self, context: Context) -> Any:
+        from airflow_provider_ordermesh.models.shipments import Reject
+
+        return validated(Reject, {"reason": self.reason}, param="reason")
+
+    def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
+        return self.client.shipments.reject(resource_id, request.reason)
+
+
+class OrderMeshAssignShipmentOperator(_ShipmentAction):
+    """Assign a shipment to a facility (and vendor).
+
+    :param shipment_id: The shipment.
+    :param facility_id: The facility.
+    :param vendor_id: The facility's vendor, if the API needs it.
+    """
+
+    template_fields = (*_ShipmentAction.template_fields, "facility_id", "vendor_id")
+
+    def __init__(self, *, shipment_id: str, facility_id: str, vendor_id: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(shipment_id=shipment_id, **kwargs)
+        self.facility_id = facility_id
+        self.vendor_id = vendor_id
+
+    def build_request(self, context: Context) -> Any:
+        from airflow_provider_ordermesh.models.shipments import Assign
+
+        body = {"facilityId": self.facility_id, "vendorId": self.vendor_id or None}
+        return validated(Assign, _drop_none(body), param="assignment")
+
+    def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
+        return self.client.shipments.assign(resource_id, request)
+
+
+class OrderMeshUnassignItemsOperator(_ShipmentAction):
+    """Take item quantities off a shipment so that they can be routed again.
+
+    :param shipment_id: The shipment.
+    :param order_items: ``[{"id", "quantity"}]``.
+    :param reason: Why.
+    """
+
+    template_fields = (*_ShipmentAction.template_fields, "order_items", "reason")
+    template_fields_renderers: ClassVar[dict[str, str]] = {"order_items": "json"}
+
+    def __init__(self, *, shipment_id: str, order_items: list[dict[str, Any]] | str,
+                 reason: str | None = None, **kwargs: Any) -> None:
+        super().__init__(shipment_id=shipment_id, **kwargs)
+        self.order_items = order_items
+        self.reason = reason
+
+    def build_request(self, context: Context) -> Any:
+        from airflow_provider_ordermesh.models.shipments import UnassignItems
+
+        body = {"orderItems": _items(self.order_items, param="order_items"), "reason": self.reason or None}
+        return validated(UnassignItems, _drop_none(body), param="unassign request")
+
+    def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
+        return self.client.shipments.unassign_items(resource_id, request)
+
+
+class OrderMeshCancelShipmentOperator(_ShipmentAction):
+    """Cancel a shipment.
+
+    :param shipment_id: The shipment.
+    :param reason: Why.
+    """
+
+    template_fields = (*_ShipmentAction.template_fields, "reason")
+
+    def __init__(self, *, shipment_id: str, reason: str | None = None, **kwargs: Any) -> None:
+        super().__init__(shipment_id=shipment_id, **kwargs)
+        self.reason = reason
+
+    def build_request(self, context: Context) -> Any:
+        from airflow_provider_ordermesh.models.shipments import CancelShipment
+
+        return validated(CancelShipment, {"reason": self.reason} if self.reason else {}, param="reason")
+
+    def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
+        return self.client.shipments.cancel(resource_id, request.reason)
+
+
+class OrderMeshResubmitShipmentOperator(_ShipmentAction):
+    """Send a shipment again to the facility it is assigned to.
+
+    :param shipment_id: The shipment.
+    """
+
+    def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
+        return self.client.shipments.resubmit(resource_id)
+
+
+class OrderMeshCreatePackagesOperator(_ShipmentAction):
+    """Record the packages (parcels, carriers, tracking numbers) of a shipment.
+
+    :param shipment_id: The shipment.
+    :param packages: ``[{"carrierName", "carrierTrackingNumber", ...}]``: a list or JSON array.
+    :return: ``{"shipment_id", "package_ids"}``.
+    """
+
+    template_fields = (*_ShipmentAction.template_fields, "packages")
+    template_fields_renderers: ClassVar[dict[str, str]] = {"packages": "json"}
+
+    def __init__(self, *, shipment_id: str, packages: list[dict[str, Any]] | str, **kwargs: Any) -> None:
+        super().__init__(shipment_id=shipment_id, **kwargs)
+        self.packages = packages
+
+    def build_request(self, context: Context) -> Any:
+        from airflow_provider_ordermesh.models.shipments import CreatePackages
+
+        return validated(CreatePackages, {"packages": parse_json_text(self.packages, param="packages")},
+                         param="packages")
+
+    def act(self, context: Context, resource_id: str, request: Any) -> dict[str, Any]:
+        packages = self.client.shipments.create_packages(resource_id, request)
+        return {"shipment_id": resource_id, "package_ids": [p.id for p in packages]}
+
+    def summarise(self, result: dict[str, Any]) -> dict[str, Any]:
+        return result
+
+
+class OrderMeshCreateShipmentOperator(OrderMeshBaseOperator):
+    """Create a shipment for chosen items of an order at a facility.
+
+    :param payload: ``{"orderId", "facilityId", "vendorId"?, "orderItems": [{"id", "quantity"}]}``
+        (``CreateShipmentDTO``): a dict, model or JSON string.
+    :return: ``{"shipment_id", "order_id", "status", "status_code"}``.
+    """
+
+    template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "payload")
+    template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
+    operator_extra_links = (OrderMeshOrderLink(), OrderMeshShipmentLink())
+
+    def __init__(self, *, payload: dict[str, Any] | str | Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.payload = payload
+
+    def perform(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_ordermesh.models.shipments import CreateShipment
+
+        request = validated(CreateShipment, self.payload, param="payload")
+        self.push_link(context, OrderMeshOrderLink, request.order_id)
+        shipment = self.client.shipments.create(request)
+        self.push_link(context, OrderMeshShipmentLink, shipment.id)
+        return {"shipment_id": shipment.id, "order_id": shipment.order_id or request.order_id,
+                "status": self.hook.shipment_statuses.name(shipment.shipment_status),
+                "status_code": shipment.shipment_status}
+
+
+class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
+    """Generate a shipment's packing slip and, if asked, write the document to a file.
+
+    :param shipment_id: The shipment.
+    :param format: ``"pdf"`` or ``"html"``.
+    :param output_path: Where to write the decoded document (templated; directories are
+        created). The API may answer with a URL instead of the document; then nothing is
+        written and the task fails if ``output_path`` was given.
+    :return: ``{"packing_slip_id", "path", "url"}`` (``path`` None when nothing was written).
+    """
+
+    template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "shipment_id", "format",
+                                        "output_path")
+    operator_extra_links = (OrderMeshShipmentLink(),)
+
+    def __init__(self, *, shipment_id: str, format: str = "pdf", output_path: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.shipment_id = shipment_id
+        self.format = format
+        self.output_path = output_path
+
+    def perform(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_ordermesh.models.packing_slips import GeneratePackingSlip
+
+        shipment_id = checked_id(self.shipment_id, param="shipment_id", kind="shipment")
+        request = validated(GeneratePackingSlip, {"format": self.format}, param="format")
+        self.push_link(context, OrderMeshShipmentLink, shipment_id)
+        slip = self.client.packing_slips.generate(shipment_id, format=request.format)
+        path = None
+        if self.output_path:
+            document = slip.document_bytes()
+            if document is None:
+                raise AirflowFailException(
+                    f"packing slip {slip.packing_slip_id} came as a URL ({slip.url}), not inline; nothing "
+                    f"written to {self.output_path}"
+                )
+            path = os.path.abspath(os.path.expanduser(self.output_path))
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as handle:
+                handle.write(document)
+            self.log.info("wrote packing slip %s (%d bytes) to %s", slip.packing_slip_id, len(document), path)
+        return {"packing_slip_id": slip.packing_slip_id, "path": path, "url": slip.url}
+
+
+class OrderMeshSearchShipmentsOperator(OrderMeshSearchOperator):
+    """Find shipments by filters, paging through every result up to ``max_results``.
+
+    :param filters: ``ShipmentSearch`` filters, e.g. ``{"status": ["Rejected"], "orderIds": [...]}``;
+        ``status`` takes names or codes, read through the connection's status vocabulary.
+    :param max_results: Stop after this many (default 1000; None for all).
+    :param fields: None to return shipment ids; else fields to return per shipment (e.g.
+        ``["id", "orderId", "facilityId", "status"]``; ``status`` is the status name).
+    :return: A list of ids or of small dicts, ready for ``.partial().expand()``.
+    """
+
+    def filter_model(self) -> type[Any]:
+        from airflow_provider_ordermesh.models.search import ShipmentSearch
+
+        return ShipmentSearch
+
+    def prepare_filters(self, filters: dict[str, Any]) -> dict[str, Any]:
+        from airflow_provider_ordermesh.models.statuses import UnknownStatusError
+
+        status = filters.get("status")
+        if status is None:
+            return filters
+        try:
+            codes = self.hook.shipment_statuses.codes([status] if isinstance(status, (str, int)) else status)
+        except UnknownStatusError as exc:
+            raise AirflowFailException(f"invalid filters: status: {exc}") from None
+        return {**filters, "status": sorted(codes)}
+
+    def iterate(self, filters: Any, *, limit: int | None) -> Any:
+        return self.client.shipments.search(filters, page_size=self.page_size, max_items=limit)
+
+    def pick(self, record: Any, fields: list[str]) -> dict[str, Any]:
+        picked = super().pick(record, fields)
+        if "status" in fields:
+            picked["status"] = self.hook.shipment_statuses.name(record.shipment_status)
+        return picked

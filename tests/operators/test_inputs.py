@@ -1,0 +1,129 @@
+"""Reading operator inputs: payloads as dicts, models or JSON text; bulk items from lists and files."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from airflow_provider_ordermesh.client.bulk import BulkEntry, BulkFailure
+from airflow_provider_ordermesh.compat import AirflowFailException
+from airflow_provider_ordermesh.models.orders import AddRefund, CreateOrder
+from airflow_provider_ordermesh.operators.base import checked_id, parse_json_text, validated
+from airflow_provider_ordermesh.operators.bulk import iter_items
+from airflow_provider_ordermesh.operators.orders import OrderMeshCreateOrdersOperator
+from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
+from operators.context import make_context
+
+ORDER = {"shippingAddress": {"firstName": "Ada", "line1": "1 Main St", "city": "Austin", "countryCode": "US"},
+         "items": [{"sku": "TS-1", "quantity": 1}]}
+
+
+def test_a_payload_may_be_a_dict_a_model_or_json_text():
+    model = CreateOrder.model_validate(ORDER)
+
+    assert validated(CreateOrder, ORDER, param="payload") == model
+    assert validated(CreateOrder, model, param="payload") is model
+    assert validated(CreateOrder, json.dumps(ORDER), param="payload") == model
+
+
+def test_text_that_is_not_json_fails_naming_the_parameter():
+    with pytest.raises(AirflowFailException, match=r"^payload is a string but not valid JSON"):
+        parse_json_text("{'single': 'quotes'}", param="payload")
+
+
+def test_a_validation_failure_names_every_bad_field_in_api_spelling():
+    bad = {**ORDER, "shippingAddress": {**ORDER["shippingAddress"], "countryCode": "XX"},
+           "items": [{"sku": "TS-1", "quantity": 0}], "colour": "red"}
+
+    with pytest.raises(AirflowFailException) as raised:
+        validated(CreateOrder, bad, param="payload")
+
+    message = str(raised.value)
+    assert message.startswith("invalid payload: ")
+    for field in ("shippingAddress.countryCode", "items.0.quantity", "colour"):
+        assert field in message
+
+
+def test_refund_amounts_must_be_positive():
+    request = {"orderId": "65add270441de72442397b6e",
+               "refunds": [{"itemId": "i1", "amount": 0, "reason": "x"}, {"itemId": "i2", "amount": -1, "reason": "y"}]}
+
+    with pytest.raises(AirflowFailException, match=r"refunds\.0\.amount.*refunds\.1\.amount"):
+        validated(AddRefund, request, param="refund request")
+
+
+def test_ids_are_checked_by_kind_naming_the_argument():
+    assert checked_id("65add270441de72442397b6e", param="order_id", kind="order") == "65add270441de72442397b6e"
+    with pytest.raises(AirflowFailException, match="order_id.*24 hex"):
+        checked_id("O12345678", param="order_id", kind="order")
+    with pytest.raises(AirflowFailException, match="shipment_id.*UUID"):
+        checked_id("../etc", param="shipment_id", kind="shipment")
+
+
+def test_bulk_items_come_from_a_list_a_json_array_or_files(tmp_path):
+    items = [{"n": 1}, {"n": 2}]
+    json_file = tmp_path / "orders.json"
+    json_file.write_text(json.dumps(items))
+    jsonl_file = tmp_path / "orders.jsonl"
+    jsonl_file.write_text('{"n": 1}\n\n{"n": 2}\n')
+
+    for source in (items, json.dumps(items), str(json_file), str(jsonl_file)):
+        assert list(iter_items(source, param="orders")) == [(0, {"n": 1}), (1, {"n": 2})]
+
+
+def test_bad_bulk_sources_fail_naming_the_parameter(tmp_path):
+    with pytest.raises(AirflowFailException, match="orders: no such file"):
+        list(iter_items(str(tmp_path / "missing.jsonl"), param="orders"))
+    with pytest.raises(AirflowFailException, match="orders must be a list"):
+        list(iter_items({"n": 1}, param="orders"))
+    with pytest.raises(AirflowFailException, match="orders is a string but not valid JSON"):
+        list(iter_items("orders.csv", param="orders"))
+
+
+def test_a_bad_json_line_or_a_bad_order_becomes_a_failure_naming_its_line_or_field(tmp_path):
+    path = tmp_path / "orders.jsonl"
+    path.write_text(json.dumps(ORDER) + "\n{oops\n" + json.dumps({**ORDER, "items": [], "safeId": "s-2"}) + "\n")
+    op = OrderMeshCreateOrdersOperator(task_id="bulk", orders=str(path))
+    op.__dict__["hook"] = SimpleNamespace(merchant_id=None)  # no connection needed to validate
+
+    first, second, third = op._validated_entries(make_context())
+
+    assert isinstance(first, BulkEntry) and first.ref and first.ref.startswith("af-")
+    assert first.item.safe_id == first.ref
+    assert second == BulkFailure(1, None, "line 2 is not valid JSON (Expecting property name enclosed in double quotes)")
+    assert isinstance(third, BulkFailure) and third.ref == "s-2"
+    assert third.message.startswith("invalid orders[2]: items:")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"on_partial_failure": "ignore"}, "on_partial_failure must be one of fail, warn, skip-failed"),
+    ({"max_concurrency": 0}, "max_concurrency"),
+    ({"batch_size": 500}, "batch_size must be between 1 and 100"),
+])
+def test_bulk_settings_are_checked_when_the_dag_is_parsed(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        OrderMeshCreateOrdersOperator(task_id="bulk", orders=[], **kwargs)
+
+
+def test_the_operators_bulk_size_mirrors_the_endpoint_table():
+    from airflow_provider_ordermesh.client import BULK_MAX_ITEMS
+    from airflow_provider_ordermesh.operators import bulk
+
+    assert bulk.BULK_MAX_ITEMS == BULK_MAX_ITEMS  # a copy, so that parsing a DAG does not import the client
+
+
+def test_search_page_size_is_checked_when_the_dag_is_parsed():
+    with pytest.raises(ValueError, match="page_size"):
+        OrderMeshSearchOperator(task_id="s", page_size=500)
+
+
+def test_a_list_of_items_is_data_but_a_string_source_is_rendered():
+    as_list = OrderMeshCreateOrdersOperator(task_id="bulk", orders=[{"externalId": "{{ ds }}"}])
+    as_path = OrderMeshCreateOrdersOperator(task_id="bulk", orders="/data/orders-{{ ds }}.jsonl")
+    for op in (as_list, as_path):
+        op.render_template_fields(make_context())
+
+    assert as_list.orders == [{"externalId": "{{ ds }}"}]
+    assert as_path.orders == "/data/orders-2026-11-26.jsonl"
