@@ -1,0 +1,182 @@
+"""How far a status wait has got: pure evaluation shared by the sensors and the triggers.
+
+Given the ids being watched and the latest status of each, say which reached a target status,
+which hit a failure status, which are still pending and which were not found. Also the event
+payload the triggers send and the tolerance of transient API errors. No I/O and no Airflow here,
+so that the sensor's poke and the trigger's loop cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+from airflow_provider_ordermesh.client.errors import RateLimitError, ServerError, TransportError
+
+EventStatus = Literal["success", "failure", "timeout", "error"]
+EVENT_STATUSES: Final = ("success", "failure", "timeout", "error")
+
+MAX_LISTED: Final = 20
+"""How many ids a message names before it says "and N more"."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One poll's verdict. Every mapping is ``{id: status name}``; ``labels`` says what each id is."""
+
+    reached: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    waiting: dict[str, str] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)
+    default_label: str = "item"
+
+    @property
+    def done(self) -> bool:
+        """Every watched id reached a target status (and at least one id was seen)."""
+        return not self.failed and not self.waiting and not self.missing and bool(self.reached)
+
+    @property
+    def statuses(self) -> dict[str, str]:
+        """The latest status of every id that was found: the sensor's XCom value."""
+        return {**self.reached, **self.failed, **self.waiting}
+
+    @property
+    def pending(self) -> list[str]:
+        """Ids still waited for: found but not at a target status yet, or not found at all."""
+        return [*self.waiting, *self.missing]
+
+    def label(self, item_id: str) -> str:
+        return self.labels.get(item_id, self.default_label)
+
+    def failure_message(self) -> str:
+        """Names each id that reached a failure status, with that status."""
+        parts = [f"{self.label(i)} {i} is {status}" for i, status in self.failed.items()]
+        return "OrderMesh wait failed: " + _listed(parts)
+
+    def pending_message(self) -> str:
+        """Names what is still outstanding, for timeouts and logs."""
+        parts = [f"{self.label(i)} {i} is {status}" for i, status in self.waiting.items()]
+        parts += [f"{self.label(i)} {i} not found" for i in self.missing]
+        if not parts:
+            return "nothing found to wait for"
+        return _listed(parts)
+
+    def success_message(self) -> str:
+        return f"{len(self.reached)} reached a target status: " + _listed(
+            [f"{self.label(i)} {i} is {s}" for i, s in self.reached.items()])
+
+
+def _listed(parts: list[str]) -> str:
+    shown = "; ".join(parts[:MAX_LISTED])
+    if len(parts) > MAX_LISTED:
+        shown += f"; and {len(parts) - MAX_LISTED} more"
+    return shown
+
+
+def evaluate(
+    *,
+    observed: Mapping[str, str],
+    expected: Iterable[str] = (),
+    targets: Iterable[str],
+    failures: Iterable[str],
+    labels: Mapping[str, str] | None = None,
+    default_label: str = "item",
+) -> Progress:
+    """Sort ``observed`` (``{id: status name}``) by ``targets`` and ``failures``.
+
+    ``expected`` lists ids that must be present: any of them absent from ``observed`` is missing
+    (still pending: a record may appear later). A status in neither set is pending. Status names
+    are compared exactly; callers normalise them first (see ``models.statuses``).
+    """
+    target_set, failure_set = frozenset(targets), frozenset(failures)
+    reached: dict[str, str] = {}
+    failed: dict[str, str] = {}
+    waiting: dict[str, str] = {}
+    for item_id, status in observed.items():
+        bucket = failed if status in failure_set else reached if status in target_set else waiting
+        bucket[item_id] = status
+    missing = tuple(dict.fromkeys(i for i in expected if i not in observed))
+    return Progress(reached=reached, failed=failed, waiting=waiting, missing=missing,
+                    labels=dict(labels or {}), default_label=default_label)
+
+
+def check_status_sets(targets: Iterable[str], failures: Iterable[str], *, what: str) -> None:
+    """Refuse an empty target set, or a status that is both a target and a failure."""
+    target_set, failure_set = set(targets), set(failures)
+    if not target_set:
+        raise ValueError(f"target_statuses: give at least one {what} status to wait for")
+    if overlap := target_set & failure_set:
+        raise ValueError(
+            f"target_statuses and failure_statuses both contain {', '.join(sorted(map(str, overlap)))}; "
+            "a status cannot be both"
+        )
+
+
+# --- transient API errors ------------------------------------------------------------------
+
+
+def is_transient(exc: BaseException) -> bool:
+    """An error worth polling again for: no answer, 429 or 5xx (after the client's own retries)."""
+    return isinstance(exc, (TransportError, RateLimitError, ServerError))
+
+
+@dataclass
+class ErrorBudget:
+    """Counts consecutive failed polls; a successful poll resets the count.
+
+    ``record`` returns True while the wait may go on, False once ``limit`` polls in a row failed.
+    """
+
+    limit: int
+    consecutive: int = 0
+    last_error: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.limit, int) or isinstance(self.limit, bool) or self.limit < 1:
+            raise ValueError(f"max_consecutive_errors must be an integer of at least 1, got {self.limit!r}")
+
+    def record(self, exc: BaseException) -> bool:
+        self.consecutive += 1
+        self.last_error = f"{type(exc).__name__}: {exc}"
+        return self.consecutive < self.limit
+
+    def reset(self) -> None:
+        self.consecutive = 0
+        self.last_error = ""
+
+    def exhausted_message(self) -> str:
+        return (f"gave up after {self.consecutive} consecutive failed polls of the OrderMesh API "
+                f"(max_consecutive_errors={self.limit}); last error: {self.last_error}")
+
+
+# --- trigger events -------------------------------------------------------------------------
+
+
+def event_payload(
+    status: EventStatus,
+    message: str,
+    progress: Progress | None = None,
+    *,
+    error_type: str | None = None,
+) -> dict[str, Any]:
+    """The one JSON payload shape of every status trigger event: small, plain JSON values only."""
+    if status not in EVENT_STATUSES:
+        raise ValueError(f"unknown event status {status!r}")
+    return {
+        "status": status,
+        "message": message,
+        "statuses": progress.statuses if progress else {},
+        "pending": progress.pending if progress else [],
+        "error_type": error_type,
+    }
+
+
+def outcome(progress: Progress) -> tuple[EventStatus, str] | None:
+    """``("failure", msg)`` or ``("success", msg)`` when the wait is over; None while it goes on."""
+    if progress.failed:
+        return "failure", progress.failure_message()
+    if progress.done:
+        return "success", progress.success_message()
+    return None

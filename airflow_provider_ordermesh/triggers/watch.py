@@ -1,0 +1,238 @@
+"""What a status wait asks the API, and how it reads the answers.
+
+A watch turns the watched ids into batched search queries (100 ids per query, paged), and the
+records those queries return into a ``Progress``. ``fetch`` and ``afetch`` run the queries
+through the sync or async client, so the sensor and the trigger poll in exactly the same way:
+requests per poll = pages, never one request per id.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from airflow_provider_ordermesh.client.endpoints import PAGE_SIZE_MAX
+from airflow_provider_ordermesh.client.pagination import aiter_pages, iter_pages
+from airflow_provider_ordermesh.client.resources._base import checked_id
+from airflow_provider_ordermesh.models._base import OpaqueId, OrderId
+from airflow_provider_ordermesh.models.statuses import OrderStatuses, ShipmentStatuses
+from airflow_provider_ordermesh.triggers.progress import Progress, check_status_sets, evaluate
+
+IDS_PER_QUERY: Final = 100
+"""Ids per search query: the ``max_length`` of the ``ids``/``orderIds`` filters in ``models.search``."""
+
+Group = Literal["shipments", "orders", "order_items"]
+
+
+@dataclass(frozen=True)
+class Query:
+    """One search: the client's resource group and its filters (API names)."""
+
+    group: Group
+    filters: dict[str, Any]
+
+
+# --- input normalisation ---------------------------------------------------------------------
+
+
+def id_list(value: Any, *, field: str) -> list[str]:
+    """Ids as a de-duplicated list, from a list, one id, or a rendered template.
+
+    A template renders to a string: ``"a,b"``, ``'["a", "b"]'`` and ``"['a', 'b']"`` all work.
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            value = _parse_list(text, field=field)
+        else:
+            value = text.split(",")
+    if not isinstance(value, (list, tuple, set, frozenset)):
+        raise ValueError(f"{field}: expected a list of ids, got {type(value).__name__}")
+    ids: list[str] = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            raise ValueError(f"{field}[{index}]: expected a non-blank id string, got {item!r}")
+        ids.append(item.strip())
+    return list(dict.fromkeys(ids))
+
+
+def _parse_list(text: str, *, field: str) -> list[Any]:
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            parsed = parse(text)
+        except (ValueError, SyntaxError):
+            continue
+        if isinstance(parsed, list):
+            return parsed
+    raise ValueError(f"{field}: {text[:80]!r} is not a list")
+
+
+def status_list(value: Any, *, field: str) -> list[int | str]:
+    """Statuses (codes or names) as a list, from a list, one status, or a rendered template."""
+    if isinstance(value, str):
+        text = value.strip()
+        return _parse_list(text, field=field) if text.startswith("[") else [p.strip() for p in text.split(",")]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [value]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    raise ValueError(f"{field}: expected a list of status names or codes, got {type(value).__name__}")
+
+
+def _checked(ids: Sequence[str], *, field: str, kind: Any) -> tuple[str, ...]:
+    return tuple(checked_id(f"{field}[{index}]", item, kind) for index, item in enumerate(ids))
+
+
+def _chunks(ids: Sequence[str]) -> list[list[str]]:
+    return [list(ids[start:start + IDS_PER_QUERY]) for start in range(0, len(ids), IDS_PER_QUERY)]
+
+
+def check_page_size(page_size: Any) -> int:
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= PAGE_SIZE_MAX:
+        raise ValueError(f"page_size: must be an integer from 1 to {PAGE_SIZE_MAX}, got {page_size!r}")
+    return page_size
+
+
+def shipment_status_codes(targets: Iterable[int | str], failures: Iterable[int | str],
+                          vocabulary: ShipmentStatuses) -> tuple[frozenset[int], frozenset[int]]:
+    """Target and failure codes from codes or names; unknown ones fail listing the known names."""
+    target_codes, failure_codes = vocabulary.codes(targets), vocabulary.codes(failures)
+    check_status_sets([vocabulary.name(c) for c in target_codes], [vocabulary.name(c) for c in failure_codes],
+                      what="shipment")
+    return target_codes, failure_codes
+
+
+def order_status_names(targets: Iterable[str], failures: Iterable[str],
+                       vocabulary: OrderStatuses) -> tuple[frozenset[str], frozenset[str]]:
+    """Canonical target and failure names; unknown ones fail listing the known names."""
+    target_names, failure_names = vocabulary.normalise_all(targets), vocabulary.normalise_all(failures)
+    check_status_sets(target_names, failure_names, what="order")
+    return target_names, failure_names
+
+
+# --- shipments -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShipmentWatch:
+    """Shipments by id and/or every shipment of some orders, against target and failure codes."""
+
+    shipment_ids: tuple[str, ...]
+    order_ids: tuple[str, ...]
+    targets: frozenset[int]
+    failures: frozenset[int]
+    vocabulary: ShipmentStatuses
+
+    @classmethod
+    def build(cls, *, shipment_ids: Iterable[str], order_ids: Iterable[str], targets: Iterable[int | str],
+              failures: Iterable[int | str], vocabulary: ShipmentStatuses) -> ShipmentWatch:
+        """Validate ids and statuses (codes or names) before anything is sent; errors name the field."""
+        target_codes, failure_codes = shipment_status_codes(targets, failures, vocabulary)
+        shipments = _checked(list(shipment_ids), field="shipment_ids", kind=OpaqueId)
+        orders = _checked(list(order_ids), field="order_ids", kind=OrderId)
+        if not shipments and not orders:
+            raise ValueError("give shipment_ids, order_ids or both: there is nothing to wait for")
+        return cls(shipments, orders, target_codes, failure_codes, vocabulary)
+
+    def queries(self) -> list[Query]:
+        return ([Query("shipments", {"ids": chunk}) for chunk in _chunks(self.shipment_ids)]
+                + [Query("shipments", {"orderIds": chunk}) for chunk in _chunks(self.order_ids)])
+
+    def assess(self, found: Mapping[str, Sequence[Any]]) -> Progress:
+        """Statuses of the shipments found; listed ids not found, and orders without shipments, pend."""
+        observed: dict[str, str] = {}
+        orders_seen: set[str] = set()
+        listed, orders = set(self.shipment_ids), set(self.order_ids)
+        for shipment in found.get("shipments", ()):
+            if shipment.id not in listed and shipment.order_id not in orders:
+                continue  # not asked for (an API that ignored a filter must not decide the wait)
+            observed[shipment.id] = self.vocabulary.name(shipment.shipment_status)
+            if shipment.order_id:
+                orders_seen.add(shipment.order_id)
+        empty_orders = [order_id for order_id in self.order_ids if order_id not in orders_seen]
+        return evaluate(
+            observed=observed,
+            expected=[*self.shipment_ids, *empty_orders],
+            targets={self.vocabulary.name(code) for code in self.targets},
+            failures={self.vocabulary.name(code) for code in self.failures},
+            labels=dict.fromkeys(empty_orders, "shipments of order"),
+            default_label="shipment",
+        )
+
+
+# --- orders and order items --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderWatch:
+    """Orders and/or order items by id, against target and failure status names."""
+
+    order_ids: tuple[str, ...]
+    order_item_ids: tuple[str, ...]
+    targets: frozenset[str]
+    failures: frozenset[str]
+    vocabulary: OrderStatuses = OrderStatuses()
+
+    @classmethod
+    def build(cls, *, order_ids: Iterable[str], order_item_ids: Iterable[str], targets: Iterable[str],
+              failures: Iterable[str], vocabulary: OrderStatuses = OrderStatuses()) -> OrderWatch:
+        """Validate ids and status names before anything is sent; errors name the field."""
+        target_names, failure_names = order_status_names(targets, failures, vocabulary)
+        orders = _checked(list(order_ids), field="order_ids", kind=OrderId)
+        items = _checked(list(order_item_ids), field="order_item_ids", kind=OpaqueId)
+        if not orders and not items:
+            raise ValueError("give order_ids, order_item_ids or both: there is nothing to wait for")
+        return cls(orders, items, target_names, failure_names, vocabulary)
+
+    def queries(self) -> list[Query]:
+        return ([Query("orders", {"ids": chunk}) for chunk in _chunks(self.order_ids)]
+                + [Query("order_items", {"ids": chunk}) for chunk in _chunks(self.order_item_ids)])
+
+    def _name(self, status: str | None) -> str:
+        """The canonical spelling of a status; one the vocabulary lacks is kept as sent."""
+        if not status:
+            return "Unknown"
+        return next((known for known in self.vocabulary.known if known.lower() == status.lower()), status)
+
+    def assess(self, found: Mapping[str, Sequence[Any]]) -> Progress:
+        observed: dict[str, str] = {}
+        labels: dict[str, str] = {}
+        for group, label, wanted in (("orders", "order", set(self.order_ids)),
+                                     ("order_items", "order item", set(self.order_item_ids))):
+            for record in found.get(group, ()):
+                if record.id not in wanted:
+                    continue  # not asked for (an API that ignored a filter must not decide the wait)
+                observed[record.id] = self._name(record.status)
+                labels[record.id] = label
+        labels.update((i, "order item") for i in self.order_item_ids if i not in labels)
+        return evaluate(observed=observed, expected=[*self.order_ids, *self.order_item_ids],
+                        targets=self.targets, failures=self.failures, labels=labels, default_label="order")
+
+
+# --- running the queries -----------------------------------------------------------------------
+
+
+def fetch(client: Any, queries: Iterable[Query], *, page_size: int) -> dict[str, list[Any]]:
+    """Every record the queries match, page by page, through the sync client."""
+    found: dict[str, list[Any]] = {}
+    for query in queries:
+        search_page = getattr(client, query.group).search_page
+        found.setdefault(query.group, []).extend(
+            iter_pages(lambda page, f=query.filters: search_page(f, page=page, page_size=page_size)))
+    return found
+
+
+async def afetch(client: Any, queries: Iterable[Query], *, page_size: int) -> dict[str, list[Any]]:
+    """The same as ``fetch``, through the async client."""
+    found: dict[str, list[Any]] = {}
+    for query in queries:
+        search_page = getattr(client, query.group).search_page
+        records = found.setdefault(query.group, [])
+        async for record in aiter_pages(lambda page, f=query.filters: search_page(f, page=page, page_size=page_size)):
+            records.append(record)
+    return found

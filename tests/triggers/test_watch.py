@@ -1,0 +1,131 @@
+"""Watches: ids and statuses validated before any request, batched queries, records read into progress."""
+
+from __future__ import annotations
+
+import pytest
+
+from airflow_provider_ordermesh.client.errors import InvalidRequestError
+from airflow_provider_ordermesh.models.orders import Order, OrderItem
+from airflow_provider_ordermesh.models.shipments import Shipment
+from airflow_provider_ordermesh.models.statuses import DEFAULT_SHIPMENT_STATUSES, ShipmentStatuses, UnknownStatusError
+from airflow_provider_ordermesh.triggers.watch import (
+    IDS_PER_QUERY,
+    OrderWatch,
+    Query,
+    ShipmentWatch,
+    check_page_size,
+    id_list,
+    status_list,
+)
+
+ORDER_A = "65add270441de72442397b6e"
+ORDER_B = "65add270441de72442397b6f"
+
+
+def shipment_watch(**kw):
+    args = {"shipment_ids": [], "order_ids": [], "targets": ["Shipped", "Delivered"],
+            "failures": ["Rejected", "Cancelled"], "vocabulary": DEFAULT_SHIPMENT_STATUSES, **kw}
+    return ShipmentWatch.build(**args)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("s1", ["s1"]),
+    (" s1 , s2 ", ["s1", "s2"]),
+    ('["s1", "s2"]', ["s1", "s2"]),
+    ("['s1', 's2', 's1']", ["s1", "s2"]),
+    (["s1", "s2", "s1"], ["s1", "s2"]),
+    (None, []),
+])
+def test_id_list_accepts_lists_single_ids_and_rendered_templates(value, expected):
+    assert id_list(value, field="shipment_ids") == expected
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    (["s1", ""], r"shipment_ids\[1\]"),
+    ([1, 2], r"shipment_ids\[0\]"),
+    ({"a": 1}, "expected a list"),
+    ("[not a list", "is not a list"),
+])
+def test_id_list_names_the_bad_entry(value, problem):
+    with pytest.raises(ValueError, match=problem):
+        id_list(value, field="shipment_ids")
+
+
+def test_status_list_takes_codes_names_and_templates():
+    assert status_list("Shipped, Delivered", field="target_statuses") == ["Shipped", "Delivered"]
+    assert status_list("[4, 5]", field="target_statuses") == [4, 5]
+    assert status_list(4, field="target_statuses") == [4]
+    assert status_list(("Shipped",), field="target_statuses") == ["Shipped"]
+
+
+def test_250_shipments_are_asked_for_in_three_queries_of_at_most_100_ids():
+    ids = [f"ship-{i}" for i in range(250)]
+    queries = shipment_watch(shipment_ids=ids).queries()
+    assert [len(q.filters["ids"]) for q in queries] == [100, 100, 50]
+    assert IDS_PER_QUERY == 100
+    assert all(q.group == "shipments" for q in queries)
+
+
+def test_whole_orders_are_searched_by_order_ids():
+    watch = shipment_watch(shipment_ids=["s1"], order_ids=[ORDER_A, ORDER_B])
+    assert watch.queries() == [Query("shipments", {"ids": ["s1"]}),
+                               Query("shipments", {"orderIds": [ORDER_A, ORDER_B]})]
+
+
+def test_statuses_by_code_or_name_and_unknown_names_list_the_known_ones():
+    watch = shipment_watch(targets=[4, "delivered"], failures=["7"], shipment_ids=["s1"])
+    assert watch.targets == {4, 5} and watch.failures == {7}
+    with pytest.raises(UnknownStatusError, match=r"'Shiped'; known statuses: Unassigned \(0\), .*Cancelled \(7\)"):
+        shipment_watch(targets=["Shiped"], shipment_ids=["s1"])
+
+
+def test_bad_ids_and_empty_watches_fail_naming_the_field():
+    with pytest.raises(InvalidRequestError, match=r"order_ids\[1\]"):
+        shipment_watch(order_ids=[ORDER_A, "not-an-order"])
+    with pytest.raises(ValueError, match="nothing to wait for"):
+        shipment_watch()
+    with pytest.raises(ValueError, match="nothing to wait for"):
+        OrderWatch.build(order_ids=[], order_item_ids=[], targets=["Fulfilled"], failures=[])
+
+
+def test_shipments_found_are_read_with_the_vocabulary_and_empty_orders_pend():
+    vocabulary = ShipmentStatuses.from_overrides({"4": "Dispatched"})
+    watch = ShipmentWatch.build(shipment_ids=["s1", "s9"], order_ids=[ORDER_A, ORDER_B], targets=["Dispatched"],
+                                failures=["Cancelled"], vocabulary=vocabulary)
+    found = {"shipments": [
+        Shipment(id="s1", shipment_status=4, order_id="other"),
+        Shipment(id="s2", shipment_status=3, order_id=ORDER_A),
+        Shipment(id="s3", shipment_status=None, order_id=ORDER_A),
+    ]}
+    progress = watch.assess(found)
+    assert progress.reached == {"s1": "Dispatched"}
+    assert progress.waiting == {"s2": "InProduction", "s3": "Unknown"}
+    assert progress.missing == ("s9", ORDER_B)
+    assert "shipments of order 65add270441de72442397b6f not found" in progress.pending_message()
+    assert "shipment s9 not found" in progress.pending_message()
+
+
+def test_orders_and_items_are_queried_by_ids_and_read_case_insensitively():
+    watch = OrderWatch.build(order_ids=[ORDER_A], order_item_ids=["item-1", "item-2"],
+                             targets=["fulfilled"], failures=["CANCELLED"])
+    assert watch.targets == {"Fulfilled"} and watch.failures == {"Cancelled"}
+    assert watch.queries() == [Query("orders", {"ids": [ORDER_A]}),
+                               Query("order_items", {"ids": ["item-1", "item-2"]})]
+    progress = watch.assess({"orders": [Order(id=ORDER_A, status="fulfilled")],
+                             "order_items": [OrderItem(id="item-1", status="Cancelled")]})
+    assert progress.reached == {ORDER_A: "Fulfilled"}
+    assert progress.failed == {"item-1": "Cancelled"}
+    assert progress.missing == ("item-2",)
+    assert progress.failure_message() == "OrderMesh wait failed: order item item-1 is Cancelled"
+
+
+def test_an_order_status_the_vocabulary_lacks_is_kept_and_pends():
+    watch = OrderWatch.build(order_ids=[ORDER_A], order_item_ids=[], targets=["Fulfilled"], failures=[])
+    progress = watch.assess({"orders": [Order(id=ORDER_A, status="AwaitingPayment")]})
+    assert progress.waiting == {ORDER_A: "AwaitingPayment"}
+
+
+@pytest.mark.parametrize("size", [0, 101, "100", True])
+def test_page_size_is_checked(size):
+    with pytest.raises(ValueError, match="page_size"):
+        check_page_size(size)
