@@ -1,0 +1,54 @@
+"""The order sensor against the sandbox: orders and order items, fulfilled or cancelled, batched."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from support.orders import create_orders, search_requests
+
+from airflow_provider_ordermesh.sensors.status import OrderMeshOrderStatusSensor, OrderMeshWaitError
+
+
+def sensor(**kwargs: Any) -> OrderMeshOrderStatusSensor:
+    return OrderMeshOrderStatusSensor(**{"task_id": "wait", "poke_interval": 0.05, "timeout": 10, **kwargs})
+
+
+def test_orders_and_items_are_waited_for_until_fulfilled(om, api):
+    orders = create_orders(api, 2, "TSHIRT-1", "MUG-1")
+    items = [item.id for item in api.orders.get(orders[0]).items]
+    wait = sensor(order_ids=orders, order_item_ids=items)
+    assert wait.poke({}) is False
+    om.advance(100)
+    done = wait.poke({})
+    assert done.xcom_value == dict.fromkeys([*orders, *items], "Fulfilled")
+
+
+def test_150_orders_cost_two_requests_per_poll(om, api):
+    orders = create_orders(api, 150)
+    before = search_requests(om.stats(), "orders.search")
+    assert sensor(order_ids=orders).poke({}) is False
+    assert search_requests(om.stats(), "orders.search") - before == 2
+
+
+@pytest.mark.parametrize("soft_fail", [False, True])
+def test_a_cancelled_order_fails_fast_naming_it_even_with_soft_fail(om, api, soft_fail):
+    orders = create_orders(api, 2)
+    api.orders.cancel({"orderId": orders[0], "reason": "customer changed their mind"})
+    with pytest.raises(OrderMeshWaitError, match=f"order {orders[0]} is Cancelled"):
+        sensor(order_ids=orders, soft_fail=soft_fail).execute({})
+
+
+def test_a_cancelled_item_fails_fast_naming_the_item(om, api):
+    order_id = create_orders(api, 1, "TSHIRT-1", "MUG-1")[0]
+    mug = api.orders.get(order_id).items[1].id
+    api.orders.cancel({"orderId": order_id, "items": [{"itemId": mug, "quantity": 1}]})
+    with pytest.raises(OrderMeshWaitError, match=f"order item {mug} is Cancelled"):
+        sensor(order_item_ids=[mug]).execute({})
+
+
+def test_other_target_statuses_such_as_in_production(om, api):
+    orders = create_orders(api, 1)
+    om.advance(65)  # Assigned -> Accepted -> InProduction
+    assert sensor(order_ids=orders, target_statuses=["inproduction", "Fulfilled"]).execute({}) == {
+        orders[0]: "InProduction"}
