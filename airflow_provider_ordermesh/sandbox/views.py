@@ -1,9 +1,9 @@
 """Records rendered as the API's JSON, through the provider's own response models.
 
 Going through ``Order``, ``Shipment`` and friends keeps the sandbox's answers parseable by the
-client by construction. Fields the public examples show but the models do not carry (and the
-sandbox does not simulate, such as merchant-side totals) are sent as null, so that the answers
-have every key the docs show.
+client by construction. Fields the public examples show but the models do not declare ride along
+as the models' extra fields; the ones the sandbox does not simulate (merchant-side totals and
+the like) are null, so that every answer has every key the docs show.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def order(record: OrderRecord) -> JSON:
         status=record.status,
         currency_code=submitted.currency_code,
         is_test=submitted.is_test,
-        items=[_order_item_model(item) for item in record.items],
+        items=[_order_item(item) for item in record.items],
         shipping_address=_address(submitted.shipping_address),
         billing_address=_address(submitted.billing_address),
         return_address=_address(submitted.return_address),
@@ -113,8 +113,9 @@ def order(record: OrderRecord) -> JSON:
         meta=submitted.meta,
         created_at=iso(record.created_at),
         updated_at=iso(record.updated_at),
+        **_ORDER_NOT_SIMULATED,
     )
-    return {**dump(model), **_ORDER_NOT_SIMULATED}
+    return dump(model)
 
 
 def create_order_response(record: OrderRecord) -> JSON:
@@ -128,16 +129,10 @@ def create_order_response(record: OrderRecord) -> JSON:
 
 
 def order_item(record: ItemRecord) -> JSON:
-    submitted = record.submitted
-    skip_flags = {
-        "skipImgManip": bool(submitted.skip_img_manip),
-        "skipImageValidation": bool(submitted.skip_image_validation),
-        "skipSkuValidation": bool(submitted.skip_sku_validation),
-    }
-    return {**dump(_order_item_model(record)), **skip_flags, **_ITEM_NOT_SIMULATED}
+    return dump(_order_item(record))
 
 
-def _order_item_model(record: ItemRecord) -> OrderItem:
+def _order_item(record: ItemRecord) -> OrderItem:
     submitted = record.submitted
     currency = record.order.submitted.currency_code
     return OrderItem(
@@ -168,6 +163,10 @@ def _order_item_model(record: ItemRecord) -> OrderItem:
             remaining_price_balance=record.refundable(shipping=False),
             remaining_shipping_balance=record.refundable(shipping=True),
         ),
+        skipImgManip=bool(submitted.skip_img_manip),
+        skipImageValidation=bool(submitted.skip_image_validation),
+        skipSkuValidation=bool(submitted.skip_sku_validation),
+        **_ITEM_NOT_SIMULATED,
     )
 
 
@@ -207,9 +206,11 @@ def shipment(record: ShipmentRecord) -> JSON:
             )
             for item, quantity in record.lines.items()
         ],
+        orderCreatedDate=iso(order_record.created_at),
+        languageCode=submitted.language_code,
+        **_SHIPMENT_NOT_SIMULATED,
     )
-    documented = {"orderCreatedDate": iso(order_record.created_at), "languageCode": submitted.language_code}
-    return {**dump(model), **documented, **_SHIPMENT_NOT_SIMULATED}
+    return dump(model)
 
 
 def package(record: PackageRecord) -> JSON:
