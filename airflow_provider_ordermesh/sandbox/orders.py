@@ -82,10 +82,12 @@ class OrdersBackend:
         ]
         state.orders[order.id] = order
         state.orders_by_safe_id[safe_id] = order
-        state.items.update((item.id, item) for item in order.items)
         state.audit.record(
             "Order", order.id, "Created", f"order {order.short_id} created with safeId {safe_id}", actor=actor
         )
+        for item in order.items:
+            state.items[item.id] = item
+            state.audit.record("OrderItem", item.id, "Created", f"{item.quantity} x {item.submitted.sku}", actor=actor)
         self._shipments.route(order, actor=actor)
         return order
 
