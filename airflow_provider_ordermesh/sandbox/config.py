@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Field
 
 from airflow_provider_ordermesh.sandbox.errors import FieldError, ValidationFailed
 from airflow_provider_ordermesh.sandbox.faults import FaultRule
-from airflow_provider_ordermesh.sandbox.validation import SandboxModel
+from airflow_provider_ordermesh.sandbox.validation import SandboxModel, parse
 
 
 class SandboxConfig(SandboxModel):
@@ -36,15 +36,15 @@ class SandboxConfig(SandboxModel):
 
     def updated(self, changes: Mapping[str, Any]) -> SandboxConfig:
         """A copy with ``changes`` (camelCase or snake_case keys) applied and validated as a whole."""
-        merged = self.model_dump()
+        merged = self.model_dump(by_alias=True)
         for key, value in changes.items():
-            merged[self.field_name(key)] = value
-        return SandboxConfig.model_validate(merged)
+            merged[self.wire_name(key)] = value
+        return parse(SandboxConfig, merged, where="sandbox settings")
 
     @classmethod
-    def field_name(cls, key: str) -> str:
-        """The Python name of a setting given in either spelling, or a 400 naming the unknown key."""
+    def wire_name(cls, key: str) -> str:
+        """The camelCase name of a setting given in either spelling, or a 400 naming the unknown key."""
         for name, field in cls.model_fields.items():
             if key in (name, field.alias):
-                return name
+                return field.alias or name
         raise ValidationFailed("unknown sandbox setting", [FieldError(key, "Extra inputs are not permitted")])

@@ -36,7 +36,7 @@ class SandboxInstance:
         self.config = self.config.updated(changes)
         self.backend.reconfigure(self.config)
         self.tokens.reconfigure(self.config)
-        if any(SandboxConfig.field_name(key) == "faults" for key in changes):
+        if any(SandboxConfig.wire_name(key) == "faults" for key in changes):
             self.set_faults(self.config.faults)
 
     def set_faults(self, rules: Sequence[FaultRule]) -> None:
