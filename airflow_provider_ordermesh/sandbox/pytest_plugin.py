@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
-import httpx
 import pytest
+import requests
 
 from airflow_provider_ordermesh.sandbox.backend import OrderMeshBackend
 from airflow_provider_ordermesh.sandbox.faults import FaultRule
@@ -31,7 +31,7 @@ class SandboxHandle:
 
     def __init__(self, server: SandboxServer) -> None:
         self._server = server
-        self._control = httpx.Client(base_url=f"{server.url}/_sandbox", timeout=10)
+        self._control = requests.Session()
 
     @property
     def url(self) -> str:
@@ -93,7 +93,7 @@ class SandboxHandle:
         self._control.close()
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
-        response = self._control.request(method, path, json=body)
+        response = self._control.request(method, f"{self.url}/_sandbox{path}", json=body, timeout=10)
         response.raise_for_status()
         return response.json()
 
