@@ -1,0 +1,1 @@
+"""Tests of the local OrderMesh sandbox, over real HTTP."""
