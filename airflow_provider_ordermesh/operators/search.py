@@ -53,6 +53,8 @@ class OrderMeshSearchOperator(OrderMeshBaseOperator):
 
     def perform(self, context: Context) -> list[Any]:
         filters = parse_json_text(self.filters, param="filters") or {}
+        if hasattr(filters, "model_dump"):
+            filters = filters.model_dump(by_alias=True, exclude_none=True)
         if not isinstance(filters, dict):
             from airflow_provider_ordermesh.compat import AirflowFailException
 

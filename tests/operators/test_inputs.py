@@ -127,3 +127,15 @@ def test_a_list_of_items_is_data_but_a_string_source_is_rendered():
 
     assert as_list.orders == [{"externalId": "{{ ds }}"}]
     assert as_path.orders == "/data/orders-2026-11-26.jsonl"
+
+
+def test_search_filters_may_be_a_model(monkeypatch):
+    from airflow_provider_ordermesh.models.search import OrderSearch
+    from airflow_provider_ordermesh.operators.orders import OrderMeshSearchOrdersOperator
+
+    op = OrderMeshSearchOrdersOperator(task_id="s", filters=OrderSearch(status=["Open"]), fields=["id"])
+    seen = []
+    monkeypatch.setattr(type(op), "iterate", lambda self, filters, *, limit: seen.append(filters) or [])
+
+    assert op.execute(make_context()) == []
+    assert seen == [OrderSearch(status=["Open"])]
