@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from airflow_provider_ordermesh.models import CreateNote, NoteFilter, UpdateNote
-from airflow_provider_ordermesh.sandbox.state import AuditRecord, NoteRecord, SandboxState, select
+from airflow_provider_ordermesh.sandbox.state import AuditRecord, NoteRecord, SandboxState
 
 
 class NotesBackend:
@@ -77,7 +77,7 @@ class NotesBackend:
         if filters.resource_id:
             resource_id = filters.resource_id
             tests.append(lambda n: n.resource_id == resource_id)
-        return select(self._state.notes.values(), tests)
+        return self._state.select(filters, self._state.notes.values(), tests)
 
     def audit_logs(self, note_id: str) -> list[AuditRecord]:
         return self._state.audit.events("Note", self._state.note(note_id).id)

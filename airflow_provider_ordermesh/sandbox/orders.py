@@ -36,7 +36,6 @@ from airflow_provider_ordermesh.sandbox.state import (
     OrderRecord,
     OrderStatus,
     SandboxState,
-    select,
 )
 from airflow_provider_ordermesh.sandbox.validation import parse
 
@@ -87,7 +86,9 @@ class OrdersBackend:
         )
         for item in order.items:
             state.items[item.id] = item
-            state.audit.record("OrderItem", item.id, "Created", f"{item.quantity} x {item.submitted.sku}", actor=actor)
+            state.audit.record(
+                "OrderItem", item.id, "Created", f"{item.quantity} x {item.submitted.sku}", actor=actor
+            )
         self._shipments.route(order, actor=actor)
         return order
 
@@ -134,7 +135,7 @@ class OrdersBackend:
         if filters.updated_since:
             since = as_utc(filters.updated_since)
             tests.append(lambda o: o.updated_at >= since)
-        return select(self._state.orders.values(), tests)
+        return self._state.select(filters, self._state.orders.values(), tests)
 
     def get_item(self, item_id: str) -> ItemRecord:
         return self._state.item(item_id)
@@ -157,7 +158,7 @@ class OrdersBackend:
         if filters.updated_since:
             since = as_utc(filters.updated_since)
             tests.append(lambda i: i.updated_at >= since)
-        return select(records, tests)
+        return self._state.select(filters, records, tests)
 
     def audit_logs(self, order_id: str) -> list[AuditRecord]:
         return self._state.audit.events("Order", self._state.order(order_id).id)

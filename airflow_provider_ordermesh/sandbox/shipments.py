@@ -52,7 +52,6 @@ from airflow_provider_ordermesh.sandbox.state import (
     SandboxState,
     ShipmentRecord,
     ShipmentStatus,
-    select,
 )
 
 S = ShipmentStatus
@@ -181,7 +180,7 @@ class ShipmentsBackend:
         if filters.updated_since:
             since = as_utc(filters.updated_since)
             tests.append(lambda s: s.updated_at >= since)
-        return select(self._state.shipments.values(), tests)
+        return self._state.select(filters, self._state.shipments.values(), tests)
 
     def audit_logs(self, shipment_id: str) -> list[AuditRecord]:
         return self._state.audit.events("Shipment", self._state.shipment(shipment_id).id)

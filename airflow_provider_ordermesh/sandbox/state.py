@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
 from random import Random
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
+
+from pydantic import BaseModel
 
 from airflow_provider_ordermesh.models import CreateOrder, InboundOrder, PackageInput
 from airflow_provider_ordermesh.models.orders import OrderItemInput, RefundRecord
@@ -181,7 +183,8 @@ class InboundRecord:
 
 @dataclass(frozen=True, slots=True)
 class AuditRecord:
-    id: str
+    sequence: int
+    """Position in the whole log; the event's id on the wire."""
     resource_type: str
     resource_id: str
     action: str
@@ -193,12 +196,15 @@ class AuditRecord:
 
 
 class AuditLog:
-    """Every change, per resource, in the order it happened."""
+    """Every change, per resource, in the order it happened.
 
-    def __init__(self, ids: IdFactory, clock: VirtualClock) -> None:
-        self._ids = ids
+    Every change is audited, so ``revision`` (the number of events) moves whenever the state does.
+    """
+
+    def __init__(self, clock: VirtualClock) -> None:
         self._clock = clock
         self._events: dict[tuple[str, str], list[AuditRecord]] = {}
+        self.revision = 0
 
     def record(
         self,
@@ -213,7 +219,7 @@ class AuditLog:
         at: datetime | None = None,
     ) -> None:
         event = AuditRecord(
-            id=self._ids.hex24(),
+            sequence=self.revision + 1,
             resource_type=resource_type,
             resource_id=resource_id,
             action=action,
@@ -224,6 +230,7 @@ class AuditLog:
             new_value=new,
         )
         self._events.setdefault((resource_type, resource_id), []).append(event)
+        self.revision += 1
 
     def events(self, resource_type: str, resource_id: str) -> list[AuditRecord]:
         return self._events.get((resource_type, resource_id), [])
@@ -240,7 +247,7 @@ class SandboxState:
         self.clock = VirtualClock(settings.speed)
         self.ids = IdFactory(Random(f"{settings.seed}:ids"))
         self.chance = Random(f"{settings.seed}:lifecycle")
-        self.audit = AuditLog(self.ids, self.clock)
+        self.audit = AuditLog(self.clock)
         self.orders: dict[str, OrderRecord] = {}
         self.orders_by_safe_id: dict[str, OrderRecord] = {}
         self.items: dict[str, ItemRecord] = {}
@@ -251,6 +258,20 @@ class SandboxState:
         self.inbound: list[InboundRecord] = []
         self.shipments_by_status: Counter[ShipmentStatus] = Counter()
         self.duplicate_safe_id_attempts = 0
+        self._last_search: tuple[str, int, list[Any]] | None = None
+
+    def select(self, query: BaseModel, records: Iterable[R], tests: Sequence[Callable[[R], bool]]) -> list[R]:
+        """The records that pass every test, in creation order.
+
+        Until the state changes, the same query (the next page of a search) reuses the last
+        answer, so paging through 50,000 filtered orders costs one scan, not one per page.
+        """
+        key = f"{type(query).__name__}:{query.model_dump_json()}"
+        if self._last_search is not None and self._last_search[:2] == (key, self.audit.revision):
+            return self._last_search[2]
+        matches = [record for record in records if all(test(record) for test in tests)]
+        self._last_search = (key, self.audit.revision, matches)
+        return matches
 
     def order(self, order_id: str) -> OrderRecord:
         return _lookup(self.orders, order_id, "order")
@@ -276,10 +297,3 @@ def _lookup(table: dict[str, R], key: str, what: str) -> R:
         return table[key]
     except KeyError:
         raise NotFound(f"{what} {key!r} not found") from None
-
-
-def select(records: Iterable[R], predicates: Sequence[Callable[[R], bool]]) -> list[R]:
-    """The records that pass every predicate, in creation order."""
-    if not predicates:
-        return list(records)
-    return [record for record in records if all(test(record) for test in predicates)]

@@ -280,7 +280,7 @@ def note(record: NoteRecord) -> JSON:
 def audit_event(record: AuditRecord) -> JSON:
     return dump(
         AuditEvent(
-            id=record.id,
+            id=f"{record.sequence:024x}",
             resource=ResourceReference(type=record.resource_type, id=record.resource_id),
             action=record.action,
             description=record.description,

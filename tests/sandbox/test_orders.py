@@ -247,3 +247,12 @@ def test_an_inbound_order_in_the_create_format_becomes_an_order(api: Api, sandbo
     assert api.ok("orders.get_by_safe_id", safe_id="inbound-1")["order"]["status"] == "Open"
     [inbound] = sandbox.backend.state.inbound
     assert inbound.request_id == receipt.json()["requestId"] and not inbound.errors
+
+
+def test_a_repeated_search_sees_every_change_in_between(api: Api) -> None:
+    first, second = api.create_order(), api.create_order()
+    assert api.ok("orders.search", params={"status": "Open"})["totalCount"] == 2
+
+    api.ok("orders.cancel", json={"orderId": first["id"]})
+
+    assert [o["id"] for o in api.ok("orders.search", params={"status": "Open"})["orders"]] == [second["id"]]
