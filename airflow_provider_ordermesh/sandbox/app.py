@@ -29,6 +29,7 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         version=__version__,
         description="A local OrderMesh for developing and testing DAGs. Control API under /_sandbox/.",
         docs_url="/_sandbox/docs",
+        swagger_ui_oauth2_redirect_url="/_sandbox/docs/oauth2-redirect",
         redoc_url=None,
         openapi_url="/_sandbox/openapi.json",
     )

@@ -16,7 +16,6 @@ from typing import Final
 
 from airflow_provider_ordermesh.sandbox.errors import Conflict
 from airflow_provider_ordermesh.sandbox.state import (
-    SYSTEM_ACTOR,
     ItemRecord,
     OrderRecord,
     OrderStatus,
@@ -113,9 +112,7 @@ def order_status(order: OrderRecord) -> OrderStatus:
     return OrderStatus.OPEN
 
 
-def refresh_statuses(
-    state: SandboxState, order: OrderRecord, at: datetime, actor: str = SYSTEM_ACTOR
-) -> None:
+def refresh_statuses(state: SandboxState, order: OrderRecord, at: datetime, actor: str) -> None:
     """Bring the statuses of ``order`` and its items in line with its shipments, auditing each change."""
     for item in order.items:
         status = item_status(item)

@@ -25,6 +25,8 @@ REQUEST_ID_HEADER = "X-Request-Id"
 
 
 class SandboxMiddleware:
+    """Pure ASGI, so that it can hold an answer back, replace it, or drop the connection instead."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 

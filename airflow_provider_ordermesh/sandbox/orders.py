@@ -257,7 +257,7 @@ class OrdersBackend:
                 )
             left[key] = round(balance - refund.amount, 2)
         if errors:
-            raise ValidationFailed("the refund exceeds what can be refunded", errors)
+            raise ValidationFailed("the refunds do not fit the items they name", errors)
         for refund in request.refunds:
             item = items[refund.item_id]
             item.refunds.append(

@@ -158,9 +158,9 @@ class ShipmentsBackend:
     def for_order_item(self, item_id: str) -> ShipmentRecord:
         item = self._state.item(item_id)
         carrying = [s for s in item.order.shipments if item in s.lines]
-        live = [s for s in carrying if s.status is not S.CANCELLED]
         if not carrying:
             raise NotFound(f"order item {item_id!r} is on no shipment")
+        live = [s for s in carrying if s.status is not S.CANCELLED]
         return (live or carrying)[0]
 
     def search(self, filters: ShipmentSearch) -> list[ShipmentRecord]:

@@ -29,9 +29,6 @@ from airflow_provider_ordermesh.sandbox.ids import IdFactory
 
 _CODES = DEFAULT_SHIPMENT_STATUSES
 
-SYSTEM_ACTOR: Final = "ordermesh"
-"""Who changes what no caller asked to change (the lifecycle, facilities)."""
-
 
 class ShipmentStatus(IntEnum):
     """Shipment status codes, taken by name from the provider's one status vocabulary."""
@@ -218,8 +215,9 @@ class AuditLog:
         new: str | None = None,
         at: datetime | None = None,
     ) -> None:
+        self.revision += 1
         event = AuditRecord(
-            sequence=self.revision + 1,
+            sequence=self.revision,
             resource_type=resource_type,
             resource_id=resource_id,
             action=action,
@@ -230,7 +228,6 @@ class AuditLog:
             new_value=new,
         )
         self._events.setdefault((resource_type, resource_id), []).append(event)
-        self.revision += 1
 
     def events(self, resource_type: str, resource_id: str) -> list[AuditRecord]:
         return self._events.get((resource_type, resource_id), [])

@@ -192,7 +192,7 @@ def shipment(record: ShipmentRecord) -> JSON:
         currency_code=submitted.currency_code,
         created_date=iso(record.created_at),
         last_modified_date=iso(record.updated_at),
-        packages=[_package_model(package) for package in record.packages],
+        packages=[_package(package) for package in record.packages],
         order_item_ids=[item.id for item in record.lines],
         order_items=[
             ShipmentOrderItem(
@@ -214,10 +214,10 @@ def shipment(record: ShipmentRecord) -> JSON:
 
 
 def package(record: PackageRecord) -> JSON:
-    return dump(_package_model(record))
+    return dump(_package(record))
 
 
-def _package_model(record: PackageRecord) -> Package:
+def _package(record: PackageRecord) -> Package:
     details = record.details
     item_ids = details.order_item_ids or []
     carried = {item.id: quantity for item, quantity in record.shipment.lines.items()}
