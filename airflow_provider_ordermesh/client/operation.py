@@ -122,6 +122,7 @@ def call_flow(operation: Operation[T], policy: RetryPolicy) -> Generator[Step, O
                         outcome, attempt + 1, delay)
             yield Sleep(delay)
             attempt += 1
+            reauthenticated = False  # see below: a later 401 is a new expiry
             continue
 
         assert outcome is not None
@@ -144,6 +145,9 @@ def call_flow(operation: Operation[T], policy: RetryPolicy) -> Generator[Step, O
                         operation.path, attempt + 1, delay)
             yield Sleep(delay)
             attempt += 1
+            # A 401 after this retry is a new expiry, not a fresh token refused at once, so the
+            # token may be renewed again; each round costs a retry, so this cannot loop.
+            reauthenticated = False
             continue
         raise error
 
