@@ -129,3 +129,16 @@ def test_an_order_status_the_vocabulary_lacks_is_kept_and_pends():
 def test_page_size_is_checked(size):
     with pytest.raises(ValueError, match="page_size"):
         check_page_size(size)
+
+
+def test_records_not_asked_for_do_not_decide_the_wait():
+    """An API that ignored a filter (and answered with everything) must not fail or finish the wait."""
+    watch = shipment_watch(shipment_ids=["s1"], order_ids=[ORDER_A])
+    progress = watch.assess({"shipments": [Shipment(id="s1", shipment_status=4),
+                                           Shipment(id="other", shipment_status=7, order_id=ORDER_B),
+                                           Shipment(id="s2", shipment_status=5, order_id=ORDER_A)]})
+    assert progress.statuses == {"s1": "Shipped", "s2": "Delivered"} and progress.done
+    items = OrderWatch.build(order_ids=[], order_item_ids=["item-1"], targets=["Fulfilled"], failures=["Cancelled"])
+    progress = items.assess({"order_items": [OrderItem(id="item-1", status="Fulfilled"),
+                                             OrderItem(id="item-9", status="Cancelled")]})
+    assert progress.statuses == {"item-1": "Fulfilled"} and progress.done
