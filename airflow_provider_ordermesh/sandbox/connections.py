@@ -8,8 +8,9 @@ before any byte of the answer makes ``requests`` raise ``ConnectionError`` (see 
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Final
+from typing import Final
 
+from starlette.types import Scope
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 TRANSPORT_KEY: Final = "ordermesh_sandbox.transport"
@@ -23,7 +24,7 @@ class DroppableH11Protocol(H11Protocol):
         self.app_state = {**self.app_state, TRANSPORT_KEY: transport}
 
 
-async def drop_connection(scope: dict[str, Any]) -> None:
+async def drop_connection(scope: Scope) -> None:
     """Close the connection of this request without answering it."""
     transport = scope.get("state", {}).get(TRANSPORT_KEY)
     if transport is None:

@@ -8,7 +8,7 @@ brings the order's statuses up to date.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -114,19 +114,19 @@ class ShipmentsBackend:
             return to_status if to_status is not None else NEXT_STEP.get(shipment.status)
 
         if shipment_ids is None:
-            plan = [
-                (s, g)
-                for s in self._state.shipments.values()
-                if (g := goal(s)) is not None and can_reach(s.status, g)
-            ]
+            candidates: Iterable[ShipmentRecord] = self._state.shipments.values()
         else:
-            plan = [(s, goal(s)) for s in map(self._state.shipment, shipment_ids)]
-            for shipment, target in plan:
-                if target is None or not can_reach(shipment.status, target):
-                    aim = target.label if target else "a later status"
-                    raise Conflict(
-                        f"shipment {shipment.id} is {shipment.status.label}; it cannot advance to {aim}"
-                    )
+            candidates = [self._state.shipment(shipment_id) for shipment_id in shipment_ids]
+        plan: list[tuple[ShipmentRecord, ShipmentStatus]] = []
+        for shipment in candidates:
+            target = goal(shipment)
+            if target is not None and can_reach(shipment.status, target):
+                plan.append((shipment, target))
+            elif shipment_ids is not None:
+                aim = target.label if target else "a later status"
+                raise Conflict(
+                    f"shipment {shipment.id} is {shipment.status.label}; it cannot advance to {aim}"
+                )
         for shipment, target in plan:
             while shipment.status is not target:
                 self._facility_reports(shipment, NEXT_STEP[shipment.status])
