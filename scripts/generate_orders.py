@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from airflow_provider_ordermesh.models.orders import CreateOrder  # noqa: E402
+from airflow_provider_ordermesh.models.orders import CreateOrder
 
 DAY = "2026-11-26"
 DEFAULT_COUNT = 300
@@ -47,10 +47,26 @@ class Product:
 
 
 PRODUCTS: tuple[Product, ...] = (
-    Product("TSHIRT", "BC3001", 24.0, "DirectToGarment", ("Front", "Back"),
-            ("S", "M", "L", "XL", "2XL"), ("BLACK", "WHITE", "NAVY", "HEATHER"), weight=9),
-    Product("HOODIE", "G18500", 44.0, "DirectToGarment", ("Front", "Back"),
-            ("S", "M", "L", "XL"), ("BLACK", "NAVY", "SAND"), weight=4),
+    Product(
+        "TSHIRT",
+        "BC3001",
+        24.0,
+        "DirectToGarment",
+        ("Front", "Back"),
+        ("S", "M", "L", "XL", "2XL"),
+        ("BLACK", "WHITE", "NAVY", "HEATHER"),
+        weight=9,
+    ),
+    Product(
+        "HOODIE",
+        "G18500",
+        44.0,
+        "DirectToGarment",
+        ("Front", "Back"),
+        ("S", "M", "L", "XL"),
+        ("BLACK", "NAVY", "SAND"),
+        weight=4,
+    ),
     Product("MUG", "11OZ", 16.0, "Sublimation", ("Default",), (), ("WHITE", "BLACK"), weight=5),
     Product("MUG", "15OZ", 19.0, "Sublimation", ("Default",), (), ("WHITE",), weight=2),
     Product("POSTER", "12X18", 22.0, "Giclee", ("Default",), (), ("MATTE", "GLOSS"), weight=3),
@@ -58,8 +74,20 @@ PRODUCTS: tuple[Product, ...] = (
     Product("CANVAS", "16X20", 69.0, "Inkjet", ("Default",), (), ("075IN", "150IN"), weight=2),
 )
 
-DESIGNS = ("aurora-fox", "midnight-tide", "retro-sunset", "paper-cranes", "desert-bloom", "city-grid",
-           "wild-oats", "neon-koi", "mountain-lines", "lemon-grove", "storm-petrel", "tiny-cactus")
+DESIGNS = (
+    "aurora-fox",
+    "midnight-tide",
+    "retro-sunset",
+    "paper-cranes",
+    "desert-bloom",
+    "city-grid",
+    "wild-oats",
+    "neon-koi",
+    "mountain-lines",
+    "lemon-grove",
+    "storm-petrel",
+    "tiny-cactus",
+)
 
 
 @dataclass(frozen=True)
@@ -77,40 +105,155 @@ class Country:
 
 
 COUNTRIES: tuple[Country, ...] = (
-    Country("US", "USD", "EN", 4.99, 2.00, 55,
-            (("Portland", "OR", "97205"), ("Austin", "TX", "78701"), ("Brooklyn", "NY", "11211"),
-             ("Denver", "CO", "80202"), ("Madison", "WI", "53703"), ("Asheville", "NC", "28801"),
-             ("Oakland", "CA", "94612"), ("Tucson", "AZ", "85701")),
-            ("Maple Ave", "Elm St", "Hawthorne Blvd", "Congress Ave", "Main St", "Cedar Ln")),
-    Country("CA", "CAD", "EN", 8.99, 3.00, 10,
-            (("Toronto", "ON", "M5V 2T6"), ("Vancouver", "BC", "V6B 1A1"), ("Montreal", "QC", "H2X 1Y4")),
-            ("Queen St W", "Granville St", "Rue Saint-Denis")),
-    Country("GB", "GBP", "EN", 5.49, 1.50, 10,
-            (("London", None, "E2 7DG"), ("Manchester", None, "M1 1AE"), ("Bristol", None, "BS1 5TR")),
-            ("Columbia Road", "Oldham Street", "Park Row")),
-    Country("DE", "EUR", "DE", 6.49, 1.50, 8,
-            (("Berlin", None, "10997"), ("Hamburg", None, "20357"), ("Munich", None, "80331")),
-            ("Oranienstrasse", "Schanzenstrasse", "Sendlinger Strasse")),
-    Country("FR", "EUR", "FR", 6.49, 1.50, 6,
-            (("Paris", None, "75011"), ("Lyon", None, "69002"), ("Nantes", None, "44000")),
-            ("Rue Oberkampf", "Rue de la Republique", "Quai de la Fosse")),
-    Country("NL", "EUR", "NL", 6.49, 1.50, 4,
-            (("Amsterdam", None, "1015 CJ"), ("Utrecht", None, "3511 LX")),
-            ("Prinsengracht", "Oudegracht")),
-    Country("AU", "AUD", "EN", 12.99, 4.00, 5,
-            (("Melbourne", "VIC", "3000"), ("Sydney", "NSW", "2000"), ("Brisbane", "QLD", "4000")),
-            ("Flinders Lane", "George St", "Ann St")),
-    Country("SE", "SEK", "SV", 79.0, 20.0, 2,
-            (("Stockholm", None, "111 52"), ("Gothenburg", None, "411 04")),
-            ("Drottninggatan", "Avenyn")),
+    Country(
+        "US",
+        "USD",
+        "EN",
+        4.99,
+        2.00,
+        55,
+        (
+            ("Portland", "OR", "97205"),
+            ("Austin", "TX", "78701"),
+            ("Brooklyn", "NY", "11211"),
+            ("Denver", "CO", "80202"),
+            ("Madison", "WI", "53703"),
+            ("Asheville", "NC", "28801"),
+            ("Oakland", "CA", "94612"),
+            ("Tucson", "AZ", "85701"),
+        ),
+        ("Maple Ave", "Elm St", "Hawthorne Blvd", "Congress Ave", "Main St", "Cedar Ln"),
+    ),
+    Country(
+        "CA",
+        "CAD",
+        "EN",
+        8.99,
+        3.00,
+        10,
+        (("Toronto", "ON", "M5V 2T6"), ("Vancouver", "BC", "V6B 1A1"), ("Montreal", "QC", "H2X 1Y4")),
+        ("Queen St W", "Granville St", "Rue Saint-Denis"),
+    ),
+    Country(
+        "GB",
+        "GBP",
+        "EN",
+        5.49,
+        1.50,
+        10,
+        (("London", None, "E2 7DG"), ("Manchester", None, "M1 1AE"), ("Bristol", None, "BS1 5TR")),
+        ("Columbia Road", "Oldham Street", "Park Row"),
+    ),
+    Country(
+        "DE",
+        "EUR",
+        "DE",
+        6.49,
+        1.50,
+        8,
+        (("Berlin", None, "10997"), ("Hamburg", None, "20357"), ("Munich", None, "80331")),
+        ("Oranienstrasse", "Schanzenstrasse", "Sendlinger Strasse"),
+    ),
+    Country(
+        "FR",
+        "EUR",
+        "FR",
+        6.49,
+        1.50,
+        6,
+        (("Paris", None, "75011"), ("Lyon", None, "69002"), ("Nantes", None, "44000")),
+        ("Rue Oberkampf", "Rue de la Republique", "Quai de la Fosse"),
+    ),
+    Country(
+        "NL",
+        "EUR",
+        "NL",
+        6.49,
+        1.50,
+        4,
+        (("Amsterdam", None, "1015 CJ"), ("Utrecht", None, "3511 LX")),
+        ("Prinsengracht", "Oudegracht"),
+    ),
+    Country(
+        "AU",
+        "AUD",
+        "EN",
+        12.99,
+        4.00,
+        5,
+        (("Melbourne", "VIC", "3000"), ("Sydney", "NSW", "2000"), ("Brisbane", "QLD", "4000")),
+        ("Flinders Lane", "George St", "Ann St"),
+    ),
+    Country(
+        "SE",
+        "SEK",
+        "SV",
+        79.0,
+        20.0,
+        2,
+        (("Stockholm", None, "111 52"), ("Gothenburg", None, "411 04")),
+        ("Drottninggatan", "Avenyn"),
+    ),
 )
 
-FIRST_NAMES = ("Ava", "Liam", "Maya", "Noah", "Zoe", "Ethan", "Chloe", "Lucas", "Isla", "Mateo", "Freya",
-               "Oliver", "Amelie", "Jonas", "Camille", "Hugo", "Sofia", "Arjun", "Lena", "Kai", "Nora",
-               "Elias", "Priya", "Tomas", "Hana", "Felix", "Ingrid", "Omar", "Clara", "Ruby")
-LAST_NAMES = ("Nguyen", "Smith", "Garcia", "Muller", "Martin", "Jansen", "Brown", "Kowalski", "Rossi",
-              "Lindqvist", "Okafor", "Patel", "Dubois", "Schmidt", "Tanaka", "Walsh", "Haddad", "Novak",
-              "Silva", "Chen", "Moreau", "Fischer", "Larsen", "O'Brien")
+FIRST_NAMES = (
+    "Ava",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Zoe",
+    "Ethan",
+    "Chloe",
+    "Lucas",
+    "Isla",
+    "Mateo",
+    "Freya",
+    "Oliver",
+    "Amelie",
+    "Jonas",
+    "Camille",
+    "Hugo",
+    "Sofia",
+    "Arjun",
+    "Lena",
+    "Kai",
+    "Nora",
+    "Elias",
+    "Priya",
+    "Tomas",
+    "Hana",
+    "Felix",
+    "Ingrid",
+    "Omar",
+    "Clara",
+    "Ruby",
+)
+LAST_NAMES = (
+    "Nguyen",
+    "Smith",
+    "Garcia",
+    "Muller",
+    "Martin",
+    "Jansen",
+    "Brown",
+    "Kowalski",
+    "Rossi",
+    "Lindqvist",
+    "Okafor",
+    "Patel",
+    "Dubois",
+    "Schmidt",
+    "Tanaka",
+    "Walsh",
+    "Haddad",
+    "Novak",
+    "Silva",
+    "Chen",
+    "Moreau",
+    "Fischer",
+    "Larsen",
+    "O'Brien",
+)
 
 # What a few currencies are worth in USD-priced catalog terms, rounded the way shops price.
 PRICE_FACTOR = {"USD": 1.0, "CAD": 1.35, "GBP": 0.8, "EUR": 0.92, "AUD": 1.5, "SEK": 10.5}
@@ -135,11 +278,17 @@ def _item(rng: random.Random, *, order_no: str, line: int, country: Country) -> 
         options.append({"name": "Size", "value": size})
     color = rng.choice(product.colors)
     parts.append(color)
-    options.append({"name": "Finish" if product.prefix in ("POSTER", "CANVAS") else "Color", "value": color.title()})
+    options.append(
+        {"name": "Finish" if product.prefix in ("POSTER", "CANVAS") else "Color", "value": color.title()}
+    )
     design = rng.choice(DESIGNS)
-    areas = product.areas if product.prefix in ("TSHIRT", "HOODIE") and rng.random() < 0.2 else product.areas[:1]
-    images = [{"url": f"{ART_CDN}/{design}-{area.lower()}.png", "area": area, "printMethod": product.print_method}
-              for area in areas]
+    areas = (
+        product.areas if product.prefix in ("TSHIRT", "HOODIE") and rng.random() < 0.2 else product.areas[:1]
+    )
+    images = [
+        {"url": f"{ART_CDN}/{design}-{area.lower()}.png", "area": area, "printMethod": product.print_method}
+        for area in areas
+    ]
     quantity = 1 if rng.random() < 0.85 else rng.randint(2, 4)
     shipping = country.shipping_first if line == 1 else country.shipping_extra
     return {
