@@ -1,0 +1,179 @@
+"""
+### Returns and refunds: cancel what has not been made, refund what went wrong, check the books
+
+Customer service hands over two lists each day: items customers no longer want (cancel them
+before they are printed) and items that arrived damaged (refund them). This DAG does both, then
+reads the orders back and checks that every refunded item's remaining balances are exactly what
+they should be, so that finance can trust the numbers.
+
+1. **example_orders** and **create_orders** exist only so that the example runs on its own: they
+   create four orders from `dags/data/orders_2026-11-26.jsonl` (without their `safeId`, so the
+   operator derives one from the task instance: a retry never creates them twice). In your DAG,
+   the order ids come from your returns system instead.
+2. **read_orders** reads the orders with their items, prices and refund balances.
+3. **plan_returns** decides, for the example, to cancel one item of each of two orders and to
+   refund two others: half the price of one unit (a goodwill refund) and all of its shipping.
+4. **cancel_items** and **refund_items** run one mapped task per order. Refunds are
+   `POST /v1/orders/refund` exactly as the API documents it (price and shipping refunds are
+   separate lines); the operator never applies one twice, even when its answer is lost.
+5. **read_back** and **verify_balances** read the orders again and fail unless each cancelled
+   item is `Cancelled` and each refunded item's `remainingPriceBalance` and
+   `remainingShippingBalance` dropped by exactly what was refunded. Its XCom sums the refunds
+   per currency.
+
+It talks to the `ordermesh_default` connection and makes no API call while the file is parsed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from airflow.sdk import dag, task
+
+from airflow_provider_ordermesh.operators.orders import (
+    OrderMeshCancelOrderOperator,
+    OrderMeshCreateOrdersOperator,
+    OrderMeshRefundOperator,
+    OrderMeshSearchOrdersOperator,
+)
+
+ORDERS_FILE = Path(__file__).parent / "data" / "orders_2026-11-26.jsonl"
+CENT = 0.005  # money compares equal within half a cent
+
+
+@dag(
+    dag_id="ordermesh_returns_and_refunds",
+    schedule=None,
+    start_date=datetime(2026, 11, 1),
+    catchup=False,
+    doc_md=__doc__,
+    tags=["ordermesh", "example"],
+)
+def ordermesh_returns_and_refunds() -> None:
+    @task
+    def example_orders() -> list[dict[str, Any]]:
+        """Two orders of several items (to cancel one each) and two of one item (to refund)."""
+        orders = [json.loads(line) for line in ORDERS_FILE.read_text(encoding="utf-8").splitlines()]
+        several = [o for o in orders if len(o["items"]) > 1][:2]
+        single = [o for o in orders if len(o["items"]) == 1][:2]
+        return [{k: v for k, v in order.items() if k != "safeId"} for order in several + single]
+
+    create_orders = OrderMeshCreateOrdersOperator(
+        task_id="create_orders",
+        orders=example_orders(),
+        multiple_outputs=True,
+    )
+    order_ids = create_orders.output["order_ids"]
+
+    read_orders = OrderMeshSearchOrdersOperator(
+        task_id="read_orders",
+        filters={"ids": order_ids},
+        fields=["id", "currencyCode", "items"],
+    )
+
+    @task
+    def plan_returns(orders: list[dict[str, Any]]) -> dict[str, Any]:
+        """Cancel one item of each multi-item order; refund the single-item ones."""
+        cancellations, refunds, expected = [], [], {}
+        for order in orders:
+            items = order["items"]
+            if len(items) > 1:
+                cancellations.append(
+                    {
+                        "order_id": order["id"],
+                        "items": [{"itemId": items[0]["id"]}],
+                        "reason": "customer changed their mind before printing",
+                    }
+                )
+                expected[items[0]["id"]] = {"status": "Cancelled"}
+                continue
+            item = items[0]
+            balances = item["refundData"]
+            goodwill = round(item["customerPrice"]["amount"] / 2, 2)  # half of one unit's price
+            shipping = balances["remainingShippingBalance"]  # all of the shipping
+            lines = [
+                {
+                    "itemId": item["id"],
+                    "isShippingRefund": False,
+                    "amount": goodwill,
+                    "reason": "arrived damaged: 50% goodwill refund, customer keeps the item",
+                }
+            ]
+            if shipping > 0:
+                lines.append(
+                    {
+                        "itemId": item["id"],
+                        "isShippingRefund": True,
+                        "amount": shipping,
+                        "reason": "arrived damaged: shipping refunded",
+                    }
+                )
+            refunds.append({"order_id": order["id"], "refunds": lines})
+            expected[item["id"]] = {
+                "currency": order["currencyCode"],
+                "refunded": round(goodwill + shipping, 2),
+                "remainingPriceBalance": round(balances["remainingPriceBalance"] - goodwill, 2),
+                "remainingShippingBalance": 0.0,
+            }
+        return {"cancellations": cancellations, "refunds": refunds, "expected": expected}
+
+    @task
+    def pick(plan: dict[str, Any], part: str) -> list[dict[str, Any]]:
+        """One list of the plan, to map a task over."""
+        return plan[part]
+
+    plan = plan_returns(read_orders.output)
+
+    cancel_items = OrderMeshCancelOrderOperator.partial(
+        task_id="cancel_items",
+    ).expand_kwargs(pick.override(task_id="cancellations")(plan, "cancellations"))
+
+    # [START howto_operator_ordermesh_refund]
+    refund_items = OrderMeshRefundOperator.partial(
+        task_id="refund_items",
+    ).expand_kwargs(
+        # [{"order_id": "...", "refunds": [{"itemId", "isShippingRefund", "amount", "reason"}, ...]}, ...]
+        pick.override(task_id="refunds")(plan, "refunds"),
+    )
+    # [END howto_operator_ordermesh_refund]
+
+    read_back = OrderMeshSearchOrdersOperator(
+        task_id="read_back",
+        filters={"ids": order_ids},
+        fields=["id", "items"],
+    )
+
+    @task
+    def verify_balances(plan: dict[str, Any], orders: list[dict[str, Any]]) -> dict[str, Any]:
+        """Fail unless every cancelled item is cancelled and every refund shows in the balances."""
+        items = {item["id"]: item for order in orders for item in order["items"]}
+        problems, refunded = [], defaultdict(float)
+        for item_id, want in plan["expected"].items():
+            item = items[item_id]
+            if "status" in want:
+                if item["status"] != want["status"]:
+                    problems.append(f"item {item_id} is {item['status']}, expected {want['status']}")
+                continue
+            for balance in ("remainingPriceBalance", "remainingShippingBalance"):
+                actual = item["refundData"][balance]
+                if abs(actual - want[balance]) > CENT:
+                    problems.append(f"item {item_id}: {balance} is {actual}, expected {want[balance]}")
+            refunded[want["currency"]] += want["refunded"]
+        if problems:
+            raise ValueError("refunds and cancellations do not add up:\n" + "\n".join(problems))
+        return {
+            "orders": len(orders),
+            "items_cancelled": len(plan["cancellations"]),
+            "items_refunded": len(plan["refunds"]),
+            "refunded": {currency: round(total, 2) for currency, total in sorted(refunded.items())},
+        }
+
+    [cancel_items, refund_items] >> read_back
+    verify_balances(plan, read_back.output)
+
+
+ordermesh_returns_and_refunds()
