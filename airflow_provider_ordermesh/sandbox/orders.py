@@ -120,6 +120,9 @@ class OrdersBackend:
         if filters.safe_id:
             safe_id = filters.safe_id
             tests.append(lambda o: o.safe_id == safe_id)
+        if filters.safe_ids:
+            safe_ids = set(filters.safe_ids)
+            tests.append(lambda o: o.safe_id in safe_ids)
         if filters.external_id:
             external_id = filters.external_id
             tests.append(lambda o: o.submitted.external_id == external_id)
