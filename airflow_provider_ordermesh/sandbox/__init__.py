@@ -25,8 +25,27 @@ general-coastal    general
 =================  ========================  ==========================================
 """
 
-from airflow_provider_ordermesh.sandbox.app import create_app
-from airflow_provider_ordermesh.sandbox.config import SandboxConfig
-from airflow_provider_ordermesh.sandbox.server import SandboxServer
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.sandbox.app import create_app
+    from airflow_provider_ordermesh.sandbox.config import SandboxConfig
+    from airflow_provider_ordermesh.sandbox.server import SandboxServer
 
 __all__ = ["SandboxConfig", "SandboxServer", "create_app"]
+
+_HOMES = {"SandboxConfig": "config", "SandboxServer": "server", "create_app": "app"}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name on first use.
+
+    FastAPI and uvicorn take over a second to import; the pytest plugin lives in this package
+    too, and a test run that never starts the sandbox should not pay for them.
+    """
+    if name in _HOMES:
+        return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,14 +11,15 @@ Enable with ``pytest_plugins = ["airflow_provider_ordermesh.sandbox.pytest_plugi
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 import requests
+from pydantic import BaseModel
 
-from airflow_provider_ordermesh.sandbox.backend import OrderMeshBackend
-from airflow_provider_ordermesh.sandbox.faults import FaultRule
-from airflow_provider_ordermesh.sandbox.server import SandboxServer
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.sandbox.backend import OrderMeshBackend
+    from airflow_provider_ordermesh.sandbox.server import SandboxServer
 
 
 class ClientCredentials(NamedTuple):
@@ -61,10 +62,10 @@ class SandboxHandle:
     def stats(self) -> dict[str, Any]:
         return self._call("GET", "/stats")
 
-    def set_faults(self, rules: Iterable[Mapping[str, Any] | FaultRule]) -> list[dict[str, Any]]:
-        """Replace the fault rules (see ``faults.py``); their counts start afresh."""
+    def set_faults(self, rules: Iterable[Mapping[str, Any] | BaseModel]) -> list[dict[str, Any]]:
+        """Replace the fault rules (dicts or ``FaultRule``, see ``faults.py``); their counts start afresh."""
         faults = [
-            rule.model_dump(mode="json") if isinstance(rule, FaultRule) else dict(rule) for rule in rules
+            rule.model_dump(mode="json") if isinstance(rule, BaseModel) else dict(rule) for rule in rules
         ]
         return self._call("POST", "/faults", {"faults": faults})["faults"]
 
@@ -101,6 +102,8 @@ class SandboxHandle:
 @pytest.fixture(scope="session")
 def ordermesh_sandbox_server() -> Iterator[SandboxServer]:
     """The sandbox on a free loopback port, for the whole test session."""
+    from airflow_provider_ordermesh.sandbox.server import SandboxServer
+
     with SandboxServer() as server:
         yield server
 

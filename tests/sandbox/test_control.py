@@ -90,6 +90,11 @@ def test_advancing_shipments_by_id_to_a_status_or_one_step(api: Api, sandbox: An
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("name", sandbox_package.__all__)
+def test_each_public_name_of_the_package_resolves(name: str) -> None:
+    assert getattr(sandbox_package, name).__name__ == name
+
+
 def test_facilities_are_listed_and_documented(sandbox: Any) -> None:
     listed = control(sandbox, "GET", "/facilities").json()["facilities"]
 

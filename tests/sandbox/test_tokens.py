@@ -28,6 +28,7 @@ def test_client_credentials_get_a_bearer_token_that_opens_the_api(anonymous: Api
 
     assert set(token) == {"accessToken", "expiresIn", "tokenType"}
     assert (token["tokenType"], token["expiresIn"]) == ("Bearer", 86_400)
+    assert isinstance(token["expiresIn"], int)
     anonymous.session.headers["Authorization"] = f"Bearer {token['accessToken']}"
     assert anonymous.call("orders.list").status_code == 200
 
