@@ -25,7 +25,7 @@ class SandboxConfig(SandboxModel):
     step_seconds: float = Field(30.0, gt=0, description="Virtual seconds between two shipment statuses.")
     reject_rate: float = Field(0.0, ge=0, le=1, description="Share of new shipments the facility rejects.")
     token_lifetime_seconds: float = Field(
-        86_400, gt=0, description="Lifetime of access tokens, real seconds."
+        86_400.0, gt=0, description="Lifetime of access tokens, real seconds."
     )
     seed: int = Field(0, description="Seeds every random choice; takes effect at the next reset.")
     faults: tuple[FaultRule, ...] = ()

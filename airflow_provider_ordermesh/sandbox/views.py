@@ -331,7 +331,7 @@ def bulk_failure(index: int, error: SandboxError) -> JSON:
 
 def token(issued: IssuedToken) -> JSON:
     lifetime = issued.expires_in
-    expires_in = int(lifetime) if lifetime.is_integer() else lifetime  # 86400, as the API writes it
+    expires_in = int(lifetime) if float(lifetime).is_integer() else lifetime  # 86400, as the API writes it
     answer: JSON = {"accessToken": issued.access_token, "expiresIn": expires_in, "tokenType": "Bearer"}
     if issued.refresh_token is not None:
         answer["refreshToken"] = issued.refresh_token
