@@ -1,4 +1,4 @@
-"""``python -m airflow_provider_ordermesh.sandbox`` as a script would run it: background start, stop on a signal."""
+"""The command line as a script would run it: started in the background, stopped by a signal."""
 
 from __future__ import annotations
 
@@ -34,9 +34,20 @@ class Running:
 def start(tmp_path: Path, *args: str) -> Running:
     ready_file = tmp_path / "sandbox.url"
     process = subprocess.Popen(
-        [sys.executable, "-m", "airflow_provider_ordermesh.sandbox", "--port", "0", "--ready-file", str(ready_file),
-         *args],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "airflow_provider_ordermesh.sandbox",
+            "--port",
+            "0",
+            "--ready-file",
+            str(ready_file),
+            *args,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while not ready_file.exists():
         assert process.poll() is None, process.communicate()[0]
@@ -47,7 +58,9 @@ def start(tmp_path: Path, *args: str) -> Running:
 
 @pytest.fixture
 def sandbox_process(tmp_path: Path) -> Iterator[Running]:
-    running = start(tmp_path, "--seed", "3", "--reject-rate", "0", "--fault", "orders.list:status=503:count=1")
+    running = start(
+        tmp_path, "--seed", "3", "--reject-rate", "0", "--fault", "orders.list:status=503:count=1"
+    )
     yield running
     if running.process.poll() is None:
         running.process.kill()
@@ -57,8 +70,10 @@ def sandbox_process(tmp_path: Path) -> Iterator[Running]:
 def test_it_serves_with_the_flags_then_stops_cleanly_on_sigterm(sandbox_process: Running) -> None:
     token = requests.post(f"{sandbox_process.url}/user/v1/clients/token", json=CLIENT, timeout=10).json()
     headers = {"Authorization": f"Bearer {token['accessToken']}"}
-    codes = [requests.get(f"{sandbox_process.url}/v1/orders", headers=headers, timeout=10).status_code
-             for _ in range(2)]
+    codes = [
+        requests.get(f"{sandbox_process.url}/v1/orders", headers=headers, timeout=10).status_code
+        for _ in range(2)
+    ]
     config = requests.get(f"{sandbox_process.url}/_sandbox/config", timeout=10).json()
 
     returncode, output = sandbox_process.stop(signal.SIGTERM)
@@ -67,10 +82,17 @@ def test_it_serves_with_the_flags_then_stops_cleanly_on_sigterm(sandbox_process:
     assert (config["seed"], config["rejectRate"], config["speed"]) == (3, 0, 1)
     assert returncode == 0
     assert not sandbox_process.ready_file.exists()
-    [export] = [line for line in output.splitlines() if line.startswith("export AIRFLOW_CONN_ORDERMESH_DEFAULT=")]
+    [export] = [
+        line for line in output.splitlines() if line.startswith("export AIRFLOW_CONN_ORDERMESH_DEFAULT=")
+    ]
     connection = json.loads(export.split("=", 1)[1].strip("'"))
-    assert connection == {"conn_type": "ordermesh", "host": sandbox_process.url, "login": "sandbox-client",
-                          "password": "sandbox-secret", "extra": {"portal_url": f"{sandbox_process.url}/portal"}}
+    assert connection == {
+        "conn_type": "ordermesh",
+        "host": sandbox_process.url,
+        "login": "sandbox-client",
+        "password": "sandbox-secret",
+        "extra": {"portal_url": f"{sandbox_process.url}/portal"},
+    }
 
 
 @pytest.mark.parametrize("argv", [["--fault", "orders.*:boom"], ["--reject-rate", "2"]])

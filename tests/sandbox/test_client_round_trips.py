@@ -17,7 +17,9 @@ pytestmark = pytest.mark.sandbox
 @pytest.fixture
 def client(sandbox: Any) -> Iterator[OrderMeshClient]:
     TokenCache.clear_all()
-    credentials = ClientCredentials(sandbox.credentials.client_id, SecretStr(sandbox.credentials.client_secret))
+    credentials = ClientCredentials(
+        sandbox.credentials.client_id, SecretStr(sandbox.credentials.client_secret)
+    )
     retries = RetryPolicy(max_retries=3, backoff_base=0.0, jitter=lambda ceiling: 0.0)
     with OrderMeshClient(sandbox.url, credentials, retry_policy=retries, allow_insecure_http=True) as client:
         yield client
@@ -28,7 +30,9 @@ def test_create_read_refund_and_ship(client: OrderMeshClient, sandbox: Any) -> N
     created = client.orders.create(order_body("TSHIRT-5000-M-BLACK", safeId="client-1"))
     item_id = client.orders.get(created.id).items[0].id
 
-    client.orders.refund({"orderId": created.id, "refunds": [{"itemId": item_id, "amount": 2, "reason": "late"}]})
+    client.orders.refund(
+        {"orderId": created.id, "refunds": [{"itemId": item_id, "amount": 2, "reason": "late"}]}
+    )
     sandbox.advance(90)
 
     [shipment] = client.shipments.list_for_order(created.id)

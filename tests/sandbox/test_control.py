@@ -27,8 +27,11 @@ def test_stats_count_api_requests_by_endpoint_name_and_status(api: Api, sandbox:
 
     stats = sandbox.stats()
 
-    assert stats["requests"] == {"auth.client_token": {"200": 1}, "orders.create": {"201": 1},
-                                 "orders.get": {"200": 1, "404": 1}}
+    assert stats["requests"] == {
+        "auth.client_token": {"200": 1},
+        "orders.create": {"201": 1},
+        "orders.get": {"200": 1, "404": 1},
+    }
     assert stats["attempts"] == {"auth.client_token": 1, "orders.create": 1, "orders.get": 2}
     assert (stats["requestsTotal"], stats["tokensIssued"], stats["droppedConnections"]) == (4, 1, 0)
     assert stats["connectionsOpened"] == 1  # one keep-alive connection
@@ -69,11 +72,14 @@ def test_config_changes_apply_from_now_on_without_losing_state(api: Api, sandbox
     assert api.shipments_of(after["id"])[0]["shipmentStatus"] == 4  # three steps of 10 s
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"rejectRate": 2}, "rejectRate"),
-    ({"speed": -1}, "speed"),
-    ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"rejectRate": 2}, "rejectRate"),
+        ({"speed": -1}, "speed"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_a_bad_setting_is_a_400_naming_it(sandbox: Any, body: dict[str, Any], field: str) -> None:
     response = control(sandbox, "POST", "/config", body)
 
@@ -86,7 +92,9 @@ def test_advancing_shipments_by_id_to_a_status_or_one_step(api: Api, sandbox: An
 
     assert [s["shipmentStatus"] for s in sandbox.advance_shipments(first["shipmentIds"], to_status=4)] == [4]
     assert [s["shipmentStatus"] for s in sandbox.advance_shipments()] == [5, 2]
-    response = control(sandbox, "POST", "/shipments/advance", {"shipmentIds": second["shipmentIds"], "toStatus": 1})
+    response = control(
+        sandbox, "POST", "/shipments/advance", {"shipmentIds": second["shipmentIds"], "toStatus": 1}
+    )
     assert response.status_code == 400
 
 
@@ -127,8 +135,11 @@ def test_portal_pages_show_orders_shipments_and_packing_slips(api: Api, sandbox:
 
 def test_two_servers_in_one_process_are_isolated() -> None:
     with SandboxServer(seed=1) as first, SandboxServer(seed=1) as second:
-        token = requests.post(f"{first.url}/user/v1/clients/token", timeout=10,
-                              json={"clientId": "sandbox-client", "clientSecret": "sandbox-secret"}).json()
+        token = requests.post(
+            f"{first.url}/user/v1/clients/token",
+            timeout=10,
+            json={"clientId": "sandbox-client", "clientSecret": "sandbox-secret"},
+        ).json()
         headers = {"Authorization": f"Bearer {token['accessToken']}"}
         created = requests.post(f"{first.url}/v1/orders", json=order_body(), headers=headers, timeout=10)
 

@@ -35,10 +35,13 @@ def test_an_injected_error_has_the_error_body(api: Api, sandbox: Any) -> None:
     assert "orders.*" in body["message"]
 
 
-@pytest.mark.parametrize("rule, retry_after", [
-    ({"status": 429, "retryAfter": 2}, "2"),
-    ({"status": 429}, "1"),
-])
+@pytest.mark.parametrize(
+    "rule, retry_after",
+    [
+        ({"status": 429, "retryAfter": 2}, "2"),
+        ({"status": 429}, "1"),
+    ],
+)
 def test_a_429_carries_retry_after(api: Api, sandbox: Any, rule: dict[str, Any], retry_after: str) -> None:
     sandbox.set_faults([{"route": "orders.list", "kind": "status", "count": 1, **rule}])
 
@@ -47,7 +50,9 @@ def test_a_429_carries_retry_after(api: Api, sandbox: Any, rule: dict[str, Any],
     assert (response.status_code, response.headers["Retry-After"]) == (429, retry_after)
 
 
-def test_a_drop_before_the_backend_looks_like_a_broken_connection_and_changes_nothing(api: Api, sandbox: Any) -> None:
+def test_a_drop_before_the_backend_looks_like_a_broken_connection_and_changes_nothing(
+    api: Api, sandbox: Any
+) -> None:
     sandbox.set_faults([{"route": "orders.create", "kind": "drop", "count": 1}])
 
     with pytest.raises(requests.exceptions.ConnectionError):
@@ -70,7 +75,9 @@ def test_a_drop_after_the_backend_loses_the_answer_to_a_change_that_happened(api
 
 
 def test_an_error_after_the_backend_still_applies_the_change(api: Api, sandbox: Any) -> None:
-    sandbox.set_faults([{"route": "orders.create", "kind": "status", "status": 504, "when": "after", "count": 1}])
+    sandbox.set_faults(
+        [{"route": "orders.create", "kind": "status", "status": 504, "when": "after", "count": 1}]
+    )
 
     assert api.call("orders.create", json=order_body(safeId="gateway-timeout")).status_code == 504
     assert api.call("orders.get_by_safe_id", safe_id="gateway-timeout").status_code == 200
@@ -136,14 +143,17 @@ def test_clearing_and_resetting_removes_the_rules(api: Api, sandbox: Any) -> Non
     assert api.call("orders.list").status_code == 200
 
 
-@pytest.mark.parametrize("rule", [
-    {"route": "orders.*", "kind": "status", "rate": 0.5, "count": 2},
-    {"route": "order.create", "kind": "status"},
-    {"route": "*", "kind": "latency"},
-    {"route": "*", "kind": "teapot"},
-    {"route": "*", "kind": "status", "status": 200},
-    {"route": "*", "kind": "drop", "everySeconds": 3},
-])
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"route": "orders.*", "kind": "status", "rate": 0.5, "count": 2},
+        {"route": "order.create", "kind": "status"},
+        {"route": "*", "kind": "latency"},
+        {"route": "*", "kind": "teapot"},
+        {"route": "*", "kind": "status", "status": 200},
+        {"route": "*", "kind": "drop", "everySeconds": 3},
+    ],
+)
 def test_a_bad_rule_is_a_400(sandbox: Any, rule: dict[str, Any]) -> None:
     response = requests.post(f"{sandbox.url}/_sandbox/faults", json={"faults": [rule]}, timeout=10)
 
@@ -151,13 +161,19 @@ def test_a_bad_rule_is_a_400(sandbox: Any, rule: dict[str, Any]) -> None:
     assert response.json()["errors"]
 
 
-@pytest.mark.parametrize("spec, expected", [
-    ("orders.*:status=503:rate=0.1", {"route": "orders.*", "kind": "status", "status": 503, "rate": 0.1}),
-    ("shipments.get:latency=200", {"route": "shipments.get", "kind": "latency", "latency_ms": 200}),
-    ("orders.create:drop=after:count=1", {"route": "orders.create", "kind": "drop", "when": "after", "count": 1}),
-    ("*:token_expiry=30", {"route": "*", "kind": "token_expiry", "every_seconds": 30}),
-    ("*:status=429:retryAfter=5", {"route": "*", "kind": "status", "status": 429, "retry_after": 5}),
-])
+@pytest.mark.parametrize(
+    "spec, expected",
+    [
+        ("orders.*:status=503:rate=0.1", {"route": "orders.*", "kind": "status", "status": 503, "rate": 0.1}),
+        ("shipments.get:latency=200", {"route": "shipments.get", "kind": "latency", "latency_ms": 200}),
+        (
+            "orders.create:drop=after:count=1",
+            {"route": "orders.create", "kind": "drop", "when": "after", "count": 1},
+        ),
+        ("*:token_expiry=30", {"route": "*", "kind": "token_expiry", "every_seconds": 30}),
+        ("*:status=429:retryAfter=5", {"route": "*", "kind": "status", "status": 429, "retry_after": 5}),
+    ],
+)
 def test_the_command_line_syntax(spec: str, expected: dict[str, Any]) -> None:
     assert parse_fault_spec(spec) == FaultRule(**expected)
 

@@ -24,7 +24,9 @@ def test_a_request_without_a_token_is_a_401_in_the_error_shape(anonymous: Api) -
 
 
 def test_client_credentials_get_a_bearer_token_that_opens_the_api(anonymous: Api, sandbox: Any) -> None:
-    token = anonymous.ok("auth.client_token", json={"clientId": "sandbox-client", "clientSecret": "sandbox-secret"})
+    token = anonymous.ok(
+        "auth.client_token", json={"clientId": "sandbox-client", "clientSecret": "sandbox-secret"}
+    )
 
     assert set(token) == {"accessToken", "expiresIn", "tokenType"}
     assert (token["tokenType"], token["expiresIn"]) == ("Bearer", 86_400)
@@ -33,12 +35,15 @@ def test_client_credentials_get_a_bearer_token_that_opens_the_api(anonymous: Api
     assert anonymous.call("orders.list").status_code == 200
 
 
-@pytest.mark.parametrize("name, body", [
-    ("auth.client_token", {"clientId": "sandbox-client", "clientSecret": "wrong"}),
-    ("auth.client_token", {"clientId": "someone-else", "clientSecret": "sandbox-secret"}),
-    ("auth.login", {"username": "sandbox-user", "password": "wrong"}),
-    ("auth.refresh", {"refreshToken": "never-issued"}),
-])
+@pytest.mark.parametrize(
+    "name, body",
+    [
+        ("auth.client_token", {"clientId": "sandbox-client", "clientSecret": "wrong"}),
+        ("auth.client_token", {"clientId": "someone-else", "clientSecret": "sandbox-secret"}),
+        ("auth.login", {"username": "sandbox-user", "password": "wrong"}),
+        ("auth.refresh", {"refreshToken": "never-issued"}),
+    ],
+)
 def test_bad_credentials_are_a_401(anonymous: Api, name: str, body: dict[str, str]) -> None:
     assert anonymous.call(name, json=body).status_code == 401
 

@@ -22,8 +22,9 @@ class Api:
 
     def call(self, name: str, *, json: Any = None, params: Any = None, **path: str) -> requests.Response:
         endpoint = ENDPOINTS[name]
-        return self.session.request(endpoint.method, self.url + endpoint.format_path(**path), json=json,
-                                    params=params, timeout=10)
+        return self.session.request(
+            endpoint.method, self.url + endpoint.format_path(**path), json=json, params=params, timeout=10
+        )
 
     def ok(self, name: str, **kwargs: Any) -> Any:
         """The JSON answer of a call that must succeed (None for a 204)."""
@@ -51,6 +52,13 @@ def order_body(*skus: str, quantity: int = 2, **fields: Any) -> dict[str, Any]:
         {"sku": sku, "quantity": quantity, "customerPrice": 12.0, "customerShippingPrice": 5.0}
         for sku in skus or ("TSHIRT-5000-M-BLACK",)
     ]
-    address = {"firstName": "Emily", "lastName": "Williams", "line1": "475 Oak Avenue", "city": "Pleasantville",
-               "state": "NJ", "zip": "08232", "countryCode": "US"}
+    address = {
+        "firstName": "Emily",
+        "lastName": "Williams",
+        "line1": "475 Oak Avenue",
+        "city": "Pleasantville",
+        "state": "NJ",
+        "zip": "08232",
+        "countryCode": "US",
+    }
     return {"shippingAddress": address, "items": items, **fields}
