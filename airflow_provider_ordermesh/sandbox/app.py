@@ -79,7 +79,6 @@ def _route(api_endpoint: Endpoint) -> Any:
         )
         return _answer(api_endpoint, operation, operation.handler(call), page)
 
-    route.__name__ = api_endpoint.name.replace(".", "_")
     return route
 
 

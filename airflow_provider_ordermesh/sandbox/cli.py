@@ -24,11 +24,11 @@ from airflow_provider_ordermesh.sandbox.server import SandboxServer
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    faults = list(args.fault)
-    if args.latency_ms:
-        faults.append(FaultRule(kind="latency", latency_ms=args.latency_ms))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
+        faults = list(args.fault)
+        if args.latency_ms:
+            faults.append(FaultRule(kind="latency", latency_ms=args.latency_ms))
         server = SandboxServer(
             args.host,
             args.port,

@@ -10,10 +10,10 @@ last until the next reset (the config's ``faults``, e.g. from ``--fault``, come 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Request
-from pydantic import BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from airflow_provider_ordermesh.models.statuses import DEFAULT_SHIPMENT_STATUSES
 from airflow_provider_ordermesh.sandbox import views
@@ -26,6 +26,7 @@ from airflow_provider_ordermesh.sandbox.state import ShipmentRecord, ShipmentSta
 from airflow_provider_ordermesh.sandbox.validation import SandboxModel, parse, parse_json
 
 JSON = dict[str, Any]
+M = TypeVar("M", bound=BaseModel)
 
 router = APIRouter(prefix="/_sandbox", tags=["sandbox control"])
 
@@ -78,20 +79,21 @@ async def configure(request: Request) -> JSON:
 async def advance_clock(request: Request) -> JSON:
     """Jump the virtual clock ahead and apply whatever fell due."""
     backend = _instance(request).backend
-    backend.advance_clock(parse(ClockAdvance, parse_json(await request.body())).seconds)
+    backend.advance_clock((await _body(request, ClockAdvance)).seconds)
     return {"elapsedSeconds": backend.state.clock.elapsed(), "now": iso(backend.state.clock.now())}
 
 
 @router.post("/shipments/advance")
 async def advance_shipments(request: Request) -> JSON:
-    order = parse(ShipmentAdvance, parse_json(await request.body()))
-    return _shipments(_instance(request).backend.shipments.force_advance(order.shipment_ids, order.to_status))
+    advance = await _body(request, ShipmentAdvance)
+    shipments = _instance(request).backend.shipments.force_advance(advance.shipment_ids, advance.to_status)
+    return _shipments(shipments)
 
 
 @router.post("/shipments/reject")
 async def reject_shipments(request: Request) -> JSON:
-    order = parse(ShipmentRejection, parse_json(await request.body()))
-    return _shipments(_instance(request).backend.shipments.force_reject(order.shipment_ids))
+    rejection = await _body(request, ShipmentRejection)
+    return _shipments(_instance(request).backend.shipments.force_reject(rejection.shipment_ids))
 
 
 @router.get("/faults")
@@ -103,7 +105,7 @@ async def get_faults(request: Request) -> JSON:
 async def set_faults(request: Request) -> JSON:
     """Replace every live fault rule; counts start afresh."""
     instance = _instance(request)
-    instance.set_faults(parse(FaultRules, parse_json(await request.body())).faults)
+    instance.set_faults((await _body(request, FaultRules)).faults)
     return _faults(instance)
 
 
@@ -140,6 +142,10 @@ async def facilities() -> JSON:
 def _instance(request: Request) -> SandboxInstance:
     instance: SandboxInstance = request.app.state.sandbox
     return instance
+
+
+async def _body(request: Request, model: type[M]) -> M:
+    return parse(model, parse_json(await request.body()))
 
 
 async def _settings(request: Request) -> JSON:

@@ -95,7 +95,9 @@ def test_it_serves_with_the_flags_then_stops_cleanly_on_sigterm(sandbox_process:
     }
 
 
-@pytest.mark.parametrize("argv", [["--fault", "orders.*:boom"], ["--reject-rate", "2"]])
+@pytest.mark.parametrize(
+    "argv", [["--fault", "orders.*:boom"], ["--reject-rate", "2"], ["--latency-ms", "-5"]]
+)
 def test_bad_flags_exit_with_usage(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
