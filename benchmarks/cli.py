@@ -13,7 +13,7 @@ from pathlib import Path
 from benchmarks import environment
 from benchmarks.context import Context
 from benchmarks.figures import Figure
-from benchmarks.report import RESULTS_DIR, document, progress
+from benchmarks.report import RESULTS_DIR, document, load_average, progress
 
 BENCHMARKS: tuple[str, ...] = (
     "bulk_create",
@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     context = Context(quick=args.quick)
     figures: list[Figure] = []
     problems: list[str] = []
-    started = time.monotonic()
+    started, load_at_start = time.monotonic(), load_average()
     try:
         for name in args.only or BENCHMARKS:
             progress(f"{name} ({context.mode}) ...")
@@ -81,7 +81,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress(f"{name} done in {time.monotonic() - began:.1f} s")
     finally:
         context.close()
-    text = document(figures, mode=context.mode, command=reproduce_command(args), problems=problems)
+    text = document(
+        figures,
+        mode=context.mode,
+        command=reproduce_command(args),
+        load_at_start=load_at_start,
+        problems=problems,
+    )
     print(text)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(text, encoding="utf-8")

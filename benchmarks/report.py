@@ -43,11 +43,22 @@ def machine() -> str:
     )
 
 
-def document(figures: Sequence[Figure], *, mode: str, command: str, problems: Sequence[str] = ()) -> str:
+def load_average() -> str:
+    """The 1-minute load average: other work on the machine shows up in every wall time."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "unknown"
+
+
+def document(
+    figures: Sequence[Figure], *, mode: str, command: str, load_at_start: str, problems: Sequence[str] = ()
+) -> str:
     """The whole report: context line, table, notes and any benchmark that could not run."""
     missed = [f.name for f in figures if f.met is False]
     parts = [
-        f"Measured {machine()}; mode `{mode}`; sandbox in its own process on loopback.",
+        f"Measured {machine()}; mode `{mode}`; sandbox in its own process on loopback; load average "
+        f"{load_at_start} at the start and {load_average()} at the end.",
         f"Reproduce with `{command}`.",
         "",
         table(figures),
