@@ -4,7 +4,8 @@
 An hourly sweep over the shipments that are not moving. It finds every shipment a facility
 rejected, and every shipment stuck before shipping (no update for `stuck_after_minutes`), then:
 
-1. **find_exceptions** searches the shipments in those statuses (one paged search).
+1. **find_exceptions** searches the shipments in those statuses (one paged search, at most
+   `max_results=1000` shipments a sweep: raise it if you have more in flight).
 2. **triage** sorts them: a shipment can be rerouted when its facility has a backup in the
    `backup_facilities` param and production has not started; an order with a shipment that
    cannot be rerouted goes to customer care instead.
@@ -17,9 +18,10 @@ rejected, and every shipment stuck before shipping (no update for `stuck_after_m
 
 A sweep that finds nothing succeeds with nothing to do: the mapped tasks are skipped.
 
-It needs shipments to look at, so run it where orders exist: your OrderMesh, or a sandbox where
-another DAG created some (`ordermesh-sandbox --reject-rate 0.3` rejects many). It talks to the
-`ordermesh_default` connection and makes no API call while the file is parsed.
+It needs shipments to look at, so run it where orders exist: your OrderMesh, or a sandbox that
+rejects many (`ordermesh-sandbox --reject-rate 0.3`) after `ordermesh_returns_and_refunds` created
+a few orders there. It talks to the `ordermesh_default` connection and makes no API call while
+the file is parsed.
 """
 
 from __future__ import annotations
