@@ -46,7 +46,7 @@ POLL_VAR = "ORDERMESH_EXAMPLE_POLL_SECONDS"
 # one status every half second, so an order ships about 1.5 s after it is created.
 SANDBOX_OPTIONS = {"speed": "60", "step-seconds": "30", "reject-rate": "0.05", "seed": "7"}
 SANDBOX_CLIENT = ("sandbox-client", "sandbox-secret")  # the sandbox's fixed, public test credentials
-DEMO_POLL_SECONDS = "2"
+SANDBOX_POLL_SECONDS = "2"  # the example DAGs' waits poll this often against the fast sandbox
 READY_TIMEOUT = 60.0
 REAL_RUN_GRACE_SECONDS = 10
 
@@ -149,8 +149,12 @@ def sandbox_process(*, log_path: Path) -> Iterator[Sandbox]:
 # --- Airflow ---------------------------------------------------------------------------------
 
 
-def airflow_env(connection: str) -> dict[str, str]:
-    """The environment of the Airflow commands: a private home, ``dags/``, and the connection."""
+def airflow_env(connection: str, *, poll_seconds: str | None = None) -> dict[str, str]:
+    """The environment of the Airflow commands: a private home, ``dags/``, and the connection.
+
+    ``poll_seconds`` shortens the example DAGs' waits (they poll every 60 s by default, which
+    suits a real OrderMesh); a value already set in the environment wins.
+    """
     env = dict(os.environ)
     env.update(
         {
@@ -160,7 +164,8 @@ def airflow_env(connection: str) -> dict[str, str]:
             CONN_VAR: connection,
         }
     )
-    env.setdefault(POLL_VAR, DEMO_POLL_SECONDS)
+    if poll_seconds is not None:
+        env.setdefault(POLL_VAR, poll_seconds)
     return env
 
 
@@ -354,7 +359,7 @@ def against_sandbox(*, started: float) -> int:
         migrate(airflow_env(""))  # while the sandbox starts
         url = sandbox.wait_ready()
         say(f"    sandbox listening on {url} (5% of shipments rejected, seed 7, fast clock)")
-        code = run_fulfillment(airflow_env(sandbox.connection))
+        code = run_fulfillment(airflow_env(sandbox.connection, poll_seconds=SANDBOX_POLL_SECONDS))
         return finish(code, stats=sandbox.stats(), started=started)
 
 

@@ -63,10 +63,12 @@ def test_with_a_real_connection_it_names_the_host_before_running_anything(
     demo, monkeypatch, capsys, tmp_path
 ):
     monkeypatch.setenv(demo.CONN_VAR, f"ordermesh://client:{SECRET}@api.ordermesh.io")
-    said_before_airflow = []
+    monkeypatch.delenv(demo.POLL_VAR, raising=False)
+    said_before_airflow, envs = [], []
 
-    def fake_airflow(*args, **kwargs):
+    def fake_airflow(*args, env, **kwargs):
         said_before_airflow.append(capsys.readouterr().out)
+        envs.append(env)
         return 1  # as if the command failed: the demo must stop there
 
     monkeypatch.setattr(demo, "airflow", fake_airflow)
@@ -81,6 +83,7 @@ def test_with_a_real_connection_it_names_the_host_before_running_anything(
     assert code == 1
     assert "runs against the OrderMesh at api.ordermesh.io" in said_before_airflow[0]
     assert SECRET not in out
+    assert demo.POLL_VAR not in envs[0], "a real OrderMesh is polled at the DAGs' own pace, not the sandbox's"
 
 
 def test_the_task_log_becomes_one_line_per_task(demo):
