@@ -3,31 +3,28 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+"""Children start here, so that ``python -m benchmarks.<child>`` finds this package from anywhere."""
 
 
 class ChildError(RuntimeError):
     """The child process failed or printed no JSON result."""
 
 
-def run_python(
-    args: Sequence[str],
-    *,
-    env: Mapping[str, str] | None = None,
-    timeout: float = 600.0,
-    python_flags: Sequence[str] = (),
-) -> dict[str, Any]:
-    """Run ``python <python_flags> <args>`` (this environment plus ``env``); its last stdout line as JSON."""
+def run_python(args: Sequence[str], *, timeout: float = 600.0) -> dict[str, Any]:
+    """Run ``python <args>`` with this process's environment; its last stdout line as JSON."""
     completed = subprocess.run(
-        [sys.executable, *python_flags, *args],
+        [sys.executable, *args],
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, **(env or {})},
+        cwd=REPOSITORY,
         stdin=subprocess.DEVNULL,
     )
     if completed.returncode != 0:
@@ -44,8 +41,6 @@ def run_python(
         raise ChildError(f"child printed no JSON result: {lines[-1][:300]!r}") from None
 
 
-def run_module(
-    module: str, *args: str, env: Mapping[str, str] | None = None, timeout: float = 600.0
-) -> dict[str, Any]:
+def run_module(module: str, *args: str, timeout: float = 600.0) -> dict[str, Any]:
     """``python -m <module> <args>`` in a child process; its JSON result."""
-    return run_python(["-m", module, *args], env=env, timeout=timeout)
+    return run_python(["-m", module, *args], timeout=timeout)
