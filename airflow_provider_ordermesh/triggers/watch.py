@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 from airflow_provider_ordermesh.client.endpoints import PAGE_SIZE_MAX
 from airflow_provider_ordermesh.client.pagination import aiter_pages, iter_pages
 from airflow_provider_ordermesh.client.resources._base import checked_id
 from airflow_provider_ordermesh.models._base import OpaqueId, OrderId
-from airflow_provider_ordermesh.models.statuses import OrderStatuses, ShipmentStatuses
+from airflow_provider_ordermesh.models.statuses import OrderStatuses, ShipmentStatuses, UnknownStatusError
 from airflow_provider_ordermesh.triggers.progress import Progress, check_status_sets, evaluate
+
+T = TypeVar("T")
 
 IDS_PER_QUERY: Final = 100
 """Ids per search query: the ``max_length`` of the ``ids``/``orderIds`` filters in ``models.search``."""
@@ -98,10 +100,19 @@ def check_page_size(page_size: Any) -> int:
     return page_size
 
 
+def _naming_field(field: str, convert: Callable[[Iterable[Any]], T], statuses: Iterable[Any]) -> T:
+    """``convert(statuses)``, with an unknown status reported under the parameter's name."""
+    try:
+        return convert(statuses)
+    except UnknownStatusError as exc:
+        raise UnknownStatusError(f"{field}: {exc}") from None
+
+
 def shipment_status_codes(targets: Iterable[int | str], failures: Iterable[int | str],
                           vocabulary: ShipmentStatuses) -> tuple[frozenset[int], frozenset[int]]:
     """Target and failure codes from codes or names; unknown ones fail listing the known names."""
-    target_codes, failure_codes = vocabulary.codes(targets), vocabulary.codes(failures)
+    target_codes = _naming_field("target_statuses", vocabulary.codes, targets)
+    failure_codes = _naming_field("failure_statuses", vocabulary.codes, failures)
     check_status_sets([vocabulary.name(c) for c in target_codes], [vocabulary.name(c) for c in failure_codes],
                       what="shipment")
     return target_codes, failure_codes
@@ -110,7 +121,8 @@ def shipment_status_codes(targets: Iterable[int | str], failures: Iterable[int |
 def order_status_names(targets: Iterable[str], failures: Iterable[str],
                        vocabulary: OrderStatuses) -> tuple[frozenset[str], frozenset[str]]:
     """Canonical target and failure names; unknown ones fail listing the known names."""
-    target_names, failure_names = vocabulary.normalise_all(targets), vocabulary.normalise_all(failures)
+    target_names = _naming_field("target_statuses", vocabulary.normalise_all, targets)
+    failure_names = _naming_field("failure_statuses", vocabulary.normalise_all, failures)
     check_status_sets(target_names, failure_names, what="order")
     return target_names, failure_names
 
