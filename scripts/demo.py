@@ -19,6 +19,7 @@ that OrderMesh instead, after saying so (naming the host, never the credentials)
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import re
@@ -30,7 +31,7 @@ import time
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
@@ -238,8 +239,8 @@ class TaskProgress:
             say(f"    {name:<24} {'FAILED' if self._failing else 'done':<7}{took}{note}", out=self.out)
 
 
-def read_summary() -> dict[str, Any] | None:
-    """The summary XCom of the newest run of the DAG, read from the demo's metadata DB."""
+def read_summary(logical_date: datetime) -> dict[str, Any] | None:
+    """The summary XCom of the run at ``logical_date``, if it succeeded, from the demo's metadata DB."""
     os.environ.update({"AIRFLOW_HOME": str(DEMO_HOME), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"})
     from airflow.models.dagrun import DagRun
     from airflow.models.xcom import XComModel
@@ -248,7 +249,7 @@ def read_summary() -> dict[str, Any] | None:
 
     with create_session() as session:
         run = session.scalars(
-            select(DagRun).where(DagRun.dag_id == DAG_ID).order_by(DagRun.id.desc())
+            select(DagRun).where(DagRun.dag_id == DAG_ID, DagRun.logical_date == logical_date)
         ).first()
         if run is None or str(run.state) != "success":
             return None
@@ -256,6 +257,19 @@ def read_summary() -> dict[str, Any] | None:
             XComModel.get_many(run_id=run.run_id, dag_ids=DAG_ID, task_ids=SUMMARY_TASK, key="return_value")
         ).first()
         return XComModel.deserialize_value(row) if row is not None else None
+
+
+@contextmanager
+def only_demo_in_this_checkout() -> Iterator[None]:
+    """Refuse to run beside another demo: both would share ``.airflow-demo/`` and its SQLite DB."""
+    with open(DEMO_HOME / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DemoFailed(
+                "another demo is running in this checkout (.airflow-demo/ is in use); wait for it to finish"
+            ) from None
+        yield
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -326,12 +340,16 @@ def host_of(connection: str) -> str:
     return urlsplit(text).hostname or "(no host)"
 
 
-def run_fulfillment(env: Mapping[str, str]) -> int:
+def run_fulfillment(env: Mapping[str, str]) -> tuple[int, datetime]:
+    """Run the DAG; its exit code and the logical date that names this run."""
     log_path = DEMO_HOME / "dags-test.log"
     say(f"==> Running {DAG_ID} with `airflow dags test` (full log: {_rel(log_path)})")
     progress = TaskProgress()
-    code = airflow("dags", "test", DAG_ID, env=env, log_path=log_path, on_line=progress)
-    return code or (1 if progress.failed else 0)
+    logical_date = datetime.now(UTC)
+    code = airflow(
+        "dags", "test", DAG_ID, logical_date.isoformat(), env=env, log_path=log_path, on_line=progress
+    )
+    return code or (1 if progress.failed else 0), logical_date
 
 
 def migrate(env: Mapping[str, str]) -> None:
@@ -359,12 +377,13 @@ def against_sandbox(*, started: float) -> int:
         migrate(airflow_env(""))  # while the sandbox starts
         url = sandbox.wait_ready()
         say(f"    sandbox listening on {url} (5% of shipments rejected, seed 7, fast clock)")
-        code = run_fulfillment(airflow_env(sandbox.connection, poll_seconds=SANDBOX_POLL_SECONDS))
-        return finish(code, stats=sandbox.stats(), started=started)
+        run = run_fulfillment(airflow_env(sandbox.connection, poll_seconds=SANDBOX_POLL_SECONDS))
+        return finish(run, stats=sandbox.stats(), started=started)
 
 
-def finish(code: int, *, stats: Mapping[str, Any] | None, started: float) -> int:
-    summary = read_summary() if code == 0 else None
+def finish(run: tuple[int, datetime], *, stats: Mapping[str, Any] | None, started: float) -> int:
+    code, logical_date = run
+    summary = read_summary(logical_date) if code == 0 else None
     say()
     if summary is None:
         say(f"FAILED: {DAG_ID} did not succeed; see {_rel(DEMO_HOME / 'dags-test.log')}")
@@ -390,9 +409,10 @@ def main(argv: list[str] | None = None) -> int:
     DEMO_HOME.mkdir(exist_ok=True)
     connection = os.environ.get(CONN_VAR, "").strip()
     try:
-        if connection:
-            return against_real_ordermesh(connection, assume_yes=args.yes, started=started)
-        return against_sandbox(started=started)
+        with only_demo_in_this_checkout():
+            if connection:
+                return against_real_ordermesh(connection, assume_yes=args.yes, started=started)
+            return against_sandbox(started=started)
     except DemoFailed as exc:
         say(f"FAILED: {exc}", out=sys.stderr)
         return 1

@@ -160,3 +160,16 @@ def test_the_sandbox_process_starts_answers_and_stops(demo, tmp_path):
         assert json.loads(sandbox.connection)["host"] == url
         assert sandbox.stats()["orders"] == 0
     assert sandbox.process.returncode == 0  # stopped by SIGTERM, cleanly
+
+
+def test_a_second_demo_in_the_same_checkout_is_refused(demo, monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(demo, "DEMO_HOME", tmp_path)
+    monkeypatch.setattr(
+        demo.Sandbox, "__init__", lambda *a, **k: pytest.fail("the second demo started a sandbox")
+    )
+
+    with demo.only_demo_in_this_checkout():
+        code = demo.main([])
+
+    assert code == 1
+    assert "another demo is running in this checkout" in capsys.readouterr().err
