@@ -136,9 +136,8 @@ def ordermesh_shipment_exceptions() -> None:
     reroute = OrderMeshRerouteShipmentOperator.partial(
         task_id="reroute_shipment",
     ).expand_kwargs(
-        pick.override(task_id="reroutes")(
-            plan, "reroutes"
-        ),  # [{"shipment_id", "facility_id", "reason"}, ...]
+        # [{"shipment_id", "facility_id", "reason"}, ...]: one task instance per shipment
+        pick.override(task_id="reroutes")(plan, "reroutes"),
     )
     # [END howto_operator_ordermesh_reroute_mapped]
 
