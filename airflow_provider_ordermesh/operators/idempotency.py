@@ -17,7 +17,9 @@ first part, which makes them easy to find.
 
 Refund marker: ``" [om:" + sha256(task instance ␟ "refund" ␟ line index ␟ canonical line)[:12] + "]"``,
 appended to each refund line's ``reason``; the API stores the reason with the refund, so the
-marker shows which lines an earlier try already applied.
+marker shows which lines an earlier try already applied. A cancel carries
+``" [om:" + sha256(task instance ␟ "cancel" ␟ canonical request)[:12] + "]"`` in its reason the
+same way, which the order's audit log then records.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 
 _SEP = "\x1f"
 MARKER_PATTERN = re.compile(r" \[om:([0-9a-f]{12})\]$")
+ANY_MARKER = re.compile(r"\[om:([0-9a-f]{12})\]")
 
 
 def canonical_json(data: Any) -> str:
@@ -66,6 +69,10 @@ class TaskIdentity:
         identity = self._key() if index is None else self._key(index)
         return f"af-{_sha256(identity)[:24]}-{_sha256(canonical_json(content))[:16]}"
 
+    def marker(self, kind: str, *parts: Any) -> str:
+        """`` [om:<12 hex>]`` for an action of this task instance: ``kind`` and its canonical ``parts``."""
+        return f" [om:{_sha256(self._key(kind, *(canonical_json(p) for p in parts)))[:12]}]"
+
     def refund_marker(self, index: int, line: dict[str, Any]) -> str:
         """The marker for refund line ``index`` (API field names, reason without a marker)."""
         return f" [om:{_sha256(self._key('refund', index, canonical_json(line)))[:12]}]"
@@ -75,3 +82,8 @@ def marker_of(reason: str | None) -> str | None:
     """The 12-hex marker at the end of a stored refund reason, if any."""
     match = MARKER_PATTERN.search(reason or "")
     return match.group(1) if match else None
+
+
+def markers_in(text: str | None) -> set[str]:
+    """Every 12-hex marker anywhere in ``text`` (an audit event quotes the reason inside its own words)."""
+    return set(ANY_MARKER.findall(text or ""))

@@ -248,10 +248,14 @@ class OrderMeshUpdateOrderItemOperator(_OrderAction):
 class OrderMeshCancelOrderOperator(_OrderAction):
     """Cancel a whole order, or chosen items and quantities of it.
 
-    Cancelling is not repeated blindly: on a retried task, or when the answer was lost, the
-    order is read first, and a cancel that is already visible (the order, or every named item,
-    is ``Cancelled``) is not sent again. A partial-quantity cancel cannot be recognised that way
-    and is sent again on a retry.
+    A cancel is never applied twice. Its ``reason`` ends with a marker `` [om:<12 hex>]``
+    derived from the task instance and the request (recipe in ``operators.idempotency``;
+    without a reason it reads ``cancelled from Airflow``). On a retried task (try 2+), and when
+    the answer was lost (``OutcomeUnknownError``), the operator first reads the order: the
+    cancel counts as done when the order's audit log records the marker, or when the order
+    (whole-order cancel) or every named item (whole-item cancel) is already ``Cancelled``.
+    Only otherwise is it sent; after a lost answer with no sign of it, the try fails and the
+    retry checks again.
 
     :param order_id: The order.
     :param items: ``[{"itemId", "quantity"}]`` to cancel only these (quantity optional: all of
@@ -272,21 +276,31 @@ class OrderMeshCancelOrderOperator(_OrderAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.orders import CancelOrder
         from airflow_provider_ordermesh.operators.base import parse_json_text
+        from airflow_provider_ordermesh.operators.idempotency import TaskIdentity
 
-        request = {"orderId": self.order_id, "reason": self.reason or None,
-                   "items": parse_json_text(self.items, param="items")}
+        request = {"orderId": self.order_id, "items": parse_json_text(self.items, param="items")}
         given = {key: value for key, value in request.items() if value is not None}
-        return validated(CancelOrder, given, param="cancel request")
+        plain = validated(CancelOrder, given, param="cancel request")
+        marker = TaskIdentity.from_context(context).marker("cancel", plain.to_api())
+        reason = f"{self.reason or 'cancelled from Airflow'}{marker}"
+        return validated(CancelOrder, {**plain.to_api(), "reason": reason}, param="cancel request")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Order:
         return self.client.orders.cancel(request)
 
     def already_done(self, context: Context, resource_id: str, request: Any) -> Order | None:
+        from airflow_provider_ordermesh.operators.idempotency import marker_of, markers_in
+
         order = self.client.orders.get(resource_id)
-        if request.items is None:
-            return order if order.status == "Cancelled" else None
+        if request.items is None and order.status == "Cancelled":
+            return order
         statuses = {item.id: item.status for item in order.items}
-        if all(c.quantity is None and statuses.get(c.item_id) == "Cancelled" for c in request.items):
+        if request.items and all(c.quantity is None and statuses.get(c.item_id) == "Cancelled"
+                                 for c in request.items):
+            return order
+        marker = marker_of(request.reason)
+        if any(marker in markers_in(event.description) or marker in markers_in(event.new_value)
+               for event in self.client.orders.audit_logs(resource_id)):
             return order
         return None
 

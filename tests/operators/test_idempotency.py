@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 
-from airflow_provider_ordermesh.operators.idempotency import TaskIdentity, canonical_json, marker_of
+from airflow_provider_ordermesh.operators.idempotency import (
+    TaskIdentity,
+    canonical_json,
+    marker_of,
+    markers_in,
+)
 
 ORDER = {"shippingAddress": {"firstName": "Ada", "line1": "1 Main St", "city": "Austin", "countryCode": "US"},
          "items": [{"sku": "TS-1", "quantity": 2}]}
@@ -57,3 +62,13 @@ def test_refund_marker_round_trips_and_differs_per_line():
 
 def test_canonical_json_is_compact_and_sorted():
     assert canonical_json({"b": 1, "a": [1, {"d": 2, "c": "é"}]}) == '{"a":[1,{"c":"é","d":2}],"b":1}'
+
+
+def test_action_markers_are_found_inside_the_text_that_quotes_them():
+    cancel = {"orderId": "65add270441de72442397b6e", "items": [{"itemId": "i1", "quantity": 1}]}
+    marker = TI.marker("cancel", cancel)
+
+    assert marker == TaskIdentity("d", "t", "r").marker("cancel", dict(reversed(list(cancel.items()))))
+    assert marker != TI.marker("cancel", {**cancel, "items": [{"itemId": "i1", "quantity": 2}]})
+    assert markers_in(f"1 units cancelled: damaged{marker} (by support)") == {marker[5:-1]}
+    assert markers_in("nothing here") == set()
