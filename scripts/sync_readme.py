@@ -1,0 +1,62 @@
+"""Keep the README's generated parts true: the API coverage table and the code quoted from dags/.
+
+    python scripts/sync_readme.py           # rewrite README.md in place
+    python scripts/sync_readme.py --check   # exit 1 if README.md is stale (a test runs this)
+
+Generated parts sit between markers:
+``<!-- api-coverage:start -->`` ... ``<!-- api-coverage:end -->``, and
+``<!-- snippet: dags/FILE.py NAME -->`` ... ``<!-- /snippet -->`` for the lines between
+``# [START NAME]`` and ``# [END NAME]`` in that DAG file.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import textwrap
+from pathlib import Path
+
+from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+
+COVERAGE = re.compile(r"(<!-- api-coverage:start -->\n).*?(\n<!-- api-coverage:end -->)", re.S)
+SNIPPET = re.compile(r"(<!-- snippet: (\S+) (\S+) -->\n).*?(\n<!-- /snippet -->)", re.S)
+
+
+def client_method(name: str) -> str:
+    if name.startswith("auth."):
+        return "automatic (token cache)"
+    suffix = " / `_page`" if ENDPOINTS[name].paged else ""
+    return f"`client.{name}()`{suffix}"
+
+
+def coverage_table() -> str:
+    rows = ["| Operation | Method and path | Client method | Status |", "|---|---|---|---|"]
+    for endpoint in ENDPOINTS.values():
+        status = "confirmed" if endpoint.confirmed else "reconstructed"
+        rows.append(f"| {endpoint.title} | `{endpoint.method} {endpoint.path}` | {client_method(endpoint.name)} | {status} |")
+    return "\n".join(rows)
+
+
+def snippet(path: str, name: str) -> str:
+    source = (ROOT / path).read_text()
+    match = re.search(rf"# \[START {re.escape(name)}\]\n(.*?)\n[ \t]*# \[END {re.escape(name)}\]", source, re.S)
+    if not match:
+        raise SystemExit(f"{path} has no snippet {name!r}")
+    return f"```python\n{textwrap.dedent(match.group(1))}\n```"
+
+
+def render(text: str) -> str:
+    text = COVERAGE.sub(lambda m: m.group(1) + coverage_table() + m.group(2), text)
+    return SNIPPET.sub(lambda m: m.group(1) + snippet(m.group(2), m.group(3)) + m.group(4), text)
+
+
+if __name__ == "__main__":
+    current = README.read_text()
+    wanted = render(current)
+    if "--check" in sys.argv:
+        print("README.md is stale: run python scripts/sync_readme.py" if wanted != current else "README.md is current")
+        sys.exit(int(wanted != current))
+    README.write_text(wanted)
