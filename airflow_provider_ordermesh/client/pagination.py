@@ -10,36 +10,40 @@ from airflow_provider_ordermesh.models.common import Page
 T = TypeVar("T")
 
 
+class _Walk:
+    """Where a walk over pages stands: which page comes next and what of the last one to yield.
+
+    The sync and async iterators share it, so the stopping rules exist once: stop after the last
+    page, and never fetch a page that nobody will read once ``max_items`` records were yielded.
+    """
+
+    def __init__(self, max_items: int | None):
+        self.remaining = max_items
+        self.next_page = 1
+        self.done = max_items is not None and max_items <= 0
+
+    def take(self, page: Page[T]) -> list[T]:
+        items = page.items if self.remaining is None else page.items[: self.remaining]
+        if self.remaining is not None:
+            self.remaining -= len(items)
+        self.done = page.is_last or self.remaining == 0
+        self.next_page += 1
+        return items
+
+
 def iter_pages(fetch_page: Callable[[int], Page[T]], *, max_items: int | None = None) -> Iterator[T]:
     """Yield records page after page until the last page (or ``max_items``) is reached."""
-    yielded = 0
-    page_number = 1
-    while max_items is None or yielded < max_items:  # never fetch a page that nobody will read
-        page = fetch_page(page_number)
-        for item in page.items:
-            if max_items is not None and yielded >= max_items:
-                return
-            yield item
-            yielded += 1
-        if page.is_last:
-            return
-        page_number += 1
+    walk = _Walk(max_items)
+    while not walk.done:
+        yield from walk.take(fetch_page(walk.next_page))
 
 
 async def aiter_pages(fetch_page: Callable[[int], Awaitable[Page[T]]], *, max_items: int | None = None) -> AsyncIterator[T]:
     """The async twin of ``iter_pages``."""
-    yielded = 0
-    page_number = 1
-    while max_items is None or yielded < max_items:  # never fetch a page that nobody will read
-        page = await fetch_page(page_number)
-        for item in page.items:
-            if max_items is not None and yielded >= max_items:
-                return
+    walk = _Walk(max_items)
+    while not walk.done:
+        for item in walk.take(await fetch_page(walk.next_page)):
             yield item
-            yielded += 1
-        if page.is_last:
-            return
-        page_number += 1
 
 
 def page_parser(key: str, model: type[T], page: int, page_size: int) -> Callable[[dict], Page[T]]:
