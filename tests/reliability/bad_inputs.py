@@ -1,0 +1,226 @@
+"""The corpus of malformed inputs: one row per way to get an operator's or sensor's arguments wrong.
+
+Each row is ``(operator class, keyword arguments, field, context)``: the task's arguments, the
+field the error message must name, and what the task context adds (a template may read
+``params``). Ids are well formed
+unless the row is about a malformed id, so every row has exactly one thing wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from airflow_provider_ordermesh.operators import notes, orders, shipments
+from airflow_provider_ordermesh.sensors import status
+
+ORDER_ID = "65add270441de72442397b6e"
+SHIPMENT_ID = "0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b23"
+ITEM_ID = "7890abcdef123456"
+FACILITY_ID = "facility-eu-1"
+MERCHANT_ID = "3ed09cf5-1d2c-4c1e-9b7e-8f6a2b1c0d9e"
+ADDRESS = {"firstName": "Ada", "line1": "1 Main St", "city": "Austin", "countryCode": "US"}
+ITEM = {"sku": "TSHIRT-BLK-M", "quantity": 1}
+ORDER = {"shippingAddress": ADDRESS, "items": [ITEM]}
+REFUND = {"itemId": ITEM_ID, "amount": 5.0, "reason": "damaged"}
+NOT_JSON = "{{ params.value }}"
+"""Renders a Python dict with Jinja's default ``str()``: single quotes, so not JSON."""
+PY_DICT = {"params": {"value": {"a": 1}}}
+
+
+class Case(NamedTuple):
+    operator: type
+    kwargs: dict[str, Any]
+    field: str
+    params: dict[str, Any]
+
+
+def _order(**changes: Any) -> dict[str, Any]:
+    return {**ORDER, **changes}
+
+
+def _address(**changes: Any) -> dict[str, Any]:
+    return _order(shippingAddress={**ADDRESS, **changes})
+
+
+def _item(**changes: Any) -> dict[str, Any]:
+    return _order(items=[{**ITEM, **changes}])
+
+
+def _without(mapping: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in mapping.items() if k != key}
+
+
+def _refund(**changes: Any) -> list[dict[str, Any]]:
+    return [{**REFUND, **changes}]
+
+
+create = orders.OrderMeshCreateOrderOperator
+create_many = orders.OrderMeshCreateOrdersOperator
+update = orders.OrderMeshUpdateOrderOperator
+update_many = orders.OrderMeshUpdateOrdersOperator
+update_item = orders.OrderMeshUpdateOrderItemOperator
+cancel = orders.OrderMeshCancelOrderOperator
+hold = orders.OrderMeshCustomerCareHoldOperator
+refund = orders.OrderMeshRefundOperator
+search_orders = orders.OrderMeshSearchOrdersOperator
+reroute = shipments.OrderMeshRerouteShipmentOperator
+reroute_many = shipments.OrderMeshBulkRerouteShipmentsOperator
+reject = shipments.OrderMeshRejectShipmentOperator
+assign = shipments.OrderMeshAssignShipmentOperator
+unassign = shipments.OrderMeshUnassignItemsOperator
+cancel_shipment = shipments.OrderMeshCancelShipmentOperator
+resubmit = shipments.OrderMeshResubmitShipmentOperator
+packages = shipments.OrderMeshCreatePackagesOperator
+create_shipment = shipments.OrderMeshCreateShipmentOperator
+packing_slip = shipments.OrderMeshGeneratePackingSlipOperator
+search_shipments = shipments.OrderMeshSearchShipmentsOperator
+note = notes.OrderMeshCreateNoteOperator
+shipment_sensor = status.OrderMeshShipmentStatusSensor
+order_sensor = status.OrderMeshOrderStatusSensor
+
+NOTE = {"resource_type": "Order", "resource_id": ORDER_ID, "text": "call the customer"}
+REROUTE = {"shipment_id": SHIPMENT_ID, "facility_id": FACILITY_ID, "reason": "facility down"}
+SHIPMENT = {"orderId": ORDER_ID, "facilityId": FACILITY_ID, "orderItems": [{"id": ITEM_ID, "quantity": 1}]}
+
+
+def case(operator: type, field: str, params: dict[str, Any] | None = None, **kwargs: Any) -> Case:
+    return Case(operator, kwargs, field, params or {})
+
+
+CASES: dict[str, Case] = {
+    # --- create one order: missing, wrong-typed, out of range, bad codes, oversized, unknown ---
+    "order without shippingAddress": case(create, "shippingAddress",
+                                          payload=_without(ORDER, "shippingAddress")),
+    "order without items": case(create, "items", payload=_without(ORDER, "items")),
+    "order with an empty item list": case(create, "items", payload=_order(items=[])),
+    "item without sku": case(create, "items.0.sku", payload=_order(items=[{"quantity": 1}])),
+    "item with an empty sku": case(create, "items.0.sku", payload=_item(sku="")),
+    "item with a 256-character sku": case(create, "items.0.sku", payload=_item(sku="S" * 256)),
+    "item quantity zero": case(create, "items.0.quantity", payload=_item(quantity=0)),
+    "item quantity negative": case(create, "items.0.quantity", payload=_item(quantity=-3)),
+    "item quantity as words": case(create, "items.0.quantity", payload=_item(quantity="two")),
+    "item price negative": case(create, "items.0.customerPrice", payload=_item(customerPrice=-1)),
+    "item price not a number": case(create, "items.0.customerPrice", payload=_item(customerPrice="free")),
+    "three-letter country code": case(create, "shippingAddress.countryCode",
+                                      payload=_address(countryCode="USA")),
+    "unknown country code": case(create, "shippingAddress.countryCode", payload=_address(countryCode="XX")),
+    "address without city": case(create, "shippingAddress.city",
+                                 payload=_order(shippingAddress=_without(ADDRESS, "city"))),
+    "256-character first name": case(create, "shippingAddress.firstName",
+                                     payload=_address(firstName="A" * 256)),
+    "unknown currency code": case(create, "currencyCode", payload=_order(currencyCode="ABC")),
+    "currency as a name": case(create, "currencyCode", payload=_order(currencyCode="dollars")),
+    "merchantId not a UUID": case(create, "merchantId", payload=_order(merchantId="merchant-7")),
+    "safeId with spaces": case(create, "safeId", payload=_order(safeId="my order 1")),
+    "safeId of 65 characters": case(create, "safeId", payload=_order(safeId="s" * 65)),
+    "externalId of 256 characters": case(create, "externalId", payload=_order(externalId="e" * 256)),
+    "negative order total": case(create, "customerTotal", payload=_order(customerTotal=-10)),
+    "language code as a word": case(create, "languageCode", payload=_order(languageCode="english")),
+    "isTest not a boolean": case(create, "isTest", payload=_order(isTest="maybe")),
+    "meta with a number value": case(create, "meta.batch", payload=_order(meta={"batch": 7})),
+    "misspelt field": case(create, "shipingAddress", payload={**ORDER, "shipingAddress": ADDRESS}),
+    "payload is a list": case(create, "payload", payload=[ORDER]),
+    "payload template renders to invalid JSON": case(create, "payload", PY_DICT, payload=NOT_JSON),
+    # --- create many ------------------------------------------------------------------------
+    "one bad country among valid orders": case(create_many, "orders[1]: shippingAddress.countryCode",
+                                               orders=[ORDER, _address(countryCode="ZZ"), ORDER]),
+    "bulk order with an empty item list": case(create_many, "orders[0]: items", orders=[_order(items=[])]),
+    "orders is an object, not a list": case(create_many, "orders", orders={"order": ORDER}),
+    "an order that is a number": case(create_many, "orders", orders=[ORDER, 42]),
+    "orders template renders to invalid JSON": case(create_many, "orders", PY_DICT, orders=NOT_JSON),
+    "orders file that does not exist": case(create_many, "orders", orders="/nonexistent/orders.jsonl"),
+    # --- update -----------------------------------------------------------------------------
+    "order id too short": case(update, "order_id", order_id="65add270", payload={"externalId": "x"}),
+    "order id is a UUID": case(update, "order_id", order_id=SHIPMENT_ID, payload={"externalId": "x"}),
+    "update that changes nothing": case(update, "payload", order_id=ORDER_ID, payload={}),
+    "update with a bad country": case(update, "shippingAddress.countryCode", order_id=ORDER_ID,
+                                      payload={"shippingAddress": {**ADDRESS, "countryCode": "U$"}}),
+    "bulk update without id": case(update_many, "id", updates=[{"externalId": "x"}]),
+    "bulk update with a short id": case(update_many, "id", updates=[{"id": "abc", "externalId": "x"}]),
+    "order item id with a space": case(update_item, "order_item_id", order_id=ORDER_ID,
+                                       order_item_id="item 1", payload={"quantity": 2}),
+    "item update with quantity zero": case(update_item, "quantity", order_id=ORDER_ID, order_item_id=ITEM_ID,
+                                           payload={"quantity": 0}),
+    # --- cancel and hold --------------------------------------------------------------------
+    "cancel with an empty item list": case(cancel, "items", order_id=ORDER_ID, items=[]),
+    "cancel item without itemId": case(cancel, "items.0.itemId", order_id=ORDER_ID, items=[{"quantity": 1}]),
+    "cancel quantity zero": case(cancel, "items.0.quantity", order_id=ORDER_ID,
+                                 items=[{"itemId": ITEM_ID, "quantity": 0}]),
+    "cancel reason of 1,001 characters": case(cancel, "reason", order_id=ORDER_ID, reason="r" * 1001),
+    "cancel items template renders to invalid JSON": case(cancel, "items", PY_DICT, order_id=ORDER_ID,
+                                                          items=NOT_JSON),
+    "hold of an empty order id": case(hold, "order_id", order_id=""),
+    "hold reason of 1,001 characters": case(hold, "reason", order_id=ORDER_ID, reason="r" * 1001),
+    # --- refund -----------------------------------------------------------------------------
+    "refund amount negative": case(refund, "refunds.0.amount", order_id=ORDER_ID, refunds=_refund(amount=-5)),
+    "refund amount zero": case(refund, "refunds.0.amount", order_id=ORDER_ID, refunds=_refund(amount=0)),
+    "refund amount as words": case(refund, "refunds.0.amount", order_id=ORDER_ID,
+                                   refunds=_refund(amount="ten")),
+    "refund amount infinite": case(refund, "refunds.0.amount", order_id=ORDER_ID,
+                                   refunds=_refund(amount=float("inf"))),
+    "refund without reason": case(refund, "refunds.0.reason", order_id=ORDER_ID,
+                                  refunds=[_without(REFUND, "reason")]),
+    "refund without itemId": case(refund, "refunds.0.itemId", order_id=ORDER_ID,
+                                  refunds=[_without(REFUND, "itemId")]),
+    "refund reason of 1,001 characters": case(refund, "refunds.0.reason", order_id=ORDER_ID,
+                                              refunds=_refund(reason="r" * 1001)),
+    "refund shipping flag not a boolean": case(refund, "refunds.0.isShippingRefund", order_id=ORDER_ID,
+                                               refunds=_refund(isShippingRefund="sometimes")),
+    "refund with no lines": case(refund, "refunds", order_id=ORDER_ID, refunds=[]),
+    "refund of an order id with a dash": case(refund, "order_id", order_id="65add270-441de72442397b6e",
+                                              refunds=_refund()),
+    "refunds template renders to invalid JSON": case(refund, "refunds", PY_DICT, order_id=ORDER_ID,
+                                                     refunds=NOT_JSON),
+    "order search by a malformed id": case(search_orders, "ids.0", filters={"ids": ["nope"]}),
+    "order search from a date that is not one": case(search_orders, "createdFrom",
+                                                      filters={"createdFrom": "yesterday"}),
+    "order search by an unknown filter": case(search_orders, "colour", filters={"colour": "red"}),
+    # --- shipments --------------------------------------------------------------------------
+    "reroute of a short id instead of a UUID": case(reroute, "shipment_id",
+                                                    **{**REROUTE, "shipment_id": "S0000000001"}),
+    "reroute without reason": case(reroute, "reason", **{**REROUTE, "reason": ""}),
+    "reroute of an empty item list": case(reroute, "orderItems", **REROUTE, order_items=[]),
+    "reroute of zero units": case(reroute, "orderItems.0.quantity", **REROUTE,
+                                  order_items=[{"id": ITEM_ID, "quantity": 0}]),
+    "bulk reroute with a malformed shipment id": case(reroute_many, "shipmentId", reroutes=[
+        {"shipmentId": "123", "facilityId": FACILITY_ID, "reason": "down"}]),
+    "reject without reason": case(reject, "reason", shipment_id=SHIPMENT_ID, reason=""),
+    "assign to a facility id with a slash": case(assign, "facilityId", shipment_id=SHIPMENT_ID,
+                                                 facility_id="eu/1"),
+    "unassign of an empty item list": case(unassign, "orderItems", shipment_id=SHIPMENT_ID, order_items=[]),
+    "cancel of a shipment id that is an order id": case(cancel_shipment, "shipment_id", shipment_id=ORDER_ID),
+    "resubmit of an empty shipment id": case(resubmit, "shipment_id", shipment_id=""),
+    "no packages": case(packages, "packages", shipment_id=SHIPMENT_ID, packages=[]),
+    "shipment without items": case(create_shipment, "orderItems", payload=_without(SHIPMENT, "orderItems")),
+    "shipment for a malformed order id": case(create_shipment, "orderId",
+                                              payload={**SHIPMENT, "orderId": "O00000001"}),
+    "packing slip as docx": case(packing_slip, "format", shipment_id=SHIPMENT_ID, format="docx"),
+    "shipment search by an unknown status": case(search_shipments, "status", filters={"status": ["Shiped"]}),
+    # --- notes ------------------------------------------------------------------------------
+    "note on an unknown kind of resource": case(note, "resource.type",
+                                                **{**NOTE, "resource_type": "Customer"}),
+    "empty note": case(note, "text", **{**NOTE, "text": ""}),
+    "note of 4,001 characters": case(note, "text", **{**NOTE, "text": "n" * 4001}),
+    "note in an unknown format": case(note, "format", **NOTE, format="html"),
+    # --- sensors ----------------------------------------------------------------------------
+    "shipment sensor waiting for an unknown status": case(shipment_sensor, "target_statuses",
+                                                          shipment_ids=[SHIPMENT_ID],
+                                                          target_statuses=["Shiped"]),
+    "shipment sensor failing on an unknown code": case(shipment_sensor, "failure_statuses",
+                                                       shipment_ids=[SHIPMENT_ID], failure_statuses=[42]),
+    "shipment sensor with a status in both lists": case(shipment_sensor, "target_statuses",
+                                                        shipment_ids=[SHIPMENT_ID],
+                                                        target_statuses=["Shipped"],
+                                                        failure_statuses=["Shipped"]),
+    "shipment sensor with a templated unknown status": case(shipment_sensor, "target_statuses",
+                                                            {"params": {"value": "Shipped,Teleported"}},
+                                                            shipment_ids=[SHIPMENT_ID],
+                                                            target_statuses="{{ params.value }}"),
+    "shipment sensor on malformed order ids": case(shipment_sensor, "order_ids", order_ids=["12345"]),
+    "shipment sensor with nothing to watch": case(shipment_sensor, "shipment_ids", shipment_ids=[]),
+    "order sensor waiting for an unknown status": case(order_sensor, "target_statuses", order_ids=[ORDER_ID],
+                                                       target_statuses=["Done"]),
+    "order sensor on a malformed order id": case(order_sensor, "order_ids",
+                                                 {"params": {"value": f"{ORDER_ID},not-an-id"}},
+                                                 order_ids="{{ params.value }}"),
+}
