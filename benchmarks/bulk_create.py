@@ -14,6 +14,7 @@ is checked to have created all N orders before its figures are used.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,33 +83,42 @@ def median_run(runs: list[Run]) -> Run:
     return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
 
 
+def paths(sandbox: SandboxProcess) -> dict[str, Callable[[list[dict]], Callable[[], object]]]:
+    """For each path, ``prepare(orders)``: untimed set-up that returns the timed action.
+
+    The operator is built afresh for every run (DAG-parse work, so outside the timing), as every
+    task run gets a new operator and hook; a reused hook would keep its token.
+    """
+    return {
+        "this provider": lambda orders: functools.partial(provider_create, provider_operator(orders)),
+        "bulk engine": lambda orders: functools.partial(create_orders, orders, expected=len(orders)),
+        "baseline B": lambda orders: functools.partial(
+            baselines.create_orders_bulk_with_requests, sandbox.url, orders
+        ),
+        "baseline A": lambda orders: functools.partial(baselines.create_orders_one_by_one, orders),
+    }
+
+
 def run(context: Context) -> list[Figure]:
     count = context.size(full=5000, quick=500)
     rounds = context.size(full=3, quick=1)
     orders = orders_data.orders(count)
     label = f"Bulk create {count:,} orders"
     with context.sandbox() as sandbox:
-        paths: dict[str, Callable[[list[dict]], object]] = {
-            "this provider": lambda batch: provider_create(provider_operator(batch)),
-            "bulk engine": lambda batch: create_orders(batch, expected=len(batch)),
-            "baseline B": lambda batch: baselines.create_orders_bulk_with_requests(sandbox.url, batch),
-            "baseline A": baselines.create_orders_one_by_one,
-        }
+        prepare = paths(sandbox)
         # Warm-up of each path: first calls pay for lazy imports (in both processes) and caches.
         warm_up = orders[:WARM_UP_ORDERS]
-        for name, path in paths.items():
-            measure(sandbox, f"{name} warm-up", lambda p=path: p(warm_up), expected=len(warm_up))
-        operator = provider_operator(orders)  # DAG-parse work: built once, outside the timing
-        paths["this provider"] = lambda _: provider_create(operator)
-        timed: dict[str, list[Run]] = {name: [] for name in paths}
+        for name, path in prepare.items():
+            measure(sandbox, f"{name} warm-up", path(warm_up), expected=len(warm_up))
+        timed: dict[str, list[Run]] = {name: [] for name in prepare}
         for _ in range(rounds):  # interleaved, so that a busy moment hits every path alike
             for name in ("this provider", "bulk engine", "baseline B"):
-                timed[name].append(measure(sandbox, name, lambda p=paths[name]: p(orders), expected=count))
+                timed[name].append(measure(sandbox, name, prepare[name](orders), expected=count))
         timed["baseline A"].append(
-            measure(sandbox, "baseline A", lambda: baselines.create_orders_one_by_one(orders), expected=count)
+            measure(sandbox, "baseline A", prepare["baseline A"](orders), expected=count)
         )
         for name, runs in timed.items():
-            context.log(f"{name}: " + ", ".join(f"{r.seconds:.2f} s" for r in runs))
+            context.log(f"{name}: " + ", ".join(f"{r.seconds:.2f} s ({r.requests} req)" for r in runs))
     provider, engine, bare, one_by_one = (
         median_run(timed[name]) for name in ("this provider", "bulk engine", "baseline B", "baseline A")
     )
