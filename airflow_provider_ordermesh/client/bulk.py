@@ -231,12 +231,17 @@ def outcomes_from_response(
 
 
 def existing_orders_by_safe_id(client: OrderMeshClient, safe_ids: Sequence[str]) -> dict[str, str]:
-    """``{safeId: order id}`` for those of ``safe_ids`` (at most 100) that exist: one search request."""
+    """``{safeId: order id}`` for those of ``safe_ids`` (at most 100) that exist: one search request.
+
+    Exactly one page is read: an API that ignored the filter would otherwise make this page
+    through the whole account. Anything missed is still safe: re-sent, it is answered 409 and
+    resolved to the existing order.
+    """
     if not safe_ids:
         return {}
-    return {order.safe_id: order.id
-            for order in client.orders.search({"safeIds": list(safe_ids)}, page_size=BULK_MAX_ITEMS)
-            if order.safe_id}
+    wanted = set(safe_ids)
+    page = client.orders.search_page({"safeIds": list(wanted)}, page_size=BULK_MAX_ITEMS)
+    return {order.safe_id: order.id for order in page.items if order.safe_id in wanted}
 
 
 def create_orders_batch(
