@@ -1,4 +1,4 @@
-"""Fixtures of the client tests: a case-sensitive mocked API, a fresh token cache, recorded sleeps."""
+"""Fixtures of the client tests: a case-sensitive mocked API, recorded sleeps."""
 
 from __future__ import annotations
 
@@ -8,15 +8,7 @@ import pytest
 import requests_mock
 from client.api_mock import Sleeps, make_client, register_token
 
-from airflow_provider_ordermesh.client import OrderMeshClient, TokenCache
-
-
-@pytest.fixture(autouse=True)
-def _fresh_token_cache() -> Iterator[None]:
-    """Tokens are cached per process: forget them so every test starts from no token."""
-    TokenCache.clear_all()
-    yield
-    TokenCache.clear_all()
+from airflow_provider_ordermesh.client import OrderMeshClient
 
 
 @pytest.fixture

@@ -10,16 +10,7 @@ import pytest
 import requests_mock
 from client.api_mock import BASE_URL, CLIENT_ID, CLIENT_SECRET, register_token
 
-from airflow_provider_ordermesh.client import TokenCache
-
 ConnectionSetter = Callable[..., None]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_token_cache() -> Iterator[None]:
-    TokenCache.clear_all()
-    yield
-    TokenCache.clear_all()
 
 
 @pytest.fixture

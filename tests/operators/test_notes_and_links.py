@@ -14,7 +14,8 @@ from airflow_provider_ordermesh.operators import notes, orders, shipments
 from airflow_provider_ordermesh.operators.base import OrderMeshResourceOperator
 from airflow_provider_ordermesh.operators.notes import OrderMeshCreateNoteOperator
 from airflow_provider_ordermesh.operators.orders import OrderMeshCreateOrderOperator
-from operators.conftest import FAST_RETRIES, PORTAL_URL
+from operators.conftest import FAST_RETRIES
+from support.connection import PORTAL_URL
 from operators.context import make_context, run_op
 from operators.data import order
 

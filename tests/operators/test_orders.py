@@ -17,7 +17,8 @@ from airflow_provider_ordermesh.operators.orders import (
     OrderMeshUpdateOrderItemOperator,
     OrderMeshUpdateOrderOperator,
 )
-from operators.conftest import FAST_RETRIES, MERCHANT_ID
+from operators.conftest import FAST_RETRIES
+from support.connection import MERCHANT_ID
 from operators.context import run_op
 from operators.data import order
 

@@ -19,7 +19,8 @@ from airflow_provider_ordermesh.operators.shipments import (
     OrderMeshSearchShipmentsOperator,
     OrderMeshUnassignItemsOperator,
 )
-from operators.conftest import FAST_RETRIES, PORTAL_URL
+from operators.conftest import FAST_RETRIES
+from support.connection import PORTAL_URL
 from operators.context import run_op
 from operators.data import order
 

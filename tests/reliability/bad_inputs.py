@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from support.connection import MERCHANT_ID
+
 from airflow_provider_ordermesh.operators import notes, orders, shipments
 from airflow_provider_ordermesh.sensors import status
 
@@ -17,7 +19,6 @@ ORDER_ID = "65add270441de72442397b6e"
 SHIPMENT_ID = "0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b23"
 ITEM_ID = "7890abcdef123456"
 FACILITY_ID = "facility-eu-1"
-MERCHANT_ID = "3ed09cf5-1d2c-4c1e-9b7e-8f6a2b1c0d9e"
 ADDRESS = {"firstName": "Ada", "line1": "1 Main St", "city": "Austin", "countryCode": "US"}
 ITEM = {"sku": "TSHIRT-BLK-M", "quantity": 1}
 ORDER = {"shippingAddress": ADDRESS, "items": [ITEM]}
