@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_ordermesh.compat import (
+    AirflowFailException,
     AirflowSensorTimeout,
     BaseSensorOperator,
     PokeReturnValue,
@@ -118,7 +119,10 @@ class StatusSensorBase(BaseSensorOperator):
         return OrderMeshHook(self.ordermesh_conn_id, **self.hook_params)
 
     def execute(self, context: Context) -> Any:
-        self._active = self.build_watch(at_runtime=True)
+        try:
+            self._active = self.build_watch(at_runtime=True)
+        except ValueError as exc:  # bad arguments after templating: a retry cannot help, nor soft_fail
+            raise AirflowFailException(str(exc)) from None
         self._budget = ErrorBudget(self.max_consecutive_errors)
         if not self.deferrable:
             return super().execute(context)
