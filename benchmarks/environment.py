@@ -7,8 +7,10 @@ imports ``airflow``; child processes inherit the same variables. Connections are
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
 import warnings
 from typing import Any
@@ -22,9 +24,10 @@ CLIENT_SECRET = "sandbox-secret"  # the sandbox's published development credenti
 def prepare() -> str:
     """Point ``AIRFLOW_HOME`` at a fresh temporary folder (unless already prepared) and quiet Airflow."""
     home = os.environ.get("ORDERMESH_BENCH_AIRFLOW_HOME")
-    if not home:
+    if not home:  # the runner makes it; its child processes inherit it through the variable
         home = tempfile.mkdtemp(prefix="ordermesh-bench-airflow-")
         os.environ["ORDERMESH_BENCH_AIRFLOW_HOME"] = home
+        atexit.register(shutil.rmtree, home, ignore_errors=True)
     os.environ["AIRFLOW_HOME"] = home
     os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
     os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = os.path.join(home, "dags")
