@@ -3,33 +3,61 @@
 >>> from airflow_provider_ordermesh.client import OrderMeshClient, ClientCredentials
 >>> client = OrderMeshClient("https://api.ordermesh.io", ClientCredentials("id", SecretStr("secret")))
 >>> client.orders.get("65add270441de72442397b6e").status
+
+Names load on first use, so that importing one small submodule (``client.errors``,
+``client.endpoints``) does not pull in ``requests`` and every resource: DAG parsing pays for
+what the sensors and operators import.
 """
 
-from airflow_provider_ordermesh.client.auth import ClientCredentials, Credentials, PasswordCredentials, TokenCache
-from airflow_provider_ordermesh.client.client import DEFAULT_BASE_URL, AsyncOrderMeshClient, OrderMeshClient
-from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS, ENDPOINTS, PAGE_SIZE_MAX, Endpoint
-from airflow_provider_ordermesh.client.errors import (
-    ApiError,
-    AuthenticationError,
-    BadRequestError,
-    ConfigurationError,
-    ConflictError,
-    InvalidRequestError,
-    NotFoundError,
-    OrderMeshError,
-    OutcomeUnknownError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-    TransportError,
-)
-from airflow_provider_ordermesh.client.retry import RetryPolicy
-from airflow_provider_ordermesh.client.transport import Timeout
+from __future__ import annotations
 
-__all__ = [
-    "AsyncOrderMeshClient", "ApiError", "AuthenticationError", "BadRequestError", "BULK_MAX_ITEMS",
-    "ClientCredentials", "ConfigurationError", "ConflictError", "Credentials", "DEFAULT_BASE_URL", "ENDPOINTS",
-    "Endpoint", "InvalidRequestError", "NotFoundError", "OrderMeshClient", "OrderMeshError", "OutcomeUnknownError",
-    "PAGE_SIZE_MAX", "PasswordCredentials", "PermissionDeniedError", "RateLimitError", "RetryPolicy",
-    "ServerError", "Timeout", "TokenCache", "TransportError",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_WHERE: dict[str, str] = {
+    "ClientCredentials": "auth", "Credentials": "auth", "PasswordCredentials": "auth", "TokenCache": "auth",
+    "DEFAULT_BASE_URL": "client", "AsyncOrderMeshClient": "client", "OrderMeshClient": "client",
+    "BULK_MAX_ITEMS": "endpoints", "ENDPOINTS": "endpoints", "PAGE_SIZE_MAX": "endpoints", "Endpoint": "endpoints",
+    "ApiError": "errors", "AuthenticationError": "errors", "BadRequestError": "errors",
+    "ConfigurationError": "errors", "ConflictError": "errors", "InvalidRequestError": "errors",
+    "NotFoundError": "errors", "OrderMeshError": "errors", "OutcomeUnknownError": "errors",
+    "PermissionDeniedError": "errors", "RateLimitError": "errors", "ServerError": "errors",
+    "TransportError": "errors",
+    "RetryPolicy": "retry",
+    "Timeout": "transport",
+}
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.client.auth import ClientCredentials, Credentials, PasswordCredentials, TokenCache
+    from airflow_provider_ordermesh.client.client import DEFAULT_BASE_URL, AsyncOrderMeshClient, OrderMeshClient
+    from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS, ENDPOINTS, PAGE_SIZE_MAX, Endpoint
+    from airflow_provider_ordermesh.client.errors import (
+        ApiError,
+        AuthenticationError,
+        BadRequestError,
+        ConfigurationError,
+        ConflictError,
+        InvalidRequestError,
+        NotFoundError,
+        OrderMeshError,
+        OutcomeUnknownError,
+        PermissionDeniedError,
+        RateLimitError,
+        ServerError,
+        TransportError,
+    )
+    from airflow_provider_ordermesh.client.retry import RetryPolicy
+    from airflow_provider_ordermesh.client.transport import Timeout
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _WHERE[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = sorted(_WHERE)

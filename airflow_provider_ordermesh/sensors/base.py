@@ -21,12 +21,13 @@ from airflow_provider_ordermesh.compat import (
     PokeReturnValue,
     default_deferrable,
 )
-from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
+from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.triggers.progress import ErrorBudget, is_transient, outcome
 from airflow_provider_ordermesh.triggers.watch import OrderWatch, ShipmentWatch, check_page_size, fetch
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.compat import BaseTrigger, Context
+    from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
 
 
 class OrderMeshWaitError(RuntimeError):
@@ -58,7 +59,7 @@ class StatusSensorBase(BaseSensorOperator):
         *,
         target_statuses: Any = None,
         failure_statuses: Any = None,
-        ordermesh_conn_id: str = OrderMeshHook.default_conn_name,
+        ordermesh_conn_id: str = DEFAULT_CONN_ID,
         deferrable: bool | None = None,
         max_consecutive_errors: int = 5,
         page_size: int = 100,
@@ -116,6 +117,8 @@ class StatusSensorBase(BaseSensorOperator):
 
     @cached_property
     def hook(self) -> OrderMeshHook:
+        from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
+
         return OrderMeshHook(self.ordermesh_conn_id, **self.hook_params)
 
     def execute(self, context: Context) -> Any:

@@ -28,7 +28,7 @@ from typing import Any, Final
 from airflow_provider_ordermesh.client.pagination import aiter_pages
 from airflow_provider_ordermesh.client.resources._base import validated
 from airflow_provider_ordermesh.compat import BaseEventTrigger, TriggerEvent
-from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
+from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.models.search import OrderSearch
 from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES
 from airflow_provider_ordermesh.triggers.watch import check_page_size
@@ -64,7 +64,7 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
         statuses: Iterable[str] | None = None,
         filters: Mapping[str, Any] | None = None,
         start_watermark: str | None = None,
-        ordermesh_conn_id: str = OrderMeshHook.default_conn_name,
+        ordermesh_conn_id: str = DEFAULT_CONN_ID,
         poll_interval: float = 60.0,
         max_orders_per_event: int = 100,
         max_consecutive_errors: int = 5,
@@ -129,6 +129,8 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
         while True:
             try:
                 if client is None:
+                    from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook  # only in the triggerer
+
                     client = await OrderMeshHook(self.ordermesh_conn_id, **self.hook_params).get_async_client()
                 fresh = await self._poll(client, state)
             except Exception as exc:

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from airflow_provider_ordermesh.compat import BaseTrigger, TriggerEvent
-from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
+from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.models.statuses import ShipmentStatuses
 from airflow_provider_ordermesh.triggers.progress import (
     ErrorBudget,
@@ -43,7 +43,7 @@ class _StatusTrigger(BaseTrigger):
         self,
         *,
         end_time: float,
-        ordermesh_conn_id: str = OrderMeshHook.default_conn_name,
+        ordermesh_conn_id: str = DEFAULT_CONN_ID,
         poll_interval: float = 60.0,
         max_consecutive_errors: int = 5,
         page_size: int = 100,
@@ -78,6 +78,8 @@ class _StatusTrigger(BaseTrigger):
         try:
             watch = self.watch()
             budget = ErrorBudget(self.max_consecutive_errors)
+            from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook  # only in the triggerer
+
             client = await OrderMeshHook(self.ordermesh_conn_id, **self.hook_params).get_async_client()
         except Exception as exc:
             yield TriggerEvent(event_payload("error", f"cannot start the OrderMesh wait: {exc}",
