@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from airflow_provider_ordermesh.compat import AirflowException, AirflowFailException
@@ -193,10 +193,11 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
     def perform(self, context: Context) -> dict[str, Any]:
         from airflow_provider_ordermesh.client.bulk import BulkEntry, BulkFailure, run_bulk
 
-        invalid = [f for f in self._validated_entries(context) if isinstance(f, BulkFailure)]
+        checked = self._checked_items(context)
+        invalid = [f for f in checked() if isinstance(f, BulkFailure)]
         if invalid and self.on_partial_failure == "fail":
             raise AirflowFailException(self._failure_text(invalid, "are invalid; nothing was sent"))
-        entries = (e for e in self._validated_entries(context) if isinstance(e, BulkEntry))
+        entries = (e for e in checked() if isinstance(e, BulkEntry))
         result = run_bulk(entries, self.sender(context), batch_size=self.batch_size,
                           max_concurrency=self.max_concurrency, what=self.task_id)
         failures = sorted([*invalid, *result.failures], key=lambda f: f.index)
@@ -205,6 +206,17 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
         self._apply_policy(context, report, failures, total=len(failures) + result.succeeded,
                            batches=result.batches)
         return report
+
+    def _checked_items(self, context: Context) -> Callable[[], Iterable[BulkEntry[Any] | BulkFailure]]:
+        """The validated items, readable twice: every item is checked before the first is sent.
+
+        Items given in memory are validated once and kept; a file or JSON text is read and
+        validated again on the second pass instead, so that a large file never sits in memory.
+        """
+        if isinstance(getattr(self, self.source_param), str):
+            return lambda: self._validated_entries(context)
+        items = list(self._validated_entries(context))
+        return lambda: items
 
     def _apply_policy(self, context: Context, report: dict[str, Any], failures: list[BulkFailure], *,
                       total: int, batches: int) -> None:
