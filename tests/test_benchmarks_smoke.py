@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # benchmarks/ is a top-level folder of the repository, not an installed package
-    sys.path.insert(0, str(ROOT))
+from benchmarks.figures import Figure, Target  # the repository root is on the path (setup.cfg)
+from benchmarks.report import HEADER, table
 
-from benchmarks.figures import Figure, Target  # noqa: E402
-from benchmarks.report import HEADER, table  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # One row name per benchmark: a benchmark that crashed would leave its row out.
 EXPECTED_ROWS = (
