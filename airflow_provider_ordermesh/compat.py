@@ -9,8 +9,9 @@ should pay only for the Airflow classes it really touches (not for triggers, XCo
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from airflow_provider_ordermesh._lazy import lazy_attributes
 
 _WHERE: dict[str, str] = {
     "BaseHook": "airflow.sdk",
@@ -56,14 +57,7 @@ if TYPE_CHECKING:
     from airflow.triggers.base import BaseEventTrigger, BaseTrigger, TriggerEvent
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        module = _WHERE[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _WHERE)
 
 
 def default_deferrable() -> bool:

@@ -11,8 +11,9 @@ what the sensors and operators import.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from airflow_provider_ordermesh._lazy import lazy_attributes
 
 _WHERE: dict[str, str] = {
     "ClientCredentials": "auth", "Credentials": "auth", "PasswordCredentials": "auth", "TokenCache": "auth",
@@ -50,14 +51,6 @@ if TYPE_CHECKING:
     from airflow_provider_ordermesh.client.transport import Timeout
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        module = _WHERE[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_attributes(__name__, {name: f"{__name__}.{module}" for name, module in _WHERE.items()})
 
 __all__ = sorted(_WHERE)
