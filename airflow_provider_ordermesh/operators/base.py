@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from airflow_provider_ordermesh.compat import AirflowFailException, BaseOperator
+from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
     from airflow_provider_ordermesh.links.portal import OrderMeshPortalLink
 
     M = TypeVar("M", bound=BaseModel)
-
-DEFAULT_CONN_ID = "ordermesh_default"
 
 IdKind = Literal["order", "shipment", "opaque"]
 
