@@ -1,7 +1,7 @@
 """Importing the operators stays cheap: DAG parsing pays for every import, on every parse.
 
 The operator and link modules import, at module level, only ``compat`` (Airflow itself), each
-other and the standard library; the hook, the client and the models are imported inside the
+other, the import-free connection form constants and the standard library; the hook, the client and the models are imported inside the
 methods that run in a task. Read statically, so this costs no interpreter start.
 """
 
@@ -17,7 +17,8 @@ import airflow_provider_ordermesh
 
 ROOT = Path(airflow_provider_ordermesh.__file__).resolve().parent
 CHEAP = ("airflow_provider_ordermesh.compat", "airflow_provider_ordermesh.links",
-         "airflow_provider_ordermesh.operators")
+         "airflow_provider_ordermesh.operators",
+         "airflow_provider_ordermesh.hooks.connection_form")  # constants only, no imports by design
 MODULES = sorted([*ROOT.joinpath("operators").glob("*.py"), *ROOT.joinpath("links").glob("*.py")])
 
 
