@@ -106,6 +106,8 @@ ALLOWED = {
     "client": {"models", "", "_lazy"},
     "sandbox": {"models", "client.endpoints", ""},
     "hooks": {"client", "models", "compat"},
+    # what a status wait decides sits below sensors and triggers, beside hooks: no Airflow, no hook
+    "waits": {"client", "models"},
 }
 
 
@@ -189,3 +191,26 @@ def test_the_path_pattern_finds_paths() -> None:
 def test_api_paths_are_written_only_in_the_endpoint_table(module: str) -> None:
     found = [(line, text) for line, text in code_strings(module) if API_PATH.search(text)]
     assert not found, f"read the path from client.endpoints.ENDPOINTS instead: {found}"
+
+
+# The sandbox's three rooms (moto's split): the backend knows no HTTP, the HTTP layer no server.
+SANDBOX_ROOMS = {"backend": set(), "http": {"backend"}, "run": {"backend", "http"}}
+
+
+@pytest.mark.parametrize(
+    "module",
+    [m for room in SANDBOX_ROOMS for m in modules_of(f"sandbox.{room}")],
+    ids=lambda m: m.removeprefix(f"{PACKAGE}."),
+)
+def test_sandbox_rooms_import_only_downwards(module: str) -> None:
+    room = module.removeprefix(f"{PACKAGE}.sandbox.").split(".")[0]
+    rooms = {n.split(".")[1] for n in internal_imports(module) if n.startswith("sandbox.")}
+    forbidden = sorted(rooms - SANDBOX_ROOMS[room] - {room})
+    assert not forbidden, f"sandbox/{room}/ may only import {sorted(SANDBOX_ROOMS[room]) or 'itself'}"
+
+
+def test_triggers_know_nothing_of_sensors() -> None:
+    """Sensors defer to triggers (they name the trigger class); the decision both make lives in waits/."""
+    for module in modules_of("triggers"):
+        crossing = {n for n in internal_imports(module) if n == "sensors" or n.startswith("sensors.")}
+        assert not crossing, f"{module} imports {crossing}: shared wait logic belongs in waits/"

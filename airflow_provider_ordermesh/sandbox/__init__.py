@@ -23,6 +23,9 @@ wallart-west       wall_art
 general-central    general (default)         any other prefix
 general-coastal    general
 =================  ========================  ==========================================
+
+Its three rooms: ``backend/`` (state and behaviour, no HTTP), ``http/`` (the routes and the
+control API), ``run/`` (server, command line, pytest plugin).
 """
 
 from __future__ import annotations
@@ -31,13 +34,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from airflow_provider_ordermesh.sandbox.app import create_app
-    from airflow_provider_ordermesh.sandbox.config import SandboxConfig
-    from airflow_provider_ordermesh.sandbox.server import SandboxServer
+    from airflow_provider_ordermesh.sandbox.http.app import create_app
+    from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
+    from airflow_provider_ordermesh.sandbox.run.server import SandboxServer
 
 __all__ = ["SandboxConfig", "SandboxServer", "create_app"]
 
-_HOMES = {"SandboxConfig": "config", "SandboxServer": "server", "create_app": "app"}
+_HOMES = {"SandboxConfig": "backend.config", "SandboxServer": "run.server", "create_app": "http.app"}
 
 
 def __getattr__(name: str) -> Any:

@@ -22,8 +22,8 @@ from airflow_provider_ordermesh.compat import (
     default_deferrable,
 )
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
-from airflow_provider_ordermesh.triggers.progress import ErrorBudget, is_transient, outcome
-from airflow_provider_ordermesh.triggers.watch import OrderWatch, ShipmentWatch, check_page_size, fetch
+from airflow_provider_ordermesh.waits.progress import ErrorBudget, is_transient, outcome
+from airflow_provider_ordermesh.waits.watch import OrderWatch, ShipmentWatch, check_page_size, fetch
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.compat import BaseTrigger, Context

@@ -18,7 +18,7 @@ from airflow_provider_ordermesh.models.statuses import (
 )
 from airflow_provider_ordermesh.sensors.base import OrderMeshWaitError, StatusSensorBase
 from airflow_provider_ordermesh.triggers.status import OrderMeshOrderStatusTrigger, OrderMeshShipmentStatusTrigger
-from airflow_provider_ordermesh.triggers.watch import (
+from airflow_provider_ordermesh.waits.watch import (
     OrderWatch,
     ShipmentWatch,
     id_list,

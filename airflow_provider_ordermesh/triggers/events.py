@@ -31,7 +31,7 @@ from airflow_provider_ordermesh.compat import BaseEventTrigger, TriggerEvent
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.models.search import OrderSearch
 from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES
-from airflow_provider_ordermesh.triggers.watch import check_page_size
+from airflow_provider_ordermesh.waits.watch import check_page_size
 from airflow_provider_ordermesh.triggers.watermark import OrderWatermark, parse_time
 
 BASELINE_LOOKBACK: Final = timedelta(hours=1)

@@ -22,14 +22,14 @@ from typing import Any
 from airflow_provider_ordermesh.compat import BaseTrigger, TriggerEvent
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.models.statuses import ShipmentStatuses
-from airflow_provider_ordermesh.triggers.progress import (
+from airflow_provider_ordermesh.waits.progress import (
     ErrorBudget,
     Progress,
     event_payload,
     is_transient,
     outcome,
 )
-from airflow_provider_ordermesh.triggers.watch import OrderWatch, ShipmentWatch, afetch
+from airflow_provider_ordermesh.waits.watch import OrderWatch, ShipmentWatch, afetch
 
 
 def _when(epoch: float) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from airflow_provider_ordermesh.models.orders import CreateOrder
-from airflow_provider_ordermesh.sandbox.facilities import facility_for_sku
+from airflow_provider_ordermesh.sandbox.backend.facilities import facility_for_sku
 
 ROOT = Path(__file__).resolve().parents[2]
 ORDERS_FILE = ROOT / "dags" / "data" / "orders_2026-11-26.jsonl"

@@ -65,7 +65,7 @@ def test_running_the_day_again_creates_nothing_twice(
 
 def _moved_from_their_first_facility(backend) -> list[str]:
     """Shipments now at a facility other than the one their SKUs route to: the rerouted ones."""
-    from airflow_provider_ordermesh.sandbox.facilities import facility_for_sku
+    from airflow_provider_ordermesh.sandbox.backend.facilities import facility_for_sku
 
     return [
         s.id

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from airflow_provider_ordermesh.sandbox.pytest_plugin import SandboxHandle
+from airflow_provider_ordermesh.sandbox.run.pytest_plugin import SandboxHandle
 from sandbox.wire import Api
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from airflow_provider_ordermesh.sandbox.cli import main
+from airflow_provider_ordermesh.sandbox.run.cli import main
 
 pytestmark = pytest.mark.sandbox
 

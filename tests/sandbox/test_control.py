@@ -10,7 +10,7 @@ import requests
 
 from airflow_provider_ordermesh import sandbox as sandbox_package
 from airflow_provider_ordermesh.sandbox import SandboxServer
-from airflow_provider_ordermesh.sandbox.facilities import FACILITIES
+from airflow_provider_ordermesh.sandbox.backend.facilities import FACILITIES
 from sandbox.wire import Api, order_body
 
 pytestmark = pytest.mark.sandbox

@@ -34,7 +34,7 @@ from airflow_provider_ordermesh.models import (
     Variant,
 )
 from airflow_provider_ordermesh.sandbox import create_app
-from airflow_provider_ordermesh.sandbox.config import SandboxConfig
+from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
 from sandbox.wire import Api, order_body
 
 pytestmark = pytest.mark.sandbox
@@ -362,7 +362,7 @@ def test_the_app_serves_each_endpoint_of_the_table_once() -> None:
 def test_an_endpoint_without_a_handler_stops_the_app_from_starting(monkeypatch: pytest.MonkeyPatch) -> None:
     unserved = Endpoint("orders.archive", "POST", "/v1/orders/{order_id}/archive", "Archive an order")
     monkeypatch.setattr(
-        "airflow_provider_ordermesh.sandbox.app.ENDPOINTS", {**ENDPOINTS, unserved.name: unserved}
+        "airflow_provider_ordermesh.sandbox.http.app.ENDPOINTS", {**ENDPOINTS, unserved.name: unserved}
     )
 
     with pytest.raises(LookupError, match=r"orders\.archive"):

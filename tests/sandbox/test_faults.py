@@ -9,7 +9,7 @@ import pytest
 import requests
 from pydantic import ValidationError
 
-from airflow_provider_ordermesh.sandbox.faults import FaultRule, parse_fault_spec
+from airflow_provider_ordermesh.sandbox.backend.faults import FaultRule, parse_fault_spec
 from sandbox.wire import Api, order_body
 
 pytestmark = pytest.mark.sandbox

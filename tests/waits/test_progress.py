@@ -13,7 +13,7 @@ from airflow_provider_ordermesh.client.errors import (
     ServerError,
     TransportError,
 )
-from airflow_provider_ordermesh.triggers.progress import (
+from airflow_provider_ordermesh.waits.progress import (
     MAX_LISTED,
     ErrorBudget,
     check_status_sets,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from airflow_provider_ordermesh.sandbox.state import ShipmentRecord
+from airflow_provider_ordermesh.sandbox.backend.state import ShipmentRecord
 
 CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 

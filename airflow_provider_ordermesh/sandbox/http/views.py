@@ -37,11 +37,11 @@ from airflow_provider_ordermesh.models.common import (
 )
 from airflow_provider_ordermesh.models.orders import OrderItemImage, RefundData
 from airflow_provider_ordermesh.models.shipments import ShipmentOrderItem
-from airflow_provider_ordermesh.sandbox.auth import IssuedToken
-from airflow_provider_ordermesh.sandbox.clock import iso
-from airflow_provider_ordermesh.sandbox.errors import SandboxError
-from airflow_provider_ordermesh.sandbox.shipments import RerouteOutcome
-from airflow_provider_ordermesh.sandbox.state import (
+from airflow_provider_ordermesh.sandbox.backend.auth import IssuedToken
+from airflow_provider_ordermesh.sandbox.backend.clock import iso
+from airflow_provider_ordermesh.sandbox.backend.errors import SandboxError
+from airflow_provider_ordermesh.sandbox.backend.shipments import RerouteOutcome
+from airflow_provider_ordermesh.sandbox.backend.state import (
     AuditRecord,
     InboundRecord,
     ItemRecord,

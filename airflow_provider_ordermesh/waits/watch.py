@@ -19,7 +19,7 @@ from airflow_provider_ordermesh.client.pagination import aiter_pages, iter_pages
 from airflow_provider_ordermesh.client.resources._base import checked_id
 from airflow_provider_ordermesh.models._base import OpaqueId, OrderId
 from airflow_provider_ordermesh.models.statuses import OrderStatuses, ShipmentStatuses, UnknownStatusError
-from airflow_provider_ordermesh.triggers.progress import Progress, check_status_sets, evaluate
+from airflow_provider_ordermesh.waits.progress import Progress, check_status_sets, evaluate
 
 T = TypeVar("T")
 

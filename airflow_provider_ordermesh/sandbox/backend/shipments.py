@@ -27,11 +27,11 @@ from airflow_provider_ordermesh.models import (
     UpdateShipment,
 )
 from airflow_provider_ordermesh.models.common import ItemQuantity
-from airflow_provider_ordermesh.sandbox.clock import Schedule, as_utc, iso
-from airflow_provider_ordermesh.sandbox.documents import render_packing_slip
-from airflow_provider_ordermesh.sandbox.errors import Conflict, FieldError, NotFound, ValidationFailed
-from airflow_provider_ordermesh.sandbox.facilities import Facility, facility, facility_for_sku
-from airflow_provider_ordermesh.sandbox.lifecycle import (
+from airflow_provider_ordermesh.sandbox.backend.clock import Schedule, as_utc, iso
+from airflow_provider_ordermesh.sandbox.backend.documents import render_packing_slip
+from airflow_provider_ordermesh.sandbox.backend.errors import Conflict, FieldError, NotFound, ValidationFailed
+from airflow_provider_ordermesh.sandbox.backend.facilities import Facility, facility, facility_for_sku
+from airflow_provider_ordermesh.sandbox.backend.lifecycle import (
     ALLOWED_FROM,
     HAPPY_PATH,
     NEXT_STEP,
@@ -42,7 +42,7 @@ from airflow_provider_ordermesh.sandbox.lifecycle import (
     refresh_statuses,
     require,
 )
-from airflow_provider_ordermesh.sandbox.state import (
+from airflow_provider_ordermesh.sandbox.backend.state import (
     AuditRecord,
     ItemRecord,
     OrderRecord,

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from airflow_provider_ordermesh.sandbox.backend import OrderMeshBackend
+from airflow_provider_ordermesh.sandbox.backend.backend import OrderMeshBackend
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from airflow_provider_ordermesh.sandbox.errors import NotFound
+from airflow_provider_ordermesh.sandbox.backend.errors import NotFound
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from airflow_provider_ordermesh.client.endpoints import ENDPOINTS, Endpoint
-from airflow_provider_ordermesh.sandbox.connections import drop_connection
-from airflow_provider_ordermesh.sandbox.errors import error_body
-from airflow_provider_ordermesh.sandbox.faults import FaultRule
-from airflow_provider_ordermesh.sandbox.instance import SandboxInstance
-from airflow_provider_ordermesh.sandbox.stats import DROPPED
+from airflow_provider_ordermesh.sandbox.http.connections import drop_connection
+from airflow_provider_ordermesh.sandbox.backend.errors import error_body
+from airflow_provider_ordermesh.sandbox.backend.faults import FaultRule
+from airflow_provider_ordermesh.sandbox.http.instance import SandboxInstance
+from airflow_provider_ordermesh.sandbox.http.stats import DROPPED
 
 logger = logging.getLogger(__name__)
 

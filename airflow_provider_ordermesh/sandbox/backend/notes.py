@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from airflow_provider_ordermesh.models import CreateNote, NoteFilter, UpdateNote
-from airflow_provider_ordermesh.sandbox.state import AuditRecord, NoteRecord, SandboxState
+from airflow_provider_ordermesh.sandbox.backend.state import AuditRecord, NoteRecord, SandboxState
 
 
 class NotesBackend:

@@ -19,17 +19,17 @@ from airflow_provider_ordermesh.models import (
 )
 from airflow_provider_ordermesh.models.orders import RefundRecord
 from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES, UnknownStatusError
-from airflow_provider_ordermesh.sandbox.clock import as_utc
-from airflow_provider_ordermesh.sandbox.errors import (
+from airflow_provider_ordermesh.sandbox.backend.clock import as_utc
+from airflow_provider_ordermesh.sandbox.backend.errors import (
     Conflict,
     FieldError,
     NotFound,
     SandboxError,
     ValidationFailed,
 )
-from airflow_provider_ordermesh.sandbox.lifecycle import refresh_statuses
-from airflow_provider_ordermesh.sandbox.shipments import ShipmentsBackend
-from airflow_provider_ordermesh.sandbox.state import (
+from airflow_provider_ordermesh.sandbox.backend.lifecycle import refresh_statuses
+from airflow_provider_ordermesh.sandbox.backend.shipments import ShipmentsBackend
+from airflow_provider_ordermesh.sandbox.backend.state import (
     AuditRecord,
     InboundRecord,
     ItemRecord,
@@ -37,7 +37,7 @@ from airflow_provider_ordermesh.sandbox.state import (
     OrderStatus,
     SandboxState,
 )
-from airflow_provider_ordermesh.sandbox.validation import parse
+from airflow_provider_ordermesh.sandbox.backend.validation import parse
 
 _FINISHED = (OrderStatus.CANCELLED, OrderStatus.FULFILLED)
 

@@ -15,7 +15,7 @@ from typing import Any, Protocol, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 
-from airflow_provider_ordermesh.sandbox.errors import FieldError, ValidationFailed
+from airflow_provider_ordermesh.sandbox.backend.errors import FieldError, ValidationFailed
 
 M = TypeVar("M", bound=BaseModel)
 

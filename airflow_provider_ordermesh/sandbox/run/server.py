@@ -15,10 +15,10 @@ from typing import Any, Self
 
 import uvicorn
 
-from airflow_provider_ordermesh.sandbox.app import create_app
-from airflow_provider_ordermesh.sandbox.config import SandboxConfig
-from airflow_provider_ordermesh.sandbox.connections import DroppableH11Protocol
-from airflow_provider_ordermesh.sandbox.instance import SandboxInstance
+from airflow_provider_ordermesh.sandbox.http.app import create_app
+from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
+from airflow_provider_ordermesh.sandbox.http.connections import DroppableH11Protocol
+from airflow_provider_ordermesh.sandbox.http.instance import SandboxInstance
 
 
 class _ReportingServer(uvicorn.Server):

@@ -21,11 +21,11 @@ from pydantic import BaseModel
 from airflow_provider_ordermesh.models import CreateOrder, InboundOrder, PackageInput
 from airflow_provider_ordermesh.models.orders import OrderItemInput, RefundRecord
 from airflow_provider_ordermesh.models.statuses import DEFAULT_SHIPMENT_STATUSES
-from airflow_provider_ordermesh.sandbox.clock import VirtualClock
-from airflow_provider_ordermesh.sandbox.config import SandboxConfig
-from airflow_provider_ordermesh.sandbox.errors import FieldError, NotFound
-from airflow_provider_ordermesh.sandbox.facilities import Facility
-from airflow_provider_ordermesh.sandbox.ids import IdFactory
+from airflow_provider_ordermesh.sandbox.backend.clock import VirtualClock
+from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
+from airflow_provider_ordermesh.sandbox.backend.errors import FieldError, NotFound
+from airflow_provider_ordermesh.sandbox.backend.facilities import Facility
+from airflow_provider_ordermesh.sandbox.backend.ids import IdFactory
 
 _CODES = DEFAULT_SHIPMENT_STATUSES
 

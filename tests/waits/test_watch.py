@@ -8,7 +8,7 @@ from airflow_provider_ordermesh.client.errors import InvalidRequestError
 from airflow_provider_ordermesh.models.orders import Order, OrderItem
 from airflow_provider_ordermesh.models.shipments import Shipment
 from airflow_provider_ordermesh.models.statuses import DEFAULT_SHIPMENT_STATUSES, ShipmentStatuses, UnknownStatusError
-from airflow_provider_ordermesh.triggers.watch import (
+from airflow_provider_ordermesh.waits.watch import (
     IDS_PER_QUERY,
     OrderWatch,
     Query,

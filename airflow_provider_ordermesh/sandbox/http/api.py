@@ -14,12 +14,12 @@ from typing import Any, Final, Generic, TypeVar
 from pydantic import BaseModel, Field
 
 from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS, PAGE_SIZE_MAX, Endpoint
-from airflow_provider_ordermesh.sandbox import views
-from airflow_provider_ordermesh.sandbox.backend import OrderMeshBackend
-from airflow_provider_ordermesh.sandbox.errors import SandboxError
-from airflow_provider_ordermesh.sandbox.instance import SandboxInstance
-from airflow_provider_ordermesh.sandbox.state import OrderRecord, ShipmentRecord
-from airflow_provider_ordermesh.sandbox.validation import (
+from airflow_provider_ordermesh.sandbox.http import views
+from airflow_provider_ordermesh.sandbox.backend.backend import OrderMeshBackend
+from airflow_provider_ordermesh.sandbox.backend.errors import SandboxError
+from airflow_provider_ordermesh.sandbox.http.instance import SandboxInstance
+from airflow_provider_ordermesh.sandbox.backend.state import OrderRecord, ShipmentRecord
+from airflow_provider_ordermesh.sandbox.backend.validation import (
     QueryParams,
     SandboxModel,
     parse,

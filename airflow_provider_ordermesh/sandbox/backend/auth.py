@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from random import Random
 
-from airflow_provider_ordermesh.sandbox.config import SandboxConfig
-from airflow_provider_ordermesh.sandbox.errors import Unauthorized
+from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
+from airflow_provider_ordermesh.sandbox.backend.errors import Unauthorized
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from airflow_provider_ordermesh.sandbox.auth import TokenStore
-from airflow_provider_ordermesh.sandbox.backend import OrderMeshBackend
-from airflow_provider_ordermesh.sandbox.config import SandboxConfig
-from airflow_provider_ordermesh.sandbox.faults import FaultInjector, FaultRule
-from airflow_provider_ordermesh.sandbox.stats import Stats
+from airflow_provider_ordermesh.sandbox.backend.auth import TokenStore
+from airflow_provider_ordermesh.sandbox.backend.backend import OrderMeshBackend
+from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
+from airflow_provider_ordermesh.sandbox.backend.faults import FaultInjector, FaultRule
+from airflow_provider_ordermesh.sandbox.http.stats import Stats
 
 
 class SandboxInstance:

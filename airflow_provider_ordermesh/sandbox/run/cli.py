@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from airflow_provider_ordermesh.sandbox.faults import FaultRule, parse_fault_spec
-from airflow_provider_ordermesh.sandbox.server import SandboxServer
+from airflow_provider_ordermesh.sandbox.backend.faults import FaultRule, parse_fault_spec
+from airflow_provider_ordermesh.sandbox.run.server import SandboxServer
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,13 +13,13 @@ from starlette.exceptions import HTTPException
 
 from airflow_provider_ordermesh import __version__
 from airflow_provider_ordermesh.client.endpoints import ENDPOINTS, Endpoint
-from airflow_provider_ordermesh.sandbox import control, portal
-from airflow_provider_ordermesh.sandbox.api import Call, PageRequest
-from airflow_provider_ordermesh.sandbox.config import SandboxConfig
-from airflow_provider_ordermesh.sandbox.errors import SandboxError, Unauthorized, error_body
-from airflow_provider_ordermesh.sandbox.handlers import OPERATIONS, Operation
-from airflow_provider_ordermesh.sandbox.instance import SandboxInstance
-from airflow_provider_ordermesh.sandbox.middleware import SandboxMiddleware
+from airflow_provider_ordermesh.sandbox.http import control, portal
+from airflow_provider_ordermesh.sandbox.http.api import Call, PageRequest
+from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
+from airflow_provider_ordermesh.sandbox.backend.errors import SandboxError, Unauthorized, error_body
+from airflow_provider_ordermesh.sandbox.http.handlers import OPERATIONS, Operation
+from airflow_provider_ordermesh.sandbox.http.instance import SandboxInstance
+from airflow_provider_ordermesh.sandbox.http.middleware import SandboxMiddleware
 
 
 def create_app(config: SandboxConfig | None = None) -> FastAPI:
@@ -57,7 +57,7 @@ def _route(api_endpoint: Endpoint) -> Any:
     except KeyError:
         raise LookupError(
             f"the sandbox has no handler for endpoint {api_endpoint.name!r}; "
-            "add one to airflow_provider_ordermesh/sandbox/handlers.py"
+            "add one to airflow_provider_ordermesh/sandbox/http/handlers.py"
         ) from None
 
     async def route(request: Request) -> Response:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_provider_ordermesh.sandbox.catalog import CatalogBackend
-from airflow_provider_ordermesh.sandbox.config import SandboxConfig
-from airflow_provider_ordermesh.sandbox.notes import NotesBackend
-from airflow_provider_ordermesh.sandbox.orders import OrdersBackend
-from airflow_provider_ordermesh.sandbox.shipments import ShipmentsBackend
-from airflow_provider_ordermesh.sandbox.state import SandboxState
+from airflow_provider_ordermesh.sandbox.backend.catalog import CatalogBackend
+from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
+from airflow_provider_ordermesh.sandbox.backend.notes import NotesBackend
+from airflow_provider_ordermesh.sandbox.backend.orders import OrdersBackend
+from airflow_provider_ordermesh.sandbox.backend.shipments import ShipmentsBackend
+from airflow_provider_ordermesh.sandbox.backend.state import SandboxState
 
 
 class OrderMeshBackend:

@@ -11,9 +11,9 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from airflow_provider_ordermesh.sandbox.errors import FieldError, ValidationFailed
-from airflow_provider_ordermesh.sandbox.faults import FaultRule
-from airflow_provider_ordermesh.sandbox.validation import SandboxModel, parse
+from airflow_provider_ordermesh.sandbox.backend.errors import FieldError, ValidationFailed
+from airflow_provider_ordermesh.sandbox.backend.faults import FaultRule
+from airflow_provider_ordermesh.sandbox.backend.validation import SandboxModel, parse
 
 
 class SandboxConfig(SandboxModel):

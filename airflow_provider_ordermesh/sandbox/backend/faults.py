@@ -37,7 +37,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
-from airflow_provider_ordermesh.sandbox.validation import SandboxModel
+from airflow_provider_ordermesh.sandbox.backend.validation import SandboxModel
 
 FaultKind = Literal["status", "latency", "drop", "token_expiry"]
 
