@@ -101,13 +101,15 @@ def test_only_compat_imports_airflow(module: str) -> None:
 # Which parts of the package each layer may import (its own modules always may). "" is the package
 # root, which holds only ``__version__`` (the client's User-Agent, the sandbox's OpenAPI version);
 # ``_lazy`` is the Airflow-free helper behind the lazy names of ``client`` and ``compat``.
+# ``limits`` holds the API's size limits, import-free, at the bottom: every layer may read them.
 ALLOWED = {
-    "models": set(),
-    "client": {"models", "", "_lazy"},
-    "sandbox": {"models", "client.endpoints", ""},
+    "limits": set(),
+    "models": {"limits"},
+    "client": {"models", "", "_lazy", "limits"},
+    "sandbox": {"models", "client.endpoints", "", "limits"},
     "hooks": {"client", "models", "compat"},
     # what a status wait decides sits below sensors and triggers, beside hooks: no Airflow, no hook
-    "waits": {"client", "models"},
+    "waits": {"client", "models", "limits"},
 }
 
 
@@ -207,6 +209,12 @@ def test_sandbox_rooms_import_only_downwards(module: str) -> None:
     rooms = {n.split(".")[1] for n in internal_imports(module) if n.startswith("sandbox.")}
     forbidden = sorted(rooms - SANDBOX_ROOMS[room] - {room})
     assert not forbidden, f"sandbox/{room}/ may only import {sorted(SANDBOX_ROOMS[room]) or 'itself'}"
+
+
+def test_limits_import_only_the_standard_library() -> None:
+    """Operators read the limits when a DAG is parsed, so the module must stay free of imports that cost."""
+    found = imports(f"{PACKAGE}.limits")
+    assert found and all(name.split(".")[0] in sys.stdlib_module_names for name in found), found
 
 
 def test_triggers_know_nothing_of_sensors() -> None:

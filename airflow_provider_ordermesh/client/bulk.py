@@ -21,7 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS
+from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.client.errors import BadRequestError, InvalidRequestError, OrderMeshError
 
 if TYPE_CHECKING:

@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import quote
 
+# the limits live in ``limits``; re-exported so that ``client.BULK_MAX_ITEMS`` keeps working
+from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS as BULK_MAX_ITEMS
+from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX as PAGE_SIZE_MAX
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -147,12 +151,6 @@ _ENDPOINTS: Final[tuple[Endpoint, ...]] = (
 
 ENDPOINTS: Final[dict[str, Endpoint]] = {endpoint.name: endpoint for endpoint in _ENDPOINTS}
 """All operations by name, e.g. ``ENDPOINTS["orders.refund"]``."""
-
-BULK_MAX_ITEMS: Final[int] = 100
-"""Largest ``{"bulk": [...]}`` the API takes in one request (reconstructed; the sandbox enforces it)."""
-
-PAGE_SIZE_MAX: Final[int] = 100
-"""Largest ``pageSize`` of list and search operations (reconstructed)."""
 
 
 def endpoint(name: str) -> Endpoint:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeVar
 
-from airflow_provider_ordermesh.client.endpoints import PAGE_SIZE_MAX
+from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
 from airflow_provider_ordermesh.client.pagination import aiter_pages, iter_pages
 from airflow_provider_ordermesh.client.resources._base import checked_id
 from airflow_provider_ordermesh.models._base import OpaqueId, OrderId

@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from airflow_provider_ordermesh.client.endpoints import PAGE_SIZE_MAX, endpoint
+from airflow_provider_ordermesh.client.endpoints import endpoint
+from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
 from airflow_provider_ordermesh.client.errors import InvalidRequestError
 from airflow_provider_ordermesh.client.operation import Operation
 from airflow_provider_ordermesh.client.pagination import iter_pages, page_parser

@@ -13,7 +13,8 @@ from typing import Any
 
 from pydantic import Field
 
-from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS, endpoint
+from airflow_provider_ordermesh.client.endpoints import endpoint
+from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.models import (
     AddRefund,
     Assign,

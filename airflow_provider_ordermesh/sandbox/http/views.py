@@ -37,6 +37,7 @@ from airflow_provider_ordermesh.models.common import (
 )
 from airflow_provider_ordermesh.models.orders import OrderItemImage, RefundData
 from airflow_provider_ordermesh.models.shipments import ShipmentOrderItem
+from airflow_provider_ordermesh.models.statuses import OrderStatus
 from airflow_provider_ordermesh.sandbox.backend.auth import IssuedToken
 from airflow_provider_ordermesh.sandbox.backend.clock import iso
 from airflow_provider_ordermesh.sandbox.backend.errors import SandboxError
@@ -47,7 +48,6 @@ from airflow_provider_ordermesh.sandbox.backend.state import (
     ItemRecord,
     NoteRecord,
     OrderRecord,
-    OrderStatus,
     PackageRecord,
     PackingSlipRecord,
     ShipmentRecord,
