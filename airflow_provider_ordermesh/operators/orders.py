@@ -363,7 +363,7 @@ class OrderMeshRefundOperator(_OrderAction):
         refunds = parse_json_text(self.refunds, param="refunds")
         plain = validated(AddRefund, {"orderId": self.order_id, "refunds": refunds}, param="refund request")
         identity = TaskIdentity.from_context(context)
-        marked = [{**line, "reason": line["reason"] + identity.refund_marker(i, line)}
+        marked = [{**line, "reason": line["reason"] + identity.marker("refund", i, line)}
                   for i, line in enumerate(r.to_api() for r in plain.refunds)]
         return validated(AddRefund, {"orderId": plain.order_id, "refunds": marked}, param="refund request")
 

@@ -52,12 +52,14 @@ Handler = Callable[[Call], Any]
 
 
 @dataclass(frozen=True)
-class Operation:
+class RegisteredHandler:
+    """The sandbox's handler of one endpoint, and the status it answers with when it returns data."""
+
     handler: Handler
     status: int
 
 
-OPERATIONS: dict[str, Operation] = {}
+OPERATIONS: dict[str, RegisteredHandler] = {}
 """Every handler by endpoint name."""
 
 
@@ -66,7 +68,7 @@ def operation(name: str, *, status: int = 200) -> Callable[[Handler], Handler]:
     endpoint(name)
 
     def register(handler: Handler) -> Handler:
-        OPERATIONS[name] = Operation(handler, status)
+        OPERATIONS[name] = RegisteredHandler(handler, status)
         return handler
 
     return register
