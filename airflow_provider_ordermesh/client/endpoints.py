@@ -16,7 +16,7 @@ creates carrying a ``safeId`` are safe; refunds and other money- or state-changi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 from urllib.parse import quote
 
 # the limits live in ``limits``; re-exported so that ``client.BULK_MAX_ITEMS`` keeps working
@@ -51,7 +51,7 @@ class Endpoint:
         return tuple(f for _, f, _, _ in string.Formatter().parse(self.path) if f)
 
 
-def _ep(name: str, method: str, path: str, title: str, **kw: bool | str) -> Endpoint:
+def _ep(name: str, method: str, path: str, title: str, **kw: Any) -> Endpoint:
     return Endpoint(name=name, method=method, path=path, title=title, **kw)
 
 

@@ -45,7 +45,7 @@ class ShipmentStatuses:
     shipped: frozenset[str] = frozenset({"Shipped", "Delivered"})
 
     @classmethod
-    def from_overrides(cls, overrides: Mapping[int | str, str] | None) -> ShipmentStatuses:
+    def from_overrides(cls, overrides: Mapping[int, str] | Mapping[str, str] | Mapping[int | str, str] | None) -> ShipmentStatuses:
         """The default vocabulary with some codes renamed or added (keys may be JSON strings)."""
         names = dict(SHIPMENT_STATUS_NAMES)
         for code, name in (overrides or {}).items():

@@ -33,7 +33,7 @@ class OrderMeshSearchOperator(OrderMeshBaseOperator):
         if not 1 <= page_size <= PAGE_SIZE_MAX:
             raise ValueError(f"page_size must be between 1 and {PAGE_SIZE_MAX}; got {page_size!r}")
         self.filters = filters
-        self.max_results = max_results
+        self.max_results: int | str | None = max_results  # a string once templated
         self.fields = fields
         self.page_size = page_size
 

@@ -234,8 +234,7 @@ def fetch(client: Any, queries: Iterable[Query], *, page_size: int) -> dict[str,
     found: dict[str, list[Any]] = {}
     for query in queries:
         search_page = getattr(client, query.group).search_page
-        found.setdefault(query.group, []).extend(
-            iter_pages(lambda page, f=query.filters: search_page(f, page=page, page_size=page_size)))
+        found.setdefault(query.group, []).extend(iter_pages(_pager(search_page, query.filters, page_size)))
     return found
 
 
@@ -245,6 +244,11 @@ async def afetch(client: Any, queries: Iterable[Query], *, page_size: int) -> di
     for query in queries:
         search_page = getattr(client, query.group).search_page
         records = found.setdefault(query.group, [])
-        async for record in aiter_pages(lambda page, f=query.filters: search_page(f, page=page, page_size=page_size)):
+        async for record in aiter_pages(_pager(search_page, query.filters, page_size)):
             records.append(record)
     return found
+
+
+def _pager(search_page: Callable[..., Any], filters: Any, page_size: int) -> Callable[[int], Any]:
+    """One query's page fetcher: ``page`` in, that page of ``search_page`` out."""
+    return lambda page: search_page(filters, page=page, page_size=page_size)

@@ -67,7 +67,7 @@ class Resource:
         self._execute = execute
 
     def _page(self, name: str, model: type[T], *, page: int, page_size: int,
-              query: QueryParams | None = None, **path_params: str) -> Page[T]:
+              query: Mapping[str, str | list[str]] | None = None, **path_params: str) -> Page[T]:
         if not 1 <= page_size <= PAGE_SIZE_MAX:
             raise InvalidRequestError("paging", {"pageSize": f"must be between 1 and {PAGE_SIZE_MAX}"})
         if page < 1:
