@@ -222,3 +222,10 @@ def test_triggers_know_nothing_of_sensors() -> None:
     for module in modules_of("triggers"):
         crossing = {n for n in internal_imports(module) if n == "sensors" or n.startswith("sensors.")}
         assert not crossing, f"{module} imports {crossing}: shared wait logic belongs in waits/"
+
+
+def test_the_sandbox_renders_its_answers_itself() -> None:
+    """The sandbox's views write the wire's keys by hand: through the client's response models, a
+    misspelt alias would reach both sides and no test would see it. Only the status vocabulary is shared."""
+    from_models = {n for n in internal_imports(f"{PACKAGE}.sandbox.http.views") if n.startswith("models")}
+    assert from_models <= {"models.statuses"}, from_models
