@@ -114,7 +114,7 @@ ALLOWED = {
 
 
 def internal_imports(module: str) -> set[str]:
-    """This module's imports from the package, as paths below it (``client.errors``, or ``""`` for the root)."""
+    """This module's imports from the package, as paths below it (``client.errors``; ``""`` is the root)."""
     names = {i for i in imports(module) if i == PACKAGE or i.startswith(f"{PACKAGE}.")}
     return {name.removeprefix(PACKAGE).removeprefix(".") for name in names}
 

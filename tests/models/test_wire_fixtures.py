@@ -1,4 +1,4 @@
-"""The models against the wire: the docs' examples and the hand-written wire fixtures, neither derived from them.
+"""The models against the wire: the docs' examples and hand-written wire fixtures, neither derived from them.
 
 Requests: each model reads a fixture's body and writes back exactly that body. Responses: each
 model reads the fixture's answer, and every field a model declares is set by at least one
@@ -15,7 +15,13 @@ from typing import Any
 
 import pytest
 from models.api_examples import load_example
-from models.wire_fixtures import fields_never_set, load_wire, models_in, round_trip_differences, wire_operations
+from models.wire_fixtures import (
+    fields_never_set,
+    load_wire,
+    models_in,
+    round_trip_differences,
+    wire_operations,
+)
 from pydantic import BaseModel, ValidationError
 
 from airflow_provider_ordermesh.models import (
@@ -172,7 +178,10 @@ def test_a_misspelt_response_alias_is_caught() -> None:
 
 def test_a_misspelt_request_alias_is_caught() -> None:
     """``isShippingRefund`` misspelt as ``isShipping``: the documented refund body is refused."""
-    with misspelt(RefundItem, "is_shipping_refund", "isShipping"), pytest.raises(ValidationError, match="isShippingRefund"):
+    with (
+        misspelt(RefundItem, "is_shipping_refund", "isShipping"),
+        pytest.raises(ValidationError, match="isShippingRefund"),
+    ):
         round_trip_differences(AddRefund, load_example("refund_request"))
     assert round_trip_differences(AddRefund, load_example("refund_request")) == []
 
@@ -180,6 +189,9 @@ def test_a_misspelt_request_alias_is_caught() -> None:
 def test_a_misspelt_alias_of_a_nested_request_field_is_caught() -> None:
     """An alias deep in a create-order body (an item's ``customerTaxes``) is held to the wire as well."""
     body = load_wire("orders.create")["request"]
-    with misspelt(OrderItemInput, "customer_taxes", "customerTax"), pytest.raises(ValidationError, match="customerTaxes"):
+    with (
+        misspelt(OrderItemInput, "customer_taxes", "customerTax"),
+        pytest.raises(ValidationError, match="customerTaxes"),
+    ):
         round_trip_differences(CreateOrder, body)
     assert round_trip_differences(CreateOrder, body) == []

@@ -59,7 +59,9 @@ def models_in(parsed: BaseModel) -> Iterator[BaseModel]:
                 yield from models_in(child)
 
 
-def fields_never_set(parsed_samples: Iterable[BaseModel], *, client_side: dict[str, set[str]]) -> dict[str, set[str]]:
+def fields_never_set(
+    parsed_samples: Iterable[BaseModel], *, client_side: dict[str, set[str]]
+) -> dict[str, set[str]]:
     """Per model class, the declared fields that no sample set from the wire.
 
     ``client_side`` names fields the client fills in itself (never on the wire), per class name.
@@ -93,7 +95,11 @@ def key_differences(expected: Any, actual: Any, path: str = "") -> list[str]:
             found += key_differences(expected[key], actual[key], f"{path}{key}.")
         return found
     if isinstance(expected, list) and isinstance(actual, list):
-        return [d for i, (e, a) in enumerate(zip(expected, actual, strict=False)) for d in key_differences(e, a, f"{path}{i}.")]
+        return [
+            d
+            for i, (e, a) in enumerate(zip(expected, actual, strict=False))
+            for d in key_differences(e, a, f"{path}{i}.")
+        ]
     return []
 
 

@@ -28,7 +28,12 @@ def ids(api: Api) -> dict[str, str]:
     order = api.ok("orders.get", order_id=created["id"])["order"]
     [shipment] = api.shipments_of(order["id"])
     other = "apparel-east" if shipment["facilityId"] != "apparel-east" else "apparel-west"
-    return {"$order": order["id"], "$item": order["items"][0]["id"], "$shipment": shipment["id"], "$facility": other}
+    return {
+        "$order": order["id"],
+        "$item": order["items"][0]["id"],
+        "$shipment": shipment["id"],
+        "$facility": other,
+    }
 
 
 def test_client_token_answer_has_the_wire_keys(anonymous: Api, sandbox: Any) -> None:
@@ -52,10 +57,15 @@ def test_create_answer_has_the_wire_keys(api: Api) -> None:
 
 @pytest.mark.parametrize(
     "operation, path",
-    [("orders.get", {"order_id": "$order"}), ("orders.get_item", {"order_item_id": "$item"}),
-     ("shipments.get", {"shipment_id": "$shipment"})],
+    [
+        ("orders.get", {"order_id": "$order"}),
+        ("orders.get_item", {"order_item_id": "$item"}),
+        ("shipments.get", {"shipment_id": "$shipment"}),
+    ],
 )
-def test_read_answers_have_the_wire_keys(api: Api, ids: dict[str, str], operation: str, path: dict[str, str]) -> None:
+def test_read_answers_have_the_wire_keys(
+    api: Api, ids: dict[str, str], operation: str, path: dict[str, str]
+) -> None:
     answered = api.ok(operation, **fill(path, ids))
     assert keys_not_answered(load_wire(operation)["answer"], answered) == []
 
@@ -101,15 +111,22 @@ def test_the_documented_inbound_order_is_accepted(api: Api) -> None:
 
 def test_the_documented_refund_is_accepted_for_a_real_item(api: Api, ids: dict[str, str]) -> None:
     documented = load_example("refund_request")
-    body = {**documented, "orderId": ids["$order"],
-            "refunds": [{**line, "itemId": ids["$item"]} for line in documented["refunds"]]}
+    body = {
+        **documented,
+        "orderId": ids["$order"],
+        "refunds": [{**line, "itemId": ids["$item"]} for line in documented["refunds"]],
+    }
     response = api.call("orders.refund", json=body)
     assert response.status_code == 204, response.text
 
 
 def test_the_documented_reroute_is_accepted_for_a_real_shipment(api: Api, ids: dict[str, str]) -> None:
     documented = load_example("reroute")
-    body = {**documented, "shipmentId": ids["$shipment"], "facilityId": ids["$facility"],
-            "orderItems": [{**line, "id": ids["$item"]} for line in documented["orderItems"]]}
+    body = {
+        **documented,
+        "shipmentId": ids["$shipment"],
+        "facilityId": ids["$facility"],
+        "orderItems": [{**line, "id": ids["$item"]} for line in documented["orderItems"]],
+    }
     response = api.call("shipments.reroute", json=body)
     assert response.status_code < 300, response.text

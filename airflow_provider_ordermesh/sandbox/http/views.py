@@ -124,7 +124,12 @@ def order_item(record: ItemRecord) -> JSON:
         "processedAt": _optional_time(record.processed_at),
         "cancelledAt": _optional_time(record.cancelled_at),
         "images": [
-            {"url": image.url, "thumbnailUrl": image.thumbnail_url, "area": image.area, "printMethod": image.print_method}
+            {
+                "url": image.url,
+                "thumbnailUrl": image.thumbnail_url,
+                "area": image.area,
+                "printMethod": image.print_method,
+            }
             for image in submitted.images or []
         ]
         or None,
@@ -219,7 +224,9 @@ def package(record: PackageRecord) -> JSON:
         "carrierLink": details.carrier_link,
         "carrierAccount": details.carrier_account,
         "orderItemIDs": item_ids,
-        "packageOrderItems": [{"orderItemId": item_id, "quantity": carried.get(item_id, 0)} for item_id in item_ids],
+        "packageOrderItems": [
+            {"orderItemId": item_id, "quantity": carried.get(item_id, 0)} for item_id in item_ids
+        ],
         "packingSlipId": record.packing_slip_id,
     }
 
