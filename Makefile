@@ -3,13 +3,14 @@
 #   make test       run the whole test suite (this is what .ci/run calls)
 #   make bench      run the benchmarks and print the figures table
 #   make sandbox    start a sandbox in the foreground (Ctrl-C stops it)
+#   make lint       ruff (rules and format) and mypy on the package
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements/constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test bench sandbox clean
+.PHONY: install demo test bench sandbox lint clean
 
 install: $(STAMP)
 
@@ -30,6 +31,12 @@ bench: $(STAMP)
 
 sandbox: $(STAMP)
 	$(BIN)/ordermesh-sandbox --port 0
+
+lint: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[lint]"
+	$(BIN)/ruff check airflow_provider_ordermesh
+	$(BIN)/ruff format --check airflow_provider_ordermesh
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,5 +1,5 @@
 """Entry point of ``python -m benchmarks`` (and ``make bench``)."""
 
-from benchmarks.cli import main
+from benchmarks.harness.cli import main
 
 raise SystemExit(main())

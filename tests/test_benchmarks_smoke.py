@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.figures import Figure, Target  # the repository root is on the path (setup.cfg)
-from benchmarks.report import HEADER, table
+from benchmarks.harness.figures import Figure, Target  # the repository root is on the path (setup.cfg)
+from benchmarks.harness.report import HEADER, table
 
 ROOT = Path(__file__).resolve().parent.parent
 

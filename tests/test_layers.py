@@ -101,18 +101,20 @@ def test_only_compat_imports_airflow(module: str) -> None:
 # Which parts of the package each layer may import (its own modules always may). "" is the package
 # root, which holds only ``__version__`` (the client's User-Agent, the sandbox's OpenAPI version);
 # ``_lazy`` is the Airflow-free helper behind the lazy names of ``client`` and ``compat``.
+# ``limits`` holds the API's size limits, import-free, at the bottom: every layer may read them.
 ALLOWED = {
-    "models": set(),
-    "client": {"models", "", "_lazy"},
-    "sandbox": {"models", "client.endpoints", ""},
+    "limits": set(),
+    "models": {"limits"},
+    "client": {"models", "", "_lazy", "limits"},
+    "sandbox": {"models", "client.endpoints", "", "limits"},
     "hooks": {"client", "models", "compat"},
     # what a status wait decides sits below sensors and triggers, beside hooks: no Airflow, no hook
-    "waits": {"client", "models"},
+    "waits": {"client", "models", "limits"},
 }
 
 
 def internal_imports(module: str) -> set[str]:
-    """This module's imports from the package, as paths below it (``client.errors``, or ``""`` for the root)."""
+    """This module's imports from the package, as paths below it (``client.errors``; ``""`` is the root)."""
     names = {i for i in imports(module) if i == PACKAGE or i.startswith(f"{PACKAGE}.")}
     return {name.removeprefix(PACKAGE).removeprefix(".") for name in names}
 
@@ -209,8 +211,21 @@ def test_sandbox_rooms_import_only_downwards(module: str) -> None:
     assert not forbidden, f"sandbox/{room}/ may only import {sorted(SANDBOX_ROOMS[room]) or 'itself'}"
 
 
+def test_limits_import_only_the_standard_library() -> None:
+    """Operators read the limits when a DAG is parsed, so the module must stay free of imports that cost."""
+    found = imports(f"{PACKAGE}.limits")
+    assert found and all(name.split(".")[0] in sys.stdlib_module_names for name in found), found
+
+
 def test_triggers_know_nothing_of_sensors() -> None:
     """Sensors defer to triggers (they name the trigger class); the decision both make lives in waits/."""
     for module in modules_of("triggers"):
         crossing = {n for n in internal_imports(module) if n == "sensors" or n.startswith("sensors.")}
         assert not crossing, f"{module} imports {crossing}: shared wait logic belongs in waits/"
+
+
+def test_the_sandbox_renders_its_answers_itself() -> None:
+    """The sandbox's views write the wire's keys by hand: through the client's response models, a
+    misspelt alias would reach both sides and no test would see it. Only the status vocabulary is shared."""
+    from_models = {n for n in internal_imports(f"{PACKAGE}.sandbox.http.views") if n.startswith("models")}
+    assert from_models <= {"models.statuses"}, from_models

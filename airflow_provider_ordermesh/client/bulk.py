@@ -21,7 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS
+from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.client.errors import BadRequestError, InvalidRequestError, OrderMeshError
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ def run_bulk(
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     for future in done:
                         collect(future, in_flight.pop(future))
-                in_flight[pool.submit(lambda b=batch: list(send_batch(b)))] = batch
+                in_flight[pool.submit(_send_whole, send_batch, batch)] = batch
             while in_flight:
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -313,3 +313,8 @@ def reroute_shipments_batch(
         for outcome in outcomes_from_response(to_send, response):
             outcomes[outcome.index] = outcome
     return [outcomes[entry.index] for entry in batch]
+
+
+def _send_whole(send_batch: SendBatch[T], batch: Sequence[BulkEntry[T]]) -> list[ItemOutcome]:
+    """Send one batch and read all its outcomes, in the worker thread that runs it."""
+    return list(send_batch(batch))

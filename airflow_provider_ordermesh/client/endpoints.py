@@ -16,8 +16,12 @@ creates carrying a ``safeId`` are safe; refunds and other money- or state-changi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 from urllib.parse import quote
+
+# the limits live in ``limits``; re-exported so that ``client.BULK_MAX_ITEMS`` keeps working
+from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS as BULK_MAX_ITEMS
+from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX as PAGE_SIZE_MAX
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class Endpoint:
         return tuple(f for _, f, _, _ in string.Formatter().parse(self.path) if f)
 
 
-def _ep(name: str, method: str, path: str, title: str, **kw: bool | str) -> Endpoint:
+def _ep(name: str, method: str, path: str, title: str, **kw: Any) -> Endpoint:
     return Endpoint(name=name, method=method, path=path, title=title, **kw)
 
 
@@ -147,12 +151,6 @@ _ENDPOINTS: Final[tuple[Endpoint, ...]] = (
 
 ENDPOINTS: Final[dict[str, Endpoint]] = {endpoint.name: endpoint for endpoint in _ENDPOINTS}
 """All operations by name, e.g. ``ENDPOINTS["orders.refund"]``."""
-
-BULK_MAX_ITEMS: Final[int] = 100
-"""Largest ``{"bulk": [...]}`` the API takes in one request (reconstructed; the sandbox enforces it)."""
-
-PAGE_SIZE_MAX: Final[int] = 100
-"""Largest ``pageSize`` of list and search operations (reconstructed)."""
 
 
 def endpoint(name: str) -> Endpoint:

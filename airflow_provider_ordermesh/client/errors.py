@@ -22,7 +22,10 @@ No error ever carries a token, a secret or a request body: only what is safe to 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 
 class OrderMeshError(Exception):
@@ -47,7 +50,7 @@ class InvalidRequestError(OrderMeshError, ValueError):
         super().__init__(f"invalid {what}: {details}")
 
     @classmethod
-    def from_pydantic(cls, what: str, errors: Sequence[dict[str, Any]]) -> InvalidRequestError:
+    def from_pydantic(cls, what: str, errors: Sequence[ErrorDetails]) -> InvalidRequestError:
         """Build from ``ValidationError.errors()``, keeping paths and messages but never input values."""
         field_errors: dict[str, str] = {}
         for error in errors:

@@ -14,6 +14,7 @@ on input, and ``to_api()`` always writes the wire format.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -58,7 +59,7 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 _OPAQUE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
-def _check(pattern: re.Pattern[str], what: str, example: str):
+def _check(pattern: re.Pattern[str], what: str, example: str) -> Callable[[str], str]:
     def validate(value: str) -> str:
         if not pattern.match(value):
             raise ValueError(f"{value!r} is not a valid {what} (expected e.g. {example!r})")
@@ -67,7 +68,7 @@ def _check(pattern: re.Pattern[str], what: str, example: str):
     return validate
 
 
-def _upper_code(codes: frozenset[str], what: str, example: str):
+def _upper_code(codes: frozenset[str], what: str, example: str) -> Callable[[str], str]:
     def validate(value: str) -> str:
         upper = value.upper()
         if upper not in codes:

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
+from airflow_provider_ordermesh.limits import IDS_PER_SEARCH_MAX
 from airflow_provider_ordermesh.models._base import OpaqueId, OrderId, RequestModel, ShortText
 
 QueryParams = dict[str, str | list[str]]
@@ -40,8 +41,8 @@ def _as_text(value: Any) -> str:
 class OrderSearch(_Filters):
     """Filters of ``GET /v1/orders/search``."""
 
-    ids: list[OrderId] | None = Field(default=None, max_length=100)
-    safe_ids: list[ShortText] | None = Field(default=None, max_length=100)
+    ids: list[OrderId] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
+    safe_ids: list[ShortText] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
     status: list[ShortText] | None = None
     safe_id: ShortText | None = None
     external_id: ShortText | None = None
@@ -54,7 +55,7 @@ class OrderSearch(_Filters):
 class OrderItemSearch(_Filters):
     """Filters of ``GET /v1/orderItems/search``."""
 
-    ids: list[OpaqueId] | None = Field(default=None, max_length=100)
+    ids: list[OpaqueId] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
     order_id: OrderId | None = None
     status: list[ShortText] | None = None
     sku: ShortText | None = None
@@ -64,8 +65,8 @@ class OrderItemSearch(_Filters):
 class ShipmentSearch(_Filters):
     """Filters of ``GET /shipment/v1/search``. ``status`` takes integer codes."""
 
-    ids: list[str] | None = Field(default=None, max_length=100)
-    order_ids: list[OrderId] | None = Field(default=None, max_length=100)
+    ids: list[str] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
+    order_ids: list[OrderId] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
     status: list[int] | None = None
     facility_id: ShortText | None = None
     updated_since: datetime | None = None

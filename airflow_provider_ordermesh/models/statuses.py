@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Final
 
 # Shipment lifecycle, as reconstructed: created and assigned to a facility, accepted, produced,
@@ -44,7 +45,7 @@ class ShipmentStatuses:
     shipped: frozenset[str] = frozenset({"Shipped", "Delivered"})
 
     @classmethod
-    def from_overrides(cls, overrides: Mapping[int | str, str] | None) -> ShipmentStatuses:
+    def from_overrides(cls, overrides: Mapping[int, str] | Mapping[str, str] | Mapping[int | str, str] | None) -> ShipmentStatuses:
         """The default vocabulary with some codes renamed or added (keys may be JSON strings)."""
         names = dict(SHIPMENT_STATUS_NAMES)
         for code, name in (overrides or {}).items():
@@ -84,15 +85,24 @@ class ShipmentStatuses:
         return frozenset(c for c, n in self.names.items() if n.lower() in wanted)
 
 
+class OrderStatus(StrEnum):
+    """Statuses of orders and of order items (the API spells both as strings)."""
+
+    OPEN = "Open"
+    IN_PRODUCTION = "InProduction"
+    PARTIALLY_FULFILLED = "PartiallyFulfilled"
+    FULFILLED = "Fulfilled"
+    CANCELLED = "Cancelled"
+    CUSTOMER_CARE_HOLD = "CustomerCareHold"
+
+
 @dataclass(frozen=True)
 class OrderStatuses:
     """Order and order-item status strings (reconstructed beyond ``Open`` and ``Fulfilled``)."""
 
-    known: frozenset[str] = frozenset(
-        {"Open", "InProduction", "PartiallyFulfilled", "Fulfilled", "Cancelled", "CustomerCareHold"}
-    )
-    terminal: frozenset[str] = frozenset({"Fulfilled", "Cancelled"})
-    failures: frozenset[str] = frozenset({"Cancelled"})
+    known: frozenset[str] = frozenset(OrderStatus)
+    terminal: frozenset[str] = frozenset({OrderStatus.FULFILLED, OrderStatus.CANCELLED})
+    failures: frozenset[str] = frozenset({OrderStatus.CANCELLED})
 
     def normalise(self, status: str) -> str:
         """The canonical spelling of a status name (case-insensitive), or a clear error."""

@@ -73,10 +73,6 @@ class TaskIdentity:
         """`` [om:<12 hex>]`` for an action of this task instance: ``kind`` and its canonical ``parts``."""
         return f" [om:{_sha256(self._key(kind, *(canonical_json(p) for p in parts)))[:12]}]"
 
-    def refund_marker(self, index: int, line: dict[str, Any]) -> str:
-        """The marker for refund line ``index`` (API field names, reason without a marker)."""
-        return f" [om:{_sha256(self._key('refund', index, canonical_json(line)))[:12]}]"
-
 
 def marker_of(reason: str | None) -> str | None:
     """The 12-hex marker at the end of a stored refund reason, if any."""

@@ -11,7 +11,10 @@ if TYPE_CHECKING:
     from airflow_provider_ordermesh.compat import Context
     from airflow_provider_ordermesh.models.notes import CreateNote, Note
 
-_LINKS = {"Order": OrderMeshOrderLink, "Shipment": OrderMeshShipmentLink}
+_LINKS: dict[str, type[OrderMeshOrderLink] | type[OrderMeshShipmentLink]] = {
+    "Order": OrderMeshOrderLink,
+    "Shipment": OrderMeshShipmentLink,
+}
 
 
 class OrderMeshCreateNoteOperator(OrderMeshBaseOperator):

@@ -289,13 +289,14 @@ class OrderMeshCancelOrderOperator(_OrderAction):
         return self.client.orders.cancel(request)
 
     def already_done(self, context: Context, resource_id: str, request: Any) -> Order | None:
+        from airflow_provider_ordermesh.models.statuses import OrderStatus
         from airflow_provider_ordermesh.operators.idempotency import marker_of, markers_in
 
         order = self.client.orders.get(resource_id)
-        if request.items is None and order.status == "Cancelled":
+        if request.items is None and order.status == OrderStatus.CANCELLED:
             return order
         statuses = {item.id: item.status for item in order.items}
-        if request.items and all(c.quantity is None and statuses.get(c.item_id) == "Cancelled"
+        if request.items and all(c.quantity is None and statuses.get(c.item_id) == OrderStatus.CANCELLED
                                  for c in request.items):
             return order
         marker = marker_of(request.reason)
@@ -362,7 +363,7 @@ class OrderMeshRefundOperator(_OrderAction):
         refunds = parse_json_text(self.refunds, param="refunds")
         plain = validated(AddRefund, {"orderId": self.order_id, "refunds": refunds}, param="refund request")
         identity = TaskIdentity.from_context(context)
-        marked = [{**line, "reason": line["reason"] + identity.refund_marker(i, line)}
+        marked = [{**line, "reason": line["reason"] + identity.marker("refund", i, line)}
                   for i, line in enumerate(r.to_api() for r in plain.refunds)]
         return validated(AddRefund, {"orderId": plain.order_id, "refunds": marked}, param="refund request")
 

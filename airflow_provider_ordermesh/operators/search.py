@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
 from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator, parse_json_text, validated
 
 if TYPE_CHECKING:
@@ -27,12 +28,12 @@ class OrderMeshSearchOperator(OrderMeshBaseOperator):
     template_fields_renderers: ClassVar[dict[str, str]] = {"filters": "json"}
 
     def __init__(self, *, filters: dict[str, Any] | str | None = None, max_results: int | None = 1000,
-                 fields: list[str] | None = None, page_size: int = 100, **kwargs: Any) -> None:
+                 fields: list[str] | None = None, page_size: int = PAGE_SIZE_MAX, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if not 1 <= page_size <= 100:
-            raise ValueError(f"page_size must be between 1 and 100; got {page_size!r}")
+        if not 1 <= page_size <= PAGE_SIZE_MAX:
+            raise ValueError(f"page_size must be between 1 and {PAGE_SIZE_MAX}; got {page_size!r}")
         self.filters = filters
-        self.max_results = max_results
+        self.max_results: int | str | None = max_results  # a string once templated
         self.fields = fields
         self.page_size = page_size
 

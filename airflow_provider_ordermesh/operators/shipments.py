@@ -53,7 +53,7 @@ class _ShipmentAction(OrderMeshResourceOperator):
         super().__init__(**kwargs)
         self.shipment_id = shipment_id
 
-    def summarise(self, result: Shipment) -> dict[str, Any]:
+    def summarise(self, result: Any) -> dict[str, Any]:
         return {"shipment_id": result.id, "status": self.hook.shipment_statuses.name(result.shipment_status),
                 "status_code": result.shipment_status}
 

@@ -130,7 +130,7 @@ class StatusSensorBase(BaseSensorOperator):
         if not self.deferrable:
             return super().execute(context)
         first = self.poke(context)  # a wait that is already over never defers
-        if first:
+        if isinstance(first, PokeReturnValue):
             return first.xcom_value
         self.defer(
             trigger=self.make_trigger(self._active, time.time() + self.timeout),

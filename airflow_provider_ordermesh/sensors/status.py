@@ -81,9 +81,9 @@ class OrderMeshShipmentStatusSensor(StatusSensorBase):
         return self.hook.shipment_statuses if at_runtime else DEFAULT_SHIPMENT_STATUSES
 
     def _statuses(self, vocabulary: ShipmentStatuses) -> tuple[list[int | str], list[int | str]]:
-        targets = (status_list(self.target_statuses, field="target_statuses") if self.target_statuses is not None
+        targets: list[int | str] = (status_list(self.target_statuses, field="target_statuses") if self.target_statuses is not None
                    else sorted(vocabulary.codes_named(vocabulary.shipped)))
-        failures = (status_list(self.failure_statuses, field="failure_statuses") if self.failure_statuses is not None
+        failures: list[int | str] = (status_list(self.failure_statuses, field="failure_statuses") if self.failure_statuses is not None
                     else sorted(vocabulary.codes_named(vocabulary.failures)))
         return targets, failures
 

@@ -72,6 +72,9 @@ class OrderWatermark:
         """The state ``to_json`` wrote, or None when ``data`` is not such a state."""
         if not isinstance(data, dict) or not (watermark := parse_time(data.get("watermark"))):
             return None
-        boundary = data.get("boundary") if isinstance(data.get("boundary"), dict) else {}
-        seen = OrderedDict((str(i), (str(s), watermark)) for i, s in boundary.items())
+        boundary = data.get("boundary")
+        pairs = boundary.items() if isinstance(boundary, dict) else ()
+        seen: OrderedDict[str, tuple[str, datetime | None]] = OrderedDict(
+            (str(i), (str(s), watermark)) for i, s in pairs
+        )
         return cls(watermark=watermark, seen=seen)

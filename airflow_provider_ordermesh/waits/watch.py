@@ -14,11 +14,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeVar
 
-from airflow_provider_ordermesh.client.endpoints import PAGE_SIZE_MAX
+from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
 from airflow_provider_ordermesh.client.pagination import aiter_pages, iter_pages
 from airflow_provider_ordermesh.client.resources._base import checked_id
 from airflow_provider_ordermesh.models._base import OpaqueId, OrderId
-from airflow_provider_ordermesh.models.statuses import OrderStatuses, ShipmentStatuses, UnknownStatusError
+from airflow_provider_ordermesh.models.statuses import (
+    DEFAULT_ORDER_STATUSES,
+    OrderStatuses,
+    ShipmentStatuses,
+    UnknownStatusError,
+)
 from airflow_provider_ordermesh.waits.progress import Progress, check_status_sets, evaluate
 
 T = TypeVar("T")
@@ -49,10 +54,7 @@ def id_list(value: Any, *, field: str) -> list[str]:
         return []
     if isinstance(value, str):
         text = value.strip()
-        if text.startswith("["):
-            value = _parse_list(text, field=field)
-        else:
-            value = text.split(",")
+        value = _parse_list(text, field=field) if text.startswith("[") else text.split(",")
     if not isinstance(value, (list, tuple, set, frozenset)):
         raise ValueError(f"{field}: expected a list of ids, got {type(value).__name__}")
     ids: list[str] = []
@@ -188,11 +190,11 @@ class OrderWatch:
     order_item_ids: tuple[str, ...]
     targets: frozenset[str]
     failures: frozenset[str]
-    vocabulary: OrderStatuses = OrderStatuses()
+    vocabulary: OrderStatuses = DEFAULT_ORDER_STATUSES
 
     @classmethod
     def build(cls, *, order_ids: Iterable[str], order_item_ids: Iterable[str], targets: Iterable[str],
-              failures: Iterable[str], vocabulary: OrderStatuses = OrderStatuses()) -> OrderWatch:
+              failures: Iterable[str], vocabulary: OrderStatuses = DEFAULT_ORDER_STATUSES) -> OrderWatch:
         """Validate ids and status names before anything is sent; errors name the field."""
         target_names, failure_names = order_status_names(targets, failures, vocabulary)
         orders = _checked(list(order_ids), field="order_ids", kind=OrderId)
@@ -234,8 +236,7 @@ def fetch(client: Any, queries: Iterable[Query], *, page_size: int) -> dict[str,
     found: dict[str, list[Any]] = {}
     for query in queries:
         search_page = getattr(client, query.group).search_page
-        found.setdefault(query.group, []).extend(
-            iter_pages(lambda page, f=query.filters: search_page(f, page=page, page_size=page_size)))
+        found.setdefault(query.group, []).extend(iter_pages(_pager(search_page, query.filters, page_size)))
     return found
 
 
@@ -245,6 +246,11 @@ async def afetch(client: Any, queries: Iterable[Query], *, page_size: int) -> di
     for query in queries:
         search_page = getattr(client, query.group).search_page
         records = found.setdefault(query.group, [])
-        async for record in aiter_pages(lambda page, f=query.filters: search_page(f, page=page, page_size=page_size)):
+        async for record in aiter_pages(_pager(search_page, query.filters, page_size)):
             records.append(record)
     return found
+
+
+def _pager(search_page: Callable[..., Any], filters: Any, page_size: int) -> Callable[[int], Any]:
+    """One query's page fetcher: ``page`` in, that page of ``search_page`` out."""
+    return lambda page: search_page(filters, page=page, page_size=page_size)

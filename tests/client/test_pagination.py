@@ -9,7 +9,7 @@ import pytest
 from client.api_mock import api_calls, query_of, register
 
 from airflow_provider_ordermesh.client import InvalidRequestError, OrderMeshClient
-from airflow_provider_ordermesh.client.endpoints import PAGE_SIZE_MAX
+from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
 
 PAGE_SIZE = 2
 

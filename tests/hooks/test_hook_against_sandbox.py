@@ -63,7 +63,7 @@ def test_test_connection(hook: OrderMeshHook, sandbox: Any) -> None:
 def test_test_connection_with_a_wrong_secret(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(
         "AIRFLOW_CONN_ORDERMESH_DEFAULT",
-        sandbox.connection_json().replace(sandbox.credentials.client_secret, "not-the-secret"),
+        sandbox.connection_json().replace(sandbox.client_secret, "not-the-secret"),
     )
     ok, message = OrderMeshHook().test_connection()
     assert not ok and "401" in message and "not-the-secret" not in message
@@ -170,10 +170,10 @@ def test_secrets_stay_out_of_logs_over_real_http(
         sandbox.expire_tokens()
         client.orders.list_page()
 
-    tokens = [c.args[0] for c in mask_secret.call_args_list if c.args[0] != sandbox.credentials.client_secret]
+    tokens = [c.args[0] for c in mask_secret.call_args_list if c.args[0] != sandbox.client_secret]
     assert len(tokens) == 2
     assert any("urllib3" in r.name for r in caplog.records), "the wire's own DEBUG lines are captured"
-    for secret in (*tokens, sandbox.credentials.client_secret):
+    for secret in (*tokens, sandbox.client_secret):
         assert secret not in caplog.text
 
 

@@ -18,7 +18,8 @@ import airflow_provider_ordermesh
 ROOT = Path(airflow_provider_ordermesh.__file__).resolve().parent
 CHEAP = ("airflow_provider_ordermesh.compat", "airflow_provider_ordermesh.links",
          "airflow_provider_ordermesh.operators",
-         "airflow_provider_ordermesh.hooks.connection_form")  # constants only, no imports by design
+         "airflow_provider_ordermesh.hooks.connection_form",  # constants only, no imports by design
+         "airflow_provider_ordermesh.limits")  # the API's size limits: constants only, likewise
 MODULES = sorted([*ROOT.joinpath("operators").glob("*.py"), *ROOT.joinpath("links").glob("*.py")])
 
 

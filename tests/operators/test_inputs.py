@@ -107,13 +107,6 @@ def test_bulk_settings_are_checked_when_the_dag_is_parsed(kwargs, message):
         OrderMeshCreateOrdersOperator(task_id="bulk", orders=[], **kwargs)
 
 
-def test_the_operators_bulk_size_mirrors_the_endpoint_table():
-    from airflow_provider_ordermesh.client import BULK_MAX_ITEMS
-    from airflow_provider_ordermesh.operators import bulk
-
-    assert bulk.BULK_MAX_ITEMS == BULK_MAX_ITEMS  # a copy, so that parsing a DAG does not import the client
-
-
 def test_search_page_size_is_checked_when_the_dag_is_parsed():
     with pytest.raises(ValueError, match="page_size"):
         OrderMeshSearchOperator(task_id="s", page_size=500)

@@ -21,5 +21,5 @@ def anonymous(sandbox: SandboxHandle) -> Iterator[Api]:
 @pytest.fixture
 def api(anonymous: Api, sandbox: SandboxHandle) -> Api:
     """A caller with a client-credentials token."""
-    anonymous.authenticate(*sandbox.credentials)
+    anonymous.authenticate(sandbox.client_id, sandbox.client_secret)
     return anonymous

@@ -98,7 +98,7 @@ def test_token_expiry_forces_a_401_and_a_new_token_works(api: Api, sandbox: Any)
     sandbox.set_faults([{"route": "orders.get", "kind": "token_expiry", "count": 1}])
 
     expired = api.call("orders.get", order_id=order["id"])
-    api.authenticate(*sandbox.credentials)
+    api.authenticate(sandbox.client_id, sandbox.client_secret)
 
     assert expired.status_code == 401
     assert api.call("orders.get", order_id=order["id"]).status_code == 200

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS, PAGE_SIZE_MAX
+from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS, PAGE_SIZE_MAX
 from airflow_provider_ordermesh.models import NoteFilter, OrderItemSearch, OrderSearch, ShipmentSearch
 from sandbox.wire import Api, order_body
 

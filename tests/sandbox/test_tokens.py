@@ -68,7 +68,7 @@ def test_a_password_login_refreshes_once_per_refresh_token(anonymous: Api) -> No
 
 def test_a_token_expires_after_its_lifetime(anonymous: Api, sandbox: Any) -> None:
     sandbox.configure(token_lifetime_seconds=0.2)
-    anonymous.authenticate(*sandbox.credentials)
+    anonymous.authenticate(sandbox.client_id, sandbox.client_secret)
     assert anonymous.call("orders.list").status_code == 200
 
     time.sleep(0.25)
@@ -80,7 +80,7 @@ def test_expiring_all_tokens_forces_a_new_one(api: Api, sandbox: Any) -> None:
     assert sandbox.expire_tokens() >= 1
 
     assert api.call("orders.list").status_code == 401
-    api.authenticate(*sandbox.credentials)
+    api.authenticate(sandbox.client_id, sandbox.client_secret)
     assert api.call("orders.list").status_code == 200
 
 

@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from airflow_provider_ordermesh.client.endpoints import PAGE_SIZE_MAX, endpoint
+from airflow_provider_ordermesh.client.endpoints import endpoint
+from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
 from airflow_provider_ordermesh.client.errors import InvalidRequestError
 from airflow_provider_ordermesh.client.operation import Operation
 from airflow_provider_ordermesh.client.pagination import iter_pages, page_parser
@@ -66,7 +67,7 @@ class Resource:
         self._execute = execute
 
     def _page(self, name: str, model: type[T], *, page: int, page_size: int,
-              query: QueryParams | None = None, **path_params: str) -> Page[T]:
+              query: Mapping[str, str | list[str]] | None = None, **path_params: str) -> Page[T]:
         if not 1 <= page_size <= PAGE_SIZE_MAX:
             raise InvalidRequestError("paging", {"pageSize": f"must be between 1 and {PAGE_SIZE_MAX}"})
         if page < 1:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from airflow_provider_ordermesh.client.operation import Operation
 from airflow_provider_ordermesh.client.resources._base import Resource, checked_id, no_content, unwrap, validated
@@ -14,7 +14,13 @@ from airflow_provider_ordermesh.models.search import NoteFilter
 _note = unwrap("note", Note)
 
 
-def _note_path(note_id: str) -> dict[str, str]:
+class _NotePath(TypedDict):
+    """The path parameter of a note's endpoints, checked."""
+
+    note_id: str
+
+
+def _note_path(note_id: str) -> _NotePath:
     return {"note_id": checked_id("noteId", note_id)}
 
 

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS
+from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.client.errors import InvalidRequestError
 from airflow_provider_ordermesh.client.operation import Operation
 from airflow_provider_ordermesh.client.resources._base import Resource, checked_id, no_content, unwrap, validated

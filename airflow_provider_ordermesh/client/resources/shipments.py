@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict
 
-from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS
+from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.client.errors import InvalidRequestError
 from airflow_provider_ordermesh.client.operation import Operation
 from airflow_provider_ordermesh.client.resources._base import Resource, checked_id, no_content, unwrap, validated
@@ -31,7 +31,13 @@ from airflow_provider_ordermesh.models.shipments import (
 _shipment = unwrap(None, Shipment)
 
 
-def _shipment_path(shipment_id: str) -> dict[str, str]:
+class _ShipmentPath(TypedDict):
+    """The path parameter of a shipment's endpoints, checked."""
+
+    shipment_id: str
+
+
+def _shipment_path(shipment_id: str) -> _ShipmentPath:
     return {"shipment_id": checked_id("shipmentId", shipment_id, Uuid)}
 
 

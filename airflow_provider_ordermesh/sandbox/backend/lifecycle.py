@@ -15,10 +15,10 @@ from enum import StrEnum
 from typing import Final
 
 from airflow_provider_ordermesh.sandbox.backend.errors import Conflict
+from airflow_provider_ordermesh.models.statuses import OrderStatus
 from airflow_provider_ordermesh.sandbox.backend.state import (
     ItemRecord,
     OrderRecord,
-    OrderStatus,
     SandboxState,
     ShipmentRecord,
     ShipmentStatus,

@@ -29,12 +29,12 @@ from airflow_provider_ordermesh.sandbox.backend.errors import (
 )
 from airflow_provider_ordermesh.sandbox.backend.lifecycle import refresh_statuses
 from airflow_provider_ordermesh.sandbox.backend.shipments import ShipmentsBackend
+from airflow_provider_ordermesh.models.statuses import OrderStatus
 from airflow_provider_ordermesh.sandbox.backend.state import (
     AuditRecord,
     InboundRecord,
     ItemRecord,
     OrderRecord,
-    OrderStatus,
     SandboxState,
 )
 from airflow_provider_ordermesh.sandbox.backend.validation import parse

@@ -42,11 +42,11 @@ from airflow_provider_ordermesh.sandbox.backend.lifecycle import (
     refresh_statuses,
     require,
 )
+from airflow_provider_ordermesh.models.statuses import OrderStatus
 from airflow_provider_ordermesh.sandbox.backend.state import (
     AuditRecord,
     ItemRecord,
     OrderRecord,
-    OrderStatus,
     PackageRecord,
     PackingSlipRecord,
     SandboxState,

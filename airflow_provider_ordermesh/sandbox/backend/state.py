@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 from random import Random
 from typing import Any, Final, TypeVar
 
@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from airflow_provider_ordermesh.models import CreateOrder, InboundOrder, PackageInput
 from airflow_provider_ordermesh.models.orders import OrderItemInput, RefundRecord
-from airflow_provider_ordermesh.models.statuses import DEFAULT_SHIPMENT_STATUSES
+from airflow_provider_ordermesh.models.statuses import DEFAULT_SHIPMENT_STATUSES, OrderStatus
 from airflow_provider_ordermesh.sandbox.backend.clock import VirtualClock
 from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
 from airflow_provider_ordermesh.sandbox.backend.errors import FieldError, NotFound
@@ -45,17 +45,6 @@ class ShipmentStatus(IntEnum):
     @property
     def label(self) -> str:
         return _CODES.name(self.value)
-
-
-class OrderStatus(StrEnum):
-    """Statuses of orders and of order items (the API spells both as strings)."""
-
-    OPEN = "Open"
-    IN_PRODUCTION = "InProduction"
-    PARTIALLY_FULFILLED = "PartiallyFulfilled"
-    FULFILLED = "Fulfilled"
-    CANCELLED = "Cancelled"
-    CUSTOMER_CARE_HOLD = "CustomerCareHold"
 
 
 @dataclass(eq=False, slots=True)

@@ -13,7 +13,8 @@ from typing import Any, Final, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS, PAGE_SIZE_MAX, Endpoint
+from airflow_provider_ordermesh.client.endpoints import Endpoint
+from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS, PAGE_SIZE_MAX
 from airflow_provider_ordermesh.sandbox.http import views
 from airflow_provider_ordermesh.sandbox.backend.backend import OrderMeshBackend
 from airflow_provider_ordermesh.sandbox.backend.errors import SandboxError

@@ -13,7 +13,8 @@ from typing import Any
 
 from pydantic import Field
 
-from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS, endpoint
+from airflow_provider_ordermesh.client.endpoints import endpoint
+from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.models import (
     AddRefund,
     Assign,
@@ -51,12 +52,14 @@ Handler = Callable[[Call], Any]
 
 
 @dataclass(frozen=True)
-class Operation:
+class RegisteredHandler:
+    """The sandbox's handler of one endpoint, and the status it answers with when it returns data."""
+
     handler: Handler
     status: int
 
 
-OPERATIONS: dict[str, Operation] = {}
+OPERATIONS: dict[str, RegisteredHandler] = {}
 """Every handler by endpoint name."""
 
 
@@ -65,7 +68,7 @@ def operation(name: str, *, status: int = 200) -> Callable[[Handler], Handler]:
     endpoint(name)
 
     def register(handler: Handler) -> Handler:
-        OPERATIONS[name] = Operation(handler, status)
+        OPERATIONS[name] = RegisteredHandler(handler, status)
         return handler
 
     return register

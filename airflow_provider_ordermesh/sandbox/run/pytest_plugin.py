@@ -3,7 +3,7 @@
 Enable with ``pytest_plugins = ["airflow_provider_ordermesh.sandbox.pytest_plugin"]``, then::
 
     def test_order_ships(sandbox):
-        hook = ...  # point it at sandbox.url with sandbox.credentials
+        hook = ...  # point it at sandbox.url with sandbox.client_id and sandbox.client_secret
         sandbox.advance(120)  # four lifecycle steps of 30 virtual seconds
         assert sandbox.stats()["shipmentsByStatus"] == {"Shipped": 1}
 """
@@ -11,7 +11,7 @@ Enable with ``pytest_plugins = ["airflow_provider_ordermesh.sandbox.pytest_plugi
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
@@ -22,12 +22,7 @@ if TYPE_CHECKING:
     from airflow_provider_ordermesh.sandbox.run.server import SandboxServer
 
 
-__all__ = ["ClientCredentials", "SandboxHandle", "ordermesh_sandbox_server", "sandbox"]
-
-
-class ClientCredentials(NamedTuple):
-    client_id: str
-    client_secret: str
+__all__ = ["SandboxHandle", "ordermesh_sandbox_server", "sandbox"]
 
 
 class SandboxHandle:
@@ -42,8 +37,15 @@ class SandboxHandle:
         return self._server.url
 
     @property
-    def credentials(self) -> ClientCredentials:
-        return ClientCredentials(self._server.config.client_id, self._server.config.client_secret)
+    def client_id(self) -> str:
+        """The sandbox account's client id (the connection's login)."""
+        return self._server.config.client_id
+
+    @property
+    def client_secret(self) -> str:
+        """The sandbox account's client secret (the connection's password); build the client's
+        ``ClientCredentials`` from these two."""
+        return self._server.config.client_secret
 
     @property
     def backend(self) -> OrderMeshBackend:

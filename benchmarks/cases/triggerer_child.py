@@ -1,6 +1,6 @@
 """Child process of the triggerer-load benchmark: many shipment waits in one event loop, CPU measured.
 
-Run as ``python -m benchmarks.triggerer_child --mode provider|baseline --ids-file F --window S
+Run as ``python -m benchmarks.cases.triggerer_child --mode provider|baseline --ids-file F --window S
 --poll-interval S --url URL``. ``provider`` runs one ``OrderMeshShipmentStatusTrigger`` per
 shipment, as a triggerer would (``async for event in trigger.run()``); ``baseline`` runs one
 polling loop per shipment, each with its own ``httpx.AsyncClient`` kept for the whole wait (a
@@ -26,7 +26,7 @@ def provider_waits(
     ids: list[str], *, poll_interval: float, deadline: float
 ) -> list[Callable[[], Awaitable[Any]]]:
     from airflow_provider_ordermesh.triggers.status import OrderMeshShipmentStatusTrigger
-    from benchmarks.environment import ORDERMESH_CONN_ID
+    from benchmarks.harness.environment import ORDERMESH_CONN_ID
 
     triggers = [
         OrderMeshShipmentStatusTrigger(
@@ -53,7 +53,7 @@ def provider_waits(
 def baseline_waits(ids: list[str], *, url: str, poll_interval: float) -> list[Callable[[], Awaitable[Any]]]:
     import httpx
 
-    from benchmarks.baselines import TOKEN_BODY, TOKEN_PATH, bearer
+    from benchmarks.cases.baselines import TOKEN_BODY, TOKEN_PATH, bearer
 
     headers = bearer(httpx.post(url + TOKEN_PATH, json=TOKEN_BODY, timeout=30).json()["accessToken"])
 

@@ -17,9 +17,9 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from benchmarks.child import run_python
-from benchmarks.context import Context
-from benchmarks.figures import Figure, Target
+from benchmarks.harness.child import run_python
+from benchmarks.harness.context import Context
+from benchmarks.harness.figures import Figure, Target
 
 PROVIDER_IMPORT = (
     "import airflow_provider_ordermesh.operators.orders, "

@@ -1,6 +1,6 @@
 """Child process of the memory benchmark: iterate orders from search and report its peak RSS.
 
-Run as ``python -m benchmarks.memory_child --url URL --count N``. Only the plain client is
+Run as ``python -m benchmarks.cases.memory_child --url URL --count N``. Only the plain client is
 imported (no Airflow), so the process holds little besides what iterating costs. Prints one
 JSON line: orders seen, peak RSS before and after iterating (MB), and seconds.
 """
@@ -42,7 +42,7 @@ def main() -> None:
     from pydantic import SecretStr
 
     from airflow_provider_ordermesh.client import ClientCredentials, OrderMeshClient
-    from benchmarks.environment import CLIENT_ID, CLIENT_SECRET
+    from benchmarks.harness.environment import CLIENT_ID, CLIENT_SECRET
 
     client = OrderMeshClient(args.url, ClientCredentials(CLIENT_ID, SecretStr(CLIENT_SECRET)))
     before = peak_rss_mb()

@@ -1,7 +1,7 @@
 """Memory: peak RSS of a process iterating N orders from search, against iterating 1,000.
 
 The sandbox is loaded with N orders through the bulk engine, then two fresh child processes
-(``benchmarks.memory_child``, plain client, no Airflow) iterate ``client.orders.search()``:
+(``benchmarks.cases.memory_child``, plain client, no Airflow) iterate ``client.orders.search()``:
 one stops after 1,000 orders, the other reads all N. Lazy pagination keeps one page in memory
 at a time, so the difference in peak RSS should not grow with N.
 """
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import time
 
-from benchmarks import orders_data
-from benchmarks.child import run_module
-from benchmarks.context import Context
-from benchmarks.figures import Figure, Target
-from benchmarks.loading import create_orders
-from benchmarks.sandbox_process import SandboxProcess
+from benchmarks.harness import orders_data
+from benchmarks.harness.child import run_module
+from benchmarks.harness.context import Context
+from benchmarks.harness.figures import Figure, Target
+from benchmarks.harness.loading import create_orders
+from benchmarks.harness.sandbox_process import SandboxProcess
 
 SMALL = 1000
 
@@ -30,7 +30,7 @@ def load_orders(sandbox: SandboxProcess, count: int) -> float:
 
 
 def iterate(sandbox: SandboxProcess, count: int) -> dict:
-    result = run_module("benchmarks.memory_child", "--url", sandbox.url, "--count", str(count))
+    result = run_module("benchmarks.cases.memory_child", "--url", sandbox.url, "--count", str(count))
     if result["seen"] != count:
         raise RuntimeError(f"iterating {count} orders saw {result['seen']}")
     return result

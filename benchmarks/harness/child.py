@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-"""Children start here, so that ``python -m benchmarks.<child>`` finds this package from anywhere."""
+REPOSITORY = Path(__file__).resolve().parents[2]
+"""Children start here, so that ``python -m benchmarks.cases.<child>`` finds this package from anywhere."""
 
 
 class ChildError(RuntimeError):

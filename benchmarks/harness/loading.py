@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from benchmarks import orders_data
-from benchmarks.environment import ORDERMESH_CONN_ID
+from benchmarks.harness import orders_data
+from benchmarks.harness.environment import ORDERMESH_CONN_ID
 
 PAGE_SIZE = 100
 

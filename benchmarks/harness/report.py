@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.figures import Figure
+from benchmarks.harness.figures import Figure
 
 HEADER = ["figure", "this provider", "baseline (same run)", "ratio", "target", "met?"]
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
+RESULTS_DIR = Path(__file__).resolve().parents[1] / "results"
 
 
 def _row(cells: Sequence[str]) -> str:

@@ -14,11 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from benchmarks import baselines, orders_data
-from benchmarks.context import Context
-from benchmarks.environment import ORDERMESH_CONN_ID
-from benchmarks.figures import Figure, Target
-from benchmarks.sandbox_process import SandboxProcess
+from benchmarks.cases import baselines
+from benchmarks.harness import orders_data
+from benchmarks.harness.context import Context
+from benchmarks.harness.environment import ORDERMESH_CONN_ID
+from benchmarks.harness.figures import Figure, Target
+from benchmarks.harness.sandbox_process import SandboxProcess
 
 THREADS = 4
 

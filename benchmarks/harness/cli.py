@@ -10,10 +10,10 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks import environment
-from benchmarks.context import Context
-from benchmarks.figures import Figure
-from benchmarks.report import RESULTS_DIR, document, load_average, progress
+from benchmarks.harness import environment
+from benchmarks.harness.context import Context
+from benchmarks.harness.figures import Figure
+from benchmarks.harness.report import RESULTS_DIR, document, load_average, progress
 
 BENCHMARKS: tuple[str, ...] = (
     "bulk_create",
@@ -23,14 +23,14 @@ BENCHMARKS: tuple[str, ...] = (
     "memory",
     "triggerer_load",
 )
-"""Module names under ``benchmarks/``, in the order they run and appear in the table."""
+"""Module names under ``benchmarks/cases/``, in the order they run and appear in the table."""
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     sizes = parser.add_mutually_exclusive_group()
     sizes.add_argument("--quick", action="store_true", help="smaller sizes for a smoke run (about a minute)")
-    sizes.add_argument("--full", action="store_true", help="the issue's sizes (the default)")
+    sizes.add_argument("--full", action="store_true", help="the sizes the targets are set for (the default)")
     parser.add_argument(
         "--only",
         action="append",
@@ -58,7 +58,7 @@ def reproduce_command(args: argparse.Namespace) -> str:
 
 
 def run_one(name: str, context: Context) -> list[Figure]:
-    module = importlib.import_module(f"benchmarks.{name}")
+    module = importlib.import_module(f"benchmarks.cases.{name}")
     return list(module.run(context))
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from benchmarks import environment
-from benchmarks.report import progress
-from benchmarks.sandbox_process import SandboxProcess
+from benchmarks.harness import environment
+from benchmarks.harness.report import progress
+from benchmarks.harness.sandbox_process import SandboxProcess
 
 SANDBOX_ARGS: tuple[str, ...] = ("--speed", "0", "--reject-rate", "0", "--seed", "7")
 """The lifecycle clock is frozen and no shipment is rejected: only explicit clock moves change statuses."""

@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from benchmarks.environment import CLIENT_ID, CLIENT_SECRET, HTTP_CONN_ID
+from benchmarks.harness.environment import CLIENT_ID, CLIENT_SECRET, HTTP_CONN_ID
 
 TOKEN_PATH = "/user/v1/clients/token"
 TOKEN_BODY = {"clientId": CLIENT_ID, "clientSecret": CLIENT_SECRET}

@@ -32,13 +32,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from unittest import mock
 
-from benchmarks import baselines
-from benchmarks.context import Context
-from benchmarks.environment import ORDERMESH_CONN_ID
-from benchmarks.figures import Figure, Target
-from benchmarks.loading import PAGE_SIZE, create_shipments
-from benchmarks.sandbox_process import SandboxProcess
-from benchmarks.task_context import task_context
+from benchmarks.cases import baselines
+from benchmarks.harness.context import Context
+from benchmarks.harness.environment import ORDERMESH_CONN_ID
+from benchmarks.harness.figures import Figure, Target
+from benchmarks.harness.loading import PAGE_SIZE, create_shipments
+from benchmarks.harness.sandbox_process import SandboxProcess
+from benchmarks.harness.task_context import task_context
 
 POLL_SECONDS = 30.0
 MAX_POLLS = 20

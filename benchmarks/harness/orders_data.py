@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "dags" / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "dags" / "data"
 
 
 @cache

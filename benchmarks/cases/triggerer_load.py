@@ -2,7 +2,7 @@
 
 N one-shipment orders are created in a sandbox whose clock is frozen (``--speed 0``), so no
 wait can finish and every trigger keeps polling for the whole window. A fresh child process
-(``benchmarks.triggerer_child``) runs all N waits in one event loop for ``window`` seconds at
+(``benchmarks.cases.triggerer_child``) runs all N waits in one event loop for ``window`` seconds at
 a 10 s poll interval and reports its own CPU time; the sandbox, in its own process, counts the
 TCP connections opened (``connectionsOpened``) and the requests served meanwhile.
 
@@ -24,11 +24,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.child import run_module
-from benchmarks.context import Context
-from benchmarks.figures import Figure, Target
-from benchmarks.loading import create_shipments
-from benchmarks.sandbox_process import SandboxProcess
+from benchmarks.harness.child import run_module
+from benchmarks.harness.context import Context
+from benchmarks.harness.figures import Figure, Target
+from benchmarks.harness.loading import create_shipments
+from benchmarks.harness.sandbox_process import SandboxProcess
 
 POLL_INTERVAL = 10.0
 
@@ -46,7 +46,7 @@ def run_waits(
     """One child run; its CPU figures plus the connections and requests the sandbox counted meanwhile."""
     before = sandbox.stats()
     result = run_module(
-        "benchmarks.triggerer_child",
+        "benchmarks.cases.triggerer_child",
         "--mode",
         mode,
         "--ids-file",

@@ -9,7 +9,6 @@ by the benchmarks.
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
@@ -42,7 +41,7 @@ class SandboxProcess:
     # --- lifecycle ---------------------------------------------------------------------------
 
     def __enter__(self) -> SandboxProcess:
-        ready = Path(self._workdir.name) / "ready.json"
+        ready = Path(self._workdir.name) / "ready-url"
         log = open(Path(self._workdir.name) / "sandbox.log", "wb")  # noqa: SIM115 (closed with the process)
         command = [
             sys.executable,
@@ -135,12 +134,8 @@ class SandboxProcess:
 
 
 def _url_from_ready_file(text: str) -> str:
-    """The base URL from the ready file: a JSON object with ``url``, or the URL alone."""
-    text = text.strip()
-    if text.startswith("{"):
-        data = json.loads(text)
-        return str(data.get("url") or data["baseUrl"]).rstrip("/")
-    return text.splitlines()[0].rstrip("/")
+    """The base URL from the ready file, which ``ordermesh-sandbox --ready-file`` writes as one line."""
+    return text.strip().splitlines()[0].rstrip("/")
 
 
 def cpu_seconds(pid: int) -> float:

@@ -20,13 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks import baselines, orders_data
-from benchmarks.context import Context
-from benchmarks.environment import ORDERMESH_CONN_ID
-from benchmarks.figures import Figure, Target
-from benchmarks.loading import create_orders
-from benchmarks.sandbox_process import SandboxProcess, cpu_seconds
-from benchmarks.task_context import task_context
+from benchmarks.cases import baselines
+from benchmarks.harness import orders_data
+from benchmarks.harness.context import Context
+from benchmarks.harness.environment import ORDERMESH_CONN_ID
+from benchmarks.harness.figures import Figure, Target
+from benchmarks.harness.loading import create_orders
+from benchmarks.harness.sandbox_process import SandboxProcess, cpu_seconds
+from benchmarks.harness.task_context import task_context
 
 WARM_UP_ORDERS = 100
 
