@@ -136,14 +136,14 @@ def check_shape(endpoint: Endpoint, expected: Expected, data: Any) -> ShapeCheck
         return ShapeCheck(False, f"expected a list of {expected.model.__name__}, got {_describe(body)}")
     if not many and not isinstance(body, Mapping):
         return ShapeCheck(False, f"expected one {expected.model.__name__} object, got {_describe(body)}")
+    annotation = list[expected.model] if many else expected.model  # type: ignore[name-defined]
+    unknown |= unknown_fields(body, annotation, key or "")
     try:
         records = tuple(expected.model.model_validate(r) for r in (body if many else [body]))
     except ValidationError as exc:
         fields = sorted({".".join(str(p) for p in e["loc"]) or "(record)" for e in exc.errors()})
-        return ShapeCheck(False, f"{expected.model.__name__} did not parse: {', '.join(fields)}")
-    prefix = f"{key}" if key else ""
-    annotation = list[expected.model] if many else expected.model  # type: ignore[name-defined]
-    unknown |= unknown_fields(body, annotation, prefix)
+        problem = f"{expected.model.__name__} did not parse: {', '.join(fields)}"
+        return ShapeCheck(False, problem, tuple(sorted(unknown)))
     return ShapeCheck(True, None, tuple(sorted(unknown)), records)
 
 

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from airflow_provider_ordermesh.probe.runner import Check, count_verdicts
 
 SHOWN_FIELDS = 3
-"""Unknown fields named per row; the JSON report lists them all."""
+"""Unknown fields named in a row that matches; a row that does not shows all of them (they may be
+the reason), and the JSON report always lists them all."""
 
 HEADERS = ("operation", "method and path", "status", "parsed", "fields the models do not know", "verdict")
 
@@ -23,14 +24,16 @@ def _cells(check: Check) -> tuple[str, ...]:
         f"{check.method} {check.path}",
         status,
         parsed,
-        _fields(check.unknown_fields),
+        _fields(check.unknown_fields, everything=check.verdict.is_problem),
         verdict,
     )
 
 
-def _fields(names: Sequence[str]) -> str:
+def _fields(names: Sequence[str], *, everything: bool) -> str:
     if not names:
         return "-"
+    if everything:
+        return ", ".join(names)
     shown = ", ".join(names[:SHOWN_FIELDS])
     return shown if len(names) <= SHOWN_FIELDS else f"{shown} (+{len(names) - SHOWN_FIELDS} more)"
 
