@@ -3,15 +3,14 @@
 It keeps operation names, path templates (never filled-in paths), statuses, verdicts, the
 probe's own reasons and the names of unknown fields. Ids are replaced by a short hash, so two
 rows can be seen to use the same record without showing it; the API's own messages, tokens,
-credentials, names and addresses never enter it. Field names that do not look like field names
-(a key holding an e-mail address, say) are replaced by ``<key>``.
+credentials, names and addresses never enter it (keys that are not plain field names are already
+masked by ``shape.field_name``; reasons are the probe's own words).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,18 +20,10 @@ from urllib.parse import urlsplit
 from airflow_provider_ordermesh import __version__
 from airflow_provider_ordermesh.probe.runner import Check, count_verdicts
 
-_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-
 
 def hashed_id(value: str) -> str:
     """A short, stable stand-in for an id: the first 12 hex digits of its SHA-256."""
     return "sha256:" + hashlib.sha256(value.encode()).hexdigest()[:12]
-
-
-def safe_field_path(path: str) -> str:
-    """A field path such as ``packages[].trackingNo``, with any segment that is not a plain name masked."""
-    segments = path.split(".")
-    return ".".join(s if _FIELD_NAME.match(s.removesuffix("[]")) else "<key>" for s in segments)
 
 
 def _entry(check: Check) -> dict[str, Any]:
@@ -42,16 +33,11 @@ def _entry(check: Check) -> dict[str, Any]:
         "path": check.path,
         "status": check.status,
         "parsed": check.parsed,
-        "unknownFields": [safe_field_path(f) for f in check.unknown_fields],
+        "unknownFields": list(check.unknown_fields),
         "verdict": str(check.verdict),
-        "why": _masked_why(check.why),
+        "why": check.why,
         "ids": {name: hashed_id(value) for name, value in sorted(check.ids.items())},
     }
-
-
-def _masked_why(why: str) -> str:
-    """A shape problem quotes keys of the answer: mask those that are not plain field names."""
-    return re.sub(r"'([^']*)'", lambda m: f"'{safe_field_path(m.group(1))}'", why)
 
 
 def build(checks: Sequence[Check], base_url: str, exit_code: int) -> dict[str, Any]:

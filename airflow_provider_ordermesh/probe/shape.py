@@ -9,6 +9,7 @@ declares, as a path such as ``packages[].trackingNo``.
 from __future__ import annotations
 
 import functools
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -20,8 +21,20 @@ from pydantic import AliasChoices, AliasPath, BaseModel, ValidationError
 from airflow_provider_ordermesh.client.endpoints import Endpoint
 from airflow_provider_ordermesh.models.common import Page
 
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+MASKED_KEY = "<key>"
+
 _SEQUENCES = (list, tuple, set, frozenset, Sequence)
 _MAPPINGS = (dict, Mapping)
+
+
+def field_name(key: object) -> str:
+    """A key as the table and report show it: a plain field name as is, anything else as ``<key>``.
+
+    A key that is not a field name (an e-mail address, a person's name) may be personal data.
+    """
+    text = str(key)
+    return text if _FIELD_NAME.match(text) else MASKED_KEY
 
 
 @functools.cache
@@ -82,14 +95,16 @@ def unknown_fields(value: Any, annotation: Any, path: str = "") -> set[str]:
             for model in models:
                 keys.update(known_keys(model))
             for key, child in value.items():
-                child_path = f"{path}.{key}" if path else str(key)
+                child_path = f"{path}.{field_name(key)}" if path else field_name(key)
                 if key in keys:
                     found |= unknown_fields(child, keys[key], child_path)
                 else:
                     found.add(child_path)
         elif (inner := _element(annotation, _MAPPINGS)) is not None:
             for key, child in value.items():
-                found |= unknown_fields(child, inner, f"{path}.{key}" if path else str(key))
+                found |= unknown_fields(
+                    child, inner, f"{path}.{field_name(key)}" if path else field_name(key)
+                )
     elif isinstance(value, list) and (inner := _element(annotation, _SEQUENCES)) is not None:
         for child in value:
             found |= unknown_fields(child, inner, f"{path}[]")
@@ -130,7 +145,7 @@ def check_shape(endpoint: Endpoint, expected: Expected, data: Any) -> ShapeCheck
         if not isinstance(data, Mapping) or key not in data:
             return ShapeCheck(False, f"expected an object with key {key!r}, got {_describe(data)}")
         body = data[key]
-        unknown |= {k for k in data if k != key and k not in _envelope_keys(endpoint)}
+        unknown |= {field_name(k) for k in data if k != key and k not in _envelope_keys(endpoint)}
     many = expected.many or endpoint.paged
     if many and not isinstance(body, list):
         return ShapeCheck(False, f"expected a list of {expected.model.__name__}, got {_describe(body)}")
@@ -150,7 +165,7 @@ def check_shape(endpoint: Endpoint, expected: Expected, data: Any) -> ShapeCheck
 def _describe(value: Any) -> str:
     """A value's JSON kind, never its content (it may hold personal data)."""
     if isinstance(value, Mapping):
-        return f"an object with keys {sorted(map(str, value))[:8]}"
+        return f"an object with keys {sorted({field_name(k) for k in value})[:8]}"
     if isinstance(value, list):
         return f"a list of {len(value)}"
     return "null" if value is None else f"a {type(value).__name__}"

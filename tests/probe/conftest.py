@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
+from support.orders import order_payload
 
 from airflow_provider_ordermesh.client import ClientCredentials, OrderMeshClient
 from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
 from airflow_provider_ordermesh.sandbox.run.pytest_plugin import SandboxHandle
 from airflow_provider_ordermesh.sandbox.run.server import SandboxServer
 from probe.altered import AlteredApi, MovedPath, RenamedField
-from support.orders import order_payload
 
 PERSON = {
     "firstName": "Grace",

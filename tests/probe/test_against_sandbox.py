@@ -39,7 +39,9 @@ def test_an_empty_sandbox_leaves_by_id_reads_not_tried_and_says_which_option_hel
     sandbox: Any, tmp_path: Path
 ) -> None:
     client_id, client_secret = sandbox.credentials
-    code, rows = run(["--host", sandbox.url, "--client-id", client_id, "--client-secret", client_secret], tmp_path)
+    code, rows = run(
+        ["--host", sandbox.url, "--client-id", client_id, "--client-secret", client_secret], tmp_path
+    )
     by_id = {name for name in READS if ENDPOINTS[name].path_params or name == "orders.retrieve_bulk"}
     assert {name for name, row in rows.items() if row["verdict"] == "not tried"} == by_id
     assert "give --order-id and --vendor-id" in rows["shipments.get_for_order_and_vendor"]["why"]
@@ -79,7 +81,11 @@ def test_a_changed_path_and_a_changed_field_are_both_named(
     assert (search["verdict"], search["status"]) == ("path missing", 404)
     assert (get["verdict"], get["status"], get["parsed"]) == ("shape differs", 200, False)
     assert RENAMED.new in get["unknownFields"] and f"did not parse: {RENAMED.old}" in get["why"]
-    others = {name: row["verdict"] for name, row in rows.items() if name not in ("shipments.search", "shipments.get")}
+    others = {
+        name: row["verdict"]
+        for name, row in rows.items()
+        if name not in ("shipments.search", "shipments.get")
+    }
     assert set(others.values()) == {"matches"}, others  # shipment ids still came from the order's reads
     assert code == EXIT_DIFFERS
     table = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line.strip()}
