@@ -84,7 +84,9 @@ class Reader:
     ) -> Answer:
         """GET one endpoint and return its raw answer; raises ``WriteRefusedError`` for any other method."""
         refuse_unless_read(endpoint.method, endpoint.name)
-        operation = Operation(endpoint=endpoint, parse=_raw, path_params=dict(path_params), query=query)
+        operation = Operation(
+            endpoint=endpoint, parse=_raw, path_params=dict(path_params), query=dict(query) if query else None
+        )
         try:
             # The one place the probe reaches into the client: its executor runs the operation.
             data = self._client._execute(operation)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from airflow_provider_ordermesh.client.endpoints import Endpoint
 from airflow_provider_ordermesh.probe.plan import IdSets, Read, reads
 from airflow_provider_ordermesh.probe.reader import Reader
 from airflow_provider_ordermesh.probe.shape import check_shape
@@ -26,6 +28,11 @@ class Check:
     api_message: str | None = field(default=None, repr=False)  # the API's words: the table only
     ids: Mapping[str, str] = field(default_factory=dict, repr=False)
 
+    @classmethod
+    def of(cls, endpoint: Endpoint, verdict: Verdict, why: str = "", **outcome: Any) -> Check:
+        """A check of ``endpoint`` with its verdict and, if it was tried, what it got back."""
+        return cls(endpoint.name, endpoint.method, endpoint.path, verdict, why, **outcome)
+
 
 def _option(name: str) -> str:
     return "--" + name.replace("_", "-")
@@ -34,22 +41,20 @@ def _option(name: str) -> str:
 def run_read(reader: Reader, read: Read, ids: Mapping[str, str], known: IdSets) -> Check:
     """Try one read with these ids, judge its answer, and learn the ids of the records it returned."""
     endpoint = read.endpoint
-    base = {"operation": endpoint.name, "method": endpoint.method, "path": endpoint.path}
     if read.expected is None:
-        return Check(**base, verdict=Verdict.NOT_TRIED, why="the probe knows no response model for it")
+        return Check.of(endpoint, Verdict.NOT_TRIED, "the probe knows no response model for it")
     path_ids = {name: ids[name] for name in endpoint.path_params}
     answer = reader.read(endpoint, path_ids, read.query(ids) or None)
     shape = None
     if answer.error is None:
         shape = check_shape(endpoint, read.expected, answer.data)
         known.learn(shape.records)
-    verdict, why = judge(answer, shape)
-    return Check(
-        **base,
-        verdict=verdict,
-        why=why,
+    answered = answer.status is not None and answer.status < 400
+    return Check.of(
+        endpoint,
+        *judge(answer, shape),
         status=answer.status,
-        parsed=shape.parsed if shape else False,
+        parsed=shape.parsed if shape else (False if answered else None),
         unknown_fields=shape.unknown if shape else (),
         api_message=answer.api_message,
         ids=dict(ids),
@@ -72,13 +77,8 @@ def run_probe(reader: Reader, given_ids: Mapping[str, str]) -> list[Check]:
                 progress = True
     for read in pending:
         options = " and ".join(_option(name) for name in read.needs)
-        done[read.endpoint.name] = Check(
-            operation=read.endpoint.name,
-            method=read.endpoint.method,
-            path=read.endpoint.path,
-            verdict=Verdict.NOT_TRIED,
-            why=f"no {', '.join(read.needs)} found by the other reads; give {options}",
-        )
+        why = f"no {', '.join(read.needs)} found by the other reads; give {options}"
+        done[read.endpoint.name] = Check.of(read.endpoint, Verdict.NOT_TRIED, why)
     return [done[read.endpoint.name] for read in reads()]
 
 
