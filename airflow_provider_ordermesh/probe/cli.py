@@ -38,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"OrderMesh at {client.base_url}")
     print(table.render(checks))
     print(table.summary(checks))
+    if extra := table.details(checks):
+        print(extra)
     if probe_settings.report is not None:
         report.write(probe_settings.report, report.build(checks, client.base_url, code))
         print(f"report written to {probe_settings.report} (no secrets, tokens or personal data)")

@@ -52,7 +52,7 @@ def run_read(reader: Reader, read: Read, ids: Mapping[str, str], known: IdSets) 
     answered = answer.status is not None and answer.status < 400
     return Check.of(
         endpoint,
-        *judge(answer, shape),
+        *judge(answer, shape, with_ids=bool(read.needs)),
         status=answer.status,
         parsed=shape.parsed if shape else (False if answered else None),
         unknown_fields=shape.unknown if shape else (),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from airflow_provider_ordermesh.probe.runner import Check, count_verdicts
 
-SHOWN_FIELDS = 3
-"""Unknown fields named in a row that matches; a row that does not shows all of them (they may be
-the reason), and the JSON report always lists them all."""
+SHOWN_FIELDS = 1
+"""Unknown fields named in a row; ``details`` lists all of them for the rows that do not match (they
+may be the reason), and the JSON report always lists them all."""
 
 HEADERS = ("operation", "method and path", "status", "parsed", "fields the models do not know", "verdict")
 
@@ -24,16 +25,14 @@ def _cells(check: Check) -> tuple[str, ...]:
         f"{check.method} {check.path}",
         status,
         parsed,
-        _fields(check.unknown_fields, everything=check.verdict.is_problem),
+        _fields(check.unknown_fields),
         verdict,
     )
 
 
-def _fields(names: Sequence[str], *, everything: bool) -> str:
+def _fields(names: Sequence[str]) -> str:
     if not names:
         return "-"
-    if everything:
-        return ", ".join(names)
     shown = ", ".join(names[:SHOWN_FIELDS])
     return shown if len(names) <= SHOWN_FIELDS else f"{shown} (+{len(names) - SHOWN_FIELDS} more)"
 
@@ -53,3 +52,15 @@ def render(checks: Sequence[Check]) -> str:
 def summary(checks: Sequence[Check]) -> str:
     """One line: how many reads got each verdict."""
     return ", ".join(f"{count} {verdict}" for verdict, count in count_verdicts(checks).items())
+
+
+def details(checks: Sequence[Check]) -> str:
+    """Every unknown field of each row that does not match: a renamed field hides among them."""
+    blocks = []
+    for check in checks:
+        if check.verdict.is_problem and check.unknown_fields:
+            names = textwrap.fill(
+                ", ".join(check.unknown_fields), width=100, initial_indent="  ", subsequent_indent="  "
+            )
+            blocks.append(f"fields the models do not know in {check.operation}:\n{names}")
+    return "\n".join(blocks)

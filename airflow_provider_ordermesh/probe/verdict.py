@@ -31,10 +31,14 @@ class Verdict(StrEnum):
         return self in (Verdict.PATH_MISSING, Verdict.SHAPE_DIFFERS, Verdict.FAILED)
 
 
-def judge(answer: Answer, shape: ShapeCheck | None) -> tuple[Verdict, str]:
-    """The verdict and a short reason, in the probe's own words (never the API's text)."""
+def judge(answer: Answer, shape: ShapeCheck | None, *, with_ids: bool = False) -> tuple[Verdict, str]:
+    """The verdict and a short reason, in the probe's own words (never the API's text).
+
+    ``with_ids`` says the read had ids in its path or query: then a 404 may mean an unknown id.
+    """
     if answer.status in PATH_MISSING_STATUSES:
-        return Verdict.PATH_MISSING, f"HTTP {answer.status}: no such path here (or the id is unknown to it)"
+        maybe_id = " (or the id is unknown there)" if with_ids and answer.status == 404 else ""
+        return Verdict.PATH_MISSING, f"HTTP {answer.status}{maybe_id}"
     if answer.error and answer.status is not None and answer.status >= 400:
         return Verdict.FAILED, answer.error
     if answer.error and answer.status is None:
