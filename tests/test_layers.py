@@ -110,7 +110,7 @@ ALLOWED = {
     "waits": {"client", "models"},
     # the read-only probe: a command beside the provider; hooks (and through them Airflow) only lazily,
     # inside the connection-reading path, so that ``--host`` runs without Airflow configured
-    "probe": {"client", "models", "hooks", ""},
+    "probe": {"client", "models", "hooks", "compat", ""},
 }
 
 LAZY_ONLY = {"probe": {"hooks", "compat"}}

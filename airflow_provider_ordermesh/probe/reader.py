@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import requests
 
 from airflow_provider_ordermesh.client.endpoints import ENDPOINTS, Endpoint
-from airflow_provider_ordermesh.client.errors import ApiError, OrderMeshError
+from airflow_provider_ordermesh.client.errors import ApiError, OrderMeshError, TransportError
 from airflow_provider_ordermesh.client.operation import Operation
 
 READ_METHOD: Final = "GET"
@@ -96,10 +96,10 @@ class Reader:
                     f"authentication failed: OrderMesh answered {exc.status}"
                 ) from None
             return Answer(exc.status, error=f"HTTP {exc.status}", api_message=exc.api_message)
-        except OrderMeshError as exc:
+        except TransportError as exc:
             return Answer(None, error=type(exc).__name__)
-        except ValueError:
-            return Answer(self._session.last_status, error="the answer is not JSON")
+        except (OrderMeshError, ValueError) as exc:  # an answer below 400 that could not be decoded
+            return Answer(self._session.last_status, error=f"the answer is not JSON ({type(exc).__name__})")
         return Answer(self._session.last_status, data)
 
 

@@ -153,6 +153,13 @@ def open_client(settings: ProbeSettings, session: ReadOnlySession) -> Any:
             else PasswordCredentials(settings.username or "", settings.password or SecretStr(""))
         )
         return OrderMeshClient(settings.host, credentials, **options)
-    from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook  # Airflow is needed only here
+    from airflow_provider_ordermesh.compat import AirflowException  # Airflow is needed only here
+    from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
 
-    return OrderMeshHook(settings.conn_id or DEFAULT_CONN_ID, **options).get_conn()
+    conn_id = settings.conn_id or DEFAULT_CONN_ID
+    try:
+        return OrderMeshHook(conn_id, **options).get_conn()
+    except AirflowException as exc:
+        raise ConfigurationError(
+            f"cannot read the Airflow connection {conn_id!r} ({exc}); define it, or give --host with credentials"
+        ) from None

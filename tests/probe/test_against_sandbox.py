@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
-from airflow_provider_ordermesh.probe.cli import EXIT_DIFFERS, EXIT_MATCHES, main
+from airflow_provider_ordermesh.probe.cli import EXIT_DIFFERS, EXIT_MATCHES, EXIT_USAGE, main
 from probe.altered import AlteredApi
 from probe.conftest import RENAMED, Seeded
 
@@ -70,6 +70,12 @@ def test_the_probe_reads_an_airflow_connection(om: Any, tmp_path: Path) -> None:
     code, rows = run([], tmp_path)
     assert rows["orders.list"]["verdict"] == "matches"
     assert code == EXIT_MATCHES
+
+
+def test_a_missing_airflow_connection_is_a_usage_error(capsys) -> None:
+    assert main(["--conn-id", "no_such_ordermesh_conn"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "no_such_ordermesh_conn" in err and "give --host" in err
 
 
 def test_a_changed_path_and_a_changed_field_are_both_named(
