@@ -160,17 +160,30 @@ def top_level_imports(module: str) -> set[str]:
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(PACKAGE):
             found.add(node.module.removeprefix(PACKAGE).removeprefix("."))
         elif isinstance(node, ast.Import):
-            found.update(a.name.removeprefix(PACKAGE).removeprefix(".") for a in node.names if a.name.startswith(PACKAGE))
+            found.update(
+                a.name.removeprefix(PACKAGE).removeprefix(".")
+                for a in node.names
+                if a.name.startswith(PACKAGE)
+            )
     return found
 
 
 @pytest.mark.parametrize(
-    "module", [m for layer in LAZY_ONLY for m in modules_of(layer)], ids=lambda m: m.removeprefix(f"{PACKAGE}.")
+    "module",
+    [m for layer in LAZY_ONLY for m in modules_of(layer)],
+    ids=lambda m: m.removeprefix(f"{PACKAGE}."),
 )
 def test_lazy_only_imports_stay_inside_functions(module: str) -> None:
     layer = module.removeprefix(f"{PACKAGE}.").split(".")[0]
-    eager = {n for n in top_level_imports(module) for part in LAZY_ONLY[layer] if n == part or n.startswith(f"{part}.")}
-    assert not eager, f"{layer}/ may import {sorted(LAZY_ONLY[layer])} only inside the function that needs them"
+    eager = {
+        n
+        for n in top_level_imports(module)
+        for part in LAZY_ONLY[layer]
+        if n == part or n.startswith(f"{part}.")
+    }
+    assert not eager, (
+        f"{layer}/ may import {sorted(LAZY_ONLY[layer])} only inside the function that needs them"
+    )
 
 
 def test_the_probe_loads_no_airflow_for_host_use() -> None:
