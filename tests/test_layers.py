@@ -110,7 +110,13 @@ ALLOWED = {
     "hooks": {"client", "models", "compat"},
     # what a status wait decides sits below sensors and triggers, beside hooks: no Airflow, no hook
     "waits": {"client", "models", "limits"},
+    # the read-only probe: a command beside the provider; hooks (and through them Airflow) only lazily,
+    # inside the connection-reading path, so that ``--host`` runs without Airflow configured
+    "probe": {"client", "models", "hooks", "compat", ""},
 }
+
+LAZY_ONLY = {"probe": {"hooks", "compat"}}
+"""Parts a layer may import only inside a function, never at module level."""
 
 
 def internal_imports(module: str) -> set[str]:
@@ -142,6 +148,54 @@ def test_layers_import_only_downwards(module: str) -> None:
 @pytest.mark.parametrize("module", [m for m in MODULES if not in_layer(m, "sandbox")])
 def test_nothing_imports_the_sandbox(module: str) -> None:
     assert not {i for i in internal_imports(module) if i == "sandbox" or i.startswith("sandbox.")}
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if not in_layer(m, "probe")])
+def test_nothing_imports_the_probe(module: str) -> None:
+    assert not {i for i in internal_imports(module) if i == "probe" or i.startswith("probe.")}
+
+
+def top_level_imports(module: str) -> set[str]:
+    """The package parts a module imports at module level (not inside functions), as below-package paths."""
+    found: set[str] = set()
+    for node in tree(module).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(PACKAGE):
+            found.add(node.module.removeprefix(PACKAGE).removeprefix("."))
+        elif isinstance(node, ast.Import):
+            found.update(
+                a.name.removeprefix(PACKAGE).removeprefix(".")
+                for a in node.names
+                if a.name.startswith(PACKAGE)
+            )
+    return found
+
+
+@pytest.mark.parametrize(
+    "module",
+    [m for layer in LAZY_ONLY for m in modules_of(layer)],
+    ids=lambda m: m.removeprefix(f"{PACKAGE}."),
+)
+def test_lazy_only_imports_stay_inside_functions(module: str) -> None:
+    layer = module.removeprefix(f"{PACKAGE}.").split(".")[0]
+    eager = {
+        n
+        for n in top_level_imports(module)
+        for part in LAZY_ONLY[layer]
+        if n == part or n.startswith(f"{part}.")
+    }
+    assert not eager, (
+        f"{layer}/ may import {sorted(LAZY_ONLY[layer])} only inside the function that needs them"
+    )
+
+
+def test_the_probe_loads_no_airflow_for_host_use() -> None:
+    code = (
+        f"import {PACKAGE}.probe.cli, sys; "
+        "leaked = sorted(m for m in sys.modules if m == 'airflow' or m.startswith('airflow.')); "
+        "assert not leaked, leaked"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
 
 
 API_PATH = re.compile(

@@ -1,0 +1,5 @@
+"""``python -m airflow_provider_ordermesh.probe``: the same as ``ordermesh-probe``."""
+
+from airflow_provider_ordermesh.probe.cli import main
+
+raise SystemExit(main())
