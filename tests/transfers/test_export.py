@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 from pathlib import Path
 
@@ -58,8 +57,7 @@ def test_three_windows_then_the_middle_one_again_after_changes(om, api, export, 
     )
     assert latest == {*first, *second, late, *third}
     assert _files(tmp_path) == [
-        "resource=orders/date=%s/window=%s/part-00000.jsonl.gz"
-        % (w[0].strftime("%Y-%m-%d"), f"{w[0]:%Y%m%dT%H%M%SZ}_{w[1]:%Y%m%dT%H%M%SZ}")
+        f"resource=orders/date={w[0]:%Y-%m-%d}/window={w[0]:%Y%m%dT%H%M%SZ}_{w[1]:%Y%m%dT%H%M%SZ}/part-00000.jsonl.gz"
         for w in (w1, w2, w3)
     ]
     assert again["window"] == {"since": w2[0].isoformat(), "before": w2[1].isoformat()}
