@@ -1,8 +1,8 @@
 """What each exportable resource reads from the API for a window, and its documented columns.
 
-Each resource streams plain JSON records (the API's field names, unknown fields kept) one page at
-a time at the API's largest page size. ``COLUMNS`` is the documented, fixed column list of the CSV
-and Parquet formats: it does not change with the data.
+Each resource streams plain JSON records exactly as the API sent them (unknown fields kept), one
+page at a time at the API's largest page size (``client.<group>.search_records``). The columns are
+the documented, fixed column list of the CSV and Parquet formats: it does not change with the data.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from airflow_provider_ordermesh.client.endpoints import PAGE_SIZE_MAX
 from airflow_provider_ordermesh.transfers.window import Window
 
 Record = dict[str, Any]
@@ -39,11 +38,6 @@ def _cols(spec: str) -> tuple[Column, ...]:
     return tuple(columns)
 
 
-def _dumped(models: Iterator[Any]) -> Iterator[Record]:
-    for model in models:
-        yield model.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-
 def _window_filters(window: Window, *, open_ended: bool = False) -> dict[str, str]:
     filters = {"updatedSince": window.since.isoformat()}
     if not open_ended:
@@ -52,19 +46,15 @@ def _window_filters(window: Window, *, open_ended: bool = False) -> dict[str, st
 
 
 def _orders(client: Any, window: Window, open_ended: bool = False) -> Iterator[Record]:
-    return _dumped(
-        client.orders.search(_window_filters(window, open_ended=open_ended), page_size=PAGE_SIZE_MAX)
-    )
+    return client.orders.search_records(_window_filters(window, open_ended=open_ended))
 
 
 def _order_items(client: Any, window: Window) -> Iterator[Record]:
-    return _dumped(client.order_items.search(_window_filters(window), page_size=PAGE_SIZE_MAX))
+    return client.order_items.search_records(_window_filters(window))
 
 
 def _shipments(client: Any, window: Window, open_ended: bool = False) -> Iterator[Record]:
-    return _dumped(
-        client.shipments.search(_window_filters(window, open_ended=open_ended), page_size=PAGE_SIZE_MAX)
-    )
+    return client.shipments.search_records(_window_filters(window, open_ended=open_ended))
 
 
 def _audit_logs(
@@ -81,7 +71,7 @@ def _audit_logs(
 
     def export(client: Any, window: Window) -> Iterator[Record]:
         for owner in search(client, window, open_ended=True):
-            for event in _dumped(read(client, owner["id"])):
+            for event in read(client, owner["id"]):
                 if window.contains(event.get("createdAt")):
                     yield {owner_key: owner["id"], **event}
 
@@ -129,12 +119,12 @@ RESOURCES: dict[str, ExportResource] = {
         ),
         ExportResource(
             "order_audit_logs",
-            _audit_logs(_orders, "orderId", lambda c, i: c.orders.audit_logs(i)),
+            _audit_logs(_orders, "orderId", lambda c, i: c.orders.audit_log_records(i)),
             _cols(f"orderId {_AUDIT}"),
         ),
         ExportResource(
             "shipment_audit_logs",
-            _audit_logs(_shipments, "shipmentId", lambda c, i: c.shipments.audit_logs(i)),
+            _audit_logs(_shipments, "shipmentId", lambda c, i: c.shipments.audit_log_records(i)),
             _cols(f"shipmentId {_AUDIT}"),
         ),
     )

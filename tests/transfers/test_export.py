@@ -78,9 +78,9 @@ def test_a_failure_mid_export_leaves_the_previous_partition_untouched(
 
     api.orders.create(order("MUG-11OZ-WHITE", external_id="extra"))
     # The second page fails (a non-retryable 400) after the first page was written to staging.
-    from airflow_provider_ordermesh.client.resources.orders import Orders
+    from airflow_provider_ordermesh.client.resources._base import Resource
 
-    real = Orders.search_page
+    real = Resource._page
     calls = {"n": 0}
 
     def failing(self, *args, **kwargs):
@@ -90,7 +90,7 @@ def test_a_failure_mid_export_leaves_the_previous_partition_untouched(
         return real(self, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Orders, "search_page", failing)
+        patch.setattr(Resource, "_page", failing)
         with pytest.raises(Exception, match="400"):
             export(base, since=window[0], before=window[1])
     om.set_faults([])
