@@ -50,8 +50,7 @@ def ordermesh_nightly_export() -> None:
             storage_conn_id=STORAGE_CONN,
             outlets=[Asset(name=f"ordermesh_{resource}_export", uri=f"{BASE}/resource={resource}")],
         )
+    # [END howto_transfer_nightly_export]
 
-
-# [END howto_transfer_nightly_export]
 
 ordermesh_nightly_export()
