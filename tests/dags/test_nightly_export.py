@@ -46,3 +46,16 @@ def test_yesterdays_orders_and_shipments_land_in_their_partitions(
     assert _ids(partition / "part-00000.jsonl.gz") == sorted(created)
     shipments = xcom(run, "export_shipments")
     assert shipments["rows"] == len(ordermesh.backend.state.shipments) > 0
+    # The asset event carries the row count and window, for DAGs scheduled on the export.
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        extra = session.scalars(
+            select(AssetEvent.extra)
+            .join(AssetModel, AssetEvent.asset_id == AssetModel.id)
+            .where(AssetModel.name == "ordermesh_orders_export")
+            .order_by(AssetEvent.id.desc())
+        ).first()
+    assert extra["rows"] == 3 and extra["window"] == orders["window"]
