@@ -32,6 +32,10 @@ _WHERE: dict[str, str] = {
     "BaseEventTrigger": "airflow.triggers.base",
     "BaseTrigger": "airflow.triggers.base",
     "TriggerEvent": "airflow.triggers.base",
+    # transfers/: object storage and assets (airflow.sdk since Airflow 3.0)
+    "Asset": "airflow.sdk",
+    "ObjectStoragePath": "airflow.sdk",
+    "has_fs": "airflow.sdk.io",
 }
 
 if TYPE_CHECKING:
@@ -55,6 +59,10 @@ if TYPE_CHECKING:
     from airflow.sdk.execution_time.xcom import XCom
     from airflow.sdk.log import mask_secret
     from airflow.triggers.base import BaseEventTrigger, BaseTrigger, TriggerEvent
+
+    # transfers/
+    from airflow.sdk import Asset, ObjectStoragePath
+    from airflow.sdk.io import has_fs
 
 
 __getattr__ = lazy_attributes(__name__, _WHERE)

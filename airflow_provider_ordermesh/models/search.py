@@ -1,7 +1,8 @@
 """Filters of the list and search operations, turned into query strings.
 
 Filter and paging parameter names are reconstructed (the docs show only the catalog's
-``page``/``pageSize``); they live here and nowhere else.
+``page``/``pageSize``); they live here and nowhere else. ``updatedSince``/``updatedBefore`` make a
+half-open window ``[since, before)``, so consecutive windows neither overlap nor leave gaps.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class OrderSearch(_Filters):
     created_from: datetime | None = None
     created_to: datetime | None = None
     updated_since: datetime | None = None
+    updated_before: datetime | None = None
 
 
 class OrderItemSearch(_Filters):
@@ -60,6 +62,7 @@ class OrderItemSearch(_Filters):
     status: list[ShortText] | None = None
     sku: ShortText | None = None
     updated_since: datetime | None = None
+    updated_before: datetime | None = None
 
 
 class ShipmentSearch(_Filters):
@@ -70,6 +73,7 @@ class ShipmentSearch(_Filters):
     status: list[int] | None = None
     facility_id: ShortText | None = None
     updated_since: datetime | None = None
+    updated_before: datetime | None = None
 
     @field_validator("ids")
     @classmethod

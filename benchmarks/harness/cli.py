@@ -22,6 +22,7 @@ BENCHMARKS: tuple[str, ...] = (
     "import_cost",
     "memory",
     "triggerer_load",
+    "export",
 )
 """Module names under ``benchmarks/cases/``, in the order they run and appear in the table."""
 

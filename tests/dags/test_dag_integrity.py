@@ -14,6 +14,7 @@ EXAMPLE_DAG_IDS = frozenset(
     {
         "ordermesh_order_fulfillment",
         "ordermesh_shipment_exceptions",
+        "ordermesh_nightly_export",
         "ordermesh_returns_and_refunds",
         "ordermesh_new_orders_watcher",
     }

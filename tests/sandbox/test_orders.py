@@ -325,6 +325,7 @@ NARROWING: dict[str, tuple[type[BaseModel], dict[str, Any]]] = {
             "createdFrom": FUTURE,
             "createdTo": PAST,
             "updatedSince": FUTURE,
+            "updatedBefore": PAST,
         },
     ),
     "order_items.search": (
@@ -335,6 +336,7 @@ NARROWING: dict[str, tuple[type[BaseModel], dict[str, Any]]] = {
             "status": ["Cancelled"],
             "sku": "unknown",
             "updatedSince": FUTURE,
+            "updatedBefore": PAST,
         },
     ),
     "shipments.search": (
@@ -345,6 +347,7 @@ NARROWING: dict[str, tuple[type[BaseModel], dict[str, Any]]] = {
             "status": [7],
             "facilityId": "unknown",
             "updatedSince": FUTURE,
+            "updatedBefore": PAST,
         },
     ),
     "notes.list": (NoteFilter, {"resourceType": "Shipment", "resourceId": "unknown"}),

@@ -78,6 +78,12 @@ class Resource:
         return self._execute(Operation(endpoint=row, parse=page_parser(row.response_key, model, page, page_size),
                                        path_params=path_params, query=params))
 
+    def _records(self, name: str, query: QueryParams | None = None, **path_params: str) -> Iterator[dict[str, Any]]:
+        """Every record of a paged operation as the API sent it (plain dicts, unknown fields kept),
+        fetched lazily at the largest page size: for exports, which write records rather than read them."""
+        return self._iterate(lambda page: self._page(name, dict, page=page, page_size=PAGE_SIZE_MAX, query=query,
+                                                     **path_params), None)
+
     @staticmethod
     def _iterate(fetch: Callable[[int], Page[T]], max_items: int | None) -> Iterator[T]:
         return iter_pages(fetch, max_items=max_items)

@@ -21,3 +21,7 @@ class OrderItems(Resource):
                max_items: int | None = None) -> Iterator[OrderItem]:
         model = validated(OrderItemSearch, filters, what="order item search")
         return self._iterate(lambda page: self.search_page(model, page=page, page_size=page_size), max_items)
+
+    def search_records(self, filters: OrderItemSearch | Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """Every matching order item as the API sent it (a plain dict), page by page: for exports."""
+        return self._records("order_items.search", validated(OrderItemSearch, filters, what="order item search").to_query())

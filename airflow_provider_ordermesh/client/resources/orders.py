@@ -148,6 +148,14 @@ class Orders(Resource):
         model = validated(OrderSearch, filters, what="order search")
         return self._iterate(lambda page: self.search_page(model, page=page, page_size=page_size), max_items)
 
+    def search_records(self, filters: OrderSearch | Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """Every matching order as the API sent it (a plain dict), page by page: for exports."""
+        return self._records("orders.search", validated(OrderSearch, filters, what="order search").to_query())
+
+    def audit_log_records(self, order_id: str) -> Iterator[dict[str, Any]]:
+        """The order's audit events as the API sent them, page by page: for exports."""
+        return self._records("orders.audit_logs", order_id=checked_id("orderId", order_id, OrderId))
+
     def list_page(self, *, page: int = 1, page_size: int = 100) -> Page[Order]:
         return self._page("orders.list", Order, page=page, page_size=page_size)
 

@@ -140,6 +140,14 @@ class Shipments(Resource):
         model = validated(ShipmentSearch, filters, what="shipment search")
         return self._iterate(lambda page: self.search_page(model, page=page, page_size=page_size), max_items)
 
+    def search_records(self, filters: ShipmentSearch | Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """Every matching shipment (with its packages) as the API sent it, page by page: for exports."""
+        return self._records("shipments.search", validated(ShipmentSearch, filters, what="shipment search").to_query())
+
+    def audit_log_records(self, shipment_id: str) -> Iterator[dict[str, Any]]:
+        """The shipment's audit events as the API sent them, page by page: for exports."""
+        return self._records("shipments.audit_logs", **_shipment_path(shipment_id))
+
     def audit_logs_page(self, shipment_id: str, *, page: int = 1, page_size: int = 100) -> Page[AuditEvent]:
         return self._page("shipments.audit_logs", AuditEvent, page=page, page_size=page_size,
                           **_shipment_path(shipment_id))

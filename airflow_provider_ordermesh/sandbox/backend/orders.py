@@ -138,6 +138,9 @@ class OrdersBackend:
         if filters.updated_since:
             since = as_utc(filters.updated_since)
             tests.append(lambda o: o.updated_at >= since)
+        if filters.updated_before:
+            before = as_utc(filters.updated_before)
+            tests.append(lambda o: o.updated_at < before)
         return self._state.select(filters, self._state.orders.values(), tests)
 
     def get_item(self, item_id: str) -> ItemRecord:
@@ -161,6 +164,9 @@ class OrdersBackend:
         if filters.updated_since:
             since = as_utc(filters.updated_since)
             tests.append(lambda i: i.updated_at >= since)
+        if filters.updated_before:
+            before = as_utc(filters.updated_before)
+            tests.append(lambda i: i.updated_at < before)
         return self._state.select(filters, records, tests)
 
     def audit_logs(self, order_id: str) -> list[AuditRecord]:

@@ -180,6 +180,9 @@ class ShipmentsBackend:
         if filters.updated_since:
             since = as_utc(filters.updated_since)
             tests.append(lambda s: s.updated_at >= since)
+        if filters.updated_before:
+            before = as_utc(filters.updated_before)
+            tests.append(lambda s: s.updated_at < before)
         return self._state.select(filters, self._state.shipments.values(), tests)
 
     def audit_logs(self, shipment_id: str) -> list[AuditRecord]:
