@@ -39,8 +39,8 @@ from airflow_provider_ordermesh.compat import BaseEventTrigger, TriggerEvent
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.models.search import OrderSearch
 from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES
-from airflow_provider_ordermesh.waits.watch import check_page_size
 from airflow_provider_ordermesh.triggers.watermark import MAX_REMEMBERED, OrderWatermark, parse_time
+from airflow_provider_ordermesh.waits.watch import check_page_size
 
 BASELINE_LOOKBACK: Final = timedelta(hours=1)
 """How far back the first poll looks to learn what already exists (covers clock skew with the API)."""
@@ -145,7 +145,9 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
         while True:
             try:
                 if client is None:
-                    from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook  # only in the triggerer
+                    from airflow_provider_ordermesh.hooks.ordermesh import (
+                        OrderMeshHook,  # only in the triggerer
+                    )
 
                     client = await OrderMeshHook(self.ordermesh_conn_id, **self.hook_params).get_async_client()
                 fresh = await self._poll(client, state)
