@@ -13,6 +13,10 @@ they should be, so that finance can trust the numbers.
 2. **read_orders** reads the orders with their items, prices and refund balances.
 3. **plan_returns** decides, for the example, to cancel one item of each of two orders and to
    refund two others: half the price of one unit (a goodwill refund) and all of its shipping.
+   An item can be cancelled only until it ships (OrderMesh answers 409 after that), so the plan
+   cancels an item only while it is still `Open` or `InProduction` in what `read_orders` saw;
+   an item that shipped first is refunded in full instead (price and shipping), as a merchant
+   would once the customer sends it back.
 4. **cancel_items** and **refund_items** run one mapped task per order. Refunds are
    `POST /v1/orders/refund` exactly as the API documents it (price and shipping refunds are
    separate lines); the operator never applies one twice, even when its answer is lost.
@@ -20,6 +24,14 @@ they should be, so that finance can trust the numbers.
    item is `Cancelled` and each refunded item's `remainingPriceBalance` and
    `remainingShippingBalance` dropped by exactly what was refunded. Its XCom sums the refunds
    per currency.
+
+**Timing: the cancel must reach OrderMesh before the item ships.** With a real facility that
+is hours after the order was placed. The sandbox ships on a fast clock (under `make demo` a
+shipment moves a step every half second, so the example's items have shipped before its second
+task starts, and the plan refunds them all); with `ordermesh-sandbox --speed 0` nothing ships
+and the plan cancels them all. Between those, an item that ships in the seconds between
+`read_orders` and `cancel_items` makes that cancel fail with the API's 409 message: cancel as
+early as you can, straight from the list customer service hands over.
 
 It talks to the `ordermesh_default` connection and makes no API call while the file is parsed.
 """
@@ -43,6 +55,7 @@ from airflow_provider_ordermesh.operators.orders import (
 
 ORDERS_FILE = Path(__file__).parent / "data" / "orders_2026-11-26.jsonl"
 CENT = 0.005  # money compares equal within half a cent
+NOT_SHIPPED = ("Open", "InProduction")  # item statuses that can still be cancelled
 
 
 @dag(
@@ -77,11 +90,11 @@ def ordermesh_returns_and_refunds() -> None:
 
     @task
     def plan_returns(orders: list[dict[str, Any]]) -> dict[str, Any]:
-        """Cancel one item of each multi-item order; refund the single-item ones."""
+        """Cancel one item of each multi-item order (or refund it if it shipped); refund the single ones."""
         cancellations, refunds, expected = [], [], {}
         for order in orders:
             items = order["items"]
-            if len(items) > 1:
+            if len(items) > 1 and items[0]["status"] in NOT_SHIPPED:
                 cancellations.append(
                     {
                         "order_id": order["id"],
@@ -93,14 +106,17 @@ def ordermesh_returns_and_refunds() -> None:
                 continue
             item = items[0]
             balances = item["refundData"]
-            goodwill = round(item["customerPrice"]["amount"] / 2, 2)  # half of one unit's price
+            if len(items) > 1:  # shipped before the cancel could reach it: refund all of it
+                price, why = balances["remainingPriceBalance"], "shipped before it could be cancelled"
+            else:  # half of one unit's price
+                price, why = round(item["customerPrice"]["amount"] / 2, 2), "arrived damaged: 50% goodwill"
             shipping = balances["remainingShippingBalance"]  # all of the shipping
             lines = [
                 {
                     "itemId": item["id"],
                     "isShippingRefund": False,
-                    "amount": goodwill,
-                    "reason": "arrived damaged: 50% goodwill refund, customer keeps the item",
+                    "amount": price,
+                    "reason": f"{why} refund, customer keeps the item" if len(items) == 1 else f"{why}: refunded",
                 }
             ]
             if shipping > 0:
@@ -109,14 +125,14 @@ def ordermesh_returns_and_refunds() -> None:
                         "itemId": item["id"],
                         "isShippingRefund": True,
                         "amount": shipping,
-                        "reason": "arrived damaged: shipping refunded",
+                        "reason": f"{why}: shipping refunded",
                     }
                 )
             refunds.append({"order_id": order["id"], "refunds": lines})
             expected[item["id"]] = {
                 "currency": order["currencyCode"],
-                "refunded": round(goodwill + shipping, 2),
-                "remainingPriceBalance": round(balances["remainingPriceBalance"] - goodwill, 2),
+                "refunded": round(price + shipping, 2),
+                "remainingPriceBalance": round(balances["remainingPriceBalance"] - price, 2),
                 "remainingShippingBalance": 0.0,
             }
         return {"cancellations": cancellations, "refunds": refunds, "expected": expected}
@@ -145,6 +161,7 @@ def ordermesh_returns_and_refunds() -> None:
         task_id="read_back",
         filters={"ids": order_ids},
         fields=["id", "items"],
+        trigger_rule="none_failed",  # also when there was nothing to cancel (or to refund)
     )
 
     @task

@@ -35,3 +35,20 @@ def test_items_are_cancelled_and_refunds_show_in_the_balances(airflow_db, exampl
             totals.get(item.order.submitted.currency_code, 0) + sum(r.amount for r in item.refunds), 2
         )
     assert summary["refunded"] == totals
+
+
+def test_items_that_shipped_before_the_cancel_are_refunded_in_full_instead(airflow_db, example_dag, ordermesh, xcom):
+    # Finding 3 of issue 12: at the demo's speed the items shipped before the cancel ran (409).
+    # Here they ship at once: nothing can be cancelled, so the DAG refunds those items in full.
+    ordermesh.reset(speed=60, step_seconds=0.001)
+    run = run_dag(example_dag("ordermesh_returns_and_refunds"))
+
+    assert str(run.state) == "success", task_states(run)
+    summary = xcom(run, "verify_balances")
+    assert summary["orders"] == 4 and summary["items_cancelled"] == 0 and summary["items_refunded"] == 4
+    items = [item for order in ordermesh.backend.state.orders.values() for item in order.items]
+    assert not [item for item in items if item.status.value == "Cancelled"]
+    refunded_in_full = [item for item in items if item.refunds and len(item.order.items) > 1]
+    assert len(refunded_in_full) == 2
+    for item in refunded_in_full:
+        assert item.refundable(shipping=True) == 0 and item.refundable(shipping=False) == 0
