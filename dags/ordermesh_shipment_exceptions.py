@@ -111,7 +111,7 @@ def ordermesh_shipment_exceptions() -> None:
         held: list[list[dict[str, Any]]] | None,
         params: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Split the new exceptions into reroutes (one per shipment) and holds with notes (one per order)."""
+        """Split new exceptions into reroutes (one per shipment) and holds with notes (one per order)."""
         settings = params or {}
         already_held = {order["id"] for batch in held or [] for order in batch}
         left_alone = [s for s in shipments if s["orderId"] in already_held]
