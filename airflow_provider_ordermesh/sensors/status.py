@@ -175,4 +175,5 @@ class OrderMeshOrderStatusSensor(StatusSensorBase):
         return OrderMeshOrderStatusTrigger(
             order_ids=list(watch.order_ids), order_item_ids=list(watch.order_item_ids),
             target_statuses=sorted(watch.targets), failure_statuses=sorted(watch.failures),
-            fail_on_rejected_shipments=watch.fail_on_rejected_shipments, **self._common_trigger_kwargs(end_time))
+            fail_on_rejected_shipments=watch.fail_on_rejected_shipments,
+            **self._common_trigger_kwargs(end_time))
