@@ -16,6 +16,12 @@ on customer-care hold for a fraud and print-quality review before production sta
 3. **pick_large_orders** picks the orders to review; **hold_for_review** holds them (mapped).
 4. **report** returns how many new orders arrived and how many were held.
 
+Each order is reported once: the watcher reports each (order, status) at most once, also across
+triggerer restarts, and loses none updated after it started; on Airflow 3.3+ it keeps what it
+reported (the last 1,000 orders seen, about 40 KB) in the asset's state store, which a restarted
+triggerer reads back. `tests/deployment/` proves this under a real triggerer killed between
+batches of orders.
+
 The watcher needs a running triggerer (`airflow triggerer`, or `airflow standalone`). It talks
 to the `ordermesh_default` connection and makes no API call while the file is parsed.
 """

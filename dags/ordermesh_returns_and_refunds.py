@@ -13,13 +13,32 @@ they should be, so that finance can trust the numbers.
 2. **read_orders** reads the orders with their items, prices and refund balances.
 3. **plan_returns** decides, for the example, to cancel one item of each of two orders and to
    refund two others: half the price of one unit (a goodwill refund) and all of its shipping.
-4. **cancel_items** and **refund_items** run one mapped task per order. Refunds are
+4. **cancel_items** and **refund_items** run one mapped task per order. A cancel that comes
+   too late (the item shipped first) is not an error of the DAG: OrderMesh answers 409, the
+   task reads the order back, sees the item shipped and reports it as `shipped_first`
+   (customer service then offers a return instead). Refunds are
    `POST /v1/orders/refund` exactly as the API documents it (price and shipping refunds are
    separate lines); the operator never applies one twice, even when its answer is lost.
 5. **read_back** and **verify_balances** read the orders again and fail unless each cancelled
-   item is `Cancelled` and each refunded item's `remainingPriceBalance` and
-   `remainingShippingBalance` dropped by exactly what was refunded. Its XCom sums the refunds
-   per currency.
+   item is `Cancelled` (or shipped before the cancel, as its task reported) and each refunded
+   item's `remainingPriceBalance` and `remainingShippingBalance` dropped by exactly what was
+   refunded. Its XCom sums the refunds per currency.
+
+**Timing: the cancel must reach OrderMesh before the item ships.** With a real facility that
+is hours after the order was placed. The sandbox ships on a fast clock (under `make demo` a
+shipment moves a step every half second, so the example's items have shipped before its second
+task starts, and the plan refunds them all); with `ordermesh-sandbox --speed 0` nothing ships
+and the plan cancels them all. Between those, an item that ships in the seconds between
+`read_orders` and `cancel_items` makes that cancel fail with the API's 409 message: cancel as
+early as you can, straight from the list customer service hands over.
+
+**Timing: a cancel must reach OrderMesh before the item ships.** With a real facility that is
+hours after the order was placed. The sandbox ships on a fast clock: under `make demo` a
+shipment moves a step every half second, so the example's items ship between its tasks and
+both cancels come too late; with `ordermesh-sandbox --speed 0` nothing ships and both cancels
+go through. The DAG succeeds either way, because whether it was too late is decided by
+OrderMesh's own answer to the cancel, not by an earlier read that may be stale by then. In your
+DAG, cancel as early as you can, straight from the list customer service hands over.
 
 It talks to the `ordermesh_default` connection and makes no API call while the file is parsed.
 """
@@ -34,6 +53,7 @@ from typing import Any
 
 from airflow.sdk import dag, task
 
+from airflow_provider_ordermesh.client.errors import ConflictError
 from airflow_provider_ordermesh.operators.orders import (
     OrderMeshCancelOrderOperator,
     OrderMeshCreateOrdersOperator,
@@ -43,6 +63,31 @@ from airflow_provider_ordermesh.operators.orders import (
 
 ORDERS_FILE = Path(__file__).parent / "data" / "orders_2026-11-26.jsonl"
 CENT = 0.005  # money compares equal within half a cent
+NOT_SHIPPED = ("Open", "InProduction")  # item statuses that can still be cancelled
+
+
+class CancelUnlessShippedOperator(OrderMeshCancelOrderOperator):
+    """Cancel items, or report ``shipped_first`` when OrderMesh refuses because they already shipped.
+
+    Only a 409 whose order, read back, shows a named item shipped counts as too late; any other
+    conflict still fails the task.
+    """
+
+    def act(self, context: Any, resource_id: str, request: Any) -> Any:
+        try:
+            return super().act(context, resource_id, request)
+        except ConflictError:
+            order = self.client.orders.get(resource_id)
+            wanted = {entry.item_id for entry in request.items or []}
+            shipped = [i.id for i in order.items if i.id in wanted and i.status not in NOT_SHIPPED]
+            if not shipped:
+                raise
+            self.log.warning("too late to cancel: %s shipped before the cancel reached OrderMesh", shipped)
+            self.shipped_first = shipped
+            return order
+
+    def summarise(self, result: Any) -> dict[str, Any]:
+        return {**super().summarise(result), "shipped_first": getattr(self, "shipped_first", [])}
 
 
 @dag(
@@ -128,7 +173,7 @@ def ordermesh_returns_and_refunds() -> None:
 
     plan = plan_returns(read_orders.output)
 
-    cancel_items = OrderMeshCancelOrderOperator.partial(
+    cancel_items = CancelUnlessShippedOperator.partial(
         task_id="cancel_items",
     ).expand_kwargs(pick.override(task_id="cancellations")(plan, "cancellations"))
 
@@ -145,16 +190,22 @@ def ordermesh_returns_and_refunds() -> None:
         task_id="read_back",
         filters={"ids": order_ids},
         fields=["id", "items"],
+        trigger_rule="none_failed",  # also when there was nothing to cancel (or to refund)
     )
 
     @task
-    def verify_balances(plan: dict[str, Any], orders: list[dict[str, Any]]) -> dict[str, Any]:
-        """Fail unless every cancelled item is cancelled and every refund shows in the balances."""
+    def verify_balances(
+        plan: dict[str, Any], cancelled: list[dict[str, Any]] | None, orders: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Fail unless each cancel shows (or its item shipped first) and each refund shows in the balances."""
         items = {item["id"]: item for order in orders for item in order["items"]}
+        shipped_first = {item_id for result in cancelled or [] for item_id in result["shipped_first"]}
         problems, refunded = [], defaultdict(float)
         for item_id, want in plan["expected"].items():
             item = items[item_id]
             if "status" in want:
+                if item_id in shipped_first and item["status"] not in NOT_SHIPPED:
+                    continue  # too late to cancel, and indeed shipped
                 if item["status"] != want["status"]:
                     problems.append(f"item {item_id} is {item['status']}, expected {want['status']}")
                 continue
@@ -167,13 +218,14 @@ def ordermesh_returns_and_refunds() -> None:
             raise ValueError("refunds and cancellations do not add up:\n" + "\n".join(problems))
         return {
             "orders": len(orders),
-            "items_cancelled": len(plan["cancellations"]),
+            "items_cancelled": len(plan["cancellations"]) - len(shipped_first),
+            "items_shipped_before_cancel": len(shipped_first),
             "items_refunded": len(plan["refunds"]),
             "refunded": {currency: round(total, 2) for currency, total in sorted(refunded.items())},
         }
 
     [cancel_items, refund_items] >> read_back
-    verify_balances(plan, read_back.output)
+    verify_balances(plan, cancel_items.output, read_back.output)
 
 
 ordermesh_returns_and_refunds()

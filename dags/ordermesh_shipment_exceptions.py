@@ -6,15 +6,21 @@ rejected, and every shipment stuck before shipping (no update for `stuck_after_m
 
 1. **find_exceptions** searches the shipments in those statuses (one paged search, at most
    `max_results=1000` shipments a sweep: raise it if you have more in flight).
-2. **triage** sorts them: a shipment can be rerouted when its facility has a backup in the
+2. **find_held_orders** looks up which of their orders are already on customer-care hold
+   (one search per 100 orders): an earlier sweep, or a person, handed those to customer care,
+   so this sweep leaves their shipments alone. That is what makes the sweep act only on what is
+   new since the last one: a rejected shipment stays Rejected after its order was held, and
+   without this every hourly sweep would hold the order and add the same note again.
+3. **triage** sorts the rest: a shipment can be rerouted when its facility has a backup in the
    `backup_facilities` param and production has not started; an order with a shipment that
    cannot be rerouted goes to customer care instead.
-3. **reroute_shipment** moves each reroutable shipment to its backup facility: one mapped task
+4. **reroute_shipment** moves each reroutable shipment to its backup facility: one mapped task
    per shipment (`.partial().expand_kwargs()`), each with its own log, retries and portal link.
-4. **hold_order** puts each of the other orders on customer-care hold (production pauses), and
+5. **hold_order** puts each of the other orders on customer-care hold (production pauses), and
    **explain_hold** attaches a note to it saying which shipments and why, for the agent who
    picks it up.
-5. **report** returns what was found, rerouted and held (its XCom).
+6. **report** returns what was found, rerouted, held, and left alone because its order was
+   already held (its XCom).
 
 A sweep that finds nothing succeeds with nothing to do: the mapped tasks are skipped.
 
@@ -32,7 +38,10 @@ from typing import Any
 from airflow.sdk import Param, dag, task
 
 from airflow_provider_ordermesh.operators.notes import OrderMeshCreateNoteOperator
-from airflow_provider_ordermesh.operators.orders import OrderMeshCustomerCareHoldOperator
+from airflow_provider_ordermesh.operators.orders import (
+    OrderMeshCustomerCareHoldOperator,
+    OrderMeshSearchOrdersOperator,
+)
 from airflow_provider_ordermesh.operators.shipments import (
     OrderMeshRerouteShipmentOperator,
     OrderMeshSearchShipmentsOperator,
@@ -41,6 +50,7 @@ from airflow_provider_ordermesh.operators.shipments import (
 # Rerouting only works before production starts; a stuck InProduction shipment needs a human.
 BEFORE_PRODUCTION = ("Rejected", "Assigned", "Accepted")
 WATCHED = (*BEFORE_PRODUCTION, "InProduction")
+ORDERS_PER_SEARCH = 100  # the API takes at most 100 order ids in one search
 
 # Where a facility's work may go instead (the sandbox's facilities; use your own ids). Wall art is
 # printed only at Wall Art East, whose colour profiles the shop approved, so a rejected poster or
@@ -81,9 +91,31 @@ def ordermesh_shipment_exceptions() -> None:
     )
 
     @task
-    def triage(shipments: list[dict[str, Any]], params: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Split the exceptions into reroutes (one per shipment) and holds with notes (one per order)."""
+    def held_order_searches(shipments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Order searches for the held ones among the exceptions' orders, 100 orders per search."""
+        order_ids = list(dict.fromkeys(s["orderId"] for s in shipments))
+        return [
+            {"ids": order_ids[i : i + ORDERS_PER_SEARCH], "status": ["CustomerCareHold"]}
+            for i in range(0, len(order_ids), ORDERS_PER_SEARCH)
+        ]
+
+    find_held_orders = OrderMeshSearchOrdersOperator.partial(
+        task_id="find_held_orders",
+        fields=["id"],
+        max_results=None,
+    ).expand(filters=held_order_searches(find_exceptions.output))
+
+    @task(trigger_rule="none_failed")  # also when there was nothing to look up
+    def triage(
+        shipments: list[dict[str, Any]],
+        held: list[list[dict[str, Any]]] | None,
+        params: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Split new exceptions into reroutes (one per shipment) and holds with notes (one per order)."""
         settings = params or {}
+        already_held = {order["id"] for batch in held or [] for order in batch}
+        left_alone = [s for s in shipments if s["orderId"] in already_held]
+        shipments = [s for s in shipments if s["orderId"] not in already_held]
         backups: dict[str, str] = settings["backup_facilities"]
         stuck_before = datetime.now(UTC) - timedelta(minutes=int(settings["stuck_after_minutes"]))
         reroutes: list[dict[str, str]] = []
@@ -122,7 +154,8 @@ def ordermesh_shipment_exceptions() -> None:
                 }
                 for order_id, problems in to_hold.items()
             ],
-            "checked": len(shipments),
+            "checked": len(shipments) + len(left_alone),
+            "already_held": len(already_held),
         }
 
     @task
@@ -130,7 +163,7 @@ def ordermesh_shipment_exceptions() -> None:
         """One list of the plan, to map a task over (Airflow maps over a task's whole return value)."""
         return plan[part]
 
-    plan = triage(find_exceptions.output)
+    plan = triage(find_exceptions.output, find_held_orders.output)
 
     # [START howto_operator_ordermesh_reroute_mapped]
     reroute = OrderMeshRerouteShipmentOperator.partial(
@@ -157,7 +190,12 @@ def ordermesh_shipment_exceptions() -> None:
     @task(trigger_rule="none_failed")
     def report(plan: dict[str, Any]) -> dict[str, int]:
         """What the sweep did; runs when the mapped tasks were skipped for lack of work, not on failure."""
-        return {"checked": plan["checked"], "rerouted": len(plan["reroutes"]), "held": len(plan["holds"])}
+        return {
+            "checked": plan["checked"],
+            "rerouted": len(plan["reroutes"]),
+            "held": len(plan["holds"]),
+            "already_held": plan["already_held"],
+        }
 
     [reroute, explain] >> report(plan)
 

@@ -43,6 +43,18 @@ class OrderMeshCreateNoteOperator(OrderMeshBaseOperator):
         self.text = text
         self.format = format
 
+    def _push_links(self, context: Context, resource_type: str, resource_id: str) -> None:
+        """The link of the noted resource, and an empty one for the other declared link.
+
+        Both links are declared (the resource type may be templated or mapped), and Airflow reads
+        every declared link's XCom when the task ends; an absent one is logged as an error.
+        """
+        for kind, link in _LINKS.items():
+            if kind == resource_type:
+                self.push_link(context, link, resource_id)
+            else:
+                context["ti"].xcom_push(key=link().xcom_key, value="")
+
     def _existing(self, note: CreateNote) -> Note | None:
         filters = {"resourceType": note.resource.type, "resourceId": note.resource.id}
         return next((n for n in self.client.notes.list(filters) if n.text == note.text), None)
@@ -53,9 +65,7 @@ class OrderMeshCreateNoteOperator(OrderMeshBaseOperator):
         request = validated(CreateNote, {"text": self.text, "format": self.format,
                                          "resource": {"type": self.resource_type, "id": self.resource_id}},
                             param="note")
-        link = _LINKS.get(request.resource.type)
-        if link is not None:
-            self.push_link(context, link, request.resource.id)
+        self._push_links(context, request.resource.type, request.resource.id)
         note = self._existing(request) if self.try_number(context) > 1 else None
         existed = note is not None
         if note is None:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from datetime import timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from airflow_provider_ordermesh.compat import (
     AirflowFailException,
@@ -28,6 +28,12 @@ from airflow_provider_ordermesh.waits.watch import OrderWatch, ShipmentWatch, ch
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.compat import BaseTrigger, Context
     from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
+
+
+BACKSTOP_MARGIN_SECONDS: Final = 60.0
+"""How long after the trigger's own deadline (and one more poll interval) Airflow's deferral
+timeout may fire: the trigger's final poll and its timeout message, which names what is still
+pending, come first; Airflow's bare timeout stays a backstop for a trigger that is not running."""
 
 
 class OrderMeshWaitError(RuntimeError):
@@ -135,7 +141,7 @@ class StatusSensorBase(BaseSensorOperator):
         self.defer(
             trigger=self.make_trigger(self._active, time.time() + self.timeout),
             method_name="execute_complete",
-            timeout=timedelta(seconds=self.timeout),
+            timeout=timedelta(seconds=self.timeout + self.poke_interval + BACKSTOP_MARGIN_SECONDS),
         )
 
     def poke(self, context: Context) -> PokeReturnValue | bool:

@@ -126,6 +126,9 @@ class OrderMeshOrderStatusSensor(StatusSensorBase):
     :param order_item_ids: An order item id or a list of them (templated).
     :param target_statuses: Status names that mean done (templated); default ``Fulfilled``.
     :param failure_statuses: Status names that fail the wait (templated); default ``Cancelled``.
+    :param fail_on_rejected_shipments: Fail at once when a watched order that is still pending
+        has a rejected shipment (the order stays open, so the wait could only time out). Either
+        way the waiting log and the timeout message name the rejected shipments beside the order.
 
     The other parameters are those of ``OrderMeshShipmentStatusSensor``.
 
@@ -142,11 +145,13 @@ class OrderMeshOrderStatusSensor(StatusSensorBase):
         *,
         order_ids: str | Sequence[str] | None = None,
         order_item_ids: str | Sequence[str] | None = None,
+        fail_on_rejected_shipments: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.order_ids = order_ids
         self.order_item_ids = order_item_ids
+        self.fail_on_rejected_shipments = fail_on_rejected_shipments
         self._check_early()
 
     def _statuses(self) -> tuple[frozenset[str], frozenset[str]]:
@@ -164,10 +169,11 @@ class OrderMeshOrderStatusSensor(StatusSensorBase):
         return OrderWatch.build(
             order_ids=id_list(self.order_ids, field="order_ids"),
             order_item_ids=id_list(self.order_item_ids, field="order_item_ids"),
-            targets=targets, failures=failures)
+            targets=targets, failures=failures, fail_on_rejected_shipments=self.fail_on_rejected_shipments)
 
     def make_trigger(self, watch: OrderWatch, end_time: float) -> OrderMeshOrderStatusTrigger:
         return OrderMeshOrderStatusTrigger(
             order_ids=list(watch.order_ids), order_item_ids=list(watch.order_item_ids),
             target_statuses=sorted(watch.targets), failure_statuses=sorted(watch.failures),
+            fail_on_rejected_shipments=watch.fail_on_rejected_shipments,
             **self._common_trigger_kwargs(end_time))

@@ -8,10 +8,18 @@ from the one last reported. Its payload is small JSON, read by the DAG from
 
     {"orders": {"<order id>": "<status>", ...}, "count": 2, "watermark": "2026-01-01T12:00:00+00:00"}
 
+What it guarantees: each (order, status) pair is reported at most once, across any number of
+triggerer restarts, and no order updated after the start is lost. The watermark follows the
+API's ``updatedAt`` (inclusive), and the state (watermark plus every remembered order's reported
+statuses, see ``triggers.watermark`` for its bound) is saved in the asset's state store on
+Airflow 3.3+ after every poll that changed it, and before the poll's events are handed to the
+triggerer. A triggerer killed in the instant between that save and the triggerer writing the
+events to the database drops those events rather than repeating them (at most once wins). On
+Airflow versions without an asset state store the state lives in memory only: a restart starts
+again from "now".
+
 Where it starts: from ``start_watermark`` if given, else from what exists when it first runs
-(those orders are not reported). On Airflow 3.3+ it keeps its watermark in the asset's state
-store, so a triggerer restart resumes without losing or repeating orders; on older versions a
-restart starts again from "now". API errors never end it (a watcher that stopped would need a
+(those orders are not reported). API errors never end it (a watcher that stopped would need a
 redeploy): it logs them and backs off.
 """
 
@@ -31,8 +39,8 @@ from airflow_provider_ordermesh.compat import BaseEventTrigger, TriggerEvent
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.models.search import OrderSearch
 from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES
+from airflow_provider_ordermesh.triggers.watermark import MAX_REMEMBERED, OrderWatermark, parse_time
 from airflow_provider_ordermesh.waits.watch import check_page_size
-from airflow_provider_ordermesh.triggers.watermark import OrderWatermark, parse_time
 
 BASELINE_LOOKBACK: Final = timedelta(hours=1)
 """How far back the first poll looks to learn what already exists (covers clock skew with the API)."""
@@ -56,6 +64,8 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
         and polls back off (up to 15 minutes apart); polling goes on regardless.
     :param page_size: Records per search page (1-100).
     :param hook_params: JSON client options for ``OrderMeshHook``.
+    :param max_remembered_orders: Orders whose reported statuses are remembered (and persisted);
+        the least recently seen are forgotten first. About 40 bytes each in the state store.
     """
 
     def __init__(
@@ -70,6 +80,7 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
         max_consecutive_errors: int = 5,
         page_size: int = 100,
         hook_params: dict[str, Any] | None = None,
+        max_remembered_orders: int = MAX_REMEMBERED,
     ) -> None:
         super().__init__()
         self.statuses = sorted(DEFAULT_ORDER_STATUSES.normalise_all(statuses)) if statuses else None
@@ -92,6 +103,9 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
         self.max_consecutive_errors = max_consecutive_errors
         self.page_size = check_page_size(page_size)
         self.hook_params = dict(hook_params or {})
+        if not isinstance(max_remembered_orders, int) or max_remembered_orders < 1:
+            raise ValueError("max_remembered_orders: must be an integer of at least 1")
+        self.max_remembered_orders = max_remembered_orders
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return f"{type(self).__module__}.{type(self).__qualname__}", {
@@ -104,6 +118,7 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
             "max_consecutive_errors": self.max_consecutive_errors,
             "page_size": self.page_size,
             "hook_params": self.hook_params,
+            "max_remembered_orders": self.max_remembered_orders,
         }
 
     @property
@@ -124,12 +139,15 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
     async def run(self) -> AsyncIterator[TriggerEvent]:
         """Poll forever; yield one event per batch of new or changed orders."""
         state = await self._load_state()
+        saved = state.to_json()
         client: Any = None
         failures = 0
         while True:
             try:
                 if client is None:
-                    from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook  # only in the triggerer
+                    from airflow_provider_ordermesh.hooks.ordermesh import (
+                        OrderMeshHook,  # only in the triggerer
+                    )
 
                     client = await OrderMeshHook(self.ordermesh_conn_id, **self.hook_params).get_async_client()
                 fresh = await self._poll(client, state)
@@ -139,15 +157,16 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
                 await asyncio.sleep(delay)
                 continue
             failures = 0
-            if fresh:
-                ids = list(fresh)
-                for start in range(0, len(ids), self.max_orders_per_event):
-                    batch = {order_id: fresh[order_id] for order_id in ids[start:start + self.max_orders_per_event]}
-                    yield TriggerEvent({"orders": batch, "count": len(batch),
-                                        "watermark": state.watermark.isoformat() if state.watermark else None})
-                # Saved only after the events were handed over: a crash in between repeats them
-                # (at least once) rather than losing them.
-                await self._save_state(state)
+            if (current := state.to_json()) != saved:
+                # Saved before the events are handed over: a crash in between drops them rather
+                # than reporting them twice (at most once), and a restart resumes from here.
+                await self._save_state(current)
+                saved = current
+            ids = list(fresh)
+            for start in range(0, len(ids), self.max_orders_per_event):
+                batch = {order_id: fresh[order_id] for order_id in ids[start:start + self.max_orders_per_event]}
+                yield TriggerEvent({"orders": batch, "count": len(batch),
+                                    "watermark": state.watermark.isoformat() if state.watermark else None})
             await asyncio.sleep(self.poll_interval)
 
     async def _poll(self, client: Any, state: OrderWatermark) -> dict[str, str]:
@@ -178,13 +197,14 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
 
     async def _load_state(self) -> OrderWatermark:
         stored = await self._store_call("aget", self.state_key, None)
-        if state := OrderWatermark.from_json(stored):
-            self.log.info("Resuming from the stored watermark %s", state.watermark)
+        if state := OrderWatermark.from_json(stored, capacity=self.max_remembered_orders):
+            self.log.info("Resuming from the stored watermark %s (%d orders remembered)",
+                          state.watermark, len(state.known))
             return state
-        return OrderWatermark(watermark=parse_time(self.start_watermark))
+        return OrderWatermark(watermark=parse_time(self.start_watermark), capacity=self.max_remembered_orders)
 
-    async def _save_state(self, state: OrderWatermark) -> None:
-        await self._store_call("aset", self.state_key, state.to_json())
+    async def _save_state(self, state: dict[str, Any]) -> None:
+        await self._store_call("aset", self.state_key, state)
 
     async def _store_call(self, method: str, *args: Any) -> Any:
         """Call the asset state store if the triggerer gave us one; failures only cost durability."""

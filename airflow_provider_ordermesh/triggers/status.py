@@ -179,6 +179,8 @@ class OrderMeshOrderStatusTrigger(_StatusTrigger):
     :param order_item_ids: Order items to watch.
     :param target_statuses: Status names that mean done (e.g. ``["Fulfilled"]``).
     :param failure_statuses: Status names that end the wait as a failure (e.g. ``["Cancelled"]``).
+    :param fail_on_rejected_shipments: End the wait as a failure when a watched order that is
+        still pending has a rejected shipment (they are named in the messages either way).
 
     The other parameters are those of ``OrderMeshShipmentStatusTrigger``.
     """
@@ -190,9 +192,11 @@ class OrderMeshOrderStatusTrigger(_StatusTrigger):
         failure_statuses: Iterable[str] = (),
         order_ids: Iterable[str] = (),
         order_item_ids: Iterable[str] = (),
+        fail_on_rejected_shipments: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.fail_on_rejected_shipments = bool(fail_on_rejected_shipments)
         self.order_ids = list(order_ids)
         self.order_item_ids = list(order_item_ids)
         self.target_statuses = [str(status) for status in target_statuses]
@@ -204,9 +208,11 @@ class OrderMeshOrderStatusTrigger(_StatusTrigger):
             "order_item_ids": self.order_item_ids,
             "target_statuses": self.target_statuses,
             "failure_statuses": self.failure_statuses,
+            "fail_on_rejected_shipments": self.fail_on_rejected_shipments,
             **self._common_kwargs(),
         }
 
     def watch(self) -> OrderWatch:
         return OrderWatch.build(order_ids=self.order_ids, order_item_ids=self.order_item_ids,
-                                targets=self.target_statuses, failures=self.failure_statuses)
+                                targets=self.target_statuses, failures=self.failure_statuses,
+                                fail_on_rejected_shipments=self.fail_on_rejected_shipments)

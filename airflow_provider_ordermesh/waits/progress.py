@@ -31,6 +31,8 @@ class Progress:
     missing: tuple[str, ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)
     default_label: str = "item"
+    notes: Mapping[str, str] = field(default_factory=dict)
+    """Why an id may never get there, e.g. ``{order id: "shipment s1 is Rejected"}``: shown beside it."""
 
     @property
     def done(self) -> bool:
@@ -50,14 +52,18 @@ class Progress:
     def label(self, item_id: str) -> str:
         return self.labels.get(item_id, self.default_label)
 
+    def _described(self, item_id: str, status: str) -> str:
+        note = self.notes.get(item_id)
+        return f"{self.label(item_id)} {item_id} is {status}" + (f" ({note})" if note else "")
+
     def failure_message(self) -> str:
         """Names each id that reached a failure status, with that status."""
-        parts = [f"{self.label(i)} {i} is {status}" for i, status in self.failed.items()]
+        parts = [self._described(i, status) for i, status in self.failed.items()]
         return "OrderMesh wait failed: " + _listed(parts)
 
     def pending_message(self) -> str:
         """Names what is still outstanding, for timeouts and logs."""
-        parts = [f"{self.label(i)} {i} is {status}" for i, status in self.waiting.items()]
+        parts = [self._described(i, status) for i, status in self.waiting.items()]
         parts += [f"{self.label(i)} {i} not found" for i in self.missing]
         if not parts:
             return "nothing found to wait for"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Literal, TypeVar
 
 from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
@@ -20,6 +20,7 @@ from airflow_provider_ordermesh.client.resources._base import checked_id
 from airflow_provider_ordermesh.models._base import OpaqueId, OrderId
 from airflow_provider_ordermesh.models.statuses import (
     DEFAULT_ORDER_STATUSES,
+    DEFAULT_SHIPMENT_STATUSES,
     OrderStatuses,
     ShipmentStatuses,
     UnknownStatusError,
@@ -182,30 +183,56 @@ class ShipmentWatch:
 # --- orders and order items --------------------------------------------------------------------
 
 
+REJECTED: Final = "Rejected"
+"""The shipment status a facility gives what it will not make: the order stays open, waiting on it."""
+
+
 @dataclass(frozen=True)
 class OrderWatch:
-    """Orders and/or order items by id, against target and failure status names."""
+    """Orders and/or order items by id, against target and failure status names.
+
+    The rejected shipments of the watched orders are looked up too (one more search per 100
+    orders): an order whose shipment was rejected stays open, so they are named beside it in
+    the waiting log and the timeout message, and with ``fail_on_rejected_shipments`` they fail
+    the wait at once.
+    """
 
     order_ids: tuple[str, ...]
     order_item_ids: tuple[str, ...]
     targets: frozenset[str]
     failures: frozenset[str]
     vocabulary: OrderStatuses = DEFAULT_ORDER_STATUSES
+    fail_on_rejected_shipments: bool = False
 
     @classmethod
     def build(cls, *, order_ids: Iterable[str], order_item_ids: Iterable[str], targets: Iterable[str],
-              failures: Iterable[str], vocabulary: OrderStatuses = DEFAULT_ORDER_STATUSES) -> OrderWatch:
+              failures: Iterable[str], vocabulary: OrderStatuses = DEFAULT_ORDER_STATUSES,
+              fail_on_rejected_shipments: bool = False) -> OrderWatch:
         """Validate ids and status names before anything is sent; errors name the field."""
         target_names, failure_names = order_status_names(targets, failures, vocabulary)
         orders = _checked(list(order_ids), field="order_ids", kind=OrderId)
         items = _checked(list(order_item_ids), field="order_item_ids", kind=OpaqueId)
         if not orders and not items:
             raise ValueError("give order_ids, order_item_ids or both: there is nothing to wait for")
-        return cls(orders, items, target_names, failure_names, vocabulary)
+        if not isinstance(fail_on_rejected_shipments, bool):
+            raise ValueError("fail_on_rejected_shipments: must be True or False, "
+                             f"got {fail_on_rejected_shipments!r}")
+        return cls(orders, items, target_names, failure_names, vocabulary, fail_on_rejected_shipments)
 
     def queries(self) -> list[Query]:
+        rejected = sorted(DEFAULT_SHIPMENT_STATUSES.codes([REJECTED]))
         return ([Query("orders", {"ids": chunk}) for chunk in _chunks(self.order_ids)]
-                + [Query("order_items", {"ids": chunk}) for chunk in _chunks(self.order_item_ids)])
+                + [Query("order_items", {"ids": chunk}) for chunk in _chunks(self.order_item_ids)]
+                + [Query("shipments", {"orderIds": chunk, "status": rejected})
+                   for chunk in _chunks(self.order_ids)])
+
+    def _rejected_shipments(self, found: Mapping[str, Sequence[Any]]) -> dict[str, list[str]]:
+        """``{order id: [rejected shipment ids]}`` among the watched orders."""
+        wanted, rejected = set(self.order_ids), {}
+        for shipment in found.get("shipments", ()):
+            if shipment.order_id in wanted and DEFAULT_SHIPMENT_STATUSES.name(shipment.shipment_status) == REJECTED:
+                rejected.setdefault(shipment.order_id, []).append(shipment.id)
+        return rejected
 
     def _name(self, status: str | None) -> str:
         """The canonical spelling of a status; one the vocabulary lacks is kept as sent."""
@@ -224,8 +251,19 @@ class OrderWatch:
                 observed[record.id] = self._name(record.status)
                 labels[record.id] = label
         labels.update((i, "order item") for i in self.order_item_ids if i not in labels)
-        return evaluate(observed=observed, expected=[*self.order_ids, *self.order_item_ids],
-                        targets=self.targets, failures=self.failures, labels=labels, default_label="order")
+        progress = evaluate(observed=observed, expected=[*self.order_ids, *self.order_item_ids],
+                            targets=self.targets, failures=self.failures, labels=labels, default_label="order")
+        rejected = {order_id: shipments for order_id, shipments in self._rejected_shipments(found).items()
+                    if order_id in progress.waiting}
+        if not rejected:
+            return progress
+        notes = {order_id: "; ".join(f"shipment {s} is {REJECTED}" for s in shipments)
+                 for order_id, shipments in rejected.items()}
+        if not self.fail_on_rejected_shipments:
+            return replace(progress, notes=notes)
+        return replace(progress, notes=notes,
+                       failed={**progress.failed, **{i: progress.waiting[i] for i in rejected}},
+                       waiting={i: s for i, s in progress.waiting.items() if i not in rejected})
 
 
 # --- running the queries -----------------------------------------------------------------------

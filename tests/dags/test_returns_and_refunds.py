@@ -15,6 +15,7 @@ def test_items_are_cancelled_and_refunds_show_in_the_balances(airflow_db, exampl
     assert str(run.state) == "success", task_states(run)
     summary = xcom(run, "verify_balances")
     assert summary["orders"] == 4 and summary["items_cancelled"] == 2 and summary["items_refunded"] == 2
+    assert summary["items_shipped_before_cancel"] == 0
 
     # The sandbox's own records: two items cancelled, two refunded twice (price and shipping).
     items = [item for order in ordermesh.backend.state.orders.values() for item in order.items]
@@ -35,3 +36,18 @@ def test_items_are_cancelled_and_refunds_show_in_the_balances(airflow_db, exampl
             totals.get(item.order.submitted.currency_code, 0) + sum(r.amount for r in item.refunds), 2
         )
     assert summary["refunded"] == totals
+
+
+def test_a_cancel_that_comes_after_the_item_shipped_is_reported_not_failed(airflow_db, example_dag, ordermesh, xcom):
+    # Finding 3 of issue 12: at the demo's speed the items shipped before the cancel ran (409),
+    # and the DAG failed. Here they ship at once: both cancels are too late, and the run says so.
+    ordermesh.reset(speed=60, step_seconds=0.001)
+    run = run_dag(example_dag("ordermesh_returns_and_refunds"))
+
+    assert str(run.state) == "success", task_states(run)
+    summary = xcom(run, "verify_balances")
+    assert summary["orders"] == 4 and summary["items_refunded"] == 2
+    assert summary["items_cancelled"] == 0 and summary["items_shipped_before_cancel"] == 2
+    items = [item for order in ordermesh.backend.state.orders.values() for item in order.items]
+    assert not [item for item in items if item.status.value == "Cancelled"]
+    assert ordermesh.stats()["requests"]["orders.cancel"] == {"409": 2}

@@ -39,7 +39,7 @@ def test_rejected_and_stuck_shipments_are_rerouted_or_held_with_a_note(
     run = run_dag(example_dag("ordermesh_shipment_exceptions"), run_conf={"stuck_after_minutes": 0})
 
     assert str(run.state) == "success", task_states(run)
-    assert xcom(run, "report") == {"checked": 4, "rerouted": 2, "held": 2}
+    assert xcom(run, "report") == {"checked": 4, "rerouted": 2, "held": 2, "already_held": 0}
     states = task_states(run)
     assert [k for k in states if k.startswith("reroute_shipment[")] == [
         "reroute_shipment[0]",
@@ -63,5 +63,29 @@ def test_a_sweep_that_finds_nothing_succeeds_with_nothing_done(airflow_db, examp
     run = run_dag(example_dag("ordermesh_shipment_exceptions"))
 
     assert str(run.state) == "success", task_states(run)
-    assert xcom(run, "report") == {"checked": 0, "rerouted": 0, "held": 0}
+    assert xcom(run, "report") == {"checked": 0, "rerouted": 0, "held": 0, "already_held": 0}
     assert ordermesh.stats()["requests"].keys() <= {"auth.client_token", "shipments.search"}
+
+
+def test_later_sweeps_leave_orders_already_held_alone(airflow_db, example_dag, ordermesh, xcom, single_product_order):
+    # Finding 2 of issue 12: a rejected shipment stays Rejected after its order is held, so
+    # every sweep held the order and added the same note again.
+    from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
+
+    ordermesh.reset(speed=0)
+    client = OrderMeshHook().client
+    poster = single_product_order("POSTER")
+    posters = [_one_shipment_order(client, {**poster, "safeId": f"{poster['safeId']}-{i}"}) for i in range(3)]
+    ordermesh.reject_shipments([shipment for _, shipment in posters])
+
+    reports = []
+    for _ in range(3):
+        run = run_dag(example_dag("ordermesh_shipment_exceptions"))
+        assert str(run.state) == "success", task_states(run)
+        reports.append(xcom(run, "report"))
+
+    assert reports == [{"checked": 3, "rerouted": 0, "held": 3, "already_held": 0}] + [
+        {"checked": 3, "rerouted": 0, "held": 0, "already_held": 3}] * 2
+    assert ordermesh.stats()["requests"]["orders.customer_care_hold"] == {"200": 3}
+    for order_id, _ in posters:
+        assert len(list(client.notes.list({"resourceType": "Order", "resourceId": order_id}))) == 1

@@ -115,8 +115,13 @@ def test_create_note_on_a_shipment_and_an_order_item(om, api):
 
     assert notes_on(api, "Shipment", shipment_id) == ["fragile"]
     assert notes_on(api, "OrderItem", item_id) == ["reprint"]
-    assert on_shipment["ti"].xcoms == {"_link_OrderMeshShipmentLink": f"{PORTAL_URL}/shipments/{shipment_id}"}
-    assert on_item["ti"].xcoms == {}
+    # Every declared link has its XCom (Airflow logs an error for each one missing when the task
+    # ends): the noted resource's URL, and an empty value for the other.
+    assert on_shipment["ti"].xcoms == {"_link_OrderMeshShipmentLink": f"{PORTAL_URL}/shipments/{shipment_id}",
+                                       "_link_OrderMeshOrderLink": ""}
+    assert on_item["ti"].xcoms == {"_link_OrderMeshShipmentLink": "", "_link_OrderMeshOrderLink": ""}
+    declared = {link.xcom_key for link in OrderMeshCreateNoteOperator.operator_extra_links}
+    assert set(on_item["ti"].xcoms) == declared
 
 
 def test_a_note_for_an_unknown_kind_of_resource_is_refused_before_any_request():

@@ -52,3 +52,17 @@ def test_other_target_statuses_such_as_in_production(om, api):
     om.advance(65)  # Assigned -> Accepted -> InProduction
     assert sensor(order_ids=orders, target_statuses=["inproduction", "Fulfilled"]).execute({}) == {
         orders[0]: "InProduction"}
+
+
+def test_an_open_order_with_a_rejected_shipment_is_named_while_waiting_and_can_fail_fast(om, api, capsys):
+    # Issue 12: the order stays Open when its shipment is rejected, so the wait could only time
+    # out, with no hint why.
+    om.configure(speed=0)
+    order = create_orders(api, 1)[0]
+    (shipment,) = api.orders.get(order).shipment_ids
+    om.reject_shipments([shipment])
+    assert sensor(order_ids=[order]).poke({}) is False
+    logged = capsys.readouterr()
+    assert f"order {order} is Open (shipment {shipment} is Rejected)" in logged.out + logged.err
+    with pytest.raises(OrderMeshWaitError, match=f"order {order} is Open \\(shipment {shipment} is Rejected\\)"):
+        sensor(order_ids=[order], fail_on_rejected_shipments=True).execute({})

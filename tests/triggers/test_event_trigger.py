@@ -126,3 +126,40 @@ async def test_a_restarted_watcher_resumes_from_its_stored_watermark(om, api):
         await wait_until(lambda: events)
         await after_polls(om, 3)
     assert events == [{"orders": {while_down[0]: "Open"}, "count": 1, "watermark": events[0]["watermark"]}]
+
+
+async def test_a_restarted_watcher_does_not_repeat_orders_updated_since_with_the_same_status(om, api):
+    store = MemoryStateStore()
+    first = OrderMeshOrderEventTrigger(statuses=["Open"], poll_interval=0.02)
+    first.asset_state_store = store
+    async with running(first) as events:
+        await after_polls(om, 1)
+        early = create_orders(api, 2)
+        await wait_until(lambda: events)
+        later = create_orders(api, 1)  # moves the watermark past the first two
+        await wait_until(lambda: len(events) == 2)
+        await after_polls(om, 2)
+
+    om.advance_shipments(to_status="Accepted")  # every order is updated, and stays Open
+    assert {api.orders.get(order_id).status for order_id in early + later} == {"Open"}
+    while_down = create_orders(api, 1)
+    second = OrderMeshOrderEventTrigger(**first.serialize()[1])
+    second.asset_state_store = store
+    async with running(second) as events:
+        await wait_until(lambda: events)
+        await after_polls(om, 3)
+    assert [event["orders"] for event in events] == [{while_down[0]: "Open"}]
+
+
+async def test_a_restart_before_the_first_event_keeps_the_starting_point(om, api):
+    store = MemoryStateStore()
+    first = OrderMeshOrderEventTrigger(statuses=["Open"], poll_interval=0.02)
+    first.asset_state_store = store
+    async with running(first):
+        await after_polls(om, 2)  # the baseline, saved though there was nothing to report
+    created_while_down = create_orders(api, 1)
+    second = OrderMeshOrderEventTrigger(**first.serialize()[1])
+    second.asset_state_store = store
+    async with running(second) as events:
+        await wait_until(lambda: events)
+    assert events[0]["orders"] == {created_while_down[0]: "Open"}

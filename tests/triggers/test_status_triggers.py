@@ -178,3 +178,18 @@ async def test_order_trigger_success_and_failure(om, api):
 async def test_a_bad_error_limit_is_an_error_event_not_a_crash(om, limit):
     event = await run_once(shipment_trigger(shipment_ids=["s1"], max_consecutive_errors=limit))
     assert event["status"] == "error" and "max_consecutive_errors" in event["message"]
+
+
+async def test_the_order_trigger_names_rejected_shipments_in_its_timeout_and_fails_on_them_when_asked(om, api):
+    om.configure(speed=0)
+    order = create_orders(api, 1)[0]
+    (shipment,) = api.orders.get(order).shipment_ids
+    om.reject_shipments([shipment])
+    args = {"order_ids": [order], "target_statuses": ["Fulfilled"], "poll_interval": 0.02}
+    timed_out = await run_once(OrderMeshOrderStatusTrigger(**args, end_time=time.time() + 0.2))
+    assert timed_out["status"] == "timeout"
+    assert f"order {order} is Open (shipment {shipment} is Rejected)" in timed_out["message"]
+    trigger = OrderMeshOrderStatusTrigger(**args, end_time=time.time() + 10, fail_on_rejected_shipments=True)
+    rebuilt = OrderMeshOrderStatusTrigger(**trigger.serialize()[1])
+    failed = await run_once(rebuilt)
+    assert failed["status"] == "failure" and f"shipment {shipment} is Rejected" in failed["message"]

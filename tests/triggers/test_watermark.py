@@ -49,13 +49,47 @@ def test_records_without_updated_at_keep_the_watermark():
     assert state.watermark == T0
 
 
-def test_the_saved_state_keeps_the_watermark_and_its_boundary_orders():
+def test_the_saved_state_keeps_the_watermark_and_every_reported_status():
     state = OrderWatermark(watermark=T0)
     state.take([order("a", "Open", 1), order("b", "Open", 2), order("c", "Open", 2)])
+    state.take([order("a", "Cancelled", 2)])
     saved = state.to_json()
-    assert saved == {"watermark": "2026-01-01T12:02:00+00:00", "boundary": {"b": "Open", "c": "Open"}}
+    assert saved == {"version": 2, "watermark": "2026-01-01T12:02:00+00:00",
+                     "orders": {"b": ["Open"], "c": ["Open"], "a": ["Open", "Cancelled"]}}
     restored = OrderWatermark.from_json(saved)
     assert restored.watermark == state.watermark
     assert restored.take([order("b", "Open", 2), order("c", "Cancelled", 2), order("d", "Open", 3)]) == {
         "c": "Cancelled", "d": "Open"}
     assert OrderWatermark.from_json(None) is None and OrderWatermark.from_json({"watermark": "junk"}) is None
+
+
+def test_an_order_reported_long_ago_and_updated_with_the_same_status_is_not_reported_after_a_restart():
+    # Finding 1 of issue 12: in OrderMesh every shipment step updates its order; an order
+    # reported before the watermark moved on came back as "new" from a rebuilt trigger.
+    state = OrderWatermark(watermark=T0)
+    assert state.take([order("early", "Open", 1)]) == {"early": "Open"}
+    assert state.take([order("late", "Open", 5)]) == {"late": "Open"}
+    restored = OrderWatermark.from_json(state.to_json())
+    assert restored.take([order("early", "Open", 7), order("new", "Open", 8)]) == {"new": "Open"}
+
+
+def test_each_order_and_status_pair_is_reported_at_most_once_even_when_a_status_comes_back():
+    state = OrderWatermark(watermark=T0)
+    assert state.take([order("a", "Open", 1)]) == {"a": "Open"}
+    assert state.take([order("a", "CustomerCareHold", 2)]) == {"a": "CustomerCareHold"}
+    assert state.take([order("a", "Open", 3)]) == {}
+
+
+def test_the_memory_is_bounded_forgetting_the_least_recently_seen_order_first():
+    state = OrderWatermark(watermark=T0, capacity=2)
+    state.take([order("a", "Open", 1), order("b", "Open", 2)])
+    state.take([order("a", "Open", 3)])  # a is seen again: b is now the oldest
+    state.take([order("c", "Open", 4)])
+    assert list(state.known) == ["a", "c"]
+    assert list(OrderWatermark.from_json(state.to_json(), capacity=1).known) == ["c"]
+
+
+def test_a_version_1_state_is_read_as_the_boundary_orders_it_kept():
+    restored = OrderWatermark.from_json({"watermark": "2026-01-01T12:02:00Z", "boundary": {"b": "Open"}})
+    assert restored.known == {"b": ["Open"]}
+    assert restored.take([order("b", "Open", 2)]) == {}

@@ -109,14 +109,41 @@ def test_orders_and_items_are_queried_by_ids_and_read_case_insensitively():
     watch = OrderWatch.build(order_ids=[ORDER_A], order_item_ids=["item-1", "item-2"],
                              targets=["fulfilled"], failures=["CANCELLED"])
     assert watch.targets == {"Fulfilled"} and watch.failures == {"Cancelled"}
+    rejected = sorted(DEFAULT_SHIPMENT_STATUSES.codes(["Rejected"]))
     assert watch.queries() == [Query("orders", {"ids": [ORDER_A]}),
-                               Query("order_items", {"ids": ["item-1", "item-2"]})]
+                               Query("order_items", {"ids": ["item-1", "item-2"]}),
+                               Query("shipments", {"orderIds": [ORDER_A], "status": rejected})]
     progress = watch.assess({"orders": [Order(id=ORDER_A, status="fulfilled")],
                              "order_items": [OrderItem(id="item-1", status="Cancelled")]})
     assert progress.reached == {ORDER_A: "Fulfilled"}
     assert progress.failed == {"item-1": "Cancelled"}
     assert progress.missing == ("item-2",)
     assert progress.failure_message() == "OrderMesh wait failed: order item item-1 is Cancelled"
+
+
+def _rejected(shipment_id: str, order_id: str) -> Shipment:
+    return Shipment(id=shipment_id, order_id=order_id,
+                    shipment_status=next(iter(DEFAULT_SHIPMENT_STATUSES.codes(["Rejected"]))))
+
+
+def test_an_open_order_names_its_rejected_shipments_while_it_waits():
+    watch = OrderWatch.build(order_ids=[ORDER_A, ORDER_B], order_item_ids=[], targets=["Fulfilled"], failures=[])
+    progress = watch.assess({"orders": [Order(id=ORDER_A, status="Open"), Order(id=ORDER_B, status="Fulfilled")],
+                             "shipments": [_rejected("s1", ORDER_A), _rejected("s2", ORDER_B),
+                                           _rejected("s3", "not-watched")]})
+    assert progress.waiting == {ORDER_A: "Open"} and not progress.failed
+    assert progress.pending_message() == f"order {ORDER_A} is Open (shipment s1 is Rejected)"
+
+
+def test_rejected_shipments_fail_the_wait_when_asked():
+    watch = OrderWatch.build(order_ids=[ORDER_A], order_item_ids=[], targets=["Fulfilled"], failures=[],
+                             fail_on_rejected_shipments=True)
+    progress = watch.assess({"orders": [Order(id=ORDER_A, status="Open")], "shipments": [_rejected("s1", ORDER_A)]})
+    assert progress.failed == {ORDER_A: "Open"}
+    assert progress.failure_message() == f"OrderMesh wait failed: order {ORDER_A} is Open (shipment s1 is Rejected)"
+    with pytest.raises(ValueError, match="fail_on_rejected_shipments"):
+        OrderWatch.build(order_ids=[ORDER_A], order_item_ids=[], targets=["Fulfilled"], failures=[],
+                         fail_on_rejected_shipments="yes")
 
 
 def test_an_order_status_the_vocabulary_lacks_is_kept_and_pends():

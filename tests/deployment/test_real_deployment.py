@@ -1,0 +1,295 @@
+"""The example DAGs and the order watcher under a real Airflow 3 deployment, restarts included.
+
+Every test shares one deployment (api-server, scheduler, dag-processor and triggerer as separate
+processes, SQLite, LocalExecutor) and one sandbox; each test resets the sandbox first. Runs are
+started, and their states, XComs, logs and extra links read, through Airflow's REST API only.
+
+To add a DAG run to the scenarios, append an ``ExampleRun`` to ``EXAMPLE_RUNS``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from airflow_deployment import Deployment, wait_for
+from support.orders import create_orders, order_payload, shipment_ids_of
+
+from airflow_provider_ordermesh.sandbox.run.pytest_plugin import SandboxHandle
+
+pytestmark = [pytest.mark.deployment, pytest.mark.slow]
+
+DEMO_SANDBOX = {"speed": 60, "step_seconds": 30, "reject_rate": 0.05, "seed": 7}
+"""The sandbox settings of ``make demo`` (scripts/demo.py): a shipment step every half second."""
+
+FROZEN = {"speed": 0}
+"""Nothing moves until the test says so."""
+
+DAY_OF_ORDERS = 300
+"""Orders in dags/data/orders_2026-11-26.jsonl, which the fulfillment DAG creates."""
+
+
+@dataclass(frozen=True)
+class ExampleRun:
+    """One run of an example DAG that must succeed under the real scheduler and triggerer."""
+
+    dag_id: str
+    sandbox: dict[str, Any]
+    conf: dict[str, Any] = field(default_factory=dict)
+    deferred: tuple[str, ...] = ()
+    """Tasks that must defer to the triggerer and resume in a new worker process."""
+    check: Callable[[Deployment, str, SandboxHandle], None] | None = None
+    """More checks on the finished run: (deployment, run id, sandbox)."""
+
+    def __str__(self) -> str:
+        return self.dag_id
+
+
+def _fulfillment_report(airflow: Deployment, run_id: str, om: SandboxHandle) -> None:
+    summary = airflow.xcom("ordermesh_order_fulfillment", run_id, "report_summary")
+    assert summary["orders"] == {
+        "requested": DAY_OF_ORDERS,
+        "created": DAY_OF_ORDERS,
+        "already_existed": 0,
+        "failed": 0,
+    }
+    assert summary["shipments"]["total"] == summary["shipments"]["shipped"] > 0
+    assert om.stats()["orders"] == DAY_OF_ORDERS
+
+
+def _returns_balanced(airflow: Deployment, run_id: str, om: SandboxHandle) -> None:
+    summary = airflow.xcom("ordermesh_returns_and_refunds", run_id, "verify_balances")
+    assert summary["orders"] == 4 and summary["items_refunded"] == 2
+    # Cancelled, or too late because the item shipped first: at the demo's speed, usually the latter.
+    assert summary["items_cancelled"] + summary["items_shipped_before_cancel"] == 2
+
+
+EXAMPLE_RUNS = [
+    ExampleRun(
+        "ordermesh_order_fulfillment",
+        DEMO_SANDBOX,
+        deferred=("wait_for_facilities", "wait_until_shipped"),
+        check=_fulfillment_report,
+    ),
+    ExampleRun("ordermesh_returns_and_refunds", DEMO_SANDBOX, check=_returns_balanced),
+]
+
+
+def wait_for_task(
+    airflow: Deployment, dag_id: str, run_id: str, task_id: str, states: set[str], timeout: float = 180
+) -> str:
+    """The task's state once it is one of ``states``; fails early if the run ended without it."""
+
+    def reached() -> str | None:
+        state = airflow.task_state(dag_id, run_id, task_id)
+        if state in states:
+            return state
+        if airflow.run_state(dag_id, run_id) in ("success", "failed"):
+            raise AssertionError(f"run ended with {task_id} {state}:\n{airflow.explain(dag_id, run_id)}")
+        return None
+
+    return wait_for(f"{task_id} of {run_id} to be {' or '.join(sorted(states))}", reached, timeout)
+
+
+def through_deferral(
+    airflow: Deployment,
+    om: SandboxHandle,
+    dag_id: str,
+    run_id: str,
+    task_id: str,
+    speed: float,
+    while_deferred: Callable[[], None] | None = None,
+) -> None:
+    """Hold the sandbox still until ``task_id`` is deferred, then let it move at ``speed``.
+
+    A frozen sandbox makes the wait certain to defer (at the demo's speed everything may have
+    shipped before the sensor's first look); ``while_deferred`` runs while it is.
+    """
+    om.configure(speed=0)
+    wait_for_task(airflow, dag_id, run_id, task_id, {"deferred"})
+    if while_deferred is not None:
+        while_deferred()
+    om.configure(speed=speed)
+    wait_for_task(airflow, dag_id, run_id, task_id, {"success"})
+
+
+def assert_deferred_and_resumed(airflow: Deployment, dag_id: str, run_id: str, task_id: str) -> None:
+    """The task's log: a worker deferred it, the triggerer ran its trigger, a second worker resumed it."""
+    events = [str(line.get("event", "")) for line in airflow.task_log(dag_id, run_id, task_id)]
+    milestones = [
+        "Worker startup parse complete",
+        "Pausing task as DEFERRED",
+        f"/{task_id}/-1/1 (ID",
+        "Trigger fired event",
+        "Worker startup parse complete",
+    ]
+    position = 0
+    for milestone in milestones:
+        found = next((i for i in range(position, len(events)) if milestone in events[i]), None)
+        assert found is not None, f"{task_id}: no {milestone!r} after line {position} in:\n" + "\n".join(
+            events
+        )
+        position = found + 1
+
+
+@pytest.mark.parametrize("example", EXAMPLE_RUNS, ids=str)
+def test_an_example_dag_succeeds_under_the_real_scheduler(deployment, deployed_sandbox, example):
+    deployed_sandbox.reset(**example.sandbox)
+    run_id = deployment.trigger(example.dag_id, example.conf)
+    for task_id in example.deferred:
+        through_deferral(
+            deployment, deployed_sandbox, example.dag_id, run_id, task_id, example.sandbox["speed"]
+        )
+
+    state = deployment.wait_for_run(example.dag_id, run_id, timeout=240)
+
+    assert state == "success", deployment.explain(example.dag_id, run_id)
+    for task_id in example.deferred:
+        assert_deferred_and_resumed(deployment, example.dag_id, run_id, task_id)
+    if example.check is not None:
+        example.check(deployment, run_id, deployed_sandbox)
+
+
+def test_a_triggerer_killed_while_a_sensor_waits_is_replaced_and_the_run_succeeds(
+    deployment, deployed_sandbox
+):
+    dag_id = "ordermesh_order_fulfillment"
+    deployed_sandbox.reset(**DEMO_SANDBOX)
+    run_id = deployment.trigger(dag_id)
+
+    def kill_the_triggerer_mid_wait() -> None:
+        wait_for(
+            "the triggerer to run the sensor's trigger",
+            lambda: any(
+                f"/{WAIT}/-1/1 (ID" in str(line.get("event")) and "starting" in str(line.get("event"))
+                for line in deployment.task_log(dag_id, run_id, WAIT)
+            ),
+            timeout=120,
+        )
+        deployment.kill("triggerer")
+        deployment.start("triggerer")
+
+    through_deferral(
+        deployment,
+        deployed_sandbox,
+        dag_id,
+        run_id,
+        WAIT,
+        DEMO_SANDBOX["speed"],
+        while_deferred=kill_the_triggerer_mid_wait,
+    )
+
+    assert deployment.wait_for_run(dag_id, run_id, timeout=240) == "success", deployment.explain(
+        dag_id, run_id
+    )
+    starts = [
+        line
+        for line in deployment.task_log(dag_id, run_id, WAIT)
+        if str(line.get("event", "")).startswith("trigger ")
+        and str(line.get("event", "")).endswith("starting")
+    ]
+    assert len(starts) == 2, starts  # once in the killed triggerer, once in its replacement
+    _fulfillment_report(deployment, run_id, deployed_sandbox)
+
+
+WAIT = "wait_for_facilities"
+
+
+def _reported_orders(airflow: Deployment, asset_id: int) -> Counter[str]:
+    """How many times each order id came in the watcher's asset events."""
+    reported: Counter[str] = Counter()
+    for event in airflow.asset_events(asset_id):
+        reported.update(list(((event.get("extra") or {}).get("payload") or {}).get("orders", {})))
+    return reported
+
+
+def _polls(om: SandboxHandle) -> int:
+    return sum(om.stats()["requests"].get("orders.search", {}).values())
+
+
+def test_the_new_orders_watcher_reports_each_order_once_across_triggerer_restarts(
+    deployment, deployed_sandbox, deployed_api
+):
+    # The clock runs (every update has its own time), but shipments move only when the test says so.
+    deployed_sandbox.reset(speed=1, step_seconds=3600)
+    deployment.unpause("ordermesh_new_orders_watcher")
+    asset_id = int(wait_for("the watcher's asset", lambda: deployment.asset_id("ordermesh_new_orders"), 120))
+    wait_for("the watcher to save its starting point", lambda: deployment.asset_state(asset_id), 120)
+
+    created: list[str] = []
+    for batch in (4, 3, 5):
+        created += create_orders(deployed_api, batch)
+        wait_for(
+            f"the watcher to report {len(created)} orders",
+            lambda created=created: set(_reported_orders(deployment, asset_id)) >= set(created),
+            120,
+        )
+        deployment.kill("triggerer")
+        saved_before_restart = deployment.asset_state(asset_id)
+        # While no triggerer runs, every order is updated and stays Open (a shipment step).
+        deployed_sandbox.advance_shipments(to_status="Accepted")
+        deployment.start("triggerer")
+    # The restarted watcher has seen those updates once it saved a newer watermark.
+    wait_for(
+        "the restarted watcher to poll", lambda: deployment.asset_state(asset_id) != saved_before_restart, 120
+    )
+    polls = _polls(deployed_sandbox)
+    wait_for("a few more polls", lambda: _polls(deployed_sandbox) >= polls + 3, 120)
+
+    reported = _reported_orders(deployment, asset_id)
+    assert set(reported) == set(created)
+    assert {order_id: count for order_id, count in reported.items() if count > 1} == {}
+    stored = next(iter(deployment.asset_state(asset_id).values()))
+    assert set(created) <= set(stored["orders"])
+
+
+def _poster_orders(count: int) -> list[dict[str, Any]]:
+    """``count`` distinct orders of one poster each (wall art: no backup facility, so held)."""
+    return [{**order_payload("POSTER-18x24"), "safeId": f"deployment-poster-{i}"} for i in range(count)]
+
+
+def test_three_sweeps_of_the_exceptions_dag_hold_and_note_each_order_once(
+    deployment, deployed_sandbox, deployed_api
+):
+    dag_id = "ordermesh_shipment_exceptions"
+    deployed_sandbox.reset(speed=0)
+    orders = [deployed_api.orders.create(payload).id for payload in _poster_orders(3)]
+    deployed_sandbox.reject_shipments(shipment_ids_of(deployed_api, orders))
+
+    run_ids = []
+    for _ in range(3):
+        run_ids.append(deployment.trigger(dag_id))
+        assert deployment.wait_for_run(dag_id, run_ids[-1]) == "success", deployment.explain(
+            dag_id, run_ids[-1]
+        )
+    for run in deployment.runs(dag_id):  # unpausing may have added a scheduled sweep
+        deployment.wait_for_run(dag_id, run["dag_run_id"])
+
+    reports = [deployment.xcom(dag_id, run["dag_run_id"], "report") for run in deployment.runs(dag_id)]
+    assert sum(report["held"] for report in reports) == len(orders), reports
+    assert deployed_sandbox.stats()["requests"]["orders.customer_care_hold"] == {"200": len(orders)}
+    for order_id in orders:
+        assert len(list(deployed_api.notes.list({"resourceType": "Order", "resourceId": order_id}))) == 1
+        assert deployed_api.orders.get(order_id).status == "CustomerCareHold"
+
+    # The portal links of the single-order tasks point at the orders acted on.
+    sweep = next(
+        run["dag_run_id"]
+        for run in deployment.runs(dag_id)
+        if deployment.xcom(dag_id, run["dag_run_id"], "report")["held"]
+    )
+    portal = f"{deployed_sandbox.url}/portal/orders/"
+    for task_id in ("hold_order", "explain_hold"):
+        linked = set()
+        for map_index in range(len(orders)):
+            links = deployment.links(dag_id, sweep, task_id, map_index)
+            assert links["OrderMesh order"].startswith(portal), links
+            linked.add(links["OrderMesh order"].removeprefix(portal))
+            if task_id == "explain_hold":  # a note on an order: its other link is empty, not an error
+                assert not links["OrderMesh shipment"], links
+                log = deployment.task_log(dag_id, sweep, task_id, map_index=map_index)
+                assert [line for line in log if line.get("level") == "error"] == []
+        assert linked == set(orders)
