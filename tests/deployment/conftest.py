@@ -39,7 +39,7 @@ def deployed_sandbox() -> Iterator[SandboxHandle]:
 @pytest.fixture(scope="module")
 def deployed_api(deployed_sandbox: SandboxHandle) -> Iterator[OrderMeshClient]:
     """A client of the test's own on the deployment's sandbox, to create and inspect records."""
-    client_id, secret = deployed_sandbox.credentials
+    client_id, secret = deployed_sandbox.client_id, deployed_sandbox.client_secret
     credentials = ClientCredentials(client_id, SecretStr(secret))
     with OrderMeshClient(deployed_sandbox.url, credentials) as client:
         yield client

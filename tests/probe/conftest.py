@@ -48,13 +48,13 @@ class Seeded:
 
     def args(self) -> list[str]:
         """Command-line settings that point the probe at this sandbox."""
-        client_id, client_secret = self.handle.credentials
+        client_id, client_secret = self.handle.client_id, self.handle.client_secret
         return ["--host", self.url, "--client-id", client_id, "--client-secret", client_secret]
 
 
 def seed(handle: SandboxHandle) -> Seeded:
     """Create an order for ``PERSON``, ship it (so it has packages), and attach a note."""
-    client_id, client_secret = handle.credentials
+    client_id, client_secret = handle.client_id, handle.client_secret
     with OrderMeshClient(handle.url, ClientCredentials(client_id, SecretStr(client_secret))) as client:
         order = client.orders.create(order_payload(shippingAddress=PERSON, billingAddress=PERSON))
         handle.advance_shipments(order.shipment_ids, to_status="Shipped")

@@ -38,7 +38,7 @@ def test_every_read_of_a_seeded_sandbox_is_tried_and_matches(seeded: Seeded, tmp
 def test_an_empty_sandbox_leaves_by_id_reads_not_tried_and_says_which_option_helps(
     sandbox: Any, tmp_path: Path
 ) -> None:
-    client_id, client_secret = sandbox.credentials
+    client_id, client_secret = sandbox.client_id, sandbox.client_secret
     code, rows = run(
         ["--host", sandbox.url, "--client-id", client_id, "--client-secret", client_secret], tmp_path
     )

@@ -67,14 +67,14 @@ def test_a_bad_id_option_is_refused_by_name(sandbox: Any, capsys: Any, bad: str)
 
 
 def test_a_wrong_secret_is_an_authentication_failure(sandbox: Any, capsys: Any) -> None:
-    client_id, _ = sandbox.credentials
+    client_id, _ = sandbox.client_id, sandbox.client_secret
     assert main(["--host", sandbox.url, "--client-id", client_id, "--client-secret", "wrong"]) == EXIT_AUTH
     err = capsys.readouterr().err
     assert "authentication failed" in err and "wrong" not in err
 
 
 def test_settings_come_from_the_environment(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    client_id, client_secret = sandbox.credentials
+    client_id, client_secret = sandbox.client_id, sandbox.client_secret
     monkeypatch.setenv("ORDERMESH_HOST", sandbox.url)
     monkeypatch.setenv("ORDERMESH_CLIENT_ID", client_id)
     monkeypatch.setenv("ORDERMESH_CLIENT_SECRET", client_secret)
@@ -95,7 +95,7 @@ def probe_command(*args: str, env: dict[str, str]) -> subprocess.CompletedProces
 
 
 def test_the_command_end_to_end(seeded: Seeded, tmp_path: Path) -> None:
-    client_id, client_secret = seeded.handle.credentials
+    client_id, client_secret = seeded.handle.client_id, seeded.handle.client_secret
     report = tmp_path / "probe-report.json"
     done = probe_command(
         "--host",

@@ -55,7 +55,7 @@ def test_the_reader_refuses_every_write_endpoint_before_sending(
 ) -> None:
     seeded, app = recorded
     session = ReadOnlySession()
-    client_id, secret = seeded.handle.credentials
+    client_id, secret = seeded.handle.client_id, seeded.handle.client_secret
     with OrderMeshClient(
         seeded.url, ClientCredentials(client_id, SecretStr(secret)), session=session
     ) as client:
@@ -70,7 +70,7 @@ def test_the_session_refuses_a_write_on_the_wire_even_from_the_client(
 ) -> None:
     """Below the probe's own check: a client method that writes cannot get out through the probe's session."""
     seeded, app = recorded
-    client_id, secret = seeded.handle.credentials
+    client_id, secret = seeded.handle.client_id, seeded.handle.client_secret
     with OrderMeshClient(
         seeded.url, ClientCredentials(client_id, SecretStr(secret)), session=ReadOnlySession()
     ) as client:
