@@ -1,6 +1,6 @@
 """Child process of the export benchmark: export one window of orders to JSONL.gz and report.
 
-``python -m benchmarks.export_child --mode provider|baseline --url URL --since ISO --before ISO --out DIR``.
+``python -m benchmarks.cases.export_child --mode provider|baseline --url URL --since ISO --before ISO --out DIR``.
 ``provider`` runs ``OrderMeshToObjectStorageOperator.execute`` to a local path; ``baseline`` is
 the loop a user writes by hand: ``requests`` pages of 100, ``json.dumps`` per record, a gzip
 file (same compression level as the provider, so the codec is not what is compared). Prints one
@@ -15,14 +15,14 @@ import json
 import time
 from pathlib import Path
 
-from benchmarks.memory_child import peak_rss_mb
+from benchmarks.cases.memory_child import peak_rss_mb
 
 
 def provider(args: argparse.Namespace) -> tuple[int, float]:
     """Rows and seconds of ``execute`` (building the operator is DAG-parse work, not timed)."""
     from airflow_provider_ordermesh.transfers import OrderMeshToObjectStorageOperator
-    from benchmarks.environment import ORDERMESH_CONN_ID
-    from benchmarks.task_context import task_context
+    from benchmarks.harness.environment import ORDERMESH_CONN_ID
+    from benchmarks.harness.task_context import task_context
 
     op = OrderMeshToObjectStorageOperator(
         task_id="export_orders",
@@ -43,7 +43,7 @@ def baseline(args: argparse.Namespace) -> tuple[int, float]:
     import requests
 
     from airflow_provider_ordermesh.client.endpoints import endpoint
-    from benchmarks.baselines import TOKEN_BODY, TOKEN_PATH, bearer
+    from benchmarks.cases.baselines import TOKEN_BODY, TOKEN_PATH, bearer
 
     started = time.perf_counter()
     session = requests.Session()
@@ -78,7 +78,7 @@ def main() -> None:
     for name in ("mode", "url", "since", "before", "out"):
         parser.add_argument(f"--{name}", required=True)
     args = parser.parse_args()
-    from benchmarks import environment
+    from benchmarks.harness import environment
 
     environment.prepare()
     rows, seconds = provider(args) if args.mode == "provider" else baseline(args)

@@ -2,7 +2,7 @@
 
 The sandbox is loaded with 1,000 orders, its clock moved an hour, then N - 1,000 more: the first
 hour is a window of 1,000 orders, the whole day one of N. Fresh child processes
-(``benchmarks.export_child``) export the windows: the operator (the provider's code path, writing
+(``benchmarks.cases.export_child``) export the windows: the operator (the provider's code path, writing
 to a local ``file://`` path) and the baseline (``requests`` + ``json.dumps`` + gzip), runs
 interleaved. Peak RSS of the operator exporting N is compared with it exporting 1,000.
 """
@@ -13,11 +13,11 @@ import statistics
 import tempfile
 from datetime import UTC, datetime, timedelta
 
-from benchmarks import orders_data
-from benchmarks.child import run_module
-from benchmarks.context import Context
-from benchmarks.figures import Figure, Target
-from benchmarks.loading import create_orders
+from benchmarks.harness import orders_data
+from benchmarks.harness.child import run_module
+from benchmarks.harness.context import Context
+from benchmarks.harness.figures import Figure, Target
+from benchmarks.harness.loading import create_orders
 
 SMALL = 1000
 
@@ -25,7 +25,7 @@ SMALL = 1000
 def _export(sandbox, mode: str, since: datetime, before: datetime, expected: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="ordermesh-bench-export-") as out:
         result = run_module(
-            "benchmarks.export_child",
+            "benchmarks.cases.export_child",
             "--mode",
             mode,
             "--url",
@@ -87,7 +87,7 @@ def run(context: Context) -> list[Figure]:
 
 def _first_hour_end(sandbox) -> datetime:
     """The end of the window that holds only the first 1,000 orders: the moment of the clock move."""
-    from benchmarks.loading import client
+    from benchmarks.harness.loading import client
 
     first = next(iter(client().orders.search({}, page_size=1, max_items=1)))
     return datetime.fromisoformat(first.updated_at) + timedelta(minutes=30)
