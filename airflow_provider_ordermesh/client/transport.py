@@ -15,6 +15,7 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
+from airflow_provider_ordermesh.client.defaults import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
 from airflow_provider_ordermesh.client.errors import TransportError
 from airflow_provider_ordermesh.client.operation import Response
 
@@ -23,8 +24,8 @@ from airflow_provider_ordermesh.client.operation import Response
 class Timeout:
     """Seconds to wait for a connection, and for each read of the answer."""
 
-    connect: float = 10.0
-    read: float = 60.0
+    connect: float = DEFAULT_CONNECT_TIMEOUT
+    read: float = DEFAULT_READ_TIMEOUT
 
 
 @dataclass(frozen=True)

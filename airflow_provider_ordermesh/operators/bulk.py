@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.compat import AirflowException, AirflowFailException
 from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator, parse_json_text
 
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 
 PartialFailurePolicy = Literal["fail", "warn", "skip-failed"]
 POLICIES: tuple[str, ...] = ("fail", "warn", "skip-failed")
-BULK_MAX_ITEMS = 100  # the API's bulk size; ``client.endpoints.BULK_MAX_ITEMS`` (checked by a test)
 LISTED_FAILURES = 100  # at most this many failures are spelled out in an error message or the log
 
 

@@ -20,7 +20,7 @@ from airflow_provider_ordermesh.operators.base import (
     OrderMeshResourceOperator,
     checked_id,
     parse_json_text,
-    validated,
+    validated_argument,
 )
 from airflow_provider_ordermesh.operators.bulk import OrderMeshBulkOperator
 from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
@@ -86,7 +86,7 @@ class OrderMeshRerouteShipmentOperator(_ShipmentAction):
 
         body = {"shipmentId": self.shipment_id, "facilityId": self.facility_id, "reason": self.reason,
                 "orderItems": _items(self.order_items, param="order_items")}
-        return validated(Reroute, _drop_none(body), param="reroute")
+        return validated_argument(Reroute, _drop_none(body), param="reroute")
 
     def act(self, context: Context, resource_id: str, request: Any) -> dict[str, Any]:
         answer = self.client.shipments.reroute(request)
@@ -160,7 +160,7 @@ class OrderMeshRejectShipmentOperator(_ShipmentAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.shipments import Reject
 
-        return validated(Reject, {"reason": self.reason}, param="reason")
+        return validated_argument(Reject, {"reason": self.reason}, param="reason")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
         return self.client.shipments.reject(resource_id, request.reason)
@@ -186,7 +186,7 @@ class OrderMeshAssignShipmentOperator(_ShipmentAction):
         from airflow_provider_ordermesh.models.shipments import Assign
 
         body = {"facilityId": self.facility_id, "vendorId": self.vendor_id or None}
-        return validated(Assign, _drop_none(body), param="assignment")
+        return validated_argument(Assign, _drop_none(body), param="assignment")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
         return self.client.shipments.assign(resource_id, request)
@@ -213,7 +213,7 @@ class OrderMeshUnassignItemsOperator(_ShipmentAction):
         from airflow_provider_ordermesh.models.shipments import UnassignItems
 
         body = {"orderItems": _items(self.order_items, param="order_items"), "reason": self.reason or None}
-        return validated(UnassignItems, _drop_none(body), param="unassign request")
+        return validated_argument(UnassignItems, _drop_none(body), param="unassign request")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
         return self.client.shipments.unassign_items(resource_id, request)
@@ -235,7 +235,7 @@ class OrderMeshCancelShipmentOperator(_ShipmentAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.shipments import CancelShipment
 
-        return validated(CancelShipment, {"reason": self.reason} if self.reason else {}, param="reason")
+        return validated_argument(CancelShipment, {"reason": self.reason} if self.reason else {}, param="reason")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
         return self.client.shipments.cancel(resource_id, request.reason)
@@ -269,7 +269,7 @@ class OrderMeshCreatePackagesOperator(_ShipmentAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.shipments import CreatePackages
 
-        return validated(CreatePackages, {"packages": parse_json_text(self.packages, param="packages")},
+        return validated_argument(CreatePackages, {"packages": parse_json_text(self.packages, param="packages")},
                          param="packages")
 
     def act(self, context: Context, resource_id: str, request: Any) -> dict[str, Any]:
@@ -299,7 +299,7 @@ class OrderMeshCreateShipmentOperator(OrderMeshBaseOperator):
     def perform(self, context: Context) -> dict[str, Any]:
         from airflow_provider_ordermesh.models.shipments import CreateShipment
 
-        request = validated(CreateShipment, self.payload, param="payload")
+        request = validated_argument(CreateShipment, self.payload, param="payload")
         self.push_link(context, OrderMeshOrderLink, request.order_id)
         shipment = self.client.shipments.create(request)
         self.push_link(context, OrderMeshShipmentLink, shipment.id)
@@ -334,7 +334,7 @@ class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
         from airflow_provider_ordermesh.models.packing_slips import GeneratePackingSlip
 
         shipment_id = checked_id(self.shipment_id, param="shipment_id", kind="shipment")
-        request = validated(GeneratePackingSlip, {"format": self.format}, param="format")
+        request = validated_argument(GeneratePackingSlip, {"format": self.format}, param="format")
         self.push_link(context, OrderMeshShipmentLink, shipment_id)
         slip = self.client.packing_slips.generate(shipment_id, format=request.format)
         path = None

@@ -50,14 +50,14 @@ def test_orders_of_one_task_instance_share_a_prefix():
 
 def test_refund_marker_round_trips_and_differs_per_line():
     line = {"itemId": "i1", "isShippingRefund": False, "amount": 5.0, "reason": "damaged"}
-    marker = TI.refund_marker(0, line)
+    marker = TI.marker("refund", 0, line)
 
     assert re.fullmatch(r" \[om:[0-9a-f]{12}\]", marker)
     assert marker_of("damaged" + marker) == marker[5:-1]
     assert marker_of("damaged") is None
-    assert TI.refund_marker(1, line) != marker
-    assert TI.refund_marker(0, {**line, "amount": 6.0}) != marker
-    assert TaskIdentity("d", "t", "r2").refund_marker(0, line) != marker
+    assert TI.marker("refund", 1, line) != marker
+    assert TI.marker("refund", 0, {**line, "amount": 6.0}) != marker
+    assert TaskIdentity("d", "t", "r2").marker("refund", 0, line) != marker
 
 
 def test_canonical_json_is_compact_and_sorted():
