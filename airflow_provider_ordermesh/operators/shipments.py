@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink, OrderMeshShipmentLink
+from airflow_provider_ordermesh.operators.arguments import NOT_GIVEN, refuse_blank
 from airflow_provider_ordermesh.operators.base import (
     OrderMeshBaseOperator,
     OrderMeshResourceOperator,
@@ -31,9 +32,12 @@ if TYPE_CHECKING:
     from airflow_provider_ordermesh.models.shipments import Shipment
 
 
-def _items(value: Any, *, param: str) -> Any:
-    """An item list argument, parsed if it is a JSON string; None stays None."""
-    return None if value in (None, "") else parse_json_text(value, param=param)
+def _items(value: Any, *, param: str, widening: str) -> Any:
+    """An item list argument that narrows an action, parsed if it is JSON text; blank is refused."""
+    refuse_blank(value, param=param, widening=widening)
+    items = parse_json_text(value, param=param)
+    refuse_blank(items, param=param, widening=widening)
+    return items
 
 
 def _drop_none(body: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +71,8 @@ class OrderMeshRerouteShipmentOperator(_ShipmentAction):
     :param shipment_id: The shipment (a UUID).
     :param facility_id: The facility to move it to.
     :param reason: Why (required by the API).
-    :param order_items: ``[{"id", "quantity"}]`` to move only these; None moves the whole shipment.
+    :param order_items: ``[{"id", "quantity"}]`` to move only these. Leave it out to move the whole
+        shipment; once given, a rendering to ``None``, ``""``, ``"null"`` or ``[]`` refuses the task.
     :return: ``{"shipment_id", "facility_id", "new_shipment_ids"}``.
     """
 
@@ -75,7 +80,7 @@ class OrderMeshRerouteShipmentOperator(_ShipmentAction):
     template_fields_renderers: ClassVar[dict[str, str]] = {"order_items": "json"}
 
     def __init__(self, *, shipment_id: str, facility_id: str, reason: str,
-                 order_items: list[dict[str, Any]] | str | None = None, **kwargs: Any) -> None:
+                 order_items: list[dict[str, Any]] | str | Any = NOT_GIVEN, **kwargs: Any) -> None:
         super().__init__(shipment_id=shipment_id, **kwargs)
         self.facility_id = facility_id
         self.reason = reason
@@ -84,8 +89,9 @@ class OrderMeshRerouteShipmentOperator(_ShipmentAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.shipments import Reroute
 
-        body = {"shipmentId": self.shipment_id, "facilityId": self.facility_id, "reason": self.reason,
-                "orderItems": _items(self.order_items, param="order_items")}
+        body = {"shipmentId": self.shipment_id, "facilityId": self.facility_id, "reason": self.reason}
+        if self.order_items is not NOT_GIVEN:
+            body["orderItems"] = _items(self.order_items, param="order_items", widening="the whole shipment")
         return validated_argument(Reroute, _drop_none(body), param="reroute")
 
     def act(self, context: Context, resource_id: str, request: Any) -> dict[str, Any]:
@@ -212,7 +218,8 @@ class OrderMeshUnassignItemsOperator(_ShipmentAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.shipments import UnassignItems
 
-        body = {"orderItems": _items(self.order_items, param="order_items"), "reason": self.reason or None}
+        body = {"orderItems": _items(self.order_items, param="order_items", widening="every item"),
+                "reason": self.reason or None}
         return validated_argument(UnassignItems, _drop_none(body), param="unassign request")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Shipment:

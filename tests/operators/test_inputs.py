@@ -100,7 +100,7 @@ def test_a_bad_json_line_or_a_bad_order_becomes_a_failure_naming_its_line_or_fie
 @pytest.mark.parametrize("kwargs, message", [
     ({"on_partial_failure": "ignore"}, "on_partial_failure must be one of fail, warn, skip-failed"),
     ({"max_concurrency": 0}, "max_concurrency"),
-    ({"batch_size": 500}, "batch_size must be between 1 and 100"),
+    ({"batch_size": 500}, "batch_size must be a whole number from 1 to 100"),
 ])
 def test_bulk_settings_are_checked_when_the_dag_is_parsed(kwargs, message):
     with pytest.raises(ValueError, match=message):

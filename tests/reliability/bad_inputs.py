@@ -180,7 +180,7 @@ CASES: dict[str, Case] = {
     "reroute of a short id instead of a UUID": case(reroute, "shipment_id",
                                                     **{**REROUTE, "shipment_id": "S0000000001"}),
     "reroute without reason": case(reroute, "reason", **{**REROUTE, "reason": ""}),
-    "reroute of an empty item list": case(reroute, "orderItems", **REROUTE, order_items=[]),
+    "reroute of an empty item list": case(reroute, "order_items", **REROUTE, order_items=[]),
     "reroute of zero units": case(reroute, "orderItems.0.quantity", **REROUTE,
                                   order_items=[{"id": ITEM_ID, "quantity": 0}]),
     "bulk reroute with a malformed shipment id": case(reroute_many, "shipmentId", reroutes=[
@@ -188,7 +188,7 @@ CASES: dict[str, Case] = {
     "reject without reason": case(reject, "reason", shipment_id=SHIPMENT_ID, reason=""),
     "assign to a facility id with a slash": case(assign, "facilityId", shipment_id=SHIPMENT_ID,
                                                  facility_id="eu/1"),
-    "unassign of an empty item list": case(unassign, "orderItems", shipment_id=SHIPMENT_ID, order_items=[]),
+    "unassign of an empty item list": case(unassign, "order_items", shipment_id=SHIPMENT_ID, order_items=[]),
     "cancel of a shipment id that is an order id": case(cancel_shipment, "shipment_id", shipment_id=ORDER_ID),
     "resubmit of an empty shipment id": case(resubmit, "shipment_id", shipment_id=""),
     "no packages": case(packages, "packages", shipment_id=SHIPMENT_ID, packages=[]),
