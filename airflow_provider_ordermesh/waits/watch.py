@@ -17,7 +17,7 @@ from typing import Any, Final, Literal, TypeVar
 from airflow_provider_ordermesh.client.endpoints import PAGE_SIZE_MAX
 from airflow_provider_ordermesh.client.pagination import aiter_pages, iter_pages
 from airflow_provider_ordermesh.client.resources._base import checked_id
-from airflow_provider_ordermesh.models._base import OpaqueId, OrderId
+from airflow_provider_ordermesh.models._base import OpaqueId, OrderId, Uuid
 from airflow_provider_ordermesh.models.statuses import OrderStatuses, ShipmentStatuses, UnknownStatusError
 from airflow_provider_ordermesh.waits.progress import Progress, check_status_sets, evaluate
 
@@ -145,11 +145,16 @@ class ShipmentWatch:
               failures: Iterable[int | str], vocabulary: ShipmentStatuses) -> ShipmentWatch:
         """Validate ids and statuses (codes or names) before anything is sent; errors name the field."""
         target_codes, failure_codes = shipment_status_codes(targets, failures, vocabulary)
-        shipments = _checked(list(shipment_ids), field="shipment_ids", kind=OpaqueId)
+        shipments = _checked(list(shipment_ids), field="shipment_ids", kind=Uuid)  # as the client checks them
         orders = _checked(list(order_ids), field="order_ids", kind=OrderId)
         if not shipments and not orders:
             raise ValueError("give shipment_ids, order_ids or both: there is nothing to wait for")
         return cls(shipments, orders, target_codes, failure_codes, vocabulary)
+
+    @property
+    def looked_up_by_id(self) -> tuple[str, ...]:
+        """The ids searched for by id: one not found is unknown (an order may have no shipments yet)."""
+        return self.shipment_ids
 
     def queries(self) -> list[Query]:
         return ([Query("shipments", {"ids": chunk}) for chunk in _chunks(self.shipment_ids)]
@@ -200,6 +205,11 @@ class OrderWatch:
         if not orders and not items:
             raise ValueError("give order_ids, order_item_ids or both: there is nothing to wait for")
         return cls(orders, items, target_names, failure_names, vocabulary)
+
+    @property
+    def looked_up_by_id(self) -> tuple[str, ...]:
+        """The ids searched for by id: every order and order item watched."""
+        return (*self.order_ids, *self.order_item_ids)
 
     def queries(self) -> list[Query]:
         return ([Query("orders", {"ids": chunk}) for chunk in _chunks(self.order_ids)]
