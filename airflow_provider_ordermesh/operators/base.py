@@ -79,7 +79,8 @@ def checked_id(value: Any, *, param: str, kind: IdKind = "opaque") -> str:
 
 
 def is_final(exc: BaseException) -> bool:
-    """True for an answer no retry can change: refused before sending, or 400/403/404/409/422 from the API.
+    """True for what no retry can change: a bad setting or request refused before sending, or a
+    400/403/404/409/422 answer from the API.
 
     A 401 reaches here only after the client re-authenticated once and was refused again, so it
     is final too. 429, 5xx and connection errors are not: Airflow's retries may help there.
@@ -87,14 +88,15 @@ def is_final(exc: BaseException) -> bool:
     from airflow_provider_ordermesh.client.errors import (
         AuthenticationError,
         BadRequestError,
+        ConfigurationError,
         ConflictError,
         InvalidRequestError,
         NotFoundError,
         PermissionDeniedError,
     )
 
-    return isinstance(exc, (InvalidRequestError, BadRequestError, AuthenticationError, PermissionDeniedError,
-                            NotFoundError, ConflictError))
+    return isinstance(exc, (InvalidRequestError, ConfigurationError, BadRequestError, AuthenticationError,
+                            PermissionDeniedError, NotFoundError, ConflictError))
 
 
 class OrderMeshBaseOperator(BaseOperator):

@@ -37,7 +37,7 @@ from typing import Any
 
 _SEP = "\x1f"
 MARKER_LENGTH = len(" [om:123456789abc]")
-"""Characters a marker takes from a reason (17 of the API's 1,000)."""
+"""Characters a marker takes from a reason (18 of the API's 1,000)."""
 REASON_MAX = 1000
 """The API's limit on a reason, marker included (``models._base.Reason``)."""
 MARKER_PATTERN = re.compile(r" \[om:([0-9a-f]{12})\]$")

@@ -289,7 +289,7 @@ class OrderMeshCancelOrderOperator(_OrderAction):
     :param order_id: The order.
     :param items: ``[{"itemId", "quantity"}]`` to cancel only these (quantity optional: all of
         the item). Leave it out to cancel the whole order.
-    :param reason: Why (kept in the order's history; at most 983 characters, 17 carry the marker).
+    :param reason: Why (kept in the order's history; at most 982 characters, 18 carry the marker).
     :param idempotency_key: Optional, templated: replaces the run in the marker, so that a re-run
         with the same key recognises the cancel as done.
     :return: ``{"order_id", "status"}``.
@@ -373,8 +373,8 @@ class OrderMeshRefundOperator(_OrderAction):
 
     A refund is never applied twice. Each line's ``reason`` gets a marker `` [om:<12 hex>]``
     derived from the task instance (or ``idempotency_key``) and the line (recipe in
-    ``operators.idempotency``; it takes 17 of the reason's 1,000 characters, so a reason may
-    have 983). On a retried task (try 2+), and when the
+    ``operators.idempotency``; it takes 18 of the reason's 1,000 characters, so a reason may
+    have 982). On a retried task (try 2+), and when the
     answer to the refund request was lost (``OutcomeUnknownError``), the operator reads the
     order's items' ``refundData.refunds`` and leaves out every line whose marker is already
     recorded; if some line's fate is still unknown after a lost answer, the task fails and its

@@ -68,9 +68,10 @@ class StatusSensorBase(BaseSensorOperator):
         hook_params: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
+        for name in ("poke_interval", "timeout"):  # Airflow itself lets NaN, inf and True through
+            if name in kwargs and not isinstance(kwargs[name], timedelta):
+                checked_seconds(kwargs[name], param=name)
         super().__init__(**kwargs)
-        for name in ("poke_interval", "timeout"):
-            checked_seconds(getattr(self, name), param=name)  # Airflow itself lets NaN, inf and True through
         self.target_statuses = target_statuses
         self.failure_statuses = failure_statuses
         self.ordermesh_conn_id = ordermesh_conn_id
