@@ -21,7 +21,6 @@ from airflow_provider_ordermesh.client.defaults import DEFAULT_CONNECT_TIMEOUT, 
 from airflow_provider_ordermesh.client.errors import TransportError
 from airflow_provider_ordermesh.client.operation import Response
 
-
 TLS_ERROR: Final = "TLS error"
 
 

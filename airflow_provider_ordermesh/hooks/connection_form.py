@@ -8,7 +8,11 @@ import-free client defaults: provider discovery loads this module.
 
 from __future__ import annotations
 
-from airflow_provider_ordermesh.client.defaults import DEFAULT_MAX_RETRIES, DEFAULT_READ_TIMEOUT, MAX_RETRIES_LIMIT
+from airflow_provider_ordermesh.client.defaults import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_READ_TIMEOUT,
+    MAX_RETRIES_LIMIT,
+)
 
 CONN_TYPE = "ordermesh"
 DEFAULT_CONN_ID = "ordermesh_default"

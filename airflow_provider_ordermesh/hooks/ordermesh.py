@@ -6,7 +6,6 @@ The only module that reads Airflow connections. It holds no HTTP logic: that is 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 

@@ -14,9 +14,8 @@ on input, and ``to_api()`` always writes the wire format.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
-
 import unicodedata
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
@@ -104,7 +103,7 @@ def _visible(value: str) -> str:
 def _not_bool(value: Any) -> Any:
     """Refuse ``True``/``False`` where a number is expected: pydantic would read them as 1 and 0."""
     if isinstance(value, bool):
-        raise ValueError("must be a number, not a boolean")
+        raise ValueError("must be a number, not a boolean")  # noqa: TRY004 - pydantic reports ValueErrors
     return value
 
 

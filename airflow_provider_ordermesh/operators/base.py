@@ -152,6 +152,11 @@ class OrderMeshBaseOperator(BaseOperator):
     def try_number(context: Context) -> int:
         return int(getattr(context["ti"], "try_number", 1) or 1)
 
+    def may_be_done(self, context: Context) -> bool:
+        """Whether to look for an earlier application before sending: on a retried try, and on
+        any try of an operator given an ``idempotency_key`` (a re-run may have applied it)."""
+        return self.try_number(context) > 1 or getattr(self, "idempotency_key", None) is not None
+
 
 class OrderMeshResourceOperator(OrderMeshBaseOperator):
     """An action on one order or shipment named by id: validate, store the link, act, summarise.
@@ -185,7 +190,7 @@ class OrderMeshResourceOperator(OrderMeshBaseOperator):
         resource_id = checked_id(getattr(self, self.id_param), param=self.id_param, kind=self.id_kind)
         request = self.build_request(context)
         self.push_link(context, self.link, resource_id)
-        if self.try_number(context) > 1:
+        if self.may_be_done(context):
             done = self.already_done(context, resource_id, request)
             if done is not None:
                 self.log.info("an earlier try already applied this; nothing sent")

@@ -216,9 +216,9 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
                     duplicates.append(f"  index {earlier} and index {checked_item.index} share "
                                       f"{self.ref_field} {checked_item.ref}")
         if duplicates:
-            raise AirflowFailException("\n".join([
-                f"{len(duplicates)} {self.source_param} repeat the {self.ref_field} of an earlier one; nothing "
-                f"was sent (each {self.ref_field} may appear once in an input):", *duplicates[:LISTED_FAILURES]]))
+            headline = (f"{len(duplicates)} {self.source_param} repeat the {self.ref_field} of an earlier one; "
+                        f"nothing was sent (each {self.ref_field} may appear once in an input):")
+            raise AirflowFailException("\n".join([headline, *duplicates[:LISTED_FAILURES]]))
         if count == 0:
             return self._empty(BulkResult())
         if invalid and self.on_partial_failure == "fail":

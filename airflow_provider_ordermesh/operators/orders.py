@@ -430,9 +430,9 @@ class OrderMeshRefundOperator(_OrderAction):
         request = self.build_request(context)
         self.push_link(context, OrderMeshOrderLink, order_id)
         pending = request.refunds
-        if self.try_number(context) > 1:
+        if self.may_be_done(context):
             pending = self._pending(request, self._recorded_markers(order_id))
-            self.log.info("retried task: %d of %d refund lines already recorded",
+            self.log.info("retried task or idempotency_key: %d of %d refund lines already recorded",
                           len(request.refunds) - len(pending), len(request.refunds))
         if pending:
             try:

@@ -12,7 +12,11 @@ from airflow_provider_ordermesh.operators.arguments import (
     checked_int,
     refuse_blank,
 )
-from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator, parse_json_text, validated_argument
+from airflow_provider_ordermesh.operators.base import (
+    OrderMeshBaseOperator,
+    parse_json_text,
+    validated_argument,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -23,7 +23,13 @@ from airflow_provider_ordermesh.compat import (
 )
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.operators.arguments import checked_seconds
-from airflow_provider_ordermesh.waits.progress import ErrorBudget, Progress, UnknownIdGrace, is_transient, outcome
+from airflow_provider_ordermesh.waits.progress import (
+    ErrorBudget,
+    Progress,
+    UnknownIdGrace,
+    is_transient,
+    outcome,
+)
 from airflow_provider_ordermesh.waits.watch import OrderWatch, ShipmentWatch, check_page_size, fetch
 
 if TYPE_CHECKING:

@@ -17,7 +17,10 @@ from airflow_provider_ordermesh.models.statuses import (
     UnknownStatusError,
 )
 from airflow_provider_ordermesh.sensors.base import OrderMeshWaitError, StatusSensorBase
-from airflow_provider_ordermesh.triggers.status import OrderMeshOrderStatusTrigger, OrderMeshShipmentStatusTrigger
+from airflow_provider_ordermesh.triggers.status import (
+    OrderMeshOrderStatusTrigger,
+    OrderMeshShipmentStatusTrigger,
+)
 from airflow_provider_ordermesh.waits.watch import (
     OrderWatch,
     ShipmentWatch,
