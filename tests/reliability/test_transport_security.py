@@ -19,6 +19,7 @@ from client.api_mock import register, register_token
 from operators.context import run_op
 
 from airflow_provider_ordermesh.client import ConfigurationError, TokenCache
+from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
 from airflow_provider_ordermesh.operators.orders import OrderMeshSearchOrdersOperator
 from airflow_provider_ordermesh.triggers.status import OrderMeshShipmentStatusTrigger
@@ -72,7 +73,7 @@ def test_plain_http_to_a_remote_host_is_refused_through_the_hook_and_operators_b
 
     with pytest.raises(ConfigurationError, match="refusing plain http"):
         OrderMeshHook().get_conn()
-    with pytest.raises(ConfigurationError, match="refusing plain http"):
+    with pytest.raises(AirflowFailException, match="refusing plain http"):  # a retry cannot fix a setting
         run_op(search())
     assert api.call_count == 0
 
@@ -81,7 +82,7 @@ def test_the_connection_schema_field_cannot_turn_a_remote_host_into_plain_http(a
     conn = {"conn_type": "ordermesh", "host": REMOTE, "schema": "http", "login": "svc", "password": "secret"}
     monkeypatch.setenv("AIRFLOW_CONN_ORDERMESH_DEFAULT", json.dumps(conn))
 
-    with pytest.raises(ConfigurationError, match="refusing plain http"):
+    with pytest.raises(AirflowFailException, match="refusing plain http"):  # a retry cannot fix a setting
         run_op(search())
     assert api.call_count == 0
 
