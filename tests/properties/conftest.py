@@ -12,10 +12,9 @@ from hypothesis import HealthCheck, settings
 
 from properties.strategies import FIGURES
 
-_SHARED = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-           "derandomize": False}
-settings.register_profile("default", max_examples=300, **_SHARED)
-settings.register_profile("thorough", max_examples=1000, **_SHARED)
+_SHARED = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
+settings.register_profile("default", max_examples=300, derandomize=True, **_SHARED)  # the same examples each run
+settings.register_profile("thorough", max_examples=1000, **_SHARED)  # new random examples each run
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
