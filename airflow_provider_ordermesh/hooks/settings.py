@@ -43,7 +43,9 @@ def max_retries(value: Any, *, setting: str) -> int:
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
     if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= MAX_RETRIES_LIMIT:
-        raise ConfigurationError(f"{setting} must be a whole number from 0 to {MAX_RETRIES_LIMIT}, got {value!r}")
+        raise ConfigurationError(
+            f"{setting} must be a whole number from 0 to {MAX_RETRIES_LIMIT}, got {value!r}"
+        )
     return number
 
 
@@ -55,7 +57,12 @@ def seconds(value: Any, *, setting: str) -> float:
             number = float(value.strip())
         except ValueError:
             number = None
-    if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number) or number <= 0:
+    if (
+        isinstance(number, bool)
+        or not isinstance(number, (int, float))
+        or not math.isfinite(number)
+        or number <= 0
+    ):
         raise ConfigurationError(f"{setting} must be a number of seconds above 0, got {value!r}")
     return float(number)
 
@@ -63,7 +70,10 @@ def seconds(value: Any, *, setting: str) -> float:
 def timeout(value: Any, *, setting: str) -> Timeout:
     """A ``Timeout``, a read timeout in seconds, or ``(connect, read)`` seconds."""
     if isinstance(value, Timeout):
-        return Timeout(seconds(value.connect, setting=f"{setting}.connect"), seconds(value.read, setting=f"{setting}.read"))
+        return Timeout(
+            seconds(value.connect, setting=f"{setting}.connect"),
+            seconds(value.read, setting=f"{setting}.read"),
+        )
     if isinstance(value, (list, tuple)):
         if len(value) != 2:
             raise ConfigurationError(f"{setting} must be seconds or (connect, read) seconds, got {value!r}")
@@ -80,7 +90,9 @@ def verify(value: Any, *, setting: str) -> bool | str:
     if text.lower() in _TRUE | _FALSE:
         return text.lower() in _TRUE
     if not os.path.exists(os.path.expanduser(text)):
-        raise ConfigurationError(f"{setting} must be true, false or the path of a CA bundle; {text!r} does not exist")
+        raise ConfigurationError(
+            f"{setting} must be true, false or the path of a CA bundle; {text!r} does not exist"
+        )
     return os.path.expanduser(text)
 
 

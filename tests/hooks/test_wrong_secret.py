@@ -62,12 +62,20 @@ def test_the_fingerprint_is_keyed_and_stays_out_of_reprs_and_logs(sandbox, monke
     secret = sandbox.credentials.client_secret
     fingerprint = secret_fingerprint(SecretStr(secret))
     assert fingerprint != secret_fingerprint(SecretStr(WRONG)) and secret not in fingerprint
-    assert fingerprint != __import__("hashlib").sha256(secret.encode()).hexdigest(), "an unkeyed hash is guessable"
+    assert fingerprint != __import__("hashlib").sha256(secret.encode()).hexdigest(), (
+        "an unkeyed hash is guessable"
+    )
     _point_at(sandbox, monkeypatch, "ordermesh_default")
     caplog.set_level(logging.DEBUG)
     hook = OrderMeshHook()
     hook.client.orders.list_page(page=1, page_size=1)
 
-    shown = [repr(hook), repr(hook.client), repr(hook.client.tokens), repr(ClientCredentials("id", SecretStr(secret))),
-             caplog.text, *map(repr, TokenCache._registry.values())]
+    shown = [
+        repr(hook),
+        repr(hook.client),
+        repr(hook.client.tokens),
+        repr(ClientCredentials("id", SecretStr(secret))),
+        caplog.text,
+        *map(repr, TokenCache._registry.values()),
+    ]
     assert not [text for text in shown if fingerprint in text or fingerprint[:16] in text]

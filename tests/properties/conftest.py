@@ -12,10 +12,16 @@ from hypothesis import HealthCheck, settings
 
 from properties.strategies import FIGURES
 
-_SHARED = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
-settings.register_profile("default", max_examples=300, derandomize=True, **_SHARED)  # the same examples each run
+_SHARED = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+settings.register_profile(
+    "default", max_examples=300, derandomize=True, **_SHARED
+)  # the same examples each run
 settings.register_profile("thorough", max_examples=1000, **_SHARED)  # new random examples each run
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if FIGURES["tried"]:
