@@ -10,6 +10,9 @@ Secrets are ``SecretStr`` throughout, so no repr, log line or error message can 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import os
 import threading
 import time
 import weakref
@@ -20,11 +23,30 @@ from pydantic import SecretStr
 
 from airflow_provider_ordermesh.client.errors import AuthenticationError, ConfigurationError
 from airflow_provider_ordermesh.client.operation import Operation
-from airflow_provider_ordermesh.models.auth import ClientTokenRequest, LoginRequest, RefreshRequest, TokenResponse
+from airflow_provider_ordermesh.models.auth import (
+    ClientTokenRequest,
+    LoginRequest,
+    RefreshRequest,
+    TokenResponse,
+)
 
 
 def _token(data: object) -> TokenResponse:
     return TokenResponse.model_validate(data)
+
+
+_FINGERPRINT_KEY = os.urandom(32)
+"""This process's key for secret fingerprints: random, never stored or shown anywhere."""
+
+
+def secret_fingerprint(secret: SecretStr) -> str:
+    """A keyed hash (HMAC-SHA256 under a per-process random key) that tells two secrets apart.
+
+    It keys the token cache, so that a wrong or rotated secret never reuses a token fetched with
+    the right one. It is not the secret, cannot be checked against a guess outside this process,
+    and is itself kept out of every repr, log line and message.
+    """
+    return hmac.new(_FINGERPRINT_KEY, secret.get_secret_value().encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -41,7 +63,8 @@ class ClientCredentials:
 
     @property
     def identity(self) -> str:
-        return f"client:{self.client_id}"
+        """Who this is, for the token cache: the client id and a fingerprint of the secret."""
+        return f"client:{self.client_id}:{secret_fingerprint(self.client_secret)}"
 
     def token_operation(self) -> Operation[TokenResponse]:
         body = ClientTokenRequest(client_id=self.client_id, client_secret=self.client_secret).to_api()
@@ -62,7 +85,8 @@ class PasswordCredentials:
 
     @property
     def identity(self) -> str:
-        return f"user:{self.username}"
+        """Who this is, for the token cache: the username and a fingerprint of the password."""
+        return f"user:{self.username}:{secret_fingerprint(self.password)}"
 
     def token_operation(self) -> Operation[TokenResponse]:
         body = LoginRequest(username=self.username, password=self.password).to_api()
@@ -80,7 +104,11 @@ class _CachedToken:
 
 
 class TokenCache:
-    """Valid tokens of one identity at one base URL, shared by all clients of this process."""
+    """Valid tokens of one identity at one base URL, shared by all clients of this process.
+
+    The identity includes a fingerprint of the secret (``secret_fingerprint``): a connection
+    with the same client id but another secret gets its own cache, so it must log in itself.
+    """
 
     _registry: dict[tuple[str, str], TokenCache] = {}
     _registry_lock = threading.Lock()
@@ -145,6 +173,14 @@ class TokenManager:
         self.on_new_token = on_new_token
         self.clock = clock
         self.refresh_margin = refresh_margin
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(kind={self.credentials.kind!r})"
+
+    def isolate(self) -> None:
+        """Use a private, empty cache from now on: the next token comes from a full login with the
+        credentials (``test_connection`` proves the secret this way, never a cached token)."""
+        self.cache = TokenCache()
 
     def current(self) -> str | None:
         return self.cache.valid(self.clock(), self.refresh_margin)

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
+from airflow_provider_ordermesh.client.defaults import DEFAULT_MAX_RETRIES
+
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
-DEFAULT_MAX_RETRIES = 5
+__all__ = ["DEFAULT_MAX_RETRIES", "RETRY_STATUSES", "RetryPolicy", "parse_retry_after"]
 
 
 @dataclass(frozen=True)

@@ -8,23 +8,28 @@ is what the retry flow needs to keep non-idempotent calls from being applied twi
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import weakref
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 
+from airflow_provider_ordermesh.client.defaults import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
 from airflow_provider_ordermesh.client.errors import TransportError
 from airflow_provider_ordermesh.client.operation import Response
+
+TLS_ERROR: Final = "TLS error"
 
 
 @dataclass(frozen=True)
 class Timeout:
     """Seconds to wait for a connection, and for each read of the answer."""
 
-    connect: float = 10.0
-    read: float = 60.0
+    connect: float = DEFAULT_CONNECT_TIMEOUT
+    read: float = DEFAULT_READ_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ class SyncTransport:
             )
             return Response(status=answer.status_code, headers=dict(answer.headers), content=answer.content)
         except requests.exceptions.SSLError as exc:
-            raise _failure(request, "TLS error", exc, retryable=False, maybe_applied=False) from None
+            raise _failure(request, TLS_ERROR, exc, retryable=False, maybe_applied=False) from None
         except requests.exceptions.ConnectTimeout as exc:
             raise _failure(request, "connect timeout", exc, retryable=True, maybe_applied=False) from None
         except requests.exceptions.ReadTimeout as exc:
@@ -102,9 +107,25 @@ def _is_connect_failure(exc: BaseException) -> bool:
 
 
 def _failure(request: Request, what: str, exc: BaseException, *, retryable: bool, maybe_applied: bool) -> TransportError:
-    # Only the exception's type goes into the message: its text can carry URLs with query strings.
-    return TransportError(f"{what} ({type(exc).__name__})", method=request.method, path=request.path,
+    # Only the exception's type and the host and port go into the message: the exception's text
+    # can carry URLs with query strings.
+    parts = urlsplit(request.url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    text = f"{what} talking to {parts.hostname}:{port} ({type(exc).__name__})"
+    if what == TLS_ERROR and parts.scheme == "https" and _is_loopback_host(parts.hostname or ""):
+        text += (f"; the local sandbox speaks plain http: set the connection's host to "
+                 f"http://{parts.hostname}:{port} (a host without a scheme means https)")
+    return TransportError(text, method=request.method, path=request.path,
                           retryable=retryable, maybe_applied=maybe_applied)
+
+
+def _is_loopback_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class AsyncTransport:

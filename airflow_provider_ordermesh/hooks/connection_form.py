@@ -2,11 +2,17 @@
 
 ``get_provider_info()`` serves it declaratively (Airflow 3.2+ reads ``conn-fields`` and
 ``ui-field-behaviour`` without importing the hook); the hook's legacy classmethods translate
-the same constants for older UIs. A test checks that both agree. No imports here on purpose:
-provider discovery loads this module.
+the same constants for older UIs. A test checks that both agree. Nothing is imported but the
+import-free client defaults: provider discovery loads this module.
 """
 
 from __future__ import annotations
+
+from airflow_provider_ordermesh.client.defaults import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_READ_TIMEOUT,
+    MAX_RETRIES_LIMIT,
+)
 
 CONN_TYPE = "ordermesh"
 DEFAULT_CONN_ID = "ordermesh_default"
@@ -48,12 +54,13 @@ EXTRA_FIELDS: dict[str, dict] = {
     "timeout": {
         "label": "Timeout (seconds)",
         "description": "Read timeout of each API request.",
-        "schema": {"type": ["number", "null"], "default": 60, "minimum": 1},
+        "schema": {"type": ["number", "null"], "default": DEFAULT_READ_TIMEOUT, "minimum": 1},
     },
     "max_retries": {
         "label": "Max retries",
         "description": "Retries on connection errors, 429, 502, 503 and 504 (Retry-After is honoured).",
-        "schema": {"type": ["integer", "null"], "default": 5, "minimum": 0, "maximum": 20},
+        "schema": {"type": ["integer", "null"], "default": DEFAULT_MAX_RETRIES, "minimum": 0,
+                   "maximum": MAX_RETRIES_LIMIT},
     },
     "verify": {
         "label": "Verify TLS",

@@ -6,7 +6,6 @@ The only module that reads Airflow connections. It holds no HTTP logic: that is 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
@@ -21,11 +20,15 @@ from airflow_provider_ordermesh.client import (
     PasswordCredentials,
     Timeout,
 )
+from airflow_provider_ordermesh.client.defaults import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_READ_TIMEOUT,
+    TEST_CONNECTION_TIMEOUT,
+)
 from airflow_provider_ordermesh.compat import BaseHook, Connection, mask_secret
 from airflow_provider_ordermesh.hooks import connection_form as form
+from airflow_provider_ordermesh.hooks import settings
 from airflow_provider_ordermesh.models.statuses import ShipmentStatuses
-
-_TRUE = {"1", "true", "yes", "on"}
 
 
 def _extra(conn: Connection, name: str, default: Any = None) -> Any:
@@ -35,16 +38,13 @@ def _extra(conn: Connection, name: str, default: Any = None) -> Any:
     return default if value in (None, "") else value
 
 
-def _as_bool(value: Any) -> bool:
-    return value if isinstance(value, bool) else str(value).strip().lower() in _TRUE
-
-
 class OrderMeshHook(BaseHook):
     """Interact with OrderMesh through an ``ordermesh`` connection.
 
     :param ordermesh_conn_id: The Airflow connection to use (default ``ordermesh_default``).
     :param client_options: Passed to ``OrderMeshClient`` over the connection's settings, e.g.
-        ``max_retries``, ``timeout`` or ``retry_policy``.
+        ``max_retries``, ``timeout`` or ``retry_policy``; checked here, so that a bad one fails
+        naming it (``hooks.settings``).
     """
 
     conn_name_attr = "ordermesh_conn_id"
@@ -55,7 +55,7 @@ class OrderMeshHook(BaseHook):
     def __init__(self, ordermesh_conn_id: str = default_conn_name, **client_options: Any) -> None:
         super().__init__()
         self.ordermesh_conn_id = ordermesh_conn_id
-        self.client_options = client_options
+        self.client_options = settings.client_options(client_options)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(ordermesh_conn_id={self.ordermesh_conn_id!r})"
@@ -84,16 +84,19 @@ class OrderMeshHook(BaseHook):
             raise ConfigurationError(
                 f"connection {conn.conn_id!r}: auth_type {auth_type!r} is not 'client_credentials' or 'password'"
             )
-        settings: dict[str, Any] = {
+        checked: dict[str, Any] = {
             "base_url": _base_url(conn),
             "credentials": credentials,
-            "max_retries": int(_extra(conn, "max_retries", 5)),
-            "timeout": Timeout(read=float(_extra(conn, "timeout", 60))),
-            "verify": _verify(_extra(conn, "verify", True)),
-            "allow_insecure_http": _as_bool(_extra(conn, "allow_insecure_http", False)),
+            "max_retries": settings.max_retries(_extra(conn, "max_retries", DEFAULT_MAX_RETRIES),
+                                                setting=f"connection {conn.conn_id!r} extra max_retries"),
+            "timeout": settings.timeout(_extra(conn, "timeout", DEFAULT_READ_TIMEOUT),
+                                        setting=f"connection {conn.conn_id!r} extra timeout"),
+            "verify": settings.verify(_extra(conn, "verify", True), setting=f"connection {conn.conn_id!r} extra verify"),
+            "allow_insecure_http": settings.as_bool(_extra(conn, "allow_insecure_http", False),
+                                                    setting=f"connection {conn.conn_id!r} extra allow_insecure_http"),
             "on_new_token": mask_secret,
         }
-        return settings
+        return checked
 
     @cached_property
     def portal_url(self) -> str:
@@ -129,14 +132,20 @@ class OrderMeshHook(BaseHook):
         return AsyncOrderMeshClient(**{**self.client_settings(conn), **self.client_options})
 
     def test_connection(self) -> tuple[bool, str]:
-        """Fetch a token and read one page of one order: cheap, read-only, bounded in time."""
+        """Authenticate afresh and read one page of one order: cheap, read-only, bounded in time.
+
+        A token cached in this process is never reused here: a UI "Test" after editing the
+        secret must prove the secret, not an earlier token.
+        """
         try:
-            settings = {**self.client_settings(self.connection), "max_retries": 0, "timeout": Timeout(5, 10)}
-            with OrderMeshClient(**settings) as client:
+            options = {**self.client_settings(self.connection), "max_retries": 0,
+                       "timeout": Timeout(*TEST_CONNECTION_TIMEOUT)}
+            with OrderMeshClient(**options) as client:
+                client.tokens.isolate()
                 client.orders.list_page(page=1, page_size=1)
         except (OrderMeshError, ValueError) as exc:
             return False, str(exc)
-        return True, f"Connected to OrderMesh at {settings['base_url']}"
+        return True, f"Connected to OrderMesh at {options['base_url']}"
 
     # --- legacy connection form (Airflow < 3.2 reads these; 3.2+ reads get_provider_info) ----
 
@@ -169,14 +178,3 @@ def _base_url(conn: Connection) -> str:
     if conn.port and host.count(":") < 2:
         host = f"{host}:{conn.port}"
     return host
-
-
-def _verify(value: Any) -> bool | str:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip()
-    if text.lower() in _TRUE | {"false", "0", "no", "off"}:
-        return text.lower() in _TRUE
-    return text
-
-

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+import unicodedata
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
 from airflow_provider_ordermesh.models.codes import COUNTRY_CODES, CURRENCY_CODES
@@ -93,16 +94,33 @@ OpaqueId = Annotated[str, AfterValidator(_check(_OPAQUE, "id (1-64 letters, digi
 CountryCode = Annotated[str, AfterValidator(_upper_code(COUNTRY_CODES, "ISO 3166-1 alpha-2 country code", "US"))]
 CurrencyCode = Annotated[str, AfterValidator(_upper_code(CURRENCY_CODES, "ISO 4217 currency code", "USD"))]
 
-ShortText = Annotated[str, StringConstraints(max_length=255)]
-"""Names, address lines and other single-line text."""
+def _visible(value: str) -> str:
+    """Text with at least one visible character: not only spaces, controls or zero-width marks."""
+    if not any(unicodedata.category(c)[0] not in "CZ" for c in value):
+        raise ValueError("must have visible content (it is empty or only whitespace)")
+    return value
 
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
-"""Reasons and notes: required, at most 4,000 characters."""
 
-Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+def _not_bool(value: Any) -> Any:
+    """Refuse ``True``/``False`` where a number is expected: pydantic would read them as 1 and 0."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not a boolean")  # noqa: TRY004 - pydantic reports ValueErrors
+    return value
 
-Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+VisibleText = AfterValidator(_visible)
+NotBool = BeforeValidator(_not_bool)
+
+ShortText = Annotated[str, StringConstraints(max_length=255), VisibleText]
+"""Names, address lines and other single-line text: visible content, at most 255 characters."""
+
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=4000), VisibleText]
+"""Reasons and notes: required, visible content, at most 4,000 characters."""
+
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000), VisibleText]
+
+Amount = Annotated[float, NotBool, Field(ge=0, allow_inf_nan=False)]
 """A money amount sent as a plain number, never negative."""
 
-PositiveAmount = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-Quantity = Annotated[int, Field(ge=1, le=100_000, strict=False)]
+PositiveAmount = Annotated[float, NotBool, Field(gt=0, allow_inf_nan=False)]
+Quantity = Annotated[int, NotBool, Field(ge=1, le=100_000, strict=False)]

@@ -6,7 +6,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import Field
 
-from airflow_provider_ordermesh.models._base import ApiModel, CountryCode, RequestModel, ShortText
+from airflow_provider_ordermesh.models._base import ApiModel, CountryCode, Quantity, RequestModel, ShortText
 
 T = TypeVar("T")
 
@@ -84,7 +84,7 @@ class ItemQuantity(RequestModel):
     """An order item and how many of it an action applies to (``RerouteOrderItem`` and friends)."""
 
     id: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(ge=1)
+    quantity: Quantity
 
 
 class Page(ApiModel, Generic[T]):

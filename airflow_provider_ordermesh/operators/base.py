@@ -40,25 +40,29 @@ def parse_json_text(value: Any, *, param: str) -> Any:
         ) from None
 
 
-def validated(model: type[M], value: Any, *, param: str) -> M:
-    """``value`` (a model, mapping or JSON text) as ``model``, or a no-retry failure naming each bad field."""
-    from pydantic import BaseModel, ValidationError
+def validated_argument(model: type[M], value: Any, *, param: str) -> M:
+    """The task argument ``param`` (a model, mapping or JSON text) as ``model``, or a no-retry failure.
+
+    The model check itself is the client's (``client.resources._base.validated``); this adds what
+    a rendered argument needs: JSON text parsed, another model re-read, and a failure that
+    Airflow does not retry, naming each bad field under ``param``.
+    """
+    from pydantic import BaseModel
 
     from airflow_provider_ordermesh.client.errors import InvalidRequestError
+    from airflow_provider_ordermesh.client.resources._base import validated
 
     value = parse_json_text(value, param=param)
     if isinstance(value, model):
         return value
     if isinstance(value, BaseModel):
         value = value.model_dump(by_alias=True, exclude_none=True)
-    if value is None:
-        value = {}
-    if not isinstance(value, Mapping):
+    if value is not None and not isinstance(value, Mapping):
         raise AirflowFailException(f"invalid {param}: expected an object, got {type(value).__name__}")
     try:
-        return model.model_validate(value)
-    except ValidationError as exc:
-        raise AirflowFailException(str(InvalidRequestError.from_pydantic(param, exc.errors()))) from None
+        return validated(model, value, what=param)
+    except InvalidRequestError as exc:
+        raise AirflowFailException(str(exc)) from None
 
 
 def checked_id(value: Any, *, param: str, kind: IdKind = "opaque") -> str:
@@ -74,11 +78,34 @@ def checked_id(value: Any, *, param: str, kind: IdKind = "opaque") -> str:
         raise AirflowFailException(str(exc)) from None
 
 
+def is_final(exc: BaseException) -> bool:
+    """True for what no retry can change: a bad setting or request refused before sending, or a
+    400/403/404/409/422 answer from the API.
+
+    A 401 reaches here only after the client re-authenticated once and was refused again, so it
+    is final too. 429, 5xx and connection errors are not: Airflow's retries may help there.
+    """
+    from airflow_provider_ordermesh.client.errors import (
+        AuthenticationError,
+        BadRequestError,
+        ConfigurationError,
+        ConflictError,
+        InvalidRequestError,
+        NotFoundError,
+        PermissionDeniedError,
+    )
+
+    return isinstance(exc, (InvalidRequestError, ConfigurationError, BadRequestError, AuthenticationError,
+                            PermissionDeniedError, NotFoundError, ConflictError))
+
+
 class OrderMeshBaseOperator(BaseOperator):
     """Base of the OrderMesh operators.
 
-    Subclasses implement ``perform(context)``. A request refused before sending (bad input) or
-    by the API as invalid (400/422) fails the task without retries: trying again cannot help.
+    Subclasses implement ``perform(context)``. A request refused before sending (bad input), or
+    an answer no retry can change (400, 401 after a re-authentication, 403, 404, 409, 422; see
+    ``is_final``), fails the task without Airflow retries, with the API's message and the path
+    (which holds the id). 429, 5xx and connection errors keep Airflow's retries.
 
     :param ordermesh_conn_id: The ``ordermesh`` connection to use.
     :param hook_params: Keyword arguments for ``OrderMeshHook`` (client options such as
@@ -105,12 +132,12 @@ class OrderMeshBaseOperator(BaseOperator):
         return self.hook.client
 
     def execute(self, context: Context) -> Any:
-        from airflow_provider_ordermesh.client.errors import BadRequestError, InvalidRequestError
-
         try:
             return self.perform(context)
-        except (InvalidRequestError, BadRequestError) as exc:
-            raise AirflowFailException(str(exc)) from exc
+        except Exception as exc:
+            if is_final(exc):
+                raise AirflowFailException(str(exc)) from exc
+            raise
 
     def perform(self, context: Context) -> Any:
         """The operator's work; its return value becomes the task's XCom."""
@@ -124,6 +151,11 @@ class OrderMeshBaseOperator(BaseOperator):
     @staticmethod
     def try_number(context: Context) -> int:
         return int(getattr(context["ti"], "try_number", 1) or 1)
+
+    def may_be_done(self, context: Context) -> bool:
+        """Whether to look for an earlier application before sending: on a retried try, and on
+        any try of an operator given an ``idempotency_key`` (a re-run may have applied it)."""
+        return self.try_number(context) > 1 or getattr(self, "idempotency_key", None) is not None
 
 
 class OrderMeshResourceOperator(OrderMeshBaseOperator):
@@ -158,7 +190,7 @@ class OrderMeshResourceOperator(OrderMeshBaseOperator):
         resource_id = checked_id(getattr(self, self.id_param), param=self.id_param, kind=self.id_kind)
         request = self.build_request(context)
         self.push_link(context, self.link, resource_id)
-        if self.try_number(context) > 1:
+        if self.may_be_done(context):
             done = self.already_done(context, resource_id, request)
             if done is not None:
                 self.log.info("an earlier try already applied this; nothing sent")

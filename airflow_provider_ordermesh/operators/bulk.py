@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from airflow_provider_ordermesh.compat import AirflowException, AirflowFailException
 from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
+from airflow_provider_ordermesh.operators.arguments import InvalidArgument, checked_int
 from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator, parse_json_text
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 PartialFailurePolicy = Literal["fail", "warn", "skip-failed"]
 POLICIES: tuple[str, ...] = ("fail", "warn", "skip-failed")
+MAX_CONCURRENCY = 32  # batches in flight at once, at most
 LISTED_FAILURES = 100  # at most this many failures are spelled out in an error message or the log
 
 
@@ -93,9 +95,15 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
     The items argument is templated when it is a string (e.g. ``"{{ ti.xcom_pull('x') | tojson }}"``
     or a file path with ``{{ ds }}``); the strings inside a list of items are data, not templates.
 
+    Everything in the input is accounted for: two items with the same key (``safeId``, order
+    ``id`` or ``shipmentId``) refuse the task before anything is sent, naming both positions, as
+    the second would otherwise be dropped or applied twice. An empty input is logged as a warning
+    and reported (zero counts), or fails the task with ``fail_on_empty=True``.
+
     :param on_partial_failure: ``"fail"``, ``"warn"`` or ``"skip-failed"``.
-    :param max_concurrency: Batches in flight at once (threads sharing one client).
+    :param max_concurrency: Batches in flight at once (threads sharing one client), 1 to 32.
     :param batch_size: Items per request, 1 to 100.
+    :param fail_on_empty: Fail the task when the input holds no items (default: warn and report).
     """
 
     source_param: ClassVar[str]
@@ -106,18 +114,18 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
     """The name of that key in the returned failures (e.g. ``safe_id``)."""
 
     def __init__(self, *, on_partial_failure: PartialFailurePolicy = "fail", max_concurrency: int = 4,
-                 batch_size: int = BULK_MAX_ITEMS, **kwargs: Any) -> None:
+                 batch_size: int = BULK_MAX_ITEMS, fail_on_empty: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if on_partial_failure not in POLICIES:
-            raise ValueError(f"on_partial_failure must be one of {', '.join(POLICIES)}; "
-                             f"got {on_partial_failure!r}")
-        if not 1 <= int(max_concurrency) <= 32:
-            raise ValueError(f"max_concurrency must be between 1 and 32; got {max_concurrency!r}")
-        if not 1 <= int(batch_size) <= BULK_MAX_ITEMS:
-            raise ValueError(f"batch_size must be between 1 and {BULK_MAX_ITEMS}; got {batch_size!r}")
+            raise InvalidArgument(f"on_partial_failure must be one of {', '.join(POLICIES)}; "
+                                  f"got {on_partial_failure!r}")
+        if not isinstance(fail_on_empty, bool):
+            raise InvalidArgument(f"fail_on_empty must be True or False, got {fail_on_empty!r}")
         self.on_partial_failure = on_partial_failure
-        self.max_concurrency = int(max_concurrency)
-        self.batch_size = int(batch_size)
+        self.max_concurrency = checked_int(max_concurrency, param="max_concurrency", minimum=1,
+                                           maximum=MAX_CONCURRENCY)
+        self.batch_size = checked_int(batch_size, param="batch_size", minimum=1, maximum=BULK_MAX_ITEMS)
+        self.fail_on_empty = fail_on_empty
 
     def render_template(self, content: Any, context: Any, jinja_env: Any = None,
                         seen_oids: Any = None) -> Any:
@@ -191,10 +199,28 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
             yield self.make_entry(context, index, request)
 
     def perform(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_ordermesh.client.bulk import BulkEntry, BulkFailure, run_bulk
+        from airflow_provider_ordermesh.client.bulk import BulkEntry, BulkFailure, BulkResult, run_bulk
 
         checked = self._checked_items(context)
-        invalid = [f for f in checked() if isinstance(f, BulkFailure)]
+        invalid: list[BulkFailure] = []
+        first_at: dict[str, int] = {}
+        duplicates: list[str] = []
+        count = 0
+        for checked_item in checked():
+            count += 1
+            if isinstance(checked_item, BulkFailure):
+                invalid.append(checked_item)
+            elif checked_item.ref is not None:
+                earlier = first_at.setdefault(checked_item.ref, checked_item.index)
+                if earlier != checked_item.index:
+                    duplicates.append(f"  index {earlier} and index {checked_item.index} share "
+                                      f"{self.ref_field} {checked_item.ref}")
+        if duplicates:
+            headline = (f"{len(duplicates)} {self.source_param} repeat the {self.ref_field} of an earlier one; "
+                        f"nothing was sent (each {self.ref_field} may appear once in an input):")
+            raise AirflowFailException("\n".join([headline, *duplicates[:LISTED_FAILURES]]))
+        if count == 0:
+            return self._empty(BulkResult())
         if invalid and self.on_partial_failure == "fail":
             raise AirflowFailException(self._failure_text(invalid, "are invalid; nothing was sent"))
         entries = (e for e in checked() if isinstance(e, BulkEntry))
@@ -206,6 +232,14 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
         self._apply_policy(context, report, failures, total=len(failures) + result.succeeded,
                            batches=result.batches)
         return report
+
+    def _empty(self, nothing: BulkResult) -> dict[str, Any]:
+        """The report of an input without items, or a failure when ``fail_on_empty`` asks for one."""
+        problem = f"{self.source_param} holds no items"
+        if self.fail_on_empty:
+            raise AirflowFailException(f"{problem}; nothing was sent (fail_on_empty=True)")
+        self.log.warning("%s; nothing was sent (set fail_on_empty=True to fail instead)", problem)
+        return {**self.summarise(nothing), "failures": []}
 
     def _checked_items(self, context: Context) -> Callable[[], Iterable[BulkEntry[Any] | BulkFailure]]:
         """The validated items, readable twice: every item is checked before the first is sent.

@@ -15,11 +15,16 @@ the key to the task instance (so two runs never collide), the second to the cont
 different orders of one task instance never collide). Orders of one task instance share the
 first part, which makes them easy to find.
 
-Refund marker: ``" [om:" + sha256(task instance ␟ "refund" ␟ line index ␟ canonical line)[:12] + "]"``,
+Refund marker: ``" [om:" + sha256(task instance ␟ "refund" ␟ line index ␟ canonical line)[:12] + "]"``
+(``marker("refund", index, line)``),
 appended to each refund line's ``reason``; the API stores the reason with the refund, so the
 marker shows which lines an earlier try already applied. A cancel carries
 ``" [om:" + sha256(task instance ␟ "cancel" ␟ canonical request)[:12] + "]"`` in its reason the
 same way, which the order's audit log then records.
+
+By default "task instance" protects retries within one run. A re-run (a new run_id) is a new
+task instance: give the operator an ``idempotency_key`` (e.g. ``"{{ params.return_id }}"``), which
+replaces run_id and map_index in every recipe above, so the same key is recognised in any run.
 """
 
 from __future__ import annotations
@@ -31,6 +36,10 @@ from dataclasses import dataclass
 from typing import Any
 
 _SEP = "\x1f"
+MARKER_LENGTH = len(" [om:123456789abc]")
+"""Characters a marker takes from a reason (18 of the API's 1,000)."""
+REASON_MAX = 1000
+"""The API's limit on a reason, marker included (``models._base.Reason``)."""
 MARKER_PATTERN = re.compile(r" \[om:([0-9a-f]{12})\]$")
 ANY_MARKER = re.compile(r"\[om:([0-9a-f]{12})\]")
 
@@ -54,8 +63,15 @@ class TaskIdentity:
     map_index: int = -1
 
     @classmethod
-    def from_context(cls, context: Any) -> TaskIdentity:
+    def from_context(cls, context: Any, idempotency_key: str | None = None) -> TaskIdentity:
+        """The identity of the running task instance, or, with ``idempotency_key``, of that key.
+
+        A key replaces the run and the map index, so the same key in any run of this DAG's task
+        derives the same safeIds and markers: a re-run is then recognised as already done.
+        """
         ti = context["ti"]
+        if idempotency_key is not None:
+            return cls(dag_id=ti.dag_id, task_id=ti.task_id, run_id=f"key:{idempotency_key}")
         map_index = getattr(ti, "map_index", -1)
         return cls(dag_id=ti.dag_id, task_id=ti.task_id, run_id=ti.run_id,
                    map_index=-1 if map_index is None else int(map_index))
@@ -72,6 +88,18 @@ class TaskIdentity:
     def marker(self, kind: str, *parts: Any) -> str:
         """`` [om:<12 hex>]`` for an action of this task instance: ``kind`` and its canonical ``parts``."""
         return f" [om:{_sha256(self._key(kind, *(canonical_json(p) for p in parts)))[:12]}]"
+
+
+def check_room_for_marker(reason: str | None, *, field: str) -> None:
+    """Refuse a reason too long to carry its marker, stating the usable length."""
+    usable = REASON_MAX - MARKER_LENGTH
+    if reason is not None and len(reason.strip()) > usable:
+        from airflow_provider_ordermesh.compat import AirflowFailException
+
+        raise AirflowFailException(
+            f"{field}: at most {usable} characters ({MARKER_LENGTH} of the API's {REASON_MAX} carry the "
+            f"marker that keeps it from being applied twice); got {len(reason.strip())}"
+        )
 
 
 def marker_of(reason: str | None) -> str | None:

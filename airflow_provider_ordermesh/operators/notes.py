@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink, OrderMeshShipmentLink
-from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator, validated
+from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator, validated_argument
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.compat import Context
@@ -62,7 +62,7 @@ class OrderMeshCreateNoteOperator(OrderMeshBaseOperator):
     def perform(self, context: Context) -> dict[str, Any]:
         from airflow_provider_ordermesh.models.notes import CreateNote
 
-        request = validated(CreateNote, {"text": self.text, "format": self.format,
+        request = validated_argument(CreateNote, {"text": self.text, "format": self.format,
                                          "resource": {"type": self.resource_type, "id": self.resource_id}},
                             param="note")
         self._push_links(context, request.resource.type, request.resource.id)

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink
+from airflow_provider_ordermesh.operators.arguments import NOT_GIVEN, refuse_blank
 from airflow_provider_ordermesh.operators.base import (
     OrderMeshBaseOperator,
     OrderMeshResourceOperator,
-    validated,
+    validated_argument,
 )
 from airflow_provider_ordermesh.operators.bulk import OrderMeshBulkOperator
 from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
@@ -26,6 +28,17 @@ if TYPE_CHECKING:
     from airflow_provider_ordermesh.models.orders import CreateOrder, Order
 
 
+def checked_key(value: Any) -> str | None:
+    """The rendered ``idempotency_key``: None when not given, else visible text (a blank key would
+    make every run look like the same one, and skip real work)."""
+    if value is None:
+        return None
+    refuse_blank(value, param="idempotency_key", widening="one key for every run")
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise AirflowFailException(f"idempotency_key must be text, got {type(value).__name__}")
+    return str(value).strip()
+
+
 def _with_merchant(order: dict[str, Any], merchant_id: str | None) -> dict[str, Any]:
     """The order with the connection's merchant id filled in when it names none."""
     if merchant_id and not (order.get("merchantId") or order.get("merchant_id")):
@@ -33,13 +46,15 @@ def _with_merchant(order: dict[str, Any], merchant_id: str | None) -> dict[str, 
     return order
 
 
-def _with_safe_id(context: Context, order: CreateOrder, *, index: int | None = None) -> CreateOrder:
-    """The order with its own safeId, or one derived from the task instance (see ``idempotency``)."""
+def with_derived_safe_id(context: Context, order: CreateOrder, *, index: int | None = None,
+                         idempotency_key: str | None = None) -> CreateOrder:
+    """The order with its own safeId, or one derived deterministically from the task instance
+    (or from ``idempotency_key``), so that a retry or re-run sends the same one (see ``idempotency``)."""
     from airflow_provider_ordermesh.operators.idempotency import TaskIdentity
 
     if order.safe_id:
         return order
-    safe_id = TaskIdentity.from_context(context).safe_id(order.to_api(), index=index)
+    safe_id = TaskIdentity.from_context(context, idempotency_key).safe_id(order.to_api(), index=index)
     return order.model_copy(update={"safe_id": safe_id})
 
 
@@ -69,18 +84,25 @@ class OrderMeshCreateOrderOperator(OrderMeshBaseOperator):
     OrderMesh's 409 for an existing safeId is answered with the existing order
     (``already_existed`` True), so a task instance never creates two orders.
 
+    That protects retries within one run. A re-run (a new run_id) derives another safeId and
+    creates the order again, unless the payload has its own safeId or ``idempotency_key`` is set.
+
     :param payload: The order (``CreateOrderModel``): a dict, a ``CreateOrder`` model or a JSON
         string. ``merchantId`` defaults to the connection's ``merchant_id`` extra.
+    :param idempotency_key: Optional, templated (e.g. ``"{{ params.shop_order_id }}"``): replaces
+        the run in the derived safeId, so the same key creates one order across all runs.
     :return: ``{"order_id", "short_id", "safe_id", "already_existed"}``.
     """
 
-    template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "payload")
+    template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "payload", "idempotency_key")
     template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
     operator_extra_links = (OrderMeshOrderLink(),)
 
-    def __init__(self, *, payload: dict[str, Any] | str | Any, **kwargs: Any) -> None:
+    def __init__(self, *, payload: dict[str, Any] | str | Any, idempotency_key: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.payload = payload
+        self.idempotency_key = idempotency_key
 
     def perform(self, context: Context) -> dict[str, Any]:
         from airflow_provider_ordermesh.models.orders import CreateOrder
@@ -91,7 +113,9 @@ class OrderMeshCreateOrderOperator(OrderMeshBaseOperator):
             raw = raw.model_dump(by_alias=True, exclude_none=True)
         if isinstance(raw, dict):
             raw = _with_merchant(raw, self.hook.merchant_id)
-        order = _with_safe_id(context, validated(CreateOrder, raw, param="payload"))
+        key = checked_key(self.idempotency_key)
+        order = with_derived_safe_id(context, validated_argument(CreateOrder, raw, param="payload"),
+                                     idempotency_key=key)
         self.log.info("creating order with safeId %s", order.safe_id)
         created = self.client.orders.create(order)
         self.push_link(context, OrderMeshOrderLink, created.id)
@@ -139,7 +163,7 @@ class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
     def make_entry(self, context: Context, index: int, request: CreateOrder) -> BulkEntry[CreateOrder]:
         from airflow_provider_ordermesh.client.bulk import BulkEntry
 
-        order = _with_safe_id(context, request, index=index)
+        order = with_derived_safe_id(context, request, index=index)
         return BulkEntry(index=index, ref=order.safe_id, item=order)
 
     def sender(self, context: Context) -> SendBatch[CreateOrder]:
@@ -172,7 +196,7 @@ class OrderMeshUpdateOrderOperator(_OrderAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.orders import UpdateOrder
 
-        return validated(UpdateOrder, self.payload, param="payload")
+        return validated_argument(UpdateOrder, self.payload, param="payload")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Order:
         return self.client.orders.update(resource_id, request)
@@ -236,7 +260,7 @@ class OrderMeshUpdateOrderItemOperator(_OrderAction):
         from airflow_provider_ordermesh.operators.base import checked_id
 
         self.order_item_id = checked_id(self.order_item_id, param="order_item_id")
-        return validated(UpdateOrderItem, self.payload, param="payload")
+        return validated_argument(UpdateOrderItem, self.payload, param="payload")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Any:
         return self.client.orders.update_item(resource_id, self.order_item_id, request)
@@ -248,42 +272,55 @@ class OrderMeshUpdateOrderItemOperator(_OrderAction):
 class OrderMeshCancelOrderOperator(_OrderAction):
     """Cancel a whole order, or chosen items and quantities of it.
 
+    A whole-order cancel happens only when ``items`` is left out. Once given, ``items`` must
+    render to a non-empty list: ``None``, ``""``, ``"null"``, ``"None"``, ``[]`` or ``{}`` (e.g. an
+    XCom pulled from a misspelt task id) refuses the task before any request; it never cancels
+    every item.
+
     A cancel is never applied twice. Its ``reason`` ends with a marker `` [om:<12 hex>]``
-    derived from the task instance and the request (recipe in ``operators.idempotency``;
-    without a reason it reads ``cancelled from Airflow``). On a retried task (try 2+), and when
-    the answer was lost (``OutcomeUnknownError``), the operator first reads the order: the
-    cancel counts as done when the order's audit log records the marker, or when the order
-    (whole-order cancel) or every named item (whole-item cancel) is already ``Cancelled``.
-    Only otherwise is it sent; after a lost answer with no sign of it, the try fails and the
-    retry checks again.
+    derived from the task instance (or ``idempotency_key``) and the request (recipe in
+    ``operators.idempotency``; without a reason it reads ``cancelled from Airflow``). On a retried
+    task (try 2+), and when the answer was lost (``OutcomeUnknownError``), the operator first
+    reads the order: the cancel counts as done when the order's audit log records the marker,
+    or when the order (whole-order cancel) or every named item (whole-item cancel) is already
+    ``Cancelled``. Only otherwise is it sent; after a lost answer with no sign of it, the try
+    fails and the retry checks again.
 
     :param order_id: The order.
     :param items: ``[{"itemId", "quantity"}]`` to cancel only these (quantity optional: all of
-        the item); None cancels the whole order.
-    :param reason: Why (kept in the order's history).
+        the item). Leave it out to cancel the whole order.
+    :param reason: Why (kept in the order's history; at most 982 characters, 18 carry the marker).
+    :param idempotency_key: Optional, templated: replaces the run in the marker, so that a re-run
+        with the same key recognises the cancel as done.
     :return: ``{"order_id", "status"}``.
     """
 
-    template_fields = (*_OrderAction.template_fields, "items", "reason")
+    template_fields = (*_OrderAction.template_fields, "items", "reason", "idempotency_key")
     template_fields_renderers: ClassVar[dict[str, str]] = {"items": "json"}
 
-    def __init__(self, *, order_id: str, items: list[dict[str, Any]] | str | None = None,
-                 reason: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *, order_id: str, items: list[dict[str, Any]] | str | Any = NOT_GIVEN,
+                 reason: str | None = None, idempotency_key: str | None = None, **kwargs: Any) -> None:
         super().__init__(order_id=order_id, **kwargs)
         self.items = items
         self.reason = reason
+        self.idempotency_key = idempotency_key
 
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.orders import CancelOrder
         from airflow_provider_ordermesh.operators.base import parse_json_text
-        from airflow_provider_ordermesh.operators.idempotency import TaskIdentity
+        from airflow_provider_ordermesh.operators.idempotency import TaskIdentity, check_room_for_marker
 
-        request = {"orderId": self.order_id, "items": parse_json_text(self.items, param="items")}
-        given = {key: value for key, value in request.items() if value is not None}
-        plain = validated(CancelOrder, given, param="cancel request")
-        marker = TaskIdentity.from_context(context).marker("cancel", plain.to_api())
+        request: dict[str, Any] = {"orderId": self.order_id}
+        if self.items is not NOT_GIVEN:
+            refuse_blank(self.items, param="items", widening="the whole order")
+            request["items"] = parse_json_text(self.items, param="items")
+            refuse_blank(request["items"], param="items", widening="the whole order")
+        check_room_for_marker(self.reason, field="reason")
+        plain = validated_argument(CancelOrder, request, param="cancel request")
+        identity = TaskIdentity.from_context(context, checked_key(self.idempotency_key))
+        marker = identity.marker("cancel", plain.to_api())
         reason = f"{self.reason or 'cancelled from Airflow'}{marker}"
-        return validated(CancelOrder, {**plain.to_api(), "reason": reason}, param="cancel request")
+        return validated_argument(CancelOrder, {**plain.to_api(), "reason": reason}, param="cancel request")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Order:
         return self.client.orders.cancel(request)
@@ -323,7 +360,7 @@ class OrderMeshCustomerCareHoldOperator(_OrderAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.orders import CustomerCareHold
 
-        return validated(CustomerCareHold, {"reason": self.reason} if self.reason else {}, param="reason")
+        return validated_argument(CustomerCareHold, {"reason": self.reason} if self.reason else {}, param="reason")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Order:
         return self.client.orders.customer_care_hold(resource_id, request.reason)
@@ -336,8 +373,9 @@ class OrderMeshRefundOperator(_OrderAction):
     "isShippingRefund", "amount", "reason"}]}``, validated before sending (amounts > 0).
 
     A refund is never applied twice. Each line's ``reason`` gets a marker `` [om:<12 hex>]``
-    derived from the task instance and the line (recipe in ``operators.idempotency``; it
-    takes 17 of the reason's 1,000 characters). On a retried task (try 2+), and when the
+    derived from the task instance (or ``idempotency_key``) and the line (recipe in
+    ``operators.idempotency``; it takes 18 of the reason's 1,000 characters, so a reason may
+    have 982). On a retried task (try 2+), and when the
     answer to the refund request was lost (``OutcomeUnknownError``), the operator reads the
     order's items' ``refundData.refunds`` and leaves out every line whose marker is already
     recorded; if some line's fate is still unknown after a lost answer, the task fails and its
@@ -345,27 +383,33 @@ class OrderMeshRefundOperator(_OrderAction):
 
     :param order_id: The order.
     :param refunds: The refund lines: a list of dicts or a JSON array.
+    :param idempotency_key: Optional, templated (e.g. ``"{{ params.return_id }}"``): replaces the
+        run in the markers, so that a re-run with the same key sends no line twice.
     :return: ``{"order_id", "refunds_sent", "refunds_already_recorded"}``.
     """
 
-    template_fields = (*_OrderAction.template_fields, "refunds")
+    template_fields = (*_OrderAction.template_fields, "refunds", "idempotency_key")
     template_fields_renderers: ClassVar[dict[str, str]] = {"refunds": "json"}
 
-    def __init__(self, *, order_id: str, refunds: list[dict[str, Any]] | str, **kwargs: Any) -> None:
+    def __init__(self, *, order_id: str, refunds: list[dict[str, Any]] | str, idempotency_key: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(order_id=order_id, **kwargs)
         self.refunds = refunds
+        self.idempotency_key = idempotency_key
 
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.orders import AddRefund
         from airflow_provider_ordermesh.operators.base import parse_json_text
-        from airflow_provider_ordermesh.operators.idempotency import TaskIdentity
+        from airflow_provider_ordermesh.operators.idempotency import TaskIdentity, check_room_for_marker
 
         refunds = parse_json_text(self.refunds, param="refunds")
-        plain = validated(AddRefund, {"orderId": self.order_id, "refunds": refunds}, param="refund request")
-        identity = TaskIdentity.from_context(context)
+        plain = validated_argument(AddRefund, {"orderId": self.order_id, "refunds": refunds}, param="refund request")
+        for index, line in enumerate(plain.refunds):
+            check_room_for_marker(line.reason, field=f"refunds.{index}.reason")
+        identity = TaskIdentity.from_context(context, checked_key(self.idempotency_key))
         marked = [{**line, "reason": line["reason"] + identity.marker("refund", i, line)}
                   for i, line in enumerate(r.to_api() for r in plain.refunds)]
-        return validated(AddRefund, {"orderId": plain.order_id, "refunds": marked}, param="refund request")
+        return validated_argument(AddRefund, {"orderId": plain.order_id, "refunds": marked}, param="refund request")
 
     def _recorded_markers(self, order_id: str) -> set[str]:
         from airflow_provider_ordermesh.operators.idempotency import marker_of
@@ -387,9 +431,9 @@ class OrderMeshRefundOperator(_OrderAction):
         request = self.build_request(context)
         self.push_link(context, OrderMeshOrderLink, order_id)
         pending = request.refunds
-        if self.try_number(context) > 1:
+        if self.may_be_done(context):
             pending = self._pending(request, self._recorded_markers(order_id))
-            self.log.info("retried task: %d of %d refund lines already recorded",
+            self.log.info("retried task or idempotency_key: %d of %d refund lines already recorded",
                           len(request.refunds) - len(pending), len(request.refunds))
         if pending:
             try:

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink, OrderMeshShipmentLink
+from airflow_provider_ordermesh.operators.arguments import NOT_GIVEN, refuse_blank
 from airflow_provider_ordermesh.operators.base import (
     OrderMeshBaseOperator,
     OrderMeshResourceOperator,
     checked_id,
     parse_json_text,
-    validated,
+    validated_argument,
 )
 from airflow_provider_ordermesh.operators.bulk import OrderMeshBulkOperator
 from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
@@ -31,9 +32,12 @@ if TYPE_CHECKING:
     from airflow_provider_ordermesh.models.shipments import Shipment
 
 
-def _items(value: Any, *, param: str) -> Any:
-    """An item list argument, parsed if it is a JSON string; None stays None."""
-    return None if value in (None, "") else parse_json_text(value, param=param)
+def _items(value: Any, *, param: str, widening: str) -> Any:
+    """An item list argument that narrows an action, parsed if it is JSON text; blank is refused."""
+    refuse_blank(value, param=param, widening=widening)
+    items = parse_json_text(value, param=param)
+    refuse_blank(items, param=param, widening=widening)
+    return items
 
 
 def _drop_none(body: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +71,8 @@ class OrderMeshRerouteShipmentOperator(_ShipmentAction):
     :param shipment_id: The shipment (a UUID).
     :param facility_id: The facility to move it to.
     :param reason: Why (required by the API).
-    :param order_items: ``[{"id", "quantity"}]`` to move only these; None moves the whole shipment.
+    :param order_items: ``[{"id", "quantity"}]`` to move only these. Leave it out to move the whole
+        shipment; once given, a rendering to ``None``, ``""``, ``"null"`` or ``[]`` refuses the task.
     :return: ``{"shipment_id", "facility_id", "new_shipment_ids"}``.
     """
 
@@ -75,7 +80,7 @@ class OrderMeshRerouteShipmentOperator(_ShipmentAction):
     template_fields_renderers: ClassVar[dict[str, str]] = {"order_items": "json"}
 
     def __init__(self, *, shipment_id: str, facility_id: str, reason: str,
-                 order_items: list[dict[str, Any]] | str | None = None, **kwargs: Any) -> None:
+                 order_items: list[dict[str, Any]] | str | Any = NOT_GIVEN, **kwargs: Any) -> None:
         super().__init__(shipment_id=shipment_id, **kwargs)
         self.facility_id = facility_id
         self.reason = reason
@@ -84,9 +89,10 @@ class OrderMeshRerouteShipmentOperator(_ShipmentAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.shipments import Reroute
 
-        body = {"shipmentId": self.shipment_id, "facilityId": self.facility_id, "reason": self.reason,
-                "orderItems": _items(self.order_items, param="order_items")}
-        return validated(Reroute, _drop_none(body), param="reroute")
+        body = {"shipmentId": self.shipment_id, "facilityId": self.facility_id, "reason": self.reason}
+        if self.order_items is not NOT_GIVEN:
+            body["orderItems"] = _items(self.order_items, param="order_items", widening="the whole shipment")
+        return validated_argument(Reroute, _drop_none(body), param="reroute")
 
     def act(self, context: Context, resource_id: str, request: Any) -> dict[str, Any]:
         answer = self.client.shipments.reroute(request)
@@ -160,7 +166,7 @@ class OrderMeshRejectShipmentOperator(_ShipmentAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.shipments import Reject
 
-        return validated(Reject, {"reason": self.reason}, param="reason")
+        return validated_argument(Reject, {"reason": self.reason}, param="reason")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
         return self.client.shipments.reject(resource_id, request.reason)
@@ -186,7 +192,7 @@ class OrderMeshAssignShipmentOperator(_ShipmentAction):
         from airflow_provider_ordermesh.models.shipments import Assign
 
         body = {"facilityId": self.facility_id, "vendorId": self.vendor_id or None}
-        return validated(Assign, _drop_none(body), param="assignment")
+        return validated_argument(Assign, _drop_none(body), param="assignment")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
         return self.client.shipments.assign(resource_id, request)
@@ -212,8 +218,9 @@ class OrderMeshUnassignItemsOperator(_ShipmentAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.shipments import UnassignItems
 
-        body = {"orderItems": _items(self.order_items, param="order_items"), "reason": self.reason or None}
-        return validated(UnassignItems, _drop_none(body), param="unassign request")
+        body = {"orderItems": _items(self.order_items, param="order_items", widening="every item"),
+                "reason": self.reason or None}
+        return validated_argument(UnassignItems, _drop_none(body), param="unassign request")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
         return self.client.shipments.unassign_items(resource_id, request)
@@ -235,7 +242,7 @@ class OrderMeshCancelShipmentOperator(_ShipmentAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.shipments import CancelShipment
 
-        return validated(CancelShipment, {"reason": self.reason} if self.reason else {}, param="reason")
+        return validated_argument(CancelShipment, {"reason": self.reason} if self.reason else {}, param="reason")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
         return self.client.shipments.cancel(resource_id, request.reason)
@@ -269,7 +276,7 @@ class OrderMeshCreatePackagesOperator(_ShipmentAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.shipments import CreatePackages
 
-        return validated(CreatePackages, {"packages": parse_json_text(self.packages, param="packages")},
+        return validated_argument(CreatePackages, {"packages": parse_json_text(self.packages, param="packages")},
                          param="packages")
 
     def act(self, context: Context, resource_id: str, request: Any) -> dict[str, Any]:
@@ -299,7 +306,7 @@ class OrderMeshCreateShipmentOperator(OrderMeshBaseOperator):
     def perform(self, context: Context) -> dict[str, Any]:
         from airflow_provider_ordermesh.models.shipments import CreateShipment
 
-        request = validated(CreateShipment, self.payload, param="payload")
+        request = validated_argument(CreateShipment, self.payload, param="payload")
         self.push_link(context, OrderMeshOrderLink, request.order_id)
         shipment = self.client.shipments.create(request)
         self.push_link(context, OrderMeshShipmentLink, shipment.id)
@@ -334,7 +341,7 @@ class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
         from airflow_provider_ordermesh.models.packing_slips import GeneratePackingSlip
 
         shipment_id = checked_id(self.shipment_id, param="shipment_id", kind="shipment")
-        request = validated(GeneratePackingSlip, {"format": self.format}, param="format")
+        request = validated_argument(GeneratePackingSlip, {"format": self.format}, param="format")
         self.push_link(context, OrderMeshShipmentLink, shipment_id)
         slip = self.client.packing_slips.generate(shipment_id, format=request.format)
         path = None

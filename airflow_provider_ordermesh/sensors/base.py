@@ -22,7 +22,14 @@ from airflow_provider_ordermesh.compat import (
     default_deferrable,
 )
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
-from airflow_provider_ordermesh.waits.progress import ErrorBudget, is_transient, outcome
+from airflow_provider_ordermesh.operators.arguments import checked_seconds
+from airflow_provider_ordermesh.waits.progress import (
+    ErrorBudget,
+    Progress,
+    UnknownIdGrace,
+    is_transient,
+    outcome,
+)
 from airflow_provider_ordermesh.waits.watch import OrderWatch, ShipmentWatch, check_page_size, fetch
 
 if TYPE_CHECKING:
@@ -68,16 +75,21 @@ class StatusSensorBase(BaseSensorOperator):
         ordermesh_conn_id: str = DEFAULT_CONN_ID,
         deferrable: bool | None = None,
         max_consecutive_errors: int = 5,
+        unknown_id_grace: int = 3,
         page_size: int = 100,
         hook_params: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
+        for name in ("poke_interval", "timeout"):  # Airflow itself lets NaN, inf and True through
+            if name in kwargs and not isinstance(kwargs[name], timedelta):
+                checked_seconds(kwargs[name], param=name)
         super().__init__(**kwargs)
         self.target_statuses = target_statuses
         self.failure_statuses = failure_statuses
         self.ordermesh_conn_id = ordermesh_conn_id
         self.deferrable = default_deferrable() if deferrable is None else bool(deferrable)
         self.max_consecutive_errors = ErrorBudget(max_consecutive_errors).limit
+        self.unknown_id_grace = UnknownIdGrace(unknown_id_grace).polls
         self.page_size = check_page_size(page_size)
         self.hook_params = dict(hook_params or {})
         try:
@@ -85,6 +97,7 @@ class StatusSensorBase(BaseSensorOperator):
         except (TypeError, ValueError):
             raise ValueError("hook_params: must be JSON (it is handed to the trigger in deferrable mode)") from None
         self._budget = ErrorBudget(self.max_consecutive_errors)
+        self._grace = UnknownIdGrace(self.unknown_id_grace)
         self._active: ShipmentWatch | OrderWatch | None = None
 
     # --- what each sensor defines -------------------------------------------------------------
@@ -117,6 +130,7 @@ class StatusSensorBase(BaseSensorOperator):
             "ordermesh_conn_id": self.ordermesh_conn_id,
             "poll_interval": self.poke_interval,
             "max_consecutive_errors": self.max_consecutive_errors,
+            "unknown_id_grace": self.unknown_id_grace,
             "page_size": self.page_size,
             "hook_params": self.hook_params,
         }
@@ -133,6 +147,7 @@ class StatusSensorBase(BaseSensorOperator):
         except ValueError as exc:  # bad arguments after templating: a retry cannot help, nor soft_fail
             raise AirflowFailException(str(exc)) from None
         self._budget = ErrorBudget(self.max_consecutive_errors)
+        self._grace = UnknownIdGrace(self.unknown_id_grace)
         if not self.deferrable:
             return super().execute(context)
         first = self.poke(context)  # a wait that is already over never defers
@@ -158,6 +173,7 @@ class StatusSensorBase(BaseSensorOperator):
             return False
         self._budget.reset()
         progress = watch.assess(found)
+        self._fail_on_unknown_ids(watch, progress)
         finished = outcome(progress)
         if finished is None:
             self.log.info("%d reached a target status; still waiting: %s", len(progress.reached),
@@ -168,6 +184,13 @@ class StatusSensorBase(BaseSensorOperator):
             raise OrderMeshWaitError(message)
         self.log.info("%s", message)
         return PokeReturnValue(is_done=True, xcom_value=progress.statuses)
+
+    def _fail_on_unknown_ids(self, watch: ShipmentWatch | OrderWatch, progress: Progress) -> None:
+        """Fail the wait once an id looked up by id stayed unknown for ``unknown_id_grace`` polls."""
+        by_id = set(watch.looked_up_by_id)
+        unknown = self._grace.record(i for i in progress.missing if i in by_id)
+        if unknown:
+            raise OrderMeshWaitError(self._grace.message(unknown, progress))
 
     def execute_complete(self, context: Context, event: dict[str, Any] | None = None) -> dict[str, str]:
         """Turn the trigger's event into a result or an error; any status not known fails closed."""

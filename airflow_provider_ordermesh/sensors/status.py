@@ -17,7 +17,10 @@ from airflow_provider_ordermesh.models.statuses import (
     UnknownStatusError,
 )
 from airflow_provider_ordermesh.sensors.base import OrderMeshWaitError, StatusSensorBase
-from airflow_provider_ordermesh.triggers.status import OrderMeshOrderStatusTrigger, OrderMeshShipmentStatusTrigger
+from airflow_provider_ordermesh.triggers.status import (
+    OrderMeshOrderStatusTrigger,
+    OrderMeshShipmentStatusTrigger,
+)
 from airflow_provider_ordermesh.waits.watch import (
     OrderWatch,
     ShipmentWatch,
@@ -48,6 +51,10 @@ class OrderMeshShipmentStatusSensor(StatusSensorBase):
     :param max_consecutive_errors: Polls in a row that may fail (429, 5xx, no answer, after the
         client's own retries) before the wait fails. In reschedule mode each poke is a new task
         run that starts counting again, so there only the timeout ends an outage.
+    :param unknown_id_grace: Polls in a row that a shipment id may go unfound before the wait fails
+        naming it (a typo, or a short id where a UUID belongs); default 3. Orders in ``order_ids``
+        that have no shipments yet are waited for until the timeout. In reschedule mode each poke
+        starts counting again.
     :param page_size: Records per search page (1-100).
     :param hook_params: JSON options for ``OrderMeshHook`` and its client, e.g. ``{"max_retries": 3}``.
 

@@ -25,6 +25,7 @@ from airflow_provider_ordermesh.models.statuses import ShipmentStatuses
 from airflow_provider_ordermesh.waits.progress import (
     ErrorBudget,
     Progress,
+    UnknownIdGrace,
     event_payload,
     is_transient,
     outcome,
@@ -46,10 +47,12 @@ class _StatusTrigger(BaseTrigger):
         ordermesh_conn_id: str = DEFAULT_CONN_ID,
         poll_interval: float = 60.0,
         max_consecutive_errors: int = 5,
+        unknown_id_grace: int = 3,
         page_size: int = 100,
         hook_params: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
+        self.unknown_id_grace = unknown_id_grace
         self.end_time = float(end_time)
         self.ordermesh_conn_id = ordermesh_conn_id
         self.poll_interval = float(poll_interval)
@@ -63,6 +66,7 @@ class _StatusTrigger(BaseTrigger):
             "ordermesh_conn_id": self.ordermesh_conn_id,
             "poll_interval": self.poll_interval,
             "max_consecutive_errors": self.max_consecutive_errors,
+            "unknown_id_grace": self.unknown_id_grace,
             "page_size": self.page_size,
             "hook_params": self.hook_params,
         }
@@ -78,6 +82,7 @@ class _StatusTrigger(BaseTrigger):
         try:
             watch = self.watch()
             budget = ErrorBudget(self.max_consecutive_errors)
+            grace = UnknownIdGrace(self.unknown_id_grace)
             from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook  # only in the triggerer
 
             client = await OrderMeshHook(self.ordermesh_conn_id, **self.hook_params).get_async_client()
@@ -102,6 +107,10 @@ class _StatusTrigger(BaseTrigger):
                                  budget.consecutive, budget.limit, budget.last_error)
             else:
                 budget.reset()
+                by_id = set(watch.looked_up_by_id)
+                if unknown := grace.record(i for i in progress.missing if i in by_id):
+                    yield TriggerEvent(event_payload("failure", grace.message(unknown, progress), progress))
+                    return
                 if finished := outcome(progress):
                     status, message = finished
                     yield TriggerEvent(event_payload(status, message, progress))

@@ -157,6 +157,32 @@ class ErrorBudget:
                 f"(max_consecutive_errors={self.limit}); last error: {self.last_error}")
 
 
+@dataclass
+class UnknownIdGrace:
+    """Counts the polls in a row in which each id looked up by id was not found at all.
+
+    ``record`` returns the ids that stayed unknown for ``polls`` polls: a typo, or an id of
+    another kind, which no amount of waiting will find. A short grace covers an id the API
+    does not list yet right after it was created.
+    """
+
+    polls: int
+    misses: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.polls, int) or isinstance(self.polls, bool) or self.polls < 1:
+            raise ValueError(f"unknown_id_grace must be a whole number of polls of at least 1, got {self.polls!r}")
+
+    def record(self, missing: Iterable[str]) -> list[str]:
+        self.misses = {item_id: self.misses.get(item_id, 0) + 1 for item_id in missing}
+        return [item_id for item_id, count in self.misses.items() if count >= self.polls]
+
+    def message(self, unknown: Iterable[str], progress: Progress) -> str:
+        parts = [f"{progress.label(i)} {i}" for i in unknown]
+        return (f"OrderMesh does not know {_listed(parts)}: not found in {self.polls} polls in a row "
+                f"(unknown_id_grace={self.polls}); check the id and its kind")
+
+
 # --- trigger events -------------------------------------------------------------------------
 
 

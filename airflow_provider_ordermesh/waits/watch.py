@@ -17,7 +17,7 @@ from typing import Any, Final, Literal, TypeVar
 from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
 from airflow_provider_ordermesh.client.pagination import aiter_pages, iter_pages
 from airflow_provider_ordermesh.client.resources._base import checked_id
-from airflow_provider_ordermesh.models._base import OpaqueId, OrderId
+from airflow_provider_ordermesh.models._base import OpaqueId, OrderId, Uuid
 from airflow_provider_ordermesh.models.statuses import (
     DEFAULT_ORDER_STATUSES,
     DEFAULT_SHIPMENT_STATUSES,
@@ -148,11 +148,16 @@ class ShipmentWatch:
               failures: Iterable[int | str], vocabulary: ShipmentStatuses) -> ShipmentWatch:
         """Validate ids and statuses (codes or names) before anything is sent; errors name the field."""
         target_codes, failure_codes = shipment_status_codes(targets, failures, vocabulary)
-        shipments = _checked(list(shipment_ids), field="shipment_ids", kind=OpaqueId)
+        shipments = _checked(list(shipment_ids), field="shipment_ids", kind=Uuid)  # as the client checks them
         orders = _checked(list(order_ids), field="order_ids", kind=OrderId)
         if not shipments and not orders:
             raise ValueError("give shipment_ids, order_ids or both: there is nothing to wait for")
         return cls(shipments, orders, target_codes, failure_codes, vocabulary)
+
+    @property
+    def looked_up_by_id(self) -> tuple[str, ...]:
+        """The ids searched for by id: one not found is unknown (an order may have no shipments yet)."""
+        return self.shipment_ids
 
     def queries(self) -> list[Query]:
         return ([Query("shipments", {"ids": chunk}) for chunk in _chunks(self.shipment_ids)]
@@ -218,6 +223,11 @@ class OrderWatch:
             raise ValueError("fail_on_rejected_shipments: must be True or False, "
                              f"got {fail_on_rejected_shipments!r}")
         return cls(orders, items, target_names, failure_names, vocabulary, fail_on_rejected_shipments)
+
+    @property
+    def looked_up_by_id(self) -> tuple[str, ...]:
+        """The ids searched for by id: every order and order item watched."""
+        return (*self.order_ids, *self.order_item_ids)
 
     def queries(self) -> list[Query]:
         rejected = sorted(DEFAULT_SHIPMENT_STATUSES.codes([REJECTED]))

@@ -56,7 +56,9 @@ def settings_of(client: OrderMeshClient | AsyncOrderMeshClient) -> dict[str, Any
 # --- reading the connection -------------------------------------------------------------------
 
 
-def test_json_connection_with_every_extra(set_connection: ConnectionSetter) -> None:
+def test_json_connection_with_every_extra(set_connection: ConnectionSetter, tmp_path: Any) -> None:
+    bundle = tmp_path / "ordermesh.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
     set_connection(
         {
             "conn_type": "ordermesh",
@@ -69,7 +71,7 @@ def test_json_connection_with_every_extra(set_connection: ConnectionSetter) -> N
                 "portal_url": "https://portal.dev.ordermesh.io/",
                 "timeout": 30,
                 "max_retries": 2,
-                "verify": "/etc/ssl/ordermesh.pem",
+                "verify": str(bundle),
             },
         }
     )
@@ -80,7 +82,7 @@ def test_json_connection_with_every_extra(set_connection: ConnectionSetter) -> N
         "credentials": ClientCredentials,
         "max_retries": 2,
         "read_timeout": 30.0,
-        "verify": "/etc/ssl/ordermesh.pem",
+        "verify": str(bundle),
     }
     assert hook.get_conn().tokens.credentials.client_id == CLIENT_ID  # type: ignore[union-attr]
     assert hook.merchant_id == MERCHANT_ID

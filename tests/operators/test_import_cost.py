@@ -1,7 +1,8 @@
 """Importing the operators stays cheap: DAG parsing pays for every import, on every parse.
 
 The operator and link modules import, at module level, only ``compat`` (Airflow itself), each
-other, the import-free connection form constants and the standard library; the hook, the client and the models are imported inside the
+other, the import-free connection form constants, the endpoint table and default settings (standard
+library only; a test below checks it) and the standard library; the hook, the client and the models are imported inside the
 methods that run in a task. Read statically, so this costs no interpreter start.
 """
 
@@ -19,7 +20,8 @@ ROOT = Path(airflow_provider_ordermesh.__file__).resolve().parent
 CHEAP = ("airflow_provider_ordermesh.compat", "airflow_provider_ordermesh.links",
          "airflow_provider_ordermesh.operators",
          "airflow_provider_ordermesh.hooks.connection_form",  # constants only, no imports by design
-         "airflow_provider_ordermesh.limits")  # the API's size limits: constants only, likewise
+         "airflow_provider_ordermesh.limits",  # the API's size limits: constants only, likewise
+         "airflow_provider_ordermesh.client.defaults")  # default settings: no imports at all
 MODULES = sorted([*ROOT.joinpath("operators").glob("*.py"), *ROOT.joinpath("links").glob("*.py")])
 
 
@@ -40,6 +42,14 @@ def test_operator_modules_import_only_cheap_modules_at_the_top(path: Path):
              if name.split(".")[0] not in sys.stdlib_module_names and name != "__future__"
              and not name.startswith(CHEAP)}
     assert not heavy, f"import {sorted(heavy)} inside the methods that need them"
+
+
+@pytest.mark.parametrize("name", ["endpoints", "defaults"])
+def test_the_client_modules_operators_import_at_the_top_use_only_the_standard_library(name):
+    path = ROOT / "client" / f"{name}.py"
+    outside = {m for m in module_level_imports(path) if m.split(".")[0] not in sys.stdlib_module_names
+               and m != "__future__"}
+    assert not outside
 
 
 def test_the_scan_covers_the_operator_modules():

@@ -10,7 +10,7 @@ import pytest
 from airflow_provider_ordermesh.client.bulk import BulkEntry, BulkFailure
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.models.orders import AddRefund, CreateOrder
-from airflow_provider_ordermesh.operators.base import checked_id, parse_json_text, validated
+from airflow_provider_ordermesh.operators.base import checked_id, parse_json_text, validated_argument
 from airflow_provider_ordermesh.operators.bulk import iter_items
 from airflow_provider_ordermesh.operators.orders import OrderMeshCreateOrdersOperator
 from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
@@ -23,9 +23,9 @@ ORDER = {"shippingAddress": {"firstName": "Ada", "line1": "1 Main St", "city": "
 def test_a_payload_may_be_a_dict_a_model_or_json_text():
     model = CreateOrder.model_validate(ORDER)
 
-    assert validated(CreateOrder, ORDER, param="payload") == model
-    assert validated(CreateOrder, model, param="payload") is model
-    assert validated(CreateOrder, json.dumps(ORDER), param="payload") == model
+    assert validated_argument(CreateOrder, ORDER, param="payload") == model
+    assert validated_argument(CreateOrder, model, param="payload") is model
+    assert validated_argument(CreateOrder, json.dumps(ORDER), param="payload") == model
 
 
 def test_text_that_is_not_json_fails_naming_the_parameter():
@@ -38,7 +38,7 @@ def test_a_validation_failure_names_every_bad_field_in_api_spelling():
            "items": [{"sku": "TS-1", "quantity": 0}], "colour": "red"}
 
     with pytest.raises(AirflowFailException) as raised:
-        validated(CreateOrder, bad, param="payload")
+        validated_argument(CreateOrder, bad, param="payload")
 
     message = str(raised.value)
     assert message.startswith("invalid payload: ")
@@ -51,7 +51,7 @@ def test_refund_amounts_must_be_positive():
                "refunds": [{"itemId": "i1", "amount": 0, "reason": "x"}, {"itemId": "i2", "amount": -1, "reason": "y"}]}
 
     with pytest.raises(AirflowFailException, match=r"refunds\.0\.amount.*refunds\.1\.amount"):
-        validated(AddRefund, request, param="refund request")
+        validated_argument(AddRefund, request, param="refund request")
 
 
 def test_ids_are_checked_by_kind_naming_the_argument():
@@ -100,7 +100,7 @@ def test_a_bad_json_line_or_a_bad_order_becomes_a_failure_naming_its_line_or_fie
 @pytest.mark.parametrize("kwargs, message", [
     ({"on_partial_failure": "ignore"}, "on_partial_failure must be one of fail, warn, skip-failed"),
     ({"max_concurrency": 0}, "max_concurrency"),
-    ({"batch_size": 500}, "batch_size must be between 1 and 100"),
+    ({"batch_size": 500}, "batch_size must be a whole number from 1 to 100"),
 ])
 def test_bulk_settings_are_checked_when_the_dag_is_parsed(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -109,7 +109,7 @@ def test_bulk_settings_are_checked_when_the_dag_is_parsed(kwargs, message):
 
 def test_search_page_size_is_checked_when_the_dag_is_parsed():
     with pytest.raises(ValueError, match="page_size"):
-        OrderMeshSearchOperator(task_id="s", page_size=500)
+        OrderMeshSearchOperator(task_id="s", filters={"status": ["Open"]}, page_size=500)
 
 
 def test_a_list_of_items_is_data_but_a_string_source_is_rendered():

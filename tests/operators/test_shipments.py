@@ -92,19 +92,19 @@ def test_reroute_arguments_are_checked_before_any_request(om):
 
 
 def test_bulk_reroute_reports_refused_shipments_and_a_retry_skips_what_was_rerouted(om, api):
-    shipment_ids = [new_order(api, map_index=i)[1]["apparel-east"].id for i in range(3)]
+    shipment_ids = [new_order(api, map_index=i)[1]["apparel-east"].id for i in range(4)]
     om.advance_shipments(ids=[shipment_ids[2]], to_status=3)  # in production: too late to reroute
-    reroutes = [{"shipmentId": sid, "facilityId": "apparel-west", "reason": "rebalance"} for sid in shipment_ids]
-    reroutes.append({"shipmentId": shipment_ids[0], "facilityId": "nowhere", "reason": "typo"})
+    reroutes = [{"shipmentId": sid, "facilityId": "apparel-west", "reason": "rebalance"} for sid in shipment_ids[:3]]
+    reroutes.append({"shipmentId": shipment_ids[3], "facilityId": "nowhere", "reason": "typo"})
 
     result, _ = run(OrderMeshBulkRerouteShipmentsOperator, reroutes=reroutes, on_partial_failure="warn")
 
     assert (result["rerouted"], result["already_rerouted"]) == (2, 0)
     assert result["shipment_ids"] == shipment_ids[:2]
-    assert [(f["index"], f["shipment_id"]) for f in result["failures"]] == [(2, shipment_ids[2]), (3, shipment_ids[0])]
+    assert [(f["index"], f["shipment_id"]) for f in result["failures"]] == [(2, shipment_ids[2]), (3, shipment_ids[3])]
     assert "(HTTP 409)" in result["failures"][0]["message"] and "(HTTP 404)" in result["failures"][1]["message"]
     assert [api.shipments.get(sid).facility_id for sid in shipment_ids] == ["apparel-west", "apparel-west",
-                                                                            "apparel-east"]
+                                                                            "apparel-east", "apparel-east"]
 
     retried, _ = run_op(OrderMeshBulkRerouteShipmentsOperator(task_id="act", reroutes=reroutes[:2],
                                                              hook_params=FAST_RETRIES), try_number=2)

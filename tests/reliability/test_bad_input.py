@@ -21,9 +21,9 @@ pytestmark = pytest.mark.sandbox
 
 def refusal(case: Case) -> tuple[str, BaseException]:
     """Where the task refused the input (``"parse"`` or ``"run"``), and the error it raised."""
-    hook_params = {"max_retries": 0}
+    kwargs = {"hook_params": {"max_retries": 0}, **case.kwargs}
     try:
-        task = case.operator(task_id="bad_input", hook_params=hook_params, **case.kwargs)
+        task = case.operator(task_id="bad_input", **kwargs)
     except Exception as exc:  # a sensor refuses what it can already see at DAG parse time
         return "parse", exc
     context = {**make_context(task_id="bad_input"), **case.params}

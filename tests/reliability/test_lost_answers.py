@@ -112,8 +112,10 @@ CANCELS = {  # what to cancel of an order of two items of two units -> units can
 
 
 def _cancel(order_id: str, items: list[dict[str, Any]] | None) -> OrderMeshCancelOrderOperator:
-    return OrderMeshCancelOrderOperator(task_id="cancel", order_id=order_id, items=items,
-                                        reason="customer changed their mind", hook_params=FAST)
+    """The cancel of ``items``; None leaves ``items`` out, which cancels the whole order."""
+    chosen = {} if items is None else {"items": items}
+    return OrderMeshCancelOrderOperator(task_id="cancel", order_id=order_id, reason="customer changed their mind",
+                                        hook_params=FAST, **chosen)
 
 
 def _cancel_of(placed: Any, which: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:

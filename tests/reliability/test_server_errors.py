@@ -8,6 +8,8 @@ message and its request id. A 404 names the id that was not found.
 from __future__ import annotations
 
 import pytest
+
+from airflow_provider_ordermesh.compat import AirflowFailException
 from operators.context import run_op
 
 from airflow_provider_ordermesh.client import NotFoundError, ServerError
@@ -73,10 +75,11 @@ def test_a_500_after_the_refund_was_applied_fails_the_try_and_the_retry_does_not
     ],
     ids=["update", "refund retry", "reroute retry", "reject"],
 )
-def test_a_404_says_which_id_was_not_found(om, operator, request_line):
-    with pytest.raises(NotFoundError) as failed:
+def test_a_404_says_which_id_was_not_found_and_fails_without_retries(om, operator, request_line):
+    with pytest.raises(AirflowFailException) as failed:  # no retry can make the id exist
         run_op(operator, try_number=2)
 
+    assert isinstance(failed.value.__cause__, NotFoundError)
     message = str(failed.value)
     unknown = UNKNOWN_ORDER if "orders" in request_line else UNKNOWN_SHIPMENT
     assert f"OrderMesh answered 404 to {request_line}" in message

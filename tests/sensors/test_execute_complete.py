@@ -13,19 +13,19 @@ from airflow_provider_ordermesh.sensors.status import (
 
 ORDER = "65add270441de72442397b6e"
 SENSORS = [
-    lambda: OrderMeshShipmentStatusSensor(task_id="s", shipment_ids=["s1"]),
+    lambda: OrderMeshShipmentStatusSensor(task_id="s", shipment_ids=["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"]),
     lambda: OrderMeshOrderStatusSensor(task_id="o", order_ids=[ORDER]),
 ]
 
 
 def event(status, **extra):
-    return {"status": status, "message": f"the {status} message", "statuses": {"s1": "Shipped"}, "pending": [],
+    return {"status": status, "message": f"the {status} message", "statuses": {"0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01": "Shipped"}, "pending": [],
             "error_type": None, **extra}
 
 
 @pytest.mark.parametrize("make", SENSORS)
 def test_success_returns_the_statuses(make):
-    assert make().execute_complete({}, event("success")) == {"s1": "Shipped"}
+    assert make().execute_complete({}, event("success")) == {"0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01": "Shipped"}
 
 
 @pytest.mark.parametrize(("payload", "error", "text"), [

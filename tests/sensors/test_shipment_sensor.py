@@ -111,7 +111,7 @@ def test_503s_beyond_the_tolerance_fail_with_a_clear_message_even_with_soft_fail
 
 
 def test_an_unknown_status_name_fails_before_any_request(om, api):
-    wait = sensor(shipment_ids=["s1"], target_statuses=["OnHold"])  # maybe a connection-defined name
+    wait = sensor(shipment_ids=["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"], target_statuses=["OnHold"])  # maybe a connection-defined name
     before = om.stats()["requestsTotal"]
     with pytest.raises(AirflowFailException, match="target_statuses: unknown shipment status 'OnHold'; known statuses"):
         wait.execute({})  # fails without retry: a retry cannot make a bad name good

@@ -19,7 +19,7 @@ END = time.time() + 600
 
 def shipment_trigger():
     return OrderMeshShipmentStatusTrigger(
-        shipment_ids=["s1", "s2"], order_ids=[ORDER], target_statuses=[4, 5], failure_statuses=[6, 7],
+        shipment_ids=["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01", "0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b02"], order_ids=[ORDER], target_statuses=[4, 5], failure_statuses=[6, 7],
         status_names={"8": "OnHold"}, end_time=END, ordermesh_conn_id="om", poll_interval=5.0,
         max_consecutive_errors=3, page_size=50, hook_params={"max_retries": 2})
 
@@ -49,9 +49,9 @@ def test_shipment_trigger_serializes_exactly_its_arguments():
     classpath, kwargs = shipment_trigger().serialize()
     assert classpath == "airflow_provider_ordermesh.triggers.status.OrderMeshShipmentStatusTrigger"
     assert kwargs == {
-        "shipment_ids": ["s1", "s2"], "order_ids": [ORDER], "target_statuses": [4, 5], "failure_statuses": [6, 7],
+        "shipment_ids": ["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01", "0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b02"], "order_ids": [ORDER], "target_statuses": [4, 5], "failure_statuses": [6, 7],
         "status_names": {"8": "OnHold"}, "end_time": END, "ordermesh_conn_id": "om", "poll_interval": 5.0,
-        "max_consecutive_errors": 3, "page_size": 50, "hook_params": {"max_retries": 2},
+        "max_consecutive_errors": 3, "unknown_id_grace": 3, "page_size": 50, "hook_params": {"max_retries": 2},
     }
 
 

@@ -77,17 +77,35 @@ async def test_failure_names_the_shipment_and_its_status(om, api):
     assert event["pending"] == [shipments[1]]
 
 
+MISSING = "0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b99"
+"""A well-formed shipment id the sandbox does not know."""
+
+
 async def test_timeout_after_a_final_check_lists_what_is_pending(om, api):
     om.configure(speed=0)
     shipments = shipment_ids_of(api, create_orders(api, 1))
     started = time.time()
-    event = await run_once(shipment_trigger(shipment_ids=[*shipments, "missing-1"], end_time=started + 0.3))
+    event = await run_once(shipment_trigger(shipment_ids=[*shipments, MISSING], end_time=started + 0.3,
+                                            unknown_id_grace=1000))
     assert event["status"] == "timeout"
     assert time.time() - started >= 0.3
-    assert event["pending"] == [shipments[0], "missing-1"]
+    assert event["pending"] == [shipments[0], MISSING]
     assert f"shipment {shipments[0]} is Assigned" in event["message"]
-    assert "shipment missing-1 not found" in event["message"]
+    assert f"shipment {MISSING} not found" in event["message"]
     assert "timed out at 20" in event["message"], "the deadline is shown as a time, not an epoch"
+
+
+async def test_an_id_the_api_does_not_know_fails_the_wait_after_the_grace_not_at_the_timeout(om, api):
+    om.configure(speed=0)
+    shipments = shipment_ids_of(api, create_orders(api, 1))
+    started = time.time()
+
+    event = await run_once(shipment_trigger(shipment_ids=[*shipments, MISSING], end_time=started + 3600,
+                                            poll_interval=0.01, unknown_id_grace=2))
+
+    assert event["status"] == "failure" and time.time() - started < 60
+    assert f"does not know shipment {MISSING}: not found in 2 polls in a row" in event["message"]
+    assert shipments[0] not in event["message"].split(":")[0]
 
 
 async def test_a_passed_deadline_still_checks_once_before_declaring_a_timeout(om, api):
@@ -145,7 +163,7 @@ async def test_the_clients_own_retries_count_as_one_poll(om, api):
 
 async def test_a_permanent_error_ends_the_wait_at_once(om, api, monkeypatch):
     monkeypatch.setenv("AIRFLOW_CONN_ORDERMESH_DEFAULT", om.connection_json().replace("sandbox-secret", "wrong"))
-    event = await run_once(shipment_trigger(shipment_ids=["s1"], max_consecutive_errors=5))
+    event = await run_once(shipment_trigger(shipment_ids=["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"], max_consecutive_errors=5))
     assert event["status"] == "error" and event["error_type"] == "AuthenticationError"
     assert "wrong" not in json.dumps(event), "no secret in the event"
 
@@ -176,7 +194,7 @@ async def test_order_trigger_success_and_failure(om, api):
 
 @pytest.mark.parametrize("limit", [0, "3"])
 async def test_a_bad_error_limit_is_an_error_event_not_a_crash(om, limit):
-    event = await run_once(shipment_trigger(shipment_ids=["s1"], max_consecutive_errors=limit))
+    event = await run_once(shipment_trigger(shipment_ids=["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"], max_consecutive_errors=limit))
     assert event["status"] == "error" and "max_consecutive_errors" in event["message"]
 
 

@@ -59,7 +59,7 @@ def test_status_list_takes_codes_names_and_templates():
 
 
 def test_250_shipments_are_asked_for_in_three_queries_of_at_most_100_ids():
-    ids = [f"ship-{i}" for i in range(250)]
+    ids = [f"00000000-0000-4000-8000-{i:012d}" for i in range(250)]
     queries = shipment_watch(shipment_ids=ids).queries()
     assert [len(q.filters["ids"]) for q in queries] == [100, 100, 50]
     assert IDS_PER_QUERY == 100
@@ -67,16 +67,16 @@ def test_250_shipments_are_asked_for_in_three_queries_of_at_most_100_ids():
 
 
 def test_whole_orders_are_searched_by_order_ids():
-    watch = shipment_watch(shipment_ids=["s1"], order_ids=[ORDER_A, ORDER_B])
-    assert watch.queries() == [Query("shipments", {"ids": ["s1"]}),
+    watch = shipment_watch(shipment_ids=["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"], order_ids=[ORDER_A, ORDER_B])
+    assert watch.queries() == [Query("shipments", {"ids": ["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"]}),
                                Query("shipments", {"orderIds": [ORDER_A, ORDER_B]})]
 
 
 def test_statuses_by_code_or_name_and_unknown_names_list_the_known_ones():
-    watch = shipment_watch(targets=[4, "delivered"], failures=["7"], shipment_ids=["s1"])
+    watch = shipment_watch(targets=[4, "delivered"], failures=["7"], shipment_ids=["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"])
     assert watch.targets == {4, 5} and watch.failures == {7}
     with pytest.raises(UnknownStatusError, match=r"'Shiped'; known statuses: Unassigned \(0\), .*Cancelled \(7\)"):
-        shipment_watch(targets=["Shiped"], shipment_ids=["s1"])
+        shipment_watch(targets=["Shiped"], shipment_ids=["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"])
 
 
 def test_bad_ids_and_empty_watches_fail_naming_the_field():
@@ -90,19 +90,19 @@ def test_bad_ids_and_empty_watches_fail_naming_the_field():
 
 def test_shipments_found_are_read_with_the_vocabulary_and_empty_orders_pend():
     vocabulary = ShipmentStatuses.from_overrides({"4": "Dispatched"})
-    watch = ShipmentWatch.build(shipment_ids=["s1", "s9"], order_ids=[ORDER_A, ORDER_B], targets=["Dispatched"],
+    watch = ShipmentWatch.build(shipment_ids=["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01", "0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b09"], order_ids=[ORDER_A, ORDER_B], targets=["Dispatched"],
                                 failures=["Cancelled"], vocabulary=vocabulary)
     found = {"shipments": [
-        Shipment(id="s1", shipment_status=4, order_id="other"),
-        Shipment(id="s2", shipment_status=3, order_id=ORDER_A),
+        Shipment(id="0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01", shipment_status=4, order_id="other"),
+        Shipment(id="0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b02", shipment_status=3, order_id=ORDER_A),
         Shipment(id="s3", shipment_status=None, order_id=ORDER_A),
     ]}
     progress = watch.assess(found)
-    assert progress.reached == {"s1": "Dispatched"}
-    assert progress.waiting == {"s2": "InProduction", "s3": "Unknown"}
-    assert progress.missing == ("s9", ORDER_B)
+    assert progress.reached == {"0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01": "Dispatched"}
+    assert progress.waiting == {"0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b02": "InProduction", "s3": "Unknown"}
+    assert progress.missing == ("0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b09", ORDER_B)
     assert "shipments of order 65add270441de72442397b6f not found" in progress.pending_message()
-    assert "shipment s9 not found" in progress.pending_message()
+    assert "shipment 0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b09 not found" in progress.pending_message()
 
 
 def test_orders_and_items_are_queried_by_ids_and_read_case_insensitively():
@@ -160,11 +160,11 @@ def test_page_size_is_checked(size):
 
 def test_records_not_asked_for_do_not_decide_the_wait():
     """An API that ignored a filter (and answered with everything) must not fail or finish the wait."""
-    watch = shipment_watch(shipment_ids=["s1"], order_ids=[ORDER_A])
-    progress = watch.assess({"shipments": [Shipment(id="s1", shipment_status=4),
+    watch = shipment_watch(shipment_ids=["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"], order_ids=[ORDER_A])
+    progress = watch.assess({"shipments": [Shipment(id="0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01", shipment_status=4),
                                            Shipment(id="other", shipment_status=7, order_id=ORDER_B),
-                                           Shipment(id="s2", shipment_status=5, order_id=ORDER_A)]})
-    assert progress.statuses == {"s1": "Shipped", "s2": "Delivered"} and progress.done
+                                           Shipment(id="0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b02", shipment_status=5, order_id=ORDER_A)]})
+    assert progress.statuses == {"0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01": "Shipped", "0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b02": "Delivered"} and progress.done
     items = OrderWatch.build(order_ids=[], order_item_ids=["item-1"], targets=["Fulfilled"], failures=["Cancelled"])
     progress = items.assess({"order_items": [OrderItem(id="item-1", status="Fulfilled"),
                                              OrderItem(id="item-9", status="Cancelled")]})
