@@ -20,7 +20,7 @@ WRONG = "not-the-secret-5Qw"
 def _point_at(sandbox: Any, monkeypatch: pytest.MonkeyPatch, conn_id: str, secret: str | None = None) -> None:
     text = sandbox.connection_json()
     if secret is not None:
-        text = text.replace(sandbox.credentials.client_secret, secret)
+        text = text.replace(sandbox.client_secret, secret)
     monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", text)
 
 
@@ -59,7 +59,7 @@ def test_test_connection_logs_in_although_a_valid_token_is_cached(sandbox, monke
 def test_the_fingerprint_is_keyed_and_stays_out_of_reprs_and_logs(sandbox, monkeypatch, caplog):
     from pydantic import SecretStr
 
-    secret = sandbox.credentials.client_secret
+    secret = sandbox.client_secret
     fingerprint = secret_fingerprint(SecretStr(secret))
     assert fingerprint != secret_fingerprint(SecretStr(WRONG)) and secret not in fingerprint
     assert fingerprint != __import__("hashlib").sha256(secret.encode()).hexdigest(), (

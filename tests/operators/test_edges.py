@@ -184,7 +184,7 @@ def test_a_connection_error_names_the_host_and_port():
 
 def test_a_tls_error_on_the_plain_http_sandbox_suggests_http(om):
     port = om.url.rsplit(":", 1)[1]
-    login, secret = om.credentials
+    login, secret = om.client_id, om.client_secret
     client = OrderMeshClient(f"127.0.0.1:{port}", ClientCredentials(login, SecretStr(secret)), max_retries=0)
 
     with pytest.raises(TransportError) as failed:
