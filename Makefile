@@ -1,30 +1,51 @@
-# The README's commands. Each one creates the virtual environment on first use.
-#   make demo       run the fulfillment example DAG against a local OrderMesh sandbox
-#   make test       run the whole test suite (this is what .ci/run calls)
-#   make bench      run the benchmarks and print the figures table
-#   make sandbox    start a sandbox in the foreground (Ctrl-C stops it)
-#   make lint       ruff (rules and format) and mypy on the package
+# The README's commands. Each one creates the virtual environment it needs on first use.
+#   make test              the whole suite on every supported Airflow minor, each in .venv-<minor>
+#   make test AIRFLOW=3.2  the whole suite on one minor (any of $(AIRFLOW_MINORS))
+#   make lint              ruff (rules and format) and mypy on the package
+#   make demo              the fulfillment example DAG against a local OrderMesh sandbox
+#   make bench             the benchmarks and their figures table
+#   make sandbox           a sandbox in the foreground (Ctrl-C stops it)
+#
+# The supported minors are the constraints files requirements/airflow-<minor>.txt: supporting a
+# new minor is a new file there (and the upper bound of apache-airflow in pyproject.toml).
 
 PYTHON ?= python3
-VENV   ?= .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements/constraints.txt | cksum | cut -d' ' -f1)
+AIRFLOW_MINORS := $(sort $(patsubst requirements/airflow-%.txt,%,$(wildcard requirements/airflow-*.txt)))
+LATEST         := $(lastword $(AIRFLOW_MINORS))
+AIRFLOW        ?= $(AIRFLOW_MINORS)
 
-.PHONY: install demo test bench sandbox lint clean
+# The development venv (demo, bench, lint, sandbox) runs the newest supported minor.
+VENV ?= .venv
+BIN  := $(VENV)/bin
+EXTRAS := .[test,benchmarks]
+
+# A venv is (re)installed when pyproject.toml or its constraints file changes.
+installed = $(1)/.installed-$(shell cat pyproject.toml requirements/airflow-$(2).txt | cksum | cut -d' ' -f1)
+define install
+	@test -x $(1)/bin/python || $(PYTHON) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --upgrade pip
+	$(1)/bin/python -m pip install --quiet -c requirements/airflow-$(2).txt -e "$(EXTRAS)"
+	@rm -f $(1)/.installed-* && touch $(call installed,$(1),$(2))
+endef
+
+STAMP := $(call installed,$(VENV),$(LATEST))
+
+.PHONY: install test lint demo bench sandbox clean $(addprefix venv-,$(AIRFLOW_MINORS))
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml requirements/constraints.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[test,benchmarks]"
-	@rm -f $(VENV)/.installed-* && touch $@
+$(STAMP): pyproject.toml requirements/airflow-$(LATEST).txt
+	$(call install,$(VENV),$(LATEST))
+
+# venv-3.2 installs .venv-3.2 with Airflow 3.2 (as pinned by requirements/airflow-3.2.txt).
+$(foreach minor,$(AIRFLOW_MINORS),$(eval venv-$(minor): $(call installed,.venv-$(minor),$(minor))))
+$(foreach minor,$(AIRFLOW_MINORS),$(eval $(call installed,.venv-$(minor),$(minor)): pyproject.toml requirements/airflow-$(minor).txt ; $$(call install,.venv-$(minor),$(minor))))
+
+test:
+	@$(PYTHON) scripts/test_matrix.py $(AIRFLOW)
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
-
-test: $(STAMP)
-	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
@@ -39,4 +60,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(addprefix .venv-,$(AIRFLOW_MINORS)) build *.egg-info

@@ -1,19 +1,31 @@
-"""Every Airflow import of the provider goes through here.
+"""Every Airflow import of the provider goes through here, and every Airflow version difference.
 
-Supporting another Airflow version is a change to this file only. Targets Airflow 3.x
-(``airflow.sdk``); ``client/``, ``models/`` and ``sandbox/`` never import it.
+Supported: Airflow 3.1, 3.2 and 3.3 (the README's support matrix says why not 3.0). Each name is
+looked up in the places Airflow has kept it, newest first: ``airflow.sdk`` from 3.2 for ``conf``
+and most exceptions, the core modules in 3.1. ``client/``, ``models/`` and ``sandbox/`` never
+import this module.
 
 Names load lazily, on first use: DAG parsing imports operators and sensors on every parse, and
 should pay only for the Airflow classes it really touches (not for triggers, XCom or logging).
+
+Features an older Airflow lacks degrade, never fail at import:
+
+* the asset state store (triggers' ``asset_state_store``): the event trigger keeps its watermark
+  in memory only, and logs that it does;
+* declarative connection fields (``conn-fields``, 3.2+): 3.1 shows the standard fields
+  only; the extras are typed as JSON in the connection's Extra field.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_ordermesh._lazy import lazy_attributes
 
-_WHERE: dict[str, str] = {
+_SDK_EXCEPTIONS = ("airflow.sdk.exceptions", "airflow.exceptions")  # airflow.exceptions in 3.1
+
+_WHERE: dict[str, str | tuple[str, ...]] = {
     "BaseHook": "airflow.sdk",
     "BaseOperator": "airflow.sdk",
     "BaseOperatorLink": "airflow.sdk",
@@ -21,12 +33,13 @@ _WHERE: dict[str, str] = {
     "Connection": "airflow.sdk",
     "Context": "airflow.sdk",
     "PokeReturnValue": "airflow.sdk",
-    "conf": "airflow.sdk",
-    "AirflowException": "airflow.sdk.exceptions",
-    "AirflowFailException": "airflow.sdk.exceptions",
-    "AirflowSensorTimeout": "airflow.sdk.exceptions",
-    "AirflowSkipException": "airflow.sdk.exceptions",
-    "TaskDeferred": "airflow.sdk.exceptions",
+    "conf": ("airflow.sdk", "airflow.configuration"),  # airflow.sdk from 3.2
+    "AirflowException": _SDK_EXCEPTIONS,
+    "AirflowFailException": _SDK_EXCEPTIONS,
+    "AirflowRescheduleException": _SDK_EXCEPTIONS,
+    "AirflowSensorTimeout": _SDK_EXCEPTIONS,
+    "AirflowSkipException": _SDK_EXCEPTIONS,
+    "TaskDeferred": _SDK_EXCEPTIONS,
     "XCom": "airflow.sdk.execution_time.xcom",
     "mask_secret": "airflow.sdk.log",
     "BaseEventTrigger": "airflow.triggers.base",
@@ -36,10 +49,16 @@ _WHERE: dict[str, str] = {
     "Asset": "airflow.sdk",
     "ObjectStoragePath": "airflow.sdk",
     "has_fs": "airflow.sdk.io",
+    # for tests and scripts: the public way to turn a serialized class path back into the class
+    "import_string": "airflow.sdk.module_loading",
+    # for tests and scripts that parse DAG files the way the DAG processor does
+    "DagBag": ("airflow.dag_processing.dagbag", "airflow.models.dagbag"),  # moved in 3.2
 }
 
-if TYPE_CHECKING:
-    from airflow.sdk import (
+
+if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ finds each name
+    from airflow.dag_processing.dagbag import DagBag  # noqa: F401
+    from airflow.sdk import (  # noqa: F401
         BaseHook,
         BaseOperator,
         BaseOperatorLink,
@@ -49,16 +68,18 @@ if TYPE_CHECKING:
         PokeReturnValue,
         conf,
     )
-    from airflow.sdk.exceptions import (
+    from airflow.sdk.exceptions import (  # noqa: F401
         AirflowException,
         AirflowFailException,
+        AirflowRescheduleException,
         AirflowSensorTimeout,
         AirflowSkipException,
         TaskDeferred,
     )
-    from airflow.sdk.execution_time.xcom import XCom
-    from airflow.sdk.log import mask_secret
-    from airflow.triggers.base import BaseEventTrigger, BaseTrigger, TriggerEvent
+    from airflow.sdk.execution_time.xcom import XCom  # noqa: F401
+    from airflow.sdk.log import mask_secret  # noqa: F401
+    from airflow.sdk.module_loading import import_string  # noqa: F401
+    from airflow.triggers.base import BaseEventTrigger, BaseTrigger, TriggerEvent  # noqa: F401
 
     # transfers/
     from airflow.sdk import Asset, ObjectStoragePath
@@ -73,4 +94,55 @@ def default_deferrable() -> bool:
     return __getattr__("conf").getboolean("operators", "default_deferrable", fallback=False)
 
 
-__all__ = [*_WHERE, "default_deferrable"]
+def airflow_version() -> tuple[int, int]:
+    """The installed Airflow's ``(major, minor)``, e.g. ``(3, 2)``."""
+    from importlib.metadata import version
+
+    major, minor, *_ = version("apache-airflow-core").split(".")
+    return int(major), int(minor)
+
+
+# --- for tests and scripts that run DAGs with dag.test() -------------------------------------
+# Not used by the provider at run time. Airflow has no public call for these two, so the
+# internals they need are named here, once, per version.
+
+
+def reset_metadata_db() -> None:
+    """Drop and re-create Airflow's metadata DB (the one ``AIRFLOW_HOME`` configures), empty."""
+    from airflow.utils import db
+
+    db.resetdb()
+
+
+def register_dag(dag: Any, bundle_name: str = "dags-folder") -> None:
+    """Store ``dag`` in the metadata DB as the DAG processor would, so ``dag.test()`` can run it.
+
+    Airflow 3.1+ only runs DAGs stored in a bundle; a DAG built in code (a test's) is in none.
+    """
+    from airflow.dag_processing.bundles.manager import DagBundlesManager
+
+    DagBundlesManager().sync_bundles_to_db()
+    import os
+
+    bag = __getattr__("DagBag")(dag_folder=os.devnull)
+    bag.bag_dag(dag)
+    module = importlib.import_module(type(bag).__module__)
+    module.sync_bag_to_db(bag, bundle_name, None)
+
+
+def serialization_round_trip(dag: Any) -> Any:
+    """``dag`` serialized as the DAG processor stores it and read back (what the scheduler sees)."""
+    from airflow.serialization import serialized_objects
+
+    serializer = getattr(serialized_objects, "DagSerialization", None) or serialized_objects.SerializedDAG  # 3.1
+    return serializer.from_dict(serializer.to_dict(dag))
+
+
+__all__ = [  # noqa: PLE0604 (the lazy names are the keys of _WHERE)
+    *_WHERE,
+    "airflow_version",
+    "default_deferrable",
+    "register_dag",
+    "reset_metadata_db",
+    "serialization_round_trip",
+]

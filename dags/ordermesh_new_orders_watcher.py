@@ -86,7 +86,8 @@ def ordermesh_new_orders_watcher() -> None:
     ) -> list[dict[str, Any]]:
         """Order search filters for the ids the watcher reported, 100 ids per search."""
         ids: list[str] = []
-        for event in (triggering_asset_events or {}).get(new_orders, []):
+        # Indexed, not dict.get(): Airflow 3.1 cannot hash an Asset whose watcher carries a dict.
+        for event in triggering_asset_events[new_orders] if triggering_asset_events else []:
             # The trigger's event payload: {"orders": {"<order id>": "<status>", ...}, "count", "watermark"}
             ids.extend((event.extra.get("payload") or {}).get("orders", {}))
         ids.extend((params or {}).get("order_ids") or [])

@@ -2,18 +2,21 @@
 
 What it does, in order:
 
-1. starts the sandbox (``python -m airflow_provider_ordermesh.sandbox``) on a free loopback port,
-   with a clock fast enough that printing and shipping take seconds, and 5% of new shipments
-   rejected by their facility so that the reroute step has work;
+1. starts the sandbox in its own process on a free loopback port, with a clock fast enough that
+   printing and shipping take seconds, and 5% of new shipments rejected by their facility so
+   that the reroute step has work;
 2. meanwhile prepares a private Airflow home in ``.airflow-demo/`` (SQLite, ``dags/`` as the DAG
    folder, no Airflow examples) with ``airflow db migrate``;
-3. runs ``airflow dags test ordermesh_order_fulfillment`` with ``AIRFLOW_CONN_ORDERMESH_DEFAULT``
-   pointing at the sandbox, printing one line per finished task;
-4. prints what happened, from the DAG's summary (its last task's XCom) and the sandbox's own
-   counters, stops the sandbox, and exits non-zero if anything failed or the two disagree.
+3. runs the DAG with ``dag.test()`` in a child process whose only OrderMesh connection is the
+   sandbox, and reads the outcome from the ``dag.test()`` result: the run's state, each task's
+   state, and the summary task's XCom;
+4. prints one line per task and what happened, checks it against the sandbox's own counters,
+   stops the sandbox, and exits non-zero if anything failed or the two disagree.
 
-If ``AIRFLOW_CONN_ORDERMESH_DEFAULT`` is already set, no sandbox is started: the DAG runs against
-that OrderMesh instead, after saying so (naming the host, never the credentials).
+It never talks to a real OrderMesh unless told to by name:
+``scripts/demo.py --against-real-ordermesh https://api.ordermesh.io`` (credentials from
+``AIRFLOW_CONN_ORDERMESH_DEFAULT``). Without that flag, an ``AIRFLOW_CONN_ORDERMESH_DEFAULT`` (or
+any other ``AIRFLOW_*`` setting) in the environment is ignored, and the demo says so.
 """
 
 from __future__ import annotations
@@ -22,12 +25,10 @@ import argparse
 import fcntl
 import json
 import os
-import re
-import signal
 import subprocess
 import sys
-import tempfile
 import time
+import traceback
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -37,18 +38,18 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_HOME = ROOT / ".airflow-demo"
+DEMO_HOME = Path(os.environ.get("ORDERMESH_DEMO_HOME") or ROOT / ".airflow-demo")  # tests use their own
+DAG_FILE = ROOT / "dags" / "ordermesh_order_fulfillment.py"
 DAG_ID = "ordermesh_order_fulfillment"
 SUMMARY_TASK = "report_summary"
 CONN_VAR = "AIRFLOW_CONN_ORDERMESH_DEFAULT"
 POLL_VAR = "ORDERMESH_EXAMPLE_POLL_SECONDS"
+SAMPLE_OUTPUT = ROOT / "scripts" / "demo_output.txt"  # the README quotes it (scripts/sync_readme.py)
 
 # 60 virtual seconds per real second and a status step every 30 virtual seconds: a shipment moves
 # one status every half second, so an order ships about 1.5 s after it is created.
 SANDBOX_OPTIONS = {"speed": "60", "step-seconds": "30", "reject-rate": "0.05", "seed": "7"}
-SANDBOX_CLIENT = ("sandbox-client", "sandbox-secret")  # the sandbox's fixed, public test credentials
 SANDBOX_POLL_SECONDS = "2"  # the example DAGs' waits poll this often against the fast sandbox
-READY_TIMEOUT = 60.0
 REAL_RUN_GRACE_SECONDS = 10
 
 
@@ -70,93 +71,39 @@ def _rel(path: Path) -> str:
 # --- the sandbox -----------------------------------------------------------------------------
 
 
-class Sandbox:
-    """A sandbox process: started at once, its URL known once it listens, stopped on exit."""
+def sandbox_connection(url: str) -> str:
+    """The ``AIRFLOW_CONN_ORDERMESH_DEFAULT`` value pointing at a sandbox (its public test credentials)."""
+    from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
 
-    def __init__(self, *, log_path: Path, scratch: Path) -> None:
-        self.log_path = log_path
-        self.ready_file = scratch / "ready"
-        command = [
-            sys.executable,
-            "-m",
-            "airflow_provider_ordermesh.sandbox",
-            "--port",
-            "0",
-            "--ready-file",
-            str(self.ready_file),
-        ]
-        for option, value in SANDBOX_OPTIONS.items():
-            command += [f"--{option}", value]
-        with open(log_path, "wb") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        self.url = ""
-
-    def wait_ready(self) -> str:
-        """The sandbox's base URL, once it listens (it writes the URL to the ready file then)."""
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise DemoFailed(
-                    f"the sandbox exited with code {self.process.returncode}; see {_rel(self.log_path)}"
-                )
-            if self.ready_file.exists():
-                self.url = self.ready_file.read_text(encoding="utf-8").strip().rstrip("/")
-                return self.url
-            time.sleep(0.1)
-        raise DemoFailed(
-            f"the sandbox was not listening after {READY_TIMEOUT:.0f} s; see {_rel(self.log_path)}"
-        )
-
-    @property
-    def connection(self) -> str:
-        """The ``AIRFLOW_CONN_ORDERMESH_DEFAULT`` value pointing at this sandbox."""
-        login, password = SANDBOX_CLIENT
-        return json.dumps(
-            {
-                "conn_type": "ordermesh",
-                "host": self.url,
-                "login": login,
-                "password": password,
-                "extra": {"portal_url": f"{self.url}/portal"},
-            }
-        )
-
-    def stats(self) -> dict[str, Any]:
-        """The sandbox's own counters (``GET /_sandbox/stats``): requests, orders, shipments by status."""
-        with urllib.request.urlopen(f"{self.url}/_sandbox/stats", timeout=10) as response:
-            return json.load(response)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+    config = SandboxConfig()
+    return json.dumps(
+        {
+            "conn_type": "ordermesh",
+            "host": url,
+            "login": config.client_id,
+            "password": config.client_secret,
+            "extra": {"portal_url": f"{url}/portal"},
+        }
+    )
 
 
-@contextmanager
-def sandbox_process(*, log_path: Path) -> Iterator[Sandbox]:
-    """Start the sandbox in the background; always stop it when the block ends."""
-    with tempfile.TemporaryDirectory(prefix="ordermesh-demo-") as scratch:
-        sandbox = Sandbox(log_path=log_path, scratch=Path(scratch))
-        try:
-            yield sandbox
-        finally:
-            sandbox.stop()
+def sandbox_stats(url: str) -> dict[str, Any]:
+    """The sandbox's own counters (``GET /_sandbox/stats``): requests, orders, shipments by status."""
+    with urllib.request.urlopen(f"{url}/_sandbox/stats", timeout=10) as response:
+        return json.load(response)
 
 
 # --- Airflow ---------------------------------------------------------------------------------
 
 
 def airflow_env(connection: str, *, poll_seconds: str | None = None) -> dict[str, str]:
-    """The environment of the Airflow commands: a private home, ``dags/``, and the connection.
+    """The environment of the Airflow child processes: a private home, ``dags/``, one connection.
 
-    ``poll_seconds`` shortens the example DAGs' waits (they poll every 60 s by default, which
-    suits a real OrderMesh); a value already set in the environment wins.
+    Every ``AIRFLOW_*`` variable of the caller's shell is dropped first (a secrets backend or an
+    ``AIRFLOW_CONN_ORDERMESH_*`` there must not decide where the demo's requests go).
+    ``poll_seconds`` shortens the example DAGs' waits (60 s by default, which suits a real OrderMesh).
     """
-    env = dict(os.environ)
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AIRFLOW")}
     env.update(
         {
             "AIRFLOW_HOME": str(DEMO_HOME),
@@ -170,93 +117,86 @@ def airflow_env(connection: str, *, poll_seconds: str | None = None) -> dict[str
     return env
 
 
-def airflow(*args: str, env: Mapping[str, str], log_path: Path, on_line: Any = None) -> int:
-    """Run ``airflow <args>`` with its output in ``log_path``; ``on_line(line)`` sees each line."""
-    command = [str(Path(sys.executable).with_name("airflow")), *args]
+def child(args: list[str], *, env: Mapping[str, str], log_path: Path) -> int:
+    """Run ``python <args>`` with this interpreter, its output in ``log_path``; its exit code."""
     with open(log_path, "w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            command,
+        return subprocess.run(
+            [sys.executable, *args],
             cwd=ROOT,
             env=dict(env),
-            stdout=subprocess.PIPE,
+            stdout=log,
             stderr=subprocess.STDOUT,
-            text=True,
-            bufsize=1,
-        )
-        assert process.stdout is not None
-        for line in process.stdout:
-            log.write(line)
-            if on_line is not None:
-                on_line(line)
-        return process.wait()
+            stdin=subprocess.DEVNULL,
+            check=False,
+        ).returncode
 
 
-class TaskProgress:
-    """Turns ``airflow dags test``'s verbose log into one line per finished task (and per deferral)."""
+def migrate(env: Mapping[str, str]) -> None:
+    say("==> Preparing Airflow's metadata database (SQLite in .airflow-demo/)")
+    log_path = DEMO_HOME / "db-migrate.log"
+    airflow_cli = str(Path(sys.executable).with_name("airflow"))
+    with open(log_path, "w", encoding="utf-8") as log:
+        code = subprocess.run(
+            [airflow_cli, "db", "migrate"],
+            cwd=ROOT,
+            env=dict(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=False,
+        ).returncode
+    if code != 0:
+        raise DemoFailed(f"airflow db migrate failed; see {_rel(log_path)}")
 
-    _START = re.compile(r"\[DAG TEST\] starting task_id=(\S+) map_index=(-?\d+)")
-    _END = re.compile(r"\[DAG TEST\] end task task_id=(\S+) map_index=(-?\d+)")
 
-    def __init__(self, out: TextIO | None = None) -> None:
-        self.out = out
-        self.started: dict[str, datetime] = {}
-        self.current = ""
-        self.failed: list[str] = []
-        self._failing = False
-        self._finished = 0
+def run_fulfillment(env: Mapping[str, str], *, orders_file: Path | None) -> dict[str, Any]:
+    """Run the DAG with ``dag.test()`` in a child process; what it returned (see ``run_dag_test``)."""
+    log_path = DEMO_HOME / "dag-test.log"
+    result_path = DEMO_HOME / "dag-test-result.json"
+    result_path.unlink(missing_ok=True)
+    say(f"==> Running {DAG_ID} with dag.test() (full log: {_rel(log_path)})")
+    args = [str(Path(__file__).resolve()), "--run-dag-test", str(result_path)]
+    if orders_file is not None:
+        args += ["--orders-file", str(orders_file)]
+    code = child(args, env=env, log_path=log_path)
+    if not result_path.exists():
+        raise DemoFailed(f"the DAG run ended (exit code {code}) without a result; see {_rel(log_path)}")
+    result: dict[str, Any] = json.loads(result_path.read_text())
+    if result.get("error"):
+        raise DemoFailed(f"Airflow could not run the DAG: {result['error']}; see {_rel(log_path)}")
+    return result
 
-    @staticmethod
-    def _name(task_id: str, map_index: str) -> str:
-        return task_id if int(map_index) < 0 else f"{task_id}[{map_index}]"
 
-    @staticmethod
-    def _time(line: str) -> datetime | None:
-        try:
-            return datetime.fromisoformat(line.split(" ", 1)[0])
-        except ValueError:
-            return None
+def run_dag_test(result_path: Path, orders_file: Path | None) -> int:
+    """In the child: ``dag.test()`` the DAG and write its state, task states and summary as JSON."""
+    try:
+        from airflow_provider_ordermesh.compat import DagBag, register_dag
 
-    def __call__(self, line: str) -> None:
-        if match := self._START.search(line):
-            self.current, self._failing = self._name(*match.groups()), False
-            if (at := self._time(line)) is not None:
-                self.started[self.current] = at
-        elif "Pausing task as DEFERRED" in line and self.current:
-            say(
-                f"    {self.current:<24} deferred: waiting in the triggerer, no worker slot held",
-                out=self.out,
+        bag = DagBag(dag_folder=str(DAG_FILE), safe_mode=False)
+        if DAG_ID not in bag.dags:
+            raise RuntimeError(f"{_rel(DAG_FILE)} did not parse: {bag.import_errors}")
+        dag = bag.dags[DAG_ID]
+        register_dag(dag)
+        conf = {"orders_file": str(orders_file)} if orders_file is not None else None
+        run = dag.test(logical_date=datetime.now(UTC), run_conf=conf)
+        tasks, summary = [], None
+        for ti in sorted(
+            run.get_task_instances(), key=lambda t: (t.start_date or run.start_date, t.map_index)
+        ):
+            tasks.append(
+                {
+                    "task": ti.task_id if ti.map_index < 0 else f"{ti.task_id}[{ti.map_index}]",
+                    "state": str(ti.state),
+                    "seconds": ti.duration,
+                }
             )
-        elif "new_state=failed" in line or "Task failed with exception" in line:
-            self._failing = True
-        elif match := self._END.search(line):
-            name = self._name(*match.groups())
-            start, end = self.started.get(name), self._time(line)
-            took = f"{(end - start).total_seconds():5.1f} s" if start and end else ""
-            if self._failing:
-                self.failed.append(name)
-            note = "" if self._finished else "  (includes Airflow's one-time start-up)"
-            self._finished += 1
-            say(f"    {name:<24} {'FAILED' if self._failing else 'done':<7}{took}{note}", out=self.out)
-
-
-def read_summary(logical_date: datetime) -> dict[str, Any] | None:
-    """The summary XCom of the run at ``logical_date``, if it succeeded, from the demo's metadata DB."""
-    os.environ.update({"AIRFLOW_HOME": str(DEMO_HOME), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"})
-    from airflow.models.dagrun import DagRun
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
-    from sqlalchemy import select
-
-    with create_session() as session:
-        run = session.scalars(
-            select(DagRun).where(DagRun.dag_id == DAG_ID, DagRun.logical_date == logical_date)
-        ).first()
-        if run is None or str(run.state) != "success":
-            return None
-        row = session.scalars(
-            XComModel.get_many(run_id=run.run_id, dag_ids=DAG_ID, task_ids=SUMMARY_TASK, key="return_value")
-        ).first()
-        return XComModel.deserialize_value(row) if row is not None else None
+            if ti.task_id == SUMMARY_TASK and str(ti.state) == "success":
+                summary = ti.xcom_pull(task_ids=SUMMARY_TASK)
+        result = {"state": str(run.state), "tasks": tasks, "summary": summary}
+    except Exception as exc:  # noqa: BLE001 (reported by the parent as one failure line)
+        traceback.print_exc()
+        result = {"error": f"{type(exc).__name__}: {exc}"}
+    result_path.write_text(json.dumps(result, default=str))
+    return 0 if result.get("state") == "success" else 1
 
 
 @contextmanager
@@ -273,6 +213,16 @@ def only_demo_in_this_checkout() -> Iterator[None]:
 
 
 # --- the report ------------------------------------------------------------------------------
+
+
+def task_lines(tasks: list[Mapping[str, Any]]) -> list[str]:
+    """One line per task instance: its name, its state, how long it ran."""
+    lines = []
+    for task in tasks:
+        state = "done" if task["state"] == "success" else task["state"].upper()
+        took = f"{task['seconds']:5.1f} s" if task.get("seconds") is not None else ""
+        lines.append(f"    {task['task']:<24} {state:<9}{took}")
+    return lines
 
 
 def report(summary: Mapping[str, Any], stats: Mapping[str, Any] | None, *, seconds: float) -> list[str]:
@@ -340,27 +290,29 @@ def host_of(connection: str) -> str:
     return urlsplit(text).hostname or "(no host)"
 
 
-def run_fulfillment(env: Mapping[str, str]) -> tuple[int, datetime]:
-    """Run the DAG; its exit code and the logical date that names this run."""
-    log_path = DEMO_HOME / "dags-test.log"
-    say(f"==> Running {DAG_ID} with `airflow dags test` (full log: {_rel(log_path)})")
-    progress = TaskProgress()
-    logical_date = datetime.now(UTC)
-    code = airflow(
-        "dags", "test", DAG_ID, logical_date.isoformat(), env=env, log_path=log_path, on_line=progress
-    )
-    return code or (1 if progress.failed else 0), logical_date
+def real_connection(target: str) -> str:
+    """The connection for ``--against-real-ordermesh TARGET``: the shell's credentials, TARGET's host."""
+    connection = os.environ.get(CONN_VAR, "").strip()
+    if not connection:
+        raise DemoFailed(f"--against-real-ordermesh needs the credentials in {CONN_VAR} (JSON form)")
+    try:
+        value = json.loads(connection)
+    except ValueError:
+        raise DemoFailed(f"{CONN_VAR} must be in JSON form for --against-real-ordermesh") from None
+    wanted = urlsplit(target).hostname
+    if not wanted or urlsplit(target).scheme != "https":
+        raise DemoFailed(
+            f"--against-real-ordermesh takes an https URL, e.g. https://api.ordermesh.io (got {target!r})"
+        )
+    named = host_of(connection)
+    if value.get("host") and named != wanted:
+        raise DemoFailed(f"{CONN_VAR} names {named}, the flag names {wanted}: make them agree")
+    return json.dumps({**value, "host": target.rstrip("/")})
 
 
-def migrate(env: Mapping[str, str]) -> None:
-    say("==> Preparing Airflow's metadata database (SQLite in .airflow-demo/)")
-    log_path = DEMO_HOME / "db-migrate.log"
-    if airflow("db", "migrate", env=env, log_path=log_path) != 0:
-        raise DemoFailed(f"airflow db migrate failed; see {_rel(log_path)}")
-
-
-def against_real_ordermesh(connection: str, *, assume_yes: bool, started: float) -> int:
-    say(f"{CONN_VAR} is set: this demo runs against the OrderMesh at {host_of(connection)},")
+def against_real_ordermesh(target: str, *, assume_yes: bool, started: float) -> int:
+    connection = real_connection(target)
+    say(f"This demo runs against the OrderMesh at {host_of(connection)} (--against-real-ordermesh),")
     say("not against a local sandbox, and creates the 300 example orders there")
     say("(safeIds shop-2026-11-26-0001 to shop-2026-11-26-0300).")
     if not assume_yes:
@@ -368,57 +320,96 @@ def against_real_ordermesh(connection: str, *, assume_yes: bool, started: float)
         time.sleep(REAL_RUN_GRACE_SECONDS)
     env = airflow_env(connection)
     migrate(env)
-    return finish(run_fulfillment(env), stats=None, started=started)
+    return finish(run_fulfillment(env, orders_file=None), stats=None, started=started, sample=False)
 
 
-def against_sandbox(*, started: float) -> int:
+def against_sandbox(*, started: float, orders_file: Path | None) -> int:
+    from airflow_provider_ordermesh.sandbox.run.process import SandboxProcess, SandboxStartError
+
+    if os.environ.get(CONN_VAR, "").strip():
+        say(f"{CONN_VAR} is set in this shell ({host_of(os.environ[CONN_VAR])}): ignored. The demo uses its")
+        say("own local sandbox; to run against a real OrderMesh, pass --against-real-ordermesh URL.")
     say("==> Starting a local OrderMesh sandbox")
-    with sandbox_process(log_path=DEMO_HOME / "sandbox.log") as sandbox:
-        migrate(airflow_env(""))  # while the sandbox starts
-        url = sandbox.wait_ready()
-        say(f"    sandbox listening on {url} (5% of shipments rejected, seed 7, fast clock)")
-        run = run_fulfillment(airflow_env(sandbox.connection, poll_seconds=SANDBOX_POLL_SECONDS))
-        return finish(run, stats=sandbox.stats(), started=started)
+    options = [item for option, value in SANDBOX_OPTIONS.items() for item in (f"--{option}", value)]
+    sandbox = SandboxProcess(options, log_path=DEMO_HOME / "sandbox.log")
+    try:
+        sandbox.start()
+    except SandboxStartError as exc:
+        sandbox.close()
+        raise DemoFailed(str(exc)) from None
+    try:
+        migrate(airflow_env(""))
+        say(f"    sandbox listening on {sandbox.url} (5% of shipments rejected, seed 7, fast clock)")
+        env = airflow_env(sandbox_connection(sandbox.url), poll_seconds=SANDBOX_POLL_SECONDS)
+        result = run_fulfillment(env, orders_file=orders_file)
+        return finish(result, stats=sandbox_stats(sandbox.url), started=started, sample=orders_file is None)
+    finally:
+        sandbox.close()
 
 
-def finish(run: tuple[int, datetime], *, stats: Mapping[str, Any] | None, started: float) -> int:
-    code, logical_date = run
-    summary = read_summary(logical_date) if code == 0 else None
-    say()
-    if summary is None:
-        say(f"FAILED: {DAG_ID} did not succeed; see {_rel(DEMO_HOME / 'dags-test.log')}")
-        return code or 1
-    say(f"{DAG_ID} succeeded:")
-    for line in report(summary, stats, seconds=time.monotonic() - started):
-        say(line)
+def finish(
+    result: Mapping[str, Any], *, stats: Mapping[str, Any] | None, started: float, sample: bool
+) -> int:
+    """Print the tasks and the summary; 0 only if the run succeeded and agrees with the sandbox."""
+    lines = task_lines(result["tasks"])
+    summary = result.get("summary")
+    if result["state"] != "success" or summary is None:
+        failed = [t["task"] for t in result["tasks"] if t["state"] != "success"]
+        for line in lines:
+            say(line)
+        say()
+        say(
+            f"FAILED: {DAG_ID} ended {result['state']}"
+            + (f" ({', '.join(failed)} did not succeed)" if failed else "")
+            + f"; see {_rel(DEMO_HOME / 'dag-test.log')}"
+        )
+        return 1
+    lines += ["", f"{DAG_ID} succeeded:", *report(summary, stats, seconds=time.monotonic() - started)]
     problems = disagreements(summary, stats) if stats is not None else []
-    for problem in problems:
-        say(f"MISMATCH {problem}")
+    lines += [f"MISMATCH {problem}" for problem in problems]
+    for line in lines:
+        say(line)
+    if sample and not problems:
+        SAMPLE_OUTPUT.write_text("\n".join(lines) + "\n")
     return 1 if problems else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
+        "--against-real-ordermesh",
+        metavar="URL",
+        help=f"run against this OrderMesh (e.g. https://api.ordermesh.io), with the "
+        f"credentials in {CONN_VAR}; it creates the 300 example orders there",
+    )
+    parser.add_argument(
         "--yes",
         action="store_true",
-        help=f"with {CONN_VAR} set, start without the {REAL_RUN_GRACE_SECONDS} s pause",
+        help=f"with --against-real-ordermesh, start without the {REAL_RUN_GRACE_SECONDS} s pause",
     )
+    parser.add_argument("--orders-file", type=Path, help="a .jsonl file of orders instead of the day's 300")
+    parser.add_argument("--run-dag-test", type=Path, help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args(argv)
+    if args.run_dag_test:
+        return run_dag_test(args.run_dag_test, args.orders_file)
     started = time.monotonic()
     DEMO_HOME.mkdir(exist_ok=True)
-    connection = os.environ.get(CONN_VAR, "").strip()
     try:
         with only_demo_in_this_checkout():
-            if connection:
-                return against_real_ordermesh(connection, assume_yes=args.yes, started=started)
-            return against_sandbox(started=started)
+            if args.against_real_ordermesh:
+                return against_real_ordermesh(
+                    args.against_real_ordermesh, assume_yes=args.yes, started=started
+                )
+            return against_sandbox(started=started, orders_file=args.orders_file)
     except DemoFailed as exc:
         say(f"FAILED: {exc}", out=sys.stderr)
         return 1
     except KeyboardInterrupt:
         say("stopped", out=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 (the sandbox or Airflow misbehaved: one line, not a traceback)
+        say(f"FAILED: {type(exc).__name__}: {exc}", out=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Keep the README's generated parts true: the API coverage table and the code quoted from dags/.
+"""Keep the README's generated parts true: the API table, the code quoted from dags/, the demo's output.
 
     python scripts/sync_readme.py           # rewrite README.md in place
     python scripts/sync_readme.py --check   # exit 1 if README.md is stale (a test runs this)
@@ -6,7 +6,9 @@
 Generated parts sit between markers:
 ``<!-- api-coverage:start -->`` ... ``<!-- api-coverage:end -->``, and
 ``<!-- snippet: dags/FILE.py NAME -->`` ... ``<!-- /snippet -->`` for the lines between
-``# [START NAME]`` and ``# [END NAME]`` in that DAG file.
+``# [START NAME]`` and ``# [END NAME]`` in that DAG file, and
+``<!-- demo-output:start -->`` ... ``<!-- demo-output:end -->`` for ``scripts/demo_output.txt``,
+which ``scripts/demo.py`` writes after each successful run against its sandbox.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 
 COVERAGE = re.compile(r"(<!-- api-coverage:start -->\n).*?(\n<!-- api-coverage:end -->)", re.S)
+DEMO_OUTPUT_FILE = ROOT / "scripts" / "demo_output.txt"
+DEMO_OUTPUT = re.compile(r"(<!-- demo-output:start -->\n).*?(<!-- demo-output:end -->)", re.DOTALL)
 SNIPPET = re.compile(r"(<!-- snippet: (\S+) (\S+) -->\n).*?(\n<!-- /snippet -->)", re.S)
 
 
@@ -48,8 +52,13 @@ def snippet(path: str, name: str) -> str:
     return f"```python\n{textwrap.dedent(match.group(1))}\n```"
 
 
+def demo_output() -> str:
+    return f"```text\n{DEMO_OUTPUT_FILE.read_text()}```\n"
+
+
 def render(text: str) -> str:
     text = COVERAGE.sub(lambda m: m.group(1) + coverage_table() + m.group(2), text)
+    text = DEMO_OUTPUT.sub(lambda m: m.group(1) + demo_output() + m.group(2), text)
     return SNIPPET.sub(lambda m: m.group(1) + snippet(m.group(2), m.group(3)) + m.group(4), text)
 
 

@@ -29,7 +29,7 @@ RELABELING = {
 }
 
 PLACEHOLDERS = {
-    "host": f"{DEFAULT_HOST} (default); dev: https://api.dev.ordermesh.io; local sandbox: http://127.0.0.1:PORT",
+    "host": DEFAULT_HOST,  # the environments (dev, stg, QA, the local sandbox) are in the README
     "login": "service client id from Portal > Merchants > Authentication",
     "password": "client secret (shown once when the client is created)",
 }
@@ -44,7 +44,7 @@ EXTRA_FIELDS: dict[str, dict] = {
     "merchant_id": {
         "label": "Merchant ID",
         "description": "Your merchant UUID; used as the default merchantId of new orders.",
-        "schema": {"type": ["string", "null"], "examples": ["b234ee56-7890-4f12-a123-4567890abcde"]},
+        "schema": {"type": ["string", "null"]},
     },
     "portal_url": {
         "label": "Portal URL",
@@ -64,13 +64,13 @@ EXTRA_FIELDS: dict[str, dict] = {
     },
     "verify": {
         "label": "Verify TLS",
-        "description": "Verify the server's TLS certificate (true), or give a CA bundle path.",
+        "description": "Verify the server's TLS certificate against the system's CA store; leave on.",
         "schema": {"type": ["boolean", "null"], "default": True},
     },
     "shipment_statuses": {
         "label": "Shipment status names",
         "description": 'Overrides of the shipment status vocabulary, as JSON from code to name, e.g. {"8": "OnHold"}.',
-        "schema": {"type": ["string", "null"], "examples": ['{"8": "OnHold"}']},
+        "schema": {"type": ["string", "null"]},
     },
     "allow_insecure_http": {
         "label": "Allow plain http to a remote host",

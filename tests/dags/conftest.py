@@ -52,7 +52,7 @@ def no_network() -> Iterator[list[Any]]:
 
 
 def _parse(path: Path) -> Any:
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow_provider_ordermesh.compat import DagBag
 
     with mock.patch.dict(os.environ, {POLL_VAR: POLL_SECONDS}):
         return DagBag(dag_folder=str(path), safe_mode=False)

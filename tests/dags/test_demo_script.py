@@ -1,16 +1,19 @@
 """``scripts/demo.py`` (``make demo``): the parts that decide what it says and whether it fails.
 
-The demo as a whole takes about a minute, so the suite does not run it; it checks the sandbox
-process it starts, how it reads Airflow's log, how it judges the result, and that with a real
-connection it names the host first and never the secret.
+Two runs end to end with three orders (about half a minute each): one with a foreign
+``AIRFLOW_CONN_ORDERMESH_DEFAULT`` pointing at a second local listener, which must receive nothing,
+and one where a task fails, which must be reported as failed with one line and no traceback.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import io
 import json
+import os
+import socket
+import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -59,68 +62,6 @@ def test_the_host_is_named_and_the_secret_never(demo, value, host):
     assert demo.host_of(value) == host
 
 
-def test_with_a_real_connection_it_names_the_host_before_running_anything(
-    demo, monkeypatch, capsys, tmp_path
-):
-    monkeypatch.setenv(demo.CONN_VAR, f"ordermesh://client:{SECRET}@api.ordermesh.io")
-    monkeypatch.delenv(demo.POLL_VAR, raising=False)
-    said_before_airflow, envs = [], []
-
-    def fake_airflow(*args, env, **kwargs):
-        said_before_airflow.append(capsys.readouterr().out)
-        envs.append(env)
-        return 1  # as if the command failed: the demo must stop there
-
-    monkeypatch.setattr(demo, "airflow", fake_airflow)
-    monkeypatch.setattr(demo, "DEMO_HOME", tmp_path)
-    monkeypatch.setattr(
-        demo.Sandbox, "__init__", lambda *a, **k: pytest.fail("no sandbox with a real connection")
-    )
-
-    code = demo.main(["--yes"])
-
-    out = "".join(said_before_airflow) + capsys.readouterr().out + capsys.readouterr().err
-    assert code == 1
-    assert "runs against the OrderMesh at api.ordermesh.io" in said_before_airflow[0]
-    assert SECRET not in out
-    assert demo.POLL_VAR not in envs[0], "a real OrderMesh is polled at the DAGs' own pace, not the sandbox's"
-
-
-def test_the_task_log_becomes_one_line_per_task(demo):
-    out = io.StringIO()
-    progress = demo.TaskProgress(out=out)
-    for line in [
-        "2026-11-26T18:25:24.040830Z [info ] [DAG TEST] starting task_id=create_orders map_index=-1 [x]",
-        "2026-11-26T18:25:37.450226Z [info ] [DAG TEST] end task task_id=create_orders map_index=-1 [x]",
-        "2026-11-26T18:25:37.513251Z [info ] [DAG TEST] starting task_id=wait_for_facilities map_index=-1 [x]",
-        "2026-11-26T18:25:37.806321Z [info ] Pausing task as DEFERRED.      [task] dag_id=d",
-        "2026-11-26T18:25:40.645696Z [info ] [DAG TEST] end task task_id=wait_for_facilities map_index=-1 [x]",
-        "2026-11-26T18:25:41.000000Z [info ] [DAG TEST] starting task_id=find_rejected map_index=2 [x]",
-        "2026-11-26T18:25:41.200000Z [error] Task failed with exception [task]",
-        "2026-11-26T18:25:41.500000Z [info ] [DAG TEST] end task task_id=find_rejected map_index=2 [x]",
-    ]:
-        progress(line)
-
-    assert [line.split() for line in out.getvalue().splitlines()] == [
-        ["create_orders", "done", "13.4", "s", "(includes", "Airflow's", "one-time", "start-up)"],
-        [
-            "wait_for_facilities",
-            "deferred:",
-            "waiting",
-            "in",
-            "the",
-            "triggerer,",
-            "no",
-            "worker",
-            "slot",
-            "held",
-        ],
-        ["wait_for_facilities", "done", "3.1", "s"],
-        ["find_rejected[2]", "FAILED", "0.5", "s"],
-    ]
-    assert progress.failed == ["find_rejected[2]"]
-
-
 SUMMARY = {
     "orders": {"requested": 300, "created": 300, "already_existed": 0, "failed": 0},
     "shipments": {"total": 360, "shipped": 360, "by_status": {"Delivered": 350, "Shipped": 10}},
@@ -153,20 +94,102 @@ def test_a_summary_the_sandbox_contradicts_is_a_failure(demo):
     ]
 
 
-def test_the_sandbox_process_starts_answers_and_stops(demo, tmp_path):
-    with demo.sandbox_process(log_path=tmp_path / "sandbox.log") as sandbox:
-        url = sandbox.wait_ready()
-        assert url.startswith("http://127.0.0.1:")
-        assert json.loads(sandbox.connection)["host"] == url
-        assert sandbox.stats()["orders"] == 0
-    assert sandbox.process.returncode == 0  # stopped by SIGTERM, cleanly
+
+ORDERS = SCRIPT.parents[1] / "dags" / "data" / "orders_2026-11-26.jsonl"
+
+
+def run_demo(tmp_path: Path, orders: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    """``scripts/demo.py --orders-file`` with these orders, in its own demo home; its output."""
+    orders_file = tmp_path / "orders.jsonl"
+    orders_file.write_text("".join(f"{line}\n" for line in orders))
+    environment = {**os.environ, "ORDERMESH_DEMO_HOME": str(tmp_path / "home"), **env}
+    return subprocess.run([sys.executable, str(SCRIPT), "--orders-file", str(orders_file)], env=environment,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+class Listener:
+    """A loopback socket that counts the connections made to it (and answers none)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.2)
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.socket.close()
+
+
+@pytest.mark.slow
+@pytest.mark.sandbox
+def test_a_foreign_connection_in_the_shell_is_ignored_and_receives_nothing(tmp_path):
+    listener = Listener()
+    try:
+        foreign = json.dumps({"conn_type": "ordermesh", "host": listener.url, "login": "prod-client",
+                              "password": SECRET, "extra": {"allow_insecure_http": True}})
+        result = run_demo(tmp_path, ORDERS.read_text().splitlines()[:3], AIRFLOW_CONN_ORDERMESH_DEFAULT=foreign)
+    finally:
+        listener.close()
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert listener.connections == 0
+    assert "AIRFLOW_CONN_ORDERMESH_DEFAULT is set in this shell (127.0.0.1): ignored" in result.stdout
+    assert "orders created      3 of 3" in result.stdout
+    assert SECRET not in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.sandbox
+def test_a_failed_task_is_reported_as_failed_in_one_line(tmp_path):
+    bad_order = json.dumps({"safeId": "shop-bad-0001", "items": []})  # no address, no items: refused
+
+    result = run_demo(tmp_path, [bad_order])
+
+    assert result.returncode == 1
+    assert "    create_orders            FAILED" in result.stdout
+    assert "FAILED: ordermesh_order_fulfillment ended failed (create_orders" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_the_real_ordermesh_is_only_reached_through_the_flag_naming_it(demo, monkeypatch):
+    monkeypatch.setenv(demo.CONN_VAR, json.dumps({"host": "https://api.ordermesh.io", "password": SECRET}))
+    assert json.loads(demo.real_connection("https://api.ordermesh.io"))["host"] == "https://api.ordermesh.io"
+    with pytest.raises(demo.DemoFailed, match="names api.ordermesh.io, the flag names api.dev.ordermesh.io"):
+        demo.real_connection("https://api.dev.ordermesh.io")
+    with pytest.raises(demo.DemoFailed, match="https URL"):
+        demo.real_connection("http://api.ordermesh.io")
+    monkeypatch.delenv(demo.CONN_VAR)
+    with pytest.raises(demo.DemoFailed, match="needs the credentials"):
+        demo.real_connection("https://api.ordermesh.io")
+
+
+def test_the_child_environment_keeps_no_airflow_setting_of_the_shell(demo, monkeypatch):
+    monkeypatch.setenv("AIRFLOW__SECRETS__BACKEND", "some.vault.Backend")
+    monkeypatch.setenv("AIRFLOW_CONN_ORDERMESH_OTHER", "ordermesh://x:y@api.ordermesh.io")
+    env = demo.airflow_env("sandbox-connection")
+    assert env[demo.CONN_VAR] == "sandbox-connection"
+    assert "AIRFLOW__SECRETS__BACKEND" not in env and "AIRFLOW_CONN_ORDERMESH_OTHER" not in env
 
 
 def test_a_second_demo_in_the_same_checkout_is_refused(demo, monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(demo, "DEMO_HOME", tmp_path)
-    monkeypatch.setattr(
-        demo.Sandbox, "__init__", lambda *a, **k: pytest.fail("the second demo started a sandbox")
-    )
 
     with demo.only_demo_in_this_checkout():
         code = demo.main([])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from airflow_provider_ordermesh.compat import serialization_round_trip
 from airflow_provider_ordermesh.operators import notes, orders, shipments
 
 ORDER_ID = "65add270441de72442397b6e"
@@ -43,13 +44,12 @@ ONE_OF_EACH = [
 
 def test_a_dag_with_every_operator_round_trips_through_serialization():
     from airflow.sdk import DAG
-    from airflow.serialization.serialized_objects import DagSerialization
 
     with DAG(dag_id="every_operator", schedule=None, start_date=datetime.datetime(2026, 1, 1)) as dag:
         for op in ONE_OF_EACH:
             dag.add_task(op)
 
-    restored = DagSerialization.from_dict(DagSerialization.to_dict(dag))
+    restored = serialization_round_trip(dag)
 
     assert len(restored.task_dict) == len(ONE_OF_EACH)
     for op in ONE_OF_EACH:

@@ -153,7 +153,7 @@ def run_task(task: Any, evidence: Evidence, where: str, **ti_fields: Any) -> Any
 
 @pytest.mark.airflow_db
 def test_the_fulfillment_example_dag_leaks_no_secret(airflow_db, secret_sandbox, evidence, monkeypatch):
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow_provider_ordermesh.compat import DagBag
     from airflow.models.xcom import XComModel
     from airflow.utils.session import create_session
 

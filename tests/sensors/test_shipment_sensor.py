@@ -6,10 +6,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from airflow.sdk.exceptions import AirflowFailException
 from support.orders import create_orders, search_requests, shipment_ids_of
 
-from airflow_provider_ordermesh.compat import AirflowSensorTimeout, AirflowSkipException, TaskDeferred
+from airflow_provider_ordermesh.compat import (
+    AirflowFailException,
+    AirflowRescheduleException,
+    AirflowSensorTimeout,
+    AirflowSkipException,
+    TaskDeferred,
+)
 from airflow_provider_ordermesh.sensors.base import BACKSTOP_MARGIN_SECONDS
 from airflow_provider_ordermesh.sensors.status import OrderMeshShipmentStatusSensor, OrderMeshWaitError
 from airflow_provider_ordermesh.triggers.status import OrderMeshShipmentStatusTrigger
@@ -60,8 +65,6 @@ def test_poke_mode_execute_pokes_until_done_and_returns_the_statuses(om, api):
 
 
 def test_reschedule_mode_reschedules_then_returns_the_statuses(om, api):
-    from airflow.sdk.exceptions import AirflowRescheduleException
-
     class TaskInstance:
         def get_first_reschedule_date(self, context: Any) -> None:
             return None

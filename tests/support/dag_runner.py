@@ -1,7 +1,7 @@
 """Run a DAG end to end with ``dag.test()`` inside pytest.
 
-Airflow 3.3 only runs DAGs that are serialized in a bundle, so ``run_dag`` first syncs the DAG
-to the metadata DB. The ``airflow_db`` fixture migrates a fresh SQLite DB once per session
+Airflow 3.1+ only runs DAGs that are serialized in a bundle, so ``run_dag`` first stores the DAG
+in the metadata DB (through compat, which knows where each Airflow version keeps that call). The ``airflow_db`` fixture migrates a fresh SQLite DB once per session
 (in the private ``AIRFLOW_HOME`` that tests/conftest.py set up).
 """
 
@@ -16,21 +16,17 @@ import pytest
 @pytest.fixture(scope="session")
 def airflow_db() -> None:
     """A migrated, empty Airflow metadata DB for this test session."""
-    from airflow.utils import db
+    from airflow_provider_ordermesh.compat import reset_metadata_db
 
     os.makedirs(os.environ["AIRFLOW__CORE__DAGS_FOLDER"], exist_ok=True)
-    db.resetdb()
+    reset_metadata_db()
 
 
 def run_dag(dag: Any, **test_kwargs: Any) -> Any:
     """Serialize ``dag`` into the DB, run it with ``dag.test()`` and return the DagRun."""
-    from airflow.dag_processing.bundles.manager import DagBundlesManager
-    from airflow.dag_processing.dagbag import DagBag, sync_bag_to_db
+    from airflow_provider_ordermesh.compat import register_dag
 
-    DagBundlesManager().sync_bundles_to_db()
-    bag = DagBag(dag_folder=os.devnull)
-    bag.bag_dag(dag)
-    sync_bag_to_db(bag, "dags-folder", None)
+    register_dag(dag)
     return dag.test(**test_kwargs)
 
 

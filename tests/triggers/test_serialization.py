@@ -6,10 +6,8 @@ import json
 import time
 
 import pytest
-# The same loader the triggerer uses (airflow.utils.module_loading is gone in 3.3).
-from airflow._shared.module_loading import import_string
 
-from airflow_provider_ordermesh.compat import BaseEventTrigger
+from airflow_provider_ordermesh.compat import BaseEventTrigger, import_string  # the triggerer's loader
 from airflow_provider_ordermesh.triggers.events import OrderMeshOrderEventTrigger
 from airflow_provider_ordermesh.triggers.status import OrderMeshOrderStatusTrigger, OrderMeshShipmentStatusTrigger
 

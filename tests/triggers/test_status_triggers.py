@@ -8,9 +8,9 @@ import time
 from typing import Any
 
 import pytest
-from airflow._shared.module_loading import import_string
 from support.orders import create_orders, search_requests, shipment_ids_of
 
+from airflow_provider_ordermesh.compat import import_string  # the triggerer's loader
 from airflow_provider_ordermesh.triggers.status import OrderMeshOrderStatusTrigger, OrderMeshShipmentStatusTrigger
 
 NO_RETRIES = {"max_retries": 0}

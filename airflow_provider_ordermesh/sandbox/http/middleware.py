@@ -13,9 +13,9 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from airflow_provider_ordermesh.client.endpoints import ENDPOINTS, Endpoint
-from airflow_provider_ordermesh.sandbox.http.connections import drop_connection
 from airflow_provider_ordermesh.sandbox.backend.errors import error_body
 from airflow_provider_ordermesh.sandbox.backend.faults import FaultRule
+from airflow_provider_ordermesh.sandbox.http.connections import drop_connection
 from airflow_provider_ordermesh.sandbox.http.instance import SandboxInstance
 from airflow_provider_ordermesh.sandbox.http.stats import DROPPED
 
@@ -109,11 +109,16 @@ class _Answer:
 
 
 def _api_endpoint(scope: Scope) -> Endpoint | None:
-    """The API endpoint this request is routed to, found with the app's own router."""
+    """The API endpoint this request is routed to, found with the app's own router.
+
+    Only our API routes carry a name; fastapi adds routes of its own, and recent releases
+    (0.165 here: an included router) add some with no ``name`` at all; those are not API endpoints.
+    """
     for route in scope["app"].router.routes:
         match, _ = route.matches(scope)
         if match is Match.FULL:
-            return ENDPOINTS.get(route.name)
+            name = getattr(route, "name", None)
+            return ENDPOINTS.get(name) if name else None
     return None
 
 
