@@ -44,9 +44,9 @@ def test_operator_modules_import_only_cheap_modules_at_the_top(path: Path):
     assert not heavy, f"import {sorted(heavy)} inside the methods that need them"
 
 
-@pytest.mark.parametrize("name", ["endpoints", "defaults"])
-def test_the_client_modules_operators_import_at_the_top_use_only_the_standard_library(name):
-    path = ROOT / "client" / f"{name}.py"
+@pytest.mark.parametrize("relative", ["client/defaults.py", "limits.py"])
+def test_the_modules_operators_import_at_the_top_use_only_the_standard_library(relative):
+    path = ROOT / relative
     outside = {m for m in module_level_imports(path) if m.split(".")[0] not in sys.stdlib_module_names
                and m != "__future__"}
     assert not outside
