@@ -35,7 +35,9 @@ def client_method(name: str) -> str:
 def coverage_table() -> str:
     rows = ["| Operation | Method and path | Client method | Status |", "|---|---|---|---|"]
     for endpoint in ENDPOINTS.values():
-        status = "confirmed" if endpoint.confirmed else "reconstructed"
+        status = "reconstructed"
+        if endpoint.confirmed:
+            status = f"confirmed ({endpoint.confirmed_in})" if endpoint.confirmed_in else "confirmed"
         rows.append(f"| {endpoint.title} | `{endpoint.method} {endpoint.path}` | {client_method(endpoint.name)} | {status} |")
     return "\n".join(rows)
 

@@ -16,8 +16,7 @@ from typing import Any, Final, Literal, TypeVar
 
 from airflow_provider_ordermesh.client.endpoints import PAGE_SIZE_MAX
 from airflow_provider_ordermesh.client.pagination import aiter_pages, iter_pages
-from airflow_provider_ordermesh.client.resources._base import checked_id
-from airflow_provider_ordermesh.models._base import OpaqueId, OrderId
+from airflow_provider_ordermesh.client.inputs import checked_id
 from airflow_provider_ordermesh.models.statuses import OrderStatuses, ShipmentStatuses, UnknownStatusError
 from airflow_provider_ordermesh.waits.progress import Progress, check_status_sets, evaluate
 
@@ -86,8 +85,8 @@ def status_list(value: Any, *, field: str) -> list[int | str]:
     raise ValueError(f"{field}: expected a list of status names or codes, got {type(value).__name__}")
 
 
-def _checked(ids: Sequence[str], *, field: str, kind: Any) -> tuple[str, ...]:
-    return tuple(checked_id(f"{field}[{index}]", item, kind) for index, item in enumerate(ids))
+def _checked(ids: Sequence[str], *, field: str) -> tuple[str, ...]:
+    return tuple(checked_id(f"{field}[{index}]", item) for index, item in enumerate(ids))
 
 
 def _chunks(ids: Sequence[str]) -> list[list[str]]:
@@ -145,8 +144,8 @@ class ShipmentWatch:
               failures: Iterable[int | str], vocabulary: ShipmentStatuses) -> ShipmentWatch:
         """Validate ids and statuses (codes or names) before anything is sent; errors name the field."""
         target_codes, failure_codes = shipment_status_codes(targets, failures, vocabulary)
-        shipments = _checked(list(shipment_ids), field="shipment_ids", kind=OpaqueId)
-        orders = _checked(list(order_ids), field="order_ids", kind=OrderId)
+        shipments = _checked(list(shipment_ids), field="shipment_ids")
+        orders = _checked(list(order_ids), field="order_ids")
         if not shipments and not orders:
             raise ValueError("give shipment_ids, order_ids or both: there is nothing to wait for")
         return cls(shipments, orders, target_codes, failure_codes, vocabulary)
@@ -195,8 +194,8 @@ class OrderWatch:
               failures: Iterable[str], vocabulary: OrderStatuses = OrderStatuses()) -> OrderWatch:
         """Validate ids and status names before anything is sent; errors name the field."""
         target_names, failure_names = order_status_names(targets, failures, vocabulary)
-        orders = _checked(list(order_ids), field="order_ids", kind=OrderId)
-        items = _checked(list(order_item_ids), field="order_item_ids", kind=OpaqueId)
+        orders = _checked(list(order_ids), field="order_ids")
+        items = _checked(list(order_item_ids), field="order_item_ids")
         if not orders and not items:
             raise ValueError("give order_ids, order_item_ids or both: there is nothing to wait for")
         return cls(orders, items, target_names, failure_names, vocabulary)

@@ -16,6 +16,7 @@ from pydantic import Field
 from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS, endpoint
 from airflow_provider_ordermesh.models import (
     AddRefund,
+    AddVariants,
     Assign,
     BulkUpdateOrder,
     CancelOrder,
@@ -28,6 +29,7 @@ from airflow_provider_ordermesh.models import (
     GeneratePackingSlip,
     InboundOrder,
     MerchantCatalog,
+    MerchantCatalogPatch,
     NoteFilter,
     OrderItemSearch,
     OrderSearch,
@@ -411,4 +413,9 @@ def replace_catalog(call: Call) -> JSON:
 
 @operation("catalog.patch")
 def patch_catalog(call: Call) -> JSON:
-    return call.backend.catalog.patch(call.body(MerchantCatalog))
+    return call.backend.catalog.patch(call.body(MerchantCatalogPatch))
+
+
+@operation("catalog.add_variants")
+def add_variants(call: Call) -> JSON:
+    return call.backend.catalog.add_variants(call.body(AddVariants))
