@@ -23,7 +23,10 @@ RELABELING = {
 }
 
 PLACEHOLDERS = {
-    "host": f"{DEFAULT_HOST} (default); dev: https://api.dev.ordermesh.io; local sandbox: http://127.0.0.1:PORT",
+    "host": (
+        f"{DEFAULT_HOST} (default); dev: https://api.dev.ordermesh.io; qa: https://api.qa.ordermesh.io; "
+        "local sandbox: http://127.0.0.1:PORT"
+    ),
     "login": "service client id from Portal > Merchants > Authentication",
     "password": "client secret (shown once when the client is created)",
 }
