@@ -21,8 +21,8 @@ from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 
-COVERAGE = re.compile(r"(<!-- api-coverage:start -->\n).*?(\n<!-- api-coverage:end -->)", re.S)
-SNIPPET = re.compile(r"(<!-- snippet: (\S+) (\S+) -->\n).*?(\n<!-- /snippet -->)", re.S)
+COVERAGE = re.compile(r"(<!-- api-coverage:start -->\n).*?(\n<!-- api-coverage:end -->)", re.DOTALL)
+SNIPPET = re.compile(r"(<!-- snippet: (\S+) (\S+) -->\n).*?(\n<!-- /snippet -->)", re.DOTALL)
 
 
 def client_method(name: str) -> str:
@@ -44,7 +44,7 @@ def coverage_table() -> str:
 
 def snippet(path: str, name: str) -> str:
     source = (ROOT / path).read_text()
-    match = re.search(rf"# \[START {re.escape(name)}\]\n(.*?)\n[ \t]*# \[END {re.escape(name)}\]", source, re.S)
+    match = re.search(rf"# \[START {re.escape(name)}\]\n(.*?)\n[ \t]*# \[END {re.escape(name)}\]", source, re.DOTALL)
     if not match:
         raise SystemExit(f"{path} has no snippet {name!r}")
     return f"```python\n{textwrap.dedent(match.group(1))}\n```"

@@ -21,13 +21,26 @@ from airflow_provider_ordermesh._lazy import lazy_attributes
 
 _WHERE: dict[str, str] = {
     "UnexpectedAnswerError": "answers",
-    "ClientCredentials": "auth", "Credentials": "auth", "PasswordCredentials": "auth",
-    "DEFAULT_BASE_URL": "client", "AsyncOrderMeshClient": "client", "OrderMeshClient": "client",
-    "BULK_MAX_ITEMS": "endpoints", "PAGE_SIZE_MAX": "endpoints",
-    "ApiError": "errors", "AuthenticationError": "errors", "BadRequestError": "errors",
-    "ConfigurationError": "errors", "ConflictError": "errors", "InvalidRequestError": "errors",
-    "NotFoundError": "errors", "OrderMeshError": "errors", "OutcomeUnknownError": "errors",
-    "PermissionDeniedError": "errors", "RateLimitError": "errors", "ServerError": "errors",
+    "ClientCredentials": "auth",
+    "Credentials": "auth",
+    "PasswordCredentials": "auth",
+    "DEFAULT_BASE_URL": "client",
+    "AsyncOrderMeshClient": "client",
+    "OrderMeshClient": "client",
+    "BULK_MAX_ITEMS": "endpoints",
+    "PAGE_SIZE_MAX": "endpoints",
+    "ApiError": "errors",
+    "AuthenticationError": "errors",
+    "BadRequestError": "errors",
+    "ConfigurationError": "errors",
+    "ConflictError": "errors",
+    "InvalidRequestError": "errors",
+    "NotFoundError": "errors",
+    "OrderMeshError": "errors",
+    "OutcomeUnknownError": "errors",
+    "PermissionDeniedError": "errors",
+    "RateLimitError": "errors",
+    "ServerError": "errors",
     "TransportError": "errors",
     "RetryPolicy": "retry",
     "Timeout": "transport",
@@ -36,7 +49,11 @@ _WHERE: dict[str, str] = {
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.client.answers import UnexpectedAnswerError
     from airflow_provider_ordermesh.client.auth import ClientCredentials, Credentials, PasswordCredentials
-    from airflow_provider_ordermesh.client.client import DEFAULT_BASE_URL, AsyncOrderMeshClient, OrderMeshClient
+    from airflow_provider_ordermesh.client.client import (
+        DEFAULT_BASE_URL,
+        AsyncOrderMeshClient,
+        OrderMeshClient,
+    )
     from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS, PAGE_SIZE_MAX
     from airflow_provider_ordermesh.client.errors import (
         ApiError,
@@ -59,4 +76,29 @@ if TYPE_CHECKING:
 
 __getattr__ = lazy_attributes(__name__, {name: f"{__name__}.{module}" for name, module in _WHERE.items()})
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "BULK_MAX_ITEMS",
+    "DEFAULT_BASE_URL",
+    "PAGE_SIZE_MAX",
+    "ApiError",
+    "AsyncOrderMeshClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientCredentials",
+    "ConfigurationError",
+    "ConflictError",
+    "Credentials",
+    "InvalidRequestError",
+    "NotFoundError",
+    "OrderMeshClient",
+    "OrderMeshError",
+    "OutcomeUnknownError",
+    "PasswordCredentials",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RetryPolicy",
+    "ServerError",
+    "Timeout",
+    "TransportError",
+    "UnexpectedAnswerError",
+]

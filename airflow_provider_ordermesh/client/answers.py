@@ -68,7 +68,9 @@ def shape_of(data: Any) -> str:
 
 def _problems(exc: ValidationError) -> str:
     """Where a model refused the answer, by field location and error type (never the values)."""
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(root)'} ({e['type']})" for e in exc.errors()[:5])
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or '(root)'} ({e['type']})" for e in exc.errors()[:5]
+    )
 
 
 def read_answer(operation: Operation[T], content: bytes) -> T:
@@ -82,13 +84,20 @@ def read_answer(operation: Operation[T], content: bytes) -> T:
     except ShapeMismatch as mismatch:
         raise _unexpected(operation, mismatch.expected, mismatch.arrived) from None
     except ValidationError as exc:
-        raise _unexpected(operation, f"a valid {exc.title}", f"{shape_of(data)} with problems at {_problems(exc)}") from None
+        raise _unexpected(
+            operation, f"a valid {exc.title}", f"{shape_of(data)} with problems at {_problems(exc)}"
+        ) from None
 
 
 def _unexpected(operation: Operation[Any], expected: str, arrived: str) -> UnexpectedAnswerError:
     endpoint = operation.endpoint
-    return UnexpectedAnswerError(operation=endpoint.name, method=endpoint.method, path=operation.path,
-                                 expected=expected, arrived=arrived)
+    return UnexpectedAnswerError(
+        operation=endpoint.name,
+        method=endpoint.method,
+        path=operation.path,
+        expected=expected,
+        arrived=arrived,
+    )
 
 
 def bare(model_type: type[M]) -> Parse[M]:
@@ -161,7 +170,9 @@ def page_of(key: str, model_type: type[M], page: int, page_size: int) -> Parse[P
 
     def parse(data: Any) -> Page[M]:
         if not isinstance(data, dict) or not isinstance(data.get(key), list):
-            raise ShapeMismatch(f'{{"{key}": [{model_type.__name__}, ...], "page", "pageSize", "totalCount"}}', data)
+            raise ShapeMismatch(
+                f'{{"{key}": [{model_type.__name__}, ...], "page", "pageSize", "totalCount"}}', data
+            )
         return Page[model_type].model_validate(  # type: ignore[valid-type]
             {
                 "items": data[key],
@@ -176,7 +187,7 @@ def page_of(key: str, model_type: type[M], page: int, page_size: int) -> Parse[P
 
 def no_content(data: Any) -> None:
     """An answer without a body (204); a body is ignored, as the docs show none."""
-    return None
+    return
 
 
 def passthrough(data: Any) -> dict[str, Any]:

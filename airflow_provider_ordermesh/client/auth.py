@@ -20,7 +20,12 @@ from pydantic import SecretStr
 
 from airflow_provider_ordermesh.client.errors import AuthenticationError, ConfigurationError
 from airflow_provider_ordermesh.client.operation import Operation
-from airflow_provider_ordermesh.models.auth import ClientTokenRequest, LoginRequest, RefreshRequest, TokenResponse
+from airflow_provider_ordermesh.models.auth import (
+    ClientTokenRequest,
+    LoginRequest,
+    RefreshRequest,
+    TokenResponse,
+)
 
 
 def _token(data: object) -> TokenResponse:

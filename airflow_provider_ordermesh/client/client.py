@@ -12,13 +12,20 @@ import ipaddress
 import json
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 from airflow_provider_ordermesh import __version__
 from airflow_provider_ordermesh.client.auth import Credentials, TokenManager
 from airflow_provider_ordermesh.client.errors import ConfigurationError, TransportError
-from airflow_provider_ordermesh.client.operation import Operation, Reauthenticate, Response, Send, Sleep, call_flow
+from airflow_provider_ordermesh.client.operation import (
+    Operation,
+    Reauthenticate,
+    Response,
+    Send,
+    Sleep,
+    call_flow,
+)
 from airflow_provider_ordermesh.client.resources import (
     AsyncCatalog,
     AsyncNotes,
@@ -165,7 +172,7 @@ class OrderMeshClient(_ClientBase):
         """Close the pooled connections."""
         self.transport.close()
 
-    def __enter__(self) -> OrderMeshClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -227,7 +234,7 @@ class AsyncOrderMeshClient(_ClientBase):
         if self._transport is not None:
             await self._transport.aclose()
 
-    async def __aenter__(self) -> AsyncOrderMeshClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -1,5 +1,6 @@
 """Pydantic v2 models of the OrderMesh API, and its status vocabularies. No I/O, no Airflow."""
 
+from airflow_provider_ordermesh.models._base import Id, id_problem
 from airflow_provider_ordermesh.models.auth import TokenResponse
 from airflow_provider_ordermesh.models.catalog import (
     AddVariants,
@@ -18,7 +19,6 @@ from airflow_provider_ordermesh.models.common import (
     Page,
     Price,
 )
-from airflow_provider_ordermesh.models._base import Id, id_problem
 from airflow_provider_ordermesh.models.errors import ErrorBody, FieldError
 from airflow_provider_ordermesh.models.notes import CreateNote, Note, UpdateNote
 from airflow_provider_ordermesh.models.orders import (
@@ -65,6 +65,8 @@ from airflow_provider_ordermesh.models.statuses import (
 from airflow_provider_ordermesh.models.webhooks import WebhookEvent
 
 __all__ = [
+    "DEFAULT_ORDER_STATUSES",
+    "DEFAULT_SHIPMENT_STATUSES",
     "AddRefund",
     "AddVariants",
     "AddVariantsResult",
@@ -85,8 +87,6 @@ __all__ = [
     "CreatePackagesResponse",
     "CreateShipment",
     "CustomerCareHold",
-    "DEFAULT_ORDER_STATUSES",
-    "DEFAULT_SHIPMENT_STATUSES",
     "ErrorBody",
     "FieldError",
     "GeneratePackingSlip",

@@ -107,7 +107,9 @@ def _upper_code(codes: frozenset[str], what: str, example: str):
     return validate
 
 
-CountryCode = Annotated[str, AfterValidator(_upper_code(COUNTRY_CODES, "ISO 3166-1 alpha-2 country code", "US"))]
+CountryCode = Annotated[
+    str, AfterValidator(_upper_code(COUNTRY_CODES, "ISO 3166-1 alpha-2 country code", "US"))
+]
 CurrencyCode = Annotated[str, AfterValidator(_upper_code(CURRENCY_CODES, "ISO 4217 currency code", "USD"))]
 
 ShortText = Annotated[str, StringConstraints(max_length=255)]

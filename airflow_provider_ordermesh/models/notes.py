@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from airflow_provider_ordermesh.models._base import ApiModel, LongText, Id, RequestModel
+from airflow_provider_ordermesh.models._base import ApiModel, Id, LongText, RequestModel
 from airflow_provider_ordermesh.models.common import ResourceReference, UserReference
 
 NoteResourceType = Literal["Order", "OrderItem", "Shipment"]

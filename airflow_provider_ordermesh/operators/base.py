@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from airflow_provider_ordermesh.compat import AirflowFailException, BaseOperator
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID

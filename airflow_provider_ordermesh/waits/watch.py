@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeVar
 
 from airflow_provider_ordermesh.client.endpoints import PAGE_SIZE_MAX
-from airflow_provider_ordermesh.client.pagination import aiter_pages, iter_pages
 from airflow_provider_ordermesh.client.inputs import checked_id
 from airflow_provider_ordermesh.models.statuses import OrderStatuses, ShipmentStatuses, UnknownStatusError
 from airflow_provider_ordermesh.waits.progress import Progress, check_status_sets, evaluate
@@ -232,9 +231,8 @@ def fetch(client: Any, queries: Iterable[Query], *, page_size: int) -> dict[str,
     """Every record the queries match, page by page, through the sync client."""
     found: dict[str, list[Any]] = {}
     for query in queries:
-        search_page = getattr(client, query.group).search_page
-        found.setdefault(query.group, []).extend(
-            iter_pages(lambda page, f=query.filters: search_page(f, page=page, page_size=page_size)))
+        group = getattr(client, query.group)
+        found.setdefault(query.group, []).extend(group.search(query.filters, page_size=page_size))
     return found
 
 
@@ -242,8 +240,8 @@ async def afetch(client: Any, queries: Iterable[Query], *, page_size: int) -> di
     """The same as ``fetch``, through the async client."""
     found: dict[str, list[Any]] = {}
     for query in queries:
-        search_page = getattr(client, query.group).search_page
+        group = getattr(client, query.group)
         records = found.setdefault(query.group, [])
-        async for record in aiter_pages(lambda page, f=query.filters: search_page(f, page=page, page_size=page_size)):
+        async for record in group.search(query.filters, page_size=page_size):
             records.append(record)
     return found

@@ -34,6 +34,7 @@ def wire(request: pytest.FixtureRequest, api: Any) -> Wire:
 
 # --- 1. shipments of an order: every plausible shape read, anything else refused loudly ----------
 
+
 @pytest.mark.parametrize(
     "answer",
     [load_example("shipment"), [load_example("shipment")], {"shipments": [load_example("shipment")]}],
@@ -60,8 +61,12 @@ def test_list_for_order_reads_the_docs_example_and_the_plausible_shapes(answer: 
 def test_list_for_order_refuses_an_unknown_shape_instead_of_returning_nothing(
     answer: Any, arrived: str, wire: Wire
 ) -> None:
-    wire.answer("shipments.list_for_order", path_params={"order_id": ORDER_ID}, json_body=answer,
-                content=b"" if answer is None else None)
+    wire.answer(
+        "shipments.list_for_order",
+        path_params={"order_id": ORDER_ID},
+        json_body=answer,
+        content=b"" if answer is None else None,
+    )
 
     with pytest.raises(UnexpectedAnswerError) as caught:
         wire.run(lambda c: c.shipments.list_for_order(ORDER_ID))
@@ -76,14 +81,34 @@ def test_list_for_order_refuses_an_unknown_shape_instead_of_returning_nothing(
 @pytest.mark.parametrize(
     ("name", "call", "path_params", "answer", "expected"),
     [
-        ("orders.get", lambda c: c.orders.get(ORDER_ID), {"order_id": ORDER_ID}, {"id": ORDER_ID},
-         '{"order": Order}'),
-        ("orders.search", lambda c: c.orders.search_page(), {}, {"results": [], "page": 1},
-         '{"orders": [Order, ...], "page", "pageSize", "totalCount"}'),
-        ("orders.retrieve_bulk", lambda c: c.orders.retrieve_bulk([ORDER_ID]), {}, [{"id": ORDER_ID}],
-         '{"orders": [Order, ...]}'),
-        ("shipments.get", lambda c: c.shipments.get(SHIPMENT_ID), {"shipment_id": SHIPMENT_ID}, [SHIPMENT],
-         "a Shipment object"),
+        (
+            "orders.get",
+            lambda c: c.orders.get(ORDER_ID),
+            {"order_id": ORDER_ID},
+            {"id": ORDER_ID},
+            '{"order": Order}',
+        ),
+        (
+            "orders.search",
+            lambda c: c.orders.search_page(),
+            {},
+            {"results": [], "page": 1},
+            '{"orders": [Order, ...], "page", "pageSize", "totalCount"}',
+        ),
+        (
+            "orders.retrieve_bulk",
+            lambda c: c.orders.retrieve_bulk([ORDER_ID]),
+            {},
+            [{"id": ORDER_ID}],
+            '{"orders": [Order, ...]}',
+        ),
+        (
+            "shipments.get",
+            lambda c: c.shipments.get(SHIPMENT_ID),
+            {"shipment_id": SHIPMENT_ID},
+            [SHIPMENT],
+            "a Shipment object",
+        ),
         ("catalog.replace", lambda c: c.catalog.replace({"name": "x"}), {}, ["ok"], "a JSON object"),
     ],
     ids=lambda value: value if isinstance(value, str) and "." in value and " " not in value else "",
@@ -101,14 +126,19 @@ def test_an_unexpected_answer_shape_anywhere_names_operation_expectation_and_arr
 
 
 def test_a_record_that_does_not_fit_its_model_names_the_fields_but_not_the_values(wire: Wire) -> None:
-    wire.answer("orders.get", path_params={"order_id": ORDER_ID},
-                json_body={"order": {"shortId": "O04790082", "shippingAddress": "Jane Doe, 1 Main St"}})
+    wire.answer(
+        "orders.get",
+        path_params={"order_id": ORDER_ID},
+        json_body={"order": {"shortId": "O04790082", "shippingAddress": "Jane Doe, 1 Main St"}},
+    )
 
     with pytest.raises(UnexpectedAnswerError) as caught:
         wire.run(lambda c: c.orders.get(ORDER_ID))
 
     message = str(caught.value)
-    assert "a valid Order" in message and "id (missing)" in message and "shippingAddress (model_type)" in message
+    assert (
+        "a valid Order" in message and "id (missing)" in message and "shippingAddress (model_type)" in message
+    )
     assert "Jane Doe" not in message
 
 
@@ -120,6 +150,7 @@ def test_a_success_answer_that_is_not_json_is_refused(wire: Wire) -> None:
 
 # --- 2. the public error-item shape reaches the user in the API's words ---------------------------
 
+
 def test_an_error_with_the_public_error_items_carries_the_apis_words(wire: Wire) -> None:
     errors = load_example("add_variants_answer")["errors"]
     wire.answer("catalog.add_variants", status=400, json_body={"errors": errors})
@@ -128,11 +159,17 @@ def test_an_error_with_the_public_error_items_carries_the_apis_words(wire: Wire)
         wire.run(lambda c: c.catalog.add_variants(load_example("add_variants_request")))
 
     error = caught.value
-    assert error.api_message == "Variants[2].Sku: Variant with SKU 'MUG-11OZ-WHITE' already exists in the catalog."
-    assert error.field_errors == {"Variants[2].Sku": "Variant with SKU 'MUG-11OZ-WHITE' already exists in the catalog."}
+    assert (
+        error.api_message
+        == "Variants[2].Sku: Variant with SKU 'MUG-11OZ-WHITE' already exists in the catalog."
+    )
+    assert error.field_errors == {
+        "Variants[2].Sku": "Variant with SKU 'MUG-11OZ-WHITE' already exists in the catalog."
+    }
 
 
 # --- 3 and 4. catalog patch with the QA fields; adding variants ----------------------------------
+
 
 def test_catalog_patch_sends_the_qa_docs_fields_and_is_confirmed_on_qa(wire: Wire) -> None:
     body = load_example("catalog_patch_request")
@@ -143,7 +180,11 @@ def test_catalog_patch_sends_the_qa_docs_fields_and_is_confirmed_on_qa(wire: Wir
     assert wire.sent()[0].body == body
     patch = ENDPOINTS["catalog.patch"]
     assert (patch.method, patch.path, patch.confirmed, patch.confirmed_in) == (
-        "PATCH", "/catalog/v1/merchantCatalog", True, "QA")
+        "PATCH",
+        "/catalog/v1/merchantCatalog",
+        True,
+        "QA",
+    )
 
 
 def test_add_variants_is_a_post_to_merchant_variants_and_reports_refused_variants(wire: Wire) -> None:
@@ -153,7 +194,10 @@ def test_add_variants_is_a_post_to_merchant_variants_and_reports_refused_variant
 
     [sent] = wire.sent()
     assert (sent.method, sent.path, sent.body) == (
-        "POST", "/catalog/v1/merchantVariants", load_example("add_variants_request"))
+        "POST",
+        "/catalog/v1/merchantVariants",
+        load_example("add_variants_request"),
+    )
     assert result.variants_added == 2
     assert [e.where for e in result.errors] == ["Variants[2].Sku"]
     assert not ENDPOINTS["catalog.add_variants"].retry_safe
@@ -167,15 +211,18 @@ def test_add_variants_without_a_catalog_id_is_refused_before_sending(wire: Wire)
 
 # --- 5. the QA environment is documented where the environments are listed ------------------------
 
+
 def test_the_qa_environment_is_listed_with_prod_and_dev() -> None:
-    readme_host_row = next(line for line in (ROOT / "README.md").read_text().splitlines()
-                           if line.startswith("| Host |"))
+    readme_host_row = next(
+        line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("| Host |")
+    )
     for text in (readme_host_row, PLACEHOLDERS["host"]):
         assert "https://api.qa.ordermesh.io" in text
         assert "https://api.dev.ordermesh.io" in text and "https://api.ordermesh.io" in text
 
 
 # --- 6. ids: guard the request, not the forms the docs use ----------------------------------------
+
 
 def test_the_docs_refund_example_is_accepted_and_sent_as_written(wire: Wire) -> None:
     example = load_example("refund_request_seed")
@@ -199,7 +246,9 @@ def test_the_docs_refund_example_is_accepted_and_sent_as_written(wire: Wire) -> 
     ],
     ids=["empty", "blank", "inner space", "slash", "control", "too long", "not a string"],
 )
-def test_ids_that_would_break_the_request_are_refused_before_sending(bad_id: Any, problem: str, wire: Wire) -> None:
+def test_ids_that_would_break_the_request_are_refused_before_sending(
+    bad_id: Any, problem: str, wire: Wire
+) -> None:
     with pytest.raises(InvalidRequestError) as caught:
         wire.run(lambda c: c.orders.get(bad_id))
     assert problem in caught.value.field_errors["orderId"]
@@ -216,16 +265,24 @@ def test_other_id_forms_go_through_unchanged(doc_form: str, wire: Wire) -> None:
 def test_one_id_check_everywhere() -> None:
     """The client, the waits and the operators all call ``client.inputs.checked_id``; no id forms elsewhere."""
     package = ROOT / "airflow_provider_ordermesh"
-    defined = [p.relative_to(package).as_posix() for p in package.rglob("*.py")
-               if re.search(r"^def checked_id\(", p.read_text(), re.M)]
+    defined = [
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if re.search(r"^def checked_id\(", p.read_text(), re.MULTILINE)
+    ]
     assert sorted(defined) == ["client/inputs.py", "operators/base.py"]  # the operator one only re-raises
     assert "client.inputs import checked_id" in (package / "operators/base.py").read_text()
     assert "client.inputs import checked_id" in (package / "waits/watch.py").read_text()
-    forms = [p.name for p in package.rglob("*.py") if re.search(r"\b(OrderId|OpaqueId|Uuid|ShipmentId)\b", p.read_text())]
+    forms = [
+        p.name
+        for p in package.rglob("*.py")
+        if re.search(r"\b(OrderId|OpaqueId|Uuid|ShipmentId)\b", p.read_text())
+    ]
     assert forms == []
 
 
 # --- 7. status names where codes are accepted, and next to codes ---------------------------------
+
 
 def test_shipment_search_takes_names_and_sends_codes(wire: Wire) -> None:
     wire.answer("shipments.search", json_body={"shipments": [SHIPMENT], "page": 1, "pageSize": 100})

@@ -93,7 +93,10 @@ CATALOG_PATCH = {
 }
 """The fields the QA docs show for "Partially update a merchant catalog", sent as written."""
 
-ADD_VARIANTS = {"merchantCatalogId": "681abd18c61bccfab89bc63e", "variants": [{"sku": "CAP-1"}, {"sku": "CAP-2"}]}
+ADD_VARIANTS = {
+    "merchantCatalogId": "681abd18c61bccfab89bc63e",
+    "variants": [{"sku": "CAP-1"}, {"sku": "CAP-2"}],
+}
 
 
 def paged(key: str, record: dict[str, Any], *, page: int = 1, page_size: int = 100) -> dict[str, Any]:

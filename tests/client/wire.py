@@ -17,7 +17,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import requests_mock
-from client.api_mock import BASE_URL, NO_JITTER, Sleeps, client_credentials, make_client, register, token_answer
+from client.api_mock import (
+    BASE_URL,
+    NO_JITTER,
+    Sleeps,
+    client_credentials,
+    make_client,
+    register,
+    token_answer,
+)
 
 from airflow_provider_ordermesh.client import AsyncOrderMeshClient, OrderMeshClient
 from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
@@ -40,9 +48,13 @@ class Sent:
     def of(cls, method: str, target: str, content: bytes | str | None, headers: Any) -> Sent:
         """From the request target as sent (a URL, or a path with its query string)."""
         parts = urlsplit(target)
-        return cls(method=method, path=parts.path, query=parse_qs(parts.query, keep_blank_values=True),
-                   body=json.loads(content) if content else None,
-                   headers={k.lower(): v for k, v in dict(headers).items()})
+        return cls(
+            method=method,
+            path=parts.path,
+            query=parse_qs(parts.query, keep_blank_values=True),
+            body=json.loads(content) if content else None,
+            headers={k.lower(): v for k, v in dict(headers).items()},
+        )
 
     @property
     def bearer(self) -> str | None:
@@ -58,8 +70,15 @@ class SyncWire:
     def __init__(self, mock: requests_mock.Mocker):
         self.mock = mock
 
-    def answer(self, name: str, *, path_params: dict[str, str] | None = None, status: int = 200,
-               json_body: Any = None, content: bytes | None = None) -> None:
+    def answer(
+        self,
+        name: str,
+        *,
+        path_params: dict[str, str] | None = None,
+        status: int = 200,
+        json_body: Any = None,
+        content: bytes | None = None,
+    ) -> None:
         response: dict[str, Any] = {"status_code": status}
         if json_body is not None:
             response["json"] = json_body
@@ -74,8 +93,11 @@ class SyncWire:
             return list(result) if inspect.isgenerator(result) else result
 
     def sent(self) -> list[Sent]:
-        return [Sent.of(r.method, r.url, r.body, r.headers) for r in self.mock.request_history
-                if urlsplit(r.url).path not in AUTH_PATHS]
+        return [
+            Sent.of(r.method, r.url, r.body, r.headers)
+            for r in self.mock.request_history
+            if urlsplit(r.url).path not in AUTH_PATHS
+        ]
 
     def client_type(self) -> type:
         return OrderMeshClient
@@ -92,8 +114,15 @@ class AsyncWire:
             ("POST", ENDPOINTS["auth.client_token"].path): httpx.Response(200, json=token_answer()),
         }
 
-    def answer(self, name: str, *, path_params: dict[str, str] | None = None, status: int = 200,
-               json_body: Any = None, content: bytes | None = None) -> None:
+    def answer(
+        self,
+        name: str,
+        *,
+        path_params: dict[str, str] | None = None,
+        status: int = 200,
+        json_body: Any = None,
+        content: bytes | None = None,
+    ) -> None:
         endpoint = ENDPOINTS[name]
         key = (endpoint.method, endpoint.format_path(**(path_params or {})))
         if json_body is not None:
@@ -112,19 +141,25 @@ class AsyncWire:
 
         async def main() -> Any:
             transport = AsyncTransport(timeout=Timeout(), transport=httpx.MockTransport(self._handle))
-            async with AsyncOrderMeshClient(BASE_URL, client_credentials(), transport=transport,
-                                            sleep=_no_sleep, retry_policy=NO_JITTER) as client:
+            async with AsyncOrderMeshClient(
+                BASE_URL, client_credentials(), transport=transport, sleep=_no_sleep, retry_policy=NO_JITTER
+            ) as client:
                 result = call(client)
                 if hasattr(result, "__aiter__"):
                     return [item async for item in result]
-                assert inspect.isawaitable(result), f"async client returned {type(result).__name__}, not an awaitable"
+                assert inspect.isawaitable(result), (
+                    f"async client returned {type(result).__name__}, not an awaitable"
+                )
                 return await result
 
         return asyncio.run(main())
 
     def sent(self) -> list[Sent]:
-        return [Sent.of(r.method, r.url.raw_path.decode(), r.content, r.headers)
-                for r in self.requests if r.url.path not in AUTH_PATHS]
+        return [
+            Sent.of(r.method, r.url.raw_path.decode(), r.content, r.headers)
+            for r in self.requests
+            if r.url.path not in AUTH_PATHS
+        ]
 
     def client_type(self) -> type:
         return AsyncOrderMeshClient

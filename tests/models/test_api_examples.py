@@ -14,10 +14,10 @@ from airflow_provider_ordermesh.models import (
     AddRefund,
     AddVariants,
     AddVariantsResult,
-    MerchantCatalogPatch,
     CreateOrder,
     ErrorBody,
     InboundOrder,
+    MerchantCatalogPatch,
     Order,
     OrderItem,
     Reroute,
@@ -73,8 +73,12 @@ def test_the_public_error_item_shape_keeps_the_apis_words(example: Example) -> N
     [item] = answer.errors
     assert (item.where, item.attempted_value) == ("Variants[2].Sku", ["MUG-11OZ-WHITE"])
     body = ErrorBody.model_validate({"errors": example("add_variants_answer")["errors"]})
-    assert body.describe() == "Variants[2].Sku: Variant with SKU 'MUG-11OZ-WHITE' already exists in the catalog."
-    assert body.field_errors() == {"Variants[2].Sku": "Variant with SKU 'MUG-11OZ-WHITE' already exists in the catalog."}
+    assert (
+        body.describe() == "Variants[2].Sku: Variant with SKU 'MUG-11OZ-WHITE' already exists in the catalog."
+    )
+    assert body.field_errors() == {
+        "Variants[2].Sku": "Variant with SKU 'MUG-11OZ-WHITE' already exists in the catalog."
+    }
 
 
 def test_order_by_safe_id_fields(example: Example) -> None:

@@ -41,8 +41,15 @@ class PagedRead(Generic[T]):
     max_items: int | None = None
 
 
-def page_operation(name: str, model: type[T], *, page: int, page_size: int,
-                   query: QueryParams | None = None, **path_params: str) -> Operation[Page[T]]:
+def page_operation(
+    name: str,
+    model: type[T],
+    *,
+    page: int,
+    page_size: int,
+    query: QueryParams | None = None,
+    **path_params: str,
+) -> Operation[Page[T]]:
     """The operation reading one page of a paged endpoint, with paging checked before sending."""
     if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= PAGE_SIZE_MAX:
         raise InvalidRequestError("paging", {"pageSize": f"must be an integer from 1 to {PAGE_SIZE_MAX}"})
@@ -52,8 +59,12 @@ def page_operation(name: str, model: type[T], *, page: int, page_size: int,
     if not (row.response_key and row.paged):
         raise ValueError(f"{name} is not a paged endpoint")
     params: QueryParams = {**(query or {}), "page": str(page), "pageSize": str(page_size)}
-    return Operation(endpoint=row, parse=page_of(row.response_key, model, page, page_size),  # type: ignore[arg-type]
-                     path_params=path_params, query=params)
+    return Operation(
+        endpoint=row,
+        parse=page_of(row.response_key, model, page, page_size),  # type: ignore[arg-type]
+        path_params=path_params,
+        query=params,
+    )
 
 
 class SyncExecute(Protocol):
@@ -86,7 +97,7 @@ class AsyncGroup(Group):
         self._execute = execute
 
 
-class api_call(Generic[P, T]):  # noqa: N801 - used as a decorator, like ``property``
+class api_call(Generic[P, T]):
     """Declares a method that builds one ``Operation``; each group's driver sends it."""
 
     def __init__(self, plan: Callable[Concatenate[Any, P], Operation[T]]):
@@ -120,7 +131,7 @@ class api_call(Generic[P, T]):  # noqa: N801 - used as a decorator, like ``prope
         return functools.update_wrapper(run, plan)
 
 
-class paged_read(Generic[P, T]):  # noqa: N801 - used as a decorator, like ``property``
+class paged_read(Generic[P, T]):
     """Declares a lazy read over every page: an iterator (sync) or an async iterator (async)."""
 
     def __init__(self, plan: Callable[Concatenate[Any, P], PagedRead[T]]):
@@ -156,11 +167,22 @@ class paged_read(Generic[P, T]):  # noqa: N801 - used as a decorator, like ``pro
         return functools.update_wrapper(read_sync, plan)
 
 
-def every_page(page_call: api_call[..., Page[T]], group: Group, *args: Any, max_items: int | None = None,
-               **kwargs: Any) -> PagedRead[T]:
+def every_page(
+    page_call: api_call[..., Page[T]], group: Group, *args: Any, max_items: int | None = None, **kwargs: Any
+) -> PagedRead[T]:
     """The ``PagedRead`` that walks ``page_call`` (a ``..._page`` method) page by page for ``group``."""
     return PagedRead(lambda n: page_call.plan(group, *args, page=n, **kwargs), max_items)
 
 
-__all__ = ["AsyncGroup", "Group", "PagedRead", "SyncGroup", "api_call", "checked_id", "every_page",
-           "page_operation", "paged_read", "validated"]
+__all__ = [
+    "AsyncGroup",
+    "Group",
+    "PagedRead",
+    "SyncGroup",
+    "api_call",
+    "checked_id",
+    "every_page",
+    "page_operation",
+    "paged_read",
+    "validated",
+]

@@ -61,23 +61,29 @@ class NotesApi(Group):
         return Operation.of("notes.delete", no_content, path_params=_note_path(note_id))
 
     @api_call
-    def list_page(self, filters: NoteFilter | Mapping[str, Any] | None = None, *, page: int = 1,
-                  page_size: int = 100) -> Operation[Page[Note]]:
+    def list_page(
+        self, filters: NoteFilter | Mapping[str, Any] | None = None, *, page: int = 1, page_size: int = 100
+    ) -> Operation[Page[Note]]:
         """One ``Page`` of the notes matching the filters (resource type and id)."""
         query = validated(NoteFilter, filters, what="note filter").to_query()
         return page_operation("notes.list", Note, page=page, page_size=page_size, query=query)
 
     @paged_read
-    def list(self, filters: NoteFilter | Mapping[str, Any] | None = None, *,
-             max_items: int | None = None) -> PagedRead[Note]:
+    def list(
+        self, filters: NoteFilter | Mapping[str, Any] | None = None, *, max_items: int | None = None
+    ) -> PagedRead[Note]:
         """Every note matching the filters (at most ``max_items``), page by page."""
         checked = validated(NoteFilter, filters, what="note filter")
         return every_page(NotesApi.list_page, self, checked, max_items=max_items)
 
     @api_call
-    def audit_logs_page(self, note_id: str, *, page: int = 1, page_size: int = 100) -> Operation[Page[AuditEvent]]:
+    def audit_logs_page(
+        self, note_id: str, *, page: int = 1, page_size: int = 100
+    ) -> Operation[Page[AuditEvent]]:
         """One ``Page`` of a note's audit log."""
-        return page_operation("notes.audit_logs", AuditEvent, page=page, page_size=page_size, **_note_path(note_id))
+        return page_operation(
+            "notes.audit_logs", AuditEvent, page=page, page_size=page_size, **_note_path(note_id)
+        )
 
     @paged_read
     def audit_logs(self, note_id: str, *, max_items: int | None = None) -> PagedRead[AuditEvent]:

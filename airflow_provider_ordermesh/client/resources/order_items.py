@@ -29,15 +29,25 @@ class OrderItemsApi(Group):
     """Order-item search, declared once for ``OrderItems`` and ``AsyncOrderItems``."""
 
     @api_call
-    def search_page(self, filters: OrderItemSearch | Mapping[str, Any] | None = None, *, page: int = 1,
-                    page_size: int = 100) -> Operation[Page[OrderItem]]:
+    def search_page(
+        self,
+        filters: OrderItemSearch | Mapping[str, Any] | None = None,
+        *,
+        page: int = 1,
+        page_size: int = 100,
+    ) -> Operation[Page[OrderItem]]:
         """One ``Page`` of the order items matching the filters."""
         query = validated(OrderItemSearch, filters, what="order item search").to_query()
         return page_operation("order_items.search", OrderItem, page=page, page_size=page_size, query=query)
 
     @paged_read
-    def search(self, filters: OrderItemSearch | Mapping[str, Any] | None = None, *, page_size: int = 100,
-               max_items: int | None = None) -> PagedRead[OrderItem]:
+    def search(
+        self,
+        filters: OrderItemSearch | Mapping[str, Any] | None = None,
+        *,
+        page_size: int = 100,
+        max_items: int | None = None,
+    ) -> PagedRead[OrderItem]:
         """Every order item matching the filters (at most ``max_items``), page by page."""
         checked = validated(OrderItemSearch, filters, what="order item search")
         return every_page(OrderItemsApi.search_page, self, checked, page_size=page_size, max_items=max_items)

@@ -51,9 +51,14 @@ _order = unwrap("order", Order)
 
 def _created_from_existing(data: Any) -> CreateOrderResponse:
     order = _order(data)
-    return CreateOrderResponse(id=order.id, short_id=order.short_id, safe_id=order.safe_id,
-                               external_id=order.external_id, shipment_ids=order.shipment_ids,
-                               already_existed=True)
+    return CreateOrderResponse(
+        id=order.id,
+        short_id=order.short_id,
+        safe_id=order.safe_id,
+        external_id=order.external_id,
+        shipment_ids=order.shipment_ids,
+        already_existed=True,
+    )
 
 
 def with_safe_id(order: OrderInput) -> CreateOrder:
@@ -72,7 +77,9 @@ def with_safe_id_at(index: int, order: OrderInput) -> CreateOrder:
     try:
         return with_safe_id(order)
     except InvalidRequestError as exc:
-        raise InvalidRequestError("bulk create", {f"bulk.{index}.{k}": v for k, v in exc.field_errors.items()}) from None
+        raise InvalidRequestError(
+            "bulk create", {f"bulk.{index}.{k}": v for k, v in exc.field_errors.items()}
+        ) from None
 
 
 def _order_path(order_id: str) -> dict[str, str]:
@@ -81,7 +88,9 @@ def _order_path(order_id: str) -> dict[str, str]:
 
 def _bulk_size(what: str, entries: Sequence[Any], noun: str) -> None:
     if not entries or len(entries) > BULK_MAX_ITEMS:
-        raise InvalidRequestError(what, {"bulk": f"give 1 to {BULK_MAX_ITEMS} {noun} per request, got {len(entries)}"})
+        raise InvalidRequestError(
+            what, {"bulk": f"give 1 to {BULK_MAX_ITEMS} {noun} per request, got {len(entries)}"}
+        )
 
 
 class OrdersApi(Group):
@@ -95,9 +104,14 @@ class OrdersApi(Group):
         already exists (409) the existing order is returned with ``already_existed=True``.
         """
         checked = with_safe_id(order)
-        existing = Operation.of("orders.get_by_safe_id", _created_from_existing,
-                                path_params={"safe_id": checked_id("safeId", checked.safe_id)})
-        return Operation.of("orders.create", bare(CreateOrderResponse), body=checked.to_api(), on_conflict=existing)
+        existing = Operation.of(
+            "orders.get_by_safe_id",
+            _created_from_existing,
+            path_params={"safe_id": checked_id("safeId", checked.safe_id)},
+        )
+        return Operation.of(
+            "orders.create", bare(CreateOrderResponse), body=checked.to_api(), on_conflict=existing
+        )
 
     @api_call
     def create_bulk(self, orders: Sequence[OrderInput]) -> Operation[BulkResponse]:
@@ -122,7 +136,11 @@ class OrdersApi(Group):
     def update_bulk(self, updates: Sequence[BulkUpdateOrder | Mapping[str, Any]]) -> Operation[BulkResponse]:
         """Update up to ``BULK_MAX_ITEMS`` orders (each entry carries its ``id``); one result per entry."""
         _bulk_size("bulk update", updates, "updates")
-        body = {"bulk": [validated(BulkUpdateOrder, u, what=f"update bulk.{i}").to_api() for i, u in enumerate(updates)]}
+        body = {
+            "bulk": [
+                validated(BulkUpdateOrder, u, what=f"update bulk.{i}").to_api() for i, u in enumerate(updates)
+            ]
+        }
         return Operation.of("orders.update_bulk", bare(BulkResponse), body=body)
 
     @api_call
@@ -133,7 +151,9 @@ class OrdersApi(Group):
     @api_call
     def get_by_safe_id(self, safe_id: str) -> Operation[Order]:
         """Read the order created with this ``safeId``; raises ``NotFoundError`` if there is none."""
-        return Operation.of("orders.get_by_safe_id", _order, path_params={"safe_id": checked_id("safeId", safe_id)})
+        return Operation.of(
+            "orders.get_by_safe_id", _order, path_params={"safe_id": checked_id("safeId", safe_id)}
+        )
 
     @api_call
     def update(self, order_id: str, changes: UpdateOrder | Mapping[str, Any]) -> Operation[Order]:
@@ -144,17 +164,24 @@ class OrdersApi(Group):
     @api_call
     def get_item(self, order_item_id: str) -> Operation[OrderItem]:
         """Read one order item by its id; raises ``NotFoundError`` if there is none."""
-        return Operation.of("orders.get_item", unwrap("orderItem", OrderItem),
-                            path_params={"order_item_id": checked_id("orderItemId", order_item_id)})
+        return Operation.of(
+            "orders.get_item",
+            unwrap("orderItem", OrderItem),
+            path_params={"order_item_id": checked_id("orderItemId", order_item_id)},
+        )
 
     @api_call
-    def update_item(self, order_id: str, order_item_id: str,
-                    changes: UpdateOrderItem | Mapping[str, Any]) -> Operation[OrderItem]:
+    def update_item(
+        self, order_id: str, order_item_id: str, changes: UpdateOrderItem | Mapping[str, Any]
+    ) -> Operation[OrderItem]:
         """Change one item of an order; returns the updated ``OrderItem``."""
         body = validated(UpdateOrderItem, changes, what="order item update").to_api()
-        return Operation.of("orders.update_item", unwrap("orderItem", OrderItem), body=body,
-                            path_params={**_order_path(order_id),
-                                         "order_item_id": checked_id("orderItemId", order_item_id)})
+        return Operation.of(
+            "orders.update_item",
+            unwrap("orderItem", OrderItem),
+            body=body,
+            path_params={**_order_path(order_id), "order_item_id": checked_id("orderItemId", order_item_id)},
+        )
 
     @api_call
     def cancel(self, request: CancelOrder | Mapping[str, Any]) -> Operation[Order]:
@@ -190,15 +217,21 @@ class OrdersApi(Group):
     # --- paged reads ------------------------------------------------------------------------
 
     @api_call
-    def search_page(self, filters: OrderSearch | Mapping[str, Any] | None = None, *, page: int = 1,
-                    page_size: int = 100) -> Operation[Page[Order]]:
+    def search_page(
+        self, filters: OrderSearch | Mapping[str, Any] | None = None, *, page: int = 1, page_size: int = 100
+    ) -> Operation[Page[Order]]:
         """One ``Page`` of the orders matching the filters."""
         query = validated(OrderSearch, filters, what="order search").to_query()
         return page_operation("orders.search", Order, page=page, page_size=page_size, query=query)
 
     @paged_read
-    def search(self, filters: OrderSearch | Mapping[str, Any] | None = None, *, page_size: int = 100,
-               max_items: int | None = None) -> PagedRead[Order]:
+    def search(
+        self,
+        filters: OrderSearch | Mapping[str, Any] | None = None,
+        *,
+        page_size: int = 100,
+        max_items: int | None = None,
+    ) -> PagedRead[Order]:
         """Every order matching the filters (at most ``max_items``), fetched lazily page by page."""
         checked = validated(OrderSearch, filters, what="order search")
         return every_page(OrdersApi.search_page, self, checked, page_size=page_size, max_items=max_items)
@@ -214,10 +247,13 @@ class OrdersApi(Group):
         return every_page(OrdersApi.list_page, self, page_size=page_size, max_items=max_items)
 
     @api_call
-    def audit_logs_page(self, order_id: str, *, page: int = 1, page_size: int = 100) -> Operation[Page[AuditEvent]]:
+    def audit_logs_page(
+        self, order_id: str, *, page: int = 1, page_size: int = 100
+    ) -> Operation[Page[AuditEvent]]:
         """One ``Page`` of an order's audit log."""
-        return page_operation("orders.audit_logs", AuditEvent, page=page, page_size=page_size,
-                              **_order_path(order_id))
+        return page_operation(
+            "orders.audit_logs", AuditEvent, page=page, page_size=page_size, **_order_path(order_id)
+        )
 
     @paged_read
     def audit_logs(self, order_id: str, *, max_items: int | None = None) -> PagedRead[AuditEvent]:
@@ -226,15 +262,23 @@ class OrdersApi(Group):
         return every_page(OrdersApi.audit_logs_page, self, order_id, max_items=max_items)
 
     @api_call
-    def item_audit_logs_page(self, order_id: str, order_item_id: str, *, page: int = 1,
-                             page_size: int = 100) -> Operation[Page[AuditEvent]]:
+    def item_audit_logs_page(
+        self, order_id: str, order_item_id: str, *, page: int = 1, page_size: int = 100
+    ) -> Operation[Page[AuditEvent]]:
         """One ``Page`` of an order item's audit log."""
-        return page_operation("orders.item_audit_logs", AuditEvent, page=page, page_size=page_size,
-                              **_order_path(order_id), order_item_id=checked_id("orderItemId", order_item_id))
+        return page_operation(
+            "orders.item_audit_logs",
+            AuditEvent,
+            page=page,
+            page_size=page_size,
+            **_order_path(order_id),
+            order_item_id=checked_id("orderItemId", order_item_id),
+        )
 
     @paged_read
-    def item_audit_logs(self, order_id: str, order_item_id: str, *,
-                        max_items: int | None = None) -> PagedRead[AuditEvent]:
+    def item_audit_logs(
+        self, order_id: str, order_item_id: str, *, max_items: int | None = None
+    ) -> PagedRead[AuditEvent]:
         """Every ``AuditEvent`` of an order item, page by page."""
         checked_id("orderId", order_id)
         checked_id("orderItemId", order_item_id)

@@ -6,7 +6,14 @@ from typing import Literal
 
 from airflow_provider_ordermesh.client.answers import bare
 from airflow_provider_ordermesh.client.operation import Operation
-from airflow_provider_ordermesh.client.resources._base import AsyncGroup, Group, SyncGroup, api_call, checked_id, validated
+from airflow_provider_ordermesh.client.resources._base import (
+    AsyncGroup,
+    Group,
+    SyncGroup,
+    api_call,
+    checked_id,
+    validated,
+)
 from airflow_provider_ordermesh.models.packing_slips import GeneratePackingSlip, PackingSlip
 
 
@@ -20,8 +27,12 @@ class PackingSlipsApi(Group):
         Raises ``InvalidRequestError`` for a bad id or format, ``NotFoundError`` for an unknown shipment.
         """
         body = validated(GeneratePackingSlip, {"format": format}, what="packing slip").to_api()
-        return Operation.of("packing_slips.generate", bare(PackingSlip), body=body,
-                            path_params={"shipment_id": checked_id("shipmentId", shipment_id)})
+        return Operation.of(
+            "packing_slips.generate",
+            bare(PackingSlip),
+            body=body,
+            path_params={"shipment_id": checked_id("shipmentId", shipment_id)},
+        )
 
 
 class PackingSlips(PackingSlipsApi, SyncGroup):

@@ -92,38 +92,55 @@ class ShipmentsApi(Group):
         The answer is read as ``{"shipments": [...]}``, a bare list, or the single ``ShipmentDTO``
         the docs' example shows; any other shape raises ``UnexpectedAnswerError``, never ``[]``.
         """
-        return Operation.of("shipments.list_for_order", one_or_many("shipments", Shipment),
-                            path_params={"order_id": checked_id("orderId", order_id)})
+        return Operation.of(
+            "shipments.list_for_order",
+            one_or_many("shipments", Shipment),
+            path_params={"order_id": checked_id("orderId", order_id)},
+        )
 
     @api_call
     def get_for_order_and_vendor(self, order_id: str, vendor_id: str) -> Operation[Shipment]:
         """The ``Shipment`` (with packages) of an order at one vendor."""
-        return Operation.of("shipments.get_for_order_and_vendor", _shipment,
-                            path_params={"order_id": checked_id("orderId", order_id),
-                                         "vendor_id": checked_id("vendorId", vendor_id)})
+        return Operation.of(
+            "shipments.get_for_order_and_vendor",
+            _shipment,
+            path_params={
+                "order_id": checked_id("orderId", order_id),
+                "vendor_id": checked_id("vendorId", vendor_id),
+            },
+        )
 
     @api_call
     def get_for_order_item(self, order_item_id: str) -> Operation[Shipment]:
         """The ``Shipment`` that carries an order item."""
-        return Operation.of("shipments.get_for_order_item", _shipment,
-                            path_params={"order_item_id": checked_id("orderItemId", order_item_id)})
+        return Operation.of(
+            "shipments.get_for_order_item",
+            _shipment,
+            path_params={"order_item_id": checked_id("orderItemId", order_item_id)},
+        )
 
     @api_call
-    def create_packages(self, shipment_id: str,
-                        request: CreatePackages | Mapping[str, Any]) -> Operation[list[Package]]:
+    def create_packages(
+        self, shipment_id: str, request: CreatePackages | Mapping[str, Any]
+    ) -> Operation[list[Package]]:
         """Add packages (carrier, tracking) to a shipment; returns the created ``Package`` list.
 
         Never re-sent after a dropped connection (``OutcomeUnknownError``).
         """
         body = validated(CreatePackages, request, what="packages").to_api()
-        return Operation.of("shipments.create_packages", _packages, body=body,
-                            path_params=_shipment_path(shipment_id))
+        return Operation.of(
+            "shipments.create_packages", _packages, body=body, path_params=_shipment_path(shipment_id)
+        )
 
     @api_call
-    def update_package(self, package_id: str, changes: UpdatePackage | Mapping[str, Any]) -> Operation[Package]:
+    def update_package(
+        self, package_id: str, changes: UpdatePackage | Mapping[str, Any]
+    ) -> Operation[Package]:
         """Correct one package (tracking number, carrier, dates); returns the updated ``Package``."""
         body = validated(UpdatePackage, changes, what="package update").to_api()
-        return Operation.of("shipments.update_package", bare(Package), body=body, path_params=_package_path(package_id))
+        return Operation.of(
+            "shipments.update_package", bare(Package), body=body, path_params=_package_path(package_id)
+        )
 
     @api_call
     def cancel(self, shipment_id: str, reason: str | None = None) -> Operation[Shipment]:
@@ -132,10 +149,14 @@ class ShipmentsApi(Group):
         return Operation.of("shipments.cancel", _shipment, body=body, path_params=_shipment_path(shipment_id))
 
     @api_call
-    def unassign_items(self, shipment_id: str, request: UnassignItems | Mapping[str, Any]) -> Operation[Shipment]:
+    def unassign_items(
+        self, shipment_id: str, request: UnassignItems | Mapping[str, Any]
+    ) -> Operation[Shipment]:
         """Take item quantities off a shipment so that they can be routed again; returns the ``Shipment``."""
         body = validated(UnassignItems, request, what="unassign request").to_api()
-        return Operation.of("shipments.unassign_items", _shipment, body=body, path_params=_shipment_path(shipment_id))
+        return Operation.of(
+            "shipments.unassign_items", _shipment, body=body, path_params=_shipment_path(shipment_id)
+        )
 
     @api_call
     def resubmit(self, shipment_id: str) -> Operation[Shipment]:
@@ -161,7 +182,9 @@ class ShipmentsApi(Group):
         """Reroute up to ``BULK_MAX_ITEMS`` shipments in one request; one ``BulkResponse`` result per entry."""
         if not requests or len(requests) > BULK_MAX_ITEMS:
             raise InvalidRequestError("bulk reroute", {"bulk": f"give 1 to {BULK_MAX_ITEMS} reroutes"})
-        body = {"bulk": [validated(Reroute, r, what=f"reroute bulk.{i}").to_api() for i, r in enumerate(requests)]}
+        body = {
+            "bulk": [validated(Reroute, r, what=f"reroute bulk.{i}").to_api() for i, r in enumerate(requests)]
+        }
         return Operation.of("shipments.reroute_bulk", bare(BulkResponse), body=body)
 
     @api_call
@@ -179,25 +202,37 @@ class ShipmentsApi(Group):
     # --- paged reads ------------------------------------------------------------------------
 
     @api_call
-    def search_page(self, filters: ShipmentSearch | Mapping[str, Any] | None = None, *, page: int = 1,
-                    page_size: int = 100) -> Operation[Page[Shipment]]:
+    def search_page(
+        self,
+        filters: ShipmentSearch | Mapping[str, Any] | None = None,
+        *,
+        page: int = 1,
+        page_size: int = 100,
+    ) -> Operation[Page[Shipment]]:
         """One ``Page`` of the shipments matching the filters; ``status`` takes codes or names."""
         query = validated(ShipmentSearch, filters, what="shipment search").to_query()
         return page_operation("shipments.search", Shipment, page=page, page_size=page_size, query=query)
 
     @paged_read
-    def search(self, filters: ShipmentSearch | Mapping[str, Any] | None = None, *, page_size: int = 100,
-               max_items: int | None = None) -> PagedRead[Shipment]:
+    def search(
+        self,
+        filters: ShipmentSearch | Mapping[str, Any] | None = None,
+        *,
+        page_size: int = 100,
+        max_items: int | None = None,
+    ) -> PagedRead[Shipment]:
         """Every shipment matching the filters (at most ``max_items``), page by page; ``status`` takes codes or names."""
         checked = validated(ShipmentSearch, filters, what="shipment search")
         return every_page(ShipmentsApi.search_page, self, checked, page_size=page_size, max_items=max_items)
 
     @api_call
-    def audit_logs_page(self, shipment_id: str, *, page: int = 1,
-                        page_size: int = 100) -> Operation[Page[AuditEvent]]:
+    def audit_logs_page(
+        self, shipment_id: str, *, page: int = 1, page_size: int = 100
+    ) -> Operation[Page[AuditEvent]]:
         """One ``Page`` of a shipment's audit log."""
-        return page_operation("shipments.audit_logs", AuditEvent, page=page, page_size=page_size,
-                              **_shipment_path(shipment_id))
+        return page_operation(
+            "shipments.audit_logs", AuditEvent, page=page, page_size=page_size, **_shipment_path(shipment_id)
+        )
 
     @paged_read
     def audit_logs(self, shipment_id: str, *, max_items: int | None = None) -> PagedRead[AuditEvent]:
@@ -206,11 +241,17 @@ class ShipmentsApi(Group):
         return every_page(ShipmentsApi.audit_logs_page, self, shipment_id, max_items=max_items)
 
     @api_call
-    def package_audit_logs_page(self, package_id: str, *, page: int = 1,
-                                page_size: int = 100) -> Operation[Page[AuditEvent]]:
+    def package_audit_logs_page(
+        self, package_id: str, *, page: int = 1, page_size: int = 100
+    ) -> Operation[Page[AuditEvent]]:
         """One ``Page`` of a package's audit log."""
-        return page_operation("shipments.package_audit_logs", AuditEvent, page=page, page_size=page_size,
-                              **_package_path(package_id))
+        return page_operation(
+            "shipments.package_audit_logs",
+            AuditEvent,
+            page=page,
+            page_size=page_size,
+            **_package_path(package_id),
+        )
 
     @paged_read
     def package_audit_logs(self, package_id: str, *, max_items: int | None = None) -> PagedRead[AuditEvent]:
@@ -219,11 +260,17 @@ class ShipmentsApi(Group):
         return every_page(ShipmentsApi.package_audit_logs_page, self, package_id, max_items=max_items)
 
     @api_call
-    def message_audit_logs_page(self, shipment_id: str, *, page: int = 1,
-                                page_size: int = 100) -> Operation[Page[AuditEvent]]:
+    def message_audit_logs_page(
+        self, shipment_id: str, *, page: int = 1, page_size: int = 100
+    ) -> Operation[Page[AuditEvent]]:
         """One ``Page`` of the audit trail of the messages that carried a shipment's updates."""
-        return page_operation("shipments.message_audit_logs", AuditEvent, page=page, page_size=page_size,
-                              **_shipment_path(shipment_id))
+        return page_operation(
+            "shipments.message_audit_logs",
+            AuditEvent,
+            page=page,
+            page_size=page_size,
+            **_shipment_path(shipment_id),
+        )
 
     @paged_read
     def message_audit_logs(self, shipment_id: str, *, max_items: int | None = None) -> PagedRead[AuditEvent]:

@@ -44,9 +44,9 @@ from airflow_provider_ordermesh.models import (
     UpdateShipment,
 )
 from airflow_provider_ordermesh.models.auth import ClientTokenRequest, LoginRequest, RefreshRequest
+from airflow_provider_ordermesh.sandbox.backend.validation import SandboxModel
 from airflow_provider_ordermesh.sandbox.http import views
 from airflow_provider_ordermesh.sandbox.http.api import Call, Listing
-from airflow_provider_ordermesh.sandbox.backend.validation import SandboxModel
 
 JSON = dict[str, Any]
 Handler = Callable[[Call], Any]
