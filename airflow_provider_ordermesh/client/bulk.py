@@ -113,6 +113,11 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
+def _outcomes_of(send_batch: SendBatch[T], batch: Sequence[BulkEntry[T]]) -> list[ItemOutcome]:
+    """Send one batch on a worker thread and collect its outcomes there."""
+    return list(send_batch(batch))
+
+
 def run_bulk(
     entries: Iterable[BulkEntry[T]],
     send_batch: SendBatch[T],
@@ -164,7 +169,7 @@ def run_bulk(
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     for future in done:
                         collect(future, in_flight.pop(future))
-                in_flight[pool.submit(lambda b=batch: list(send_batch(b)))] = batch
+                in_flight[pool.submit(_outcomes_of, send_batch, batch)] = batch
             while in_flight:
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:

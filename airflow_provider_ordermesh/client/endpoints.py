@@ -16,7 +16,7 @@ creates carrying a ``safeId`` are safe; refunds and other money- or state-changi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 from urllib.parse import quote
 
 
@@ -42,7 +42,7 @@ class Endpoint:
         return self.path.format(**quoted)
 
 
-def _ep(name: str, method: str, path: str, title: str, **kw: bool | str | None) -> Endpoint:
+def _ep(name: str, method: str, path: str, title: str, **kw: Any) -> Endpoint:
     return Endpoint(name=name, method=method, path=path, title=title, **kw)
 
 

@@ -16,9 +16,11 @@ So a new operation is one method in one place, and the two clients cannot drift.
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
+
+from pydantic import BaseModel
 
 from airflow_provider_ordermesh.client.answers import page_of
 from airflow_provider_ordermesh.client.endpoints import PAGE_SIZE_MAX, endpoint
@@ -29,6 +31,7 @@ from airflow_provider_ordermesh.client.pagination import aiter_pages, iter_pages
 from airflow_provider_ordermesh.models.common import Page
 from airflow_provider_ordermesh.models.search import QueryParams
 
+M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 P = ParamSpec("P")
 
@@ -43,13 +46,13 @@ class PagedRead(Generic[T]):
 
 def page_operation(
     name: str,
-    model: type[T],
+    model: type[M],
     *,
     page: int,
     page_size: int,
     query: QueryParams | None = None,
-    **path_params: str,
-) -> Operation[Page[T]]:
+    path_params: Mapping[str, str] | None = None,
+) -> Operation[Page[M]]:
     """The operation reading one page of a paged endpoint, with paging checked before sending."""
     if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= PAGE_SIZE_MAX:
         raise InvalidRequestError("paging", {"pageSize": f"must be an integer from 1 to {PAGE_SIZE_MAX}"})
@@ -61,8 +64,8 @@ def page_operation(
     params: QueryParams = {**(query or {}), "page": str(page), "pageSize": str(page_size)}
     return Operation(
         endpoint=row,
-        parse=page_of(row.response_key, model, page, page_size),  # type: ignore[arg-type]
-        path_params=path_params,
+        parse=page_of(row.response_key, model, page, page_size),
+        path_params=dict(path_params or {}),
         query=params,
     )
 

@@ -82,7 +82,7 @@ class NotesApi(Group):
     ) -> Operation[Page[AuditEvent]]:
         """One ``Page`` of a note's audit log."""
         return page_operation(
-            "notes.audit_logs", AuditEvent, page=page, page_size=page_size, **_note_path(note_id)
+            "notes.audit_logs", AuditEvent, page=page, page_size=page_size, path_params=_note_path(note_id)
         )
 
     @paged_read

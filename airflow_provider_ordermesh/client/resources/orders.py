@@ -252,7 +252,7 @@ class OrdersApi(Group):
     ) -> Operation[Page[AuditEvent]]:
         """One ``Page`` of an order's audit log."""
         return page_operation(
-            "orders.audit_logs", AuditEvent, page=page, page_size=page_size, **_order_path(order_id)
+            "orders.audit_logs", AuditEvent, page=page, page_size=page_size, path_params=_order_path(order_id)
         )
 
     @paged_read
@@ -271,8 +271,7 @@ class OrdersApi(Group):
             AuditEvent,
             page=page,
             page_size=page_size,
-            **_order_path(order_id),
-            order_item_id=checked_id("orderItemId", order_item_id),
+            path_params={**_order_path(order_id), "order_item_id": checked_id("orderItemId", order_item_id)},
         )
 
     @paged_read

@@ -231,7 +231,11 @@ class ShipmentsApi(Group):
     ) -> Operation[Page[AuditEvent]]:
         """One ``Page`` of a shipment's audit log."""
         return page_operation(
-            "shipments.audit_logs", AuditEvent, page=page, page_size=page_size, **_shipment_path(shipment_id)
+            "shipments.audit_logs",
+            AuditEvent,
+            page=page,
+            page_size=page_size,
+            path_params=_shipment_path(shipment_id),
         )
 
     @paged_read
@@ -250,7 +254,7 @@ class ShipmentsApi(Group):
             AuditEvent,
             page=page,
             page_size=page_size,
-            **_package_path(package_id),
+            path_params=_package_path(package_id),
         )
 
     @paged_read
@@ -269,7 +273,7 @@ class ShipmentsApi(Group):
             AuditEvent,
             page=page,
             page_size=page_size,
-            **_shipment_path(shipment_id),
+            path_params=_shipment_path(shipment_id),
         )
 
     @paged_read
