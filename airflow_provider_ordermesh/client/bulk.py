@@ -57,6 +57,7 @@ class ItemOutcome:
 
     @property
     def ok(self) -> bool:
+        """True when the item succeeded (no failure message)."""
         return self.message is None
 
 
@@ -90,6 +91,7 @@ class BulkResult:
 
     @property
     def total(self) -> int:
+        """How many items were handled: succeeded plus failed."""
         return self.succeeded + len(self.failures)
 
     @property

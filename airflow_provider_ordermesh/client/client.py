@@ -203,6 +203,7 @@ class AsyncOrderMeshClient(_ClientBase):
 
     @property
     def transport(self) -> AsyncTransport:
+        """The transport given to the client, else the one shared in the running event loop."""
         return self._transport or AsyncTransport.shared(timeout=self.timeout, verify=self.verify)
 
     async def _execute(self, operation: Operation[T]) -> T:

@@ -43,6 +43,7 @@ class Response:
     content: bytes
 
     def json(self) -> Any:
+        """The body parsed as JSON (None when empty); raises ``ValueError`` when it is not JSON."""
         return json.loads(self.content) if self.content else None
 
 
@@ -67,10 +68,12 @@ class Operation(Generic[T]):
 
     @property
     def path(self) -> str:
+        """The endpoint's path with this operation's ids filled in and quoted."""
         return self.endpoint.format_path(**self.path_params)
 
     @property
     def method(self) -> str:
+        """The endpoint's HTTP method."""
         return self.endpoint.method
 
 
@@ -83,6 +86,8 @@ class Send:
 
 @dataclass(frozen=True)
 class Sleep:
+    """Wait this long before the next attempt (backoff or ``Retry-After``)."""
+
     seconds: float
 
 
