@@ -57,6 +57,7 @@ class ItemOutcome:
 
     @property
     def ok(self) -> bool:
+        """True when the item succeeded (no failure message)."""
         return self.message is None
 
 
@@ -90,6 +91,7 @@ class BulkResult:
 
     @property
     def total(self) -> int:
+        """How many items were handled: succeeded plus failed."""
         return self.succeeded + len(self.failures)
 
     @property
@@ -111,6 +113,11 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
+
+
+def _outcomes_of(send_batch: SendBatch[T], batch: Sequence[BulkEntry[T]]) -> list[ItemOutcome]:
+    """Send one batch on a worker thread and collect its outcomes there."""
+    return list(send_batch(batch))
 
 
 def run_bulk(
@@ -164,7 +171,7 @@ def run_bulk(
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     for future in done:
                         collect(future, in_flight.pop(future))
-                in_flight[pool.submit(_send_whole, send_batch, batch)] = batch
+                in_flight[pool.submit(_outcomes_of, send_batch, batch)] = batch
             while in_flight:
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -313,8 +320,3 @@ def reroute_shipments_batch(
         for outcome in outcomes_from_response(to_send, response):
             outcomes[outcome.index] = outcome
     return [outcomes[entry.index] for entry in batch]
-
-
-def _send_whole(send_batch: SendBatch[T], batch: Sequence[BulkEntry[T]]) -> list[ItemOutcome]:
-    """Send one batch and read all its outcomes, in the worker thread that runs it."""
-    return list(send_batch(batch))

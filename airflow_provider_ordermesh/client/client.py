@@ -12,14 +12,34 @@ import ipaddress
 import json
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 from airflow_provider_ordermesh import __version__
 from airflow_provider_ordermesh.client.auth import Credentials, TokenManager
 from airflow_provider_ordermesh.client.errors import ConfigurationError, TransportError
-from airflow_provider_ordermesh.client.operation import Operation, Reauthenticate, Response, Send, Sleep, call_flow
-from airflow_provider_ordermesh.client.resources import Catalog, Notes, OrderItems, Orders, PackingSlips, Shipments
+from airflow_provider_ordermesh.client.operation import (
+    Operation,
+    Reauthenticate,
+    Response,
+    Send,
+    Sleep,
+    call_flow,
+)
+from airflow_provider_ordermesh.client.resources import (
+    AsyncCatalog,
+    AsyncNotes,
+    AsyncOrderItems,
+    AsyncOrders,
+    AsyncPackingSlips,
+    AsyncShipments,
+    Catalog,
+    Notes,
+    OrderItems,
+    Orders,
+    PackingSlips,
+    Shipments,
+)
 from airflow_provider_ordermesh.client.retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from airflow_provider_ordermesh.client.transport import AsyncTransport, Request, SyncTransport, Timeout
 
@@ -80,18 +100,9 @@ class _ClientBase:
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         self.verify = verify
         self.tokens = TokenManager(credentials, self.base_url, on_new_token=on_new_token)
-        self.orders = Orders(self._execute)
-        self.order_items = OrderItems(self._execute)
-        self.shipments = Shipments(self._execute)
-        self.packing_slips = PackingSlips(self._execute)
-        self.notes = Notes(self._execute)
-        self.catalog = Catalog(self._execute)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.tokens.credentials.kind!r})"
-
-    def _execute(self, operation: Operation[T]) -> Any:  # overridden by each driver
-        raise NotImplementedError
 
     def _request(self, operation: Operation[Any], token: str | None) -> Request:
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
@@ -126,6 +137,12 @@ class OrderMeshClient(_ClientBase):
         super().__init__(base_url, credentials, **options)
         self.transport = SyncTransport(timeout=self.timeout, verify=self.verify, pool_size=pool_size, session=session)
         self._sleep = sleep
+        self.orders = Orders(self._execute)
+        self.order_items = OrderItems(self._execute)
+        self.shipments = Shipments(self._execute)
+        self.packing_slips = PackingSlips(self._execute)
+        self.notes = Notes(self._execute)
+        self.catalog = Catalog(self._execute)
 
     def _execute(self, operation: Operation[T]) -> T:
         flow = call_flow(operation, self.retry_policy)
@@ -152,9 +169,10 @@ class OrderMeshClient(_ClientBase):
         return self.tokens.current() or self.tokens.fetch(self._execute)
 
     def close(self) -> None:
+        """Close the pooled connections."""
         self.transport.close()
 
-    def __enter__(self) -> OrderMeshClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -162,10 +180,12 @@ class OrderMeshClient(_ClientBase):
 
 
 class AsyncOrderMeshClient(_ClientBase):
-    """The same API for asyncio code (triggers): every resource method returns an awaitable.
+    """The same API for asyncio code (triggers): the same groups, with ``async def`` methods.
 
-    Connections are pooled per event loop and shared by every async client in it. Paged reads
-    are iterated with ``pagination.aiter_pages(lambda page: client.shipments.search_page(...))``.
+    ``await client.orders.get(order_id)``; paged reads are async iterators
+    (``async for order in client.orders.search({...})``); ``async with AsyncOrderMeshClient(...)``
+    closes a transport given to the client on exit. Without one, connections are pooled per
+    event loop and shared by every async client in it, and stay open for the others.
     """
 
     def __init__(self, base_url: str = DEFAULT_BASE_URL, credentials: Credentials | None = None, *,
@@ -174,9 +194,16 @@ class AsyncOrderMeshClient(_ClientBase):
         super().__init__(base_url, credentials, **options)
         self._transport = transport
         self._sleep = sleep
+        self.orders = AsyncOrders(self._execute)
+        self.order_items = AsyncOrderItems(self._execute)
+        self.shipments = AsyncShipments(self._execute)
+        self.packing_slips = AsyncPackingSlips(self._execute)
+        self.notes = AsyncNotes(self._execute)
+        self.catalog = AsyncCatalog(self._execute)
 
     @property
     def transport(self) -> AsyncTransport:
+        """The transport given to the client, else the one shared in the running event loop."""
         return self._transport or AsyncTransport.shared(timeout=self.timeout, verify=self.verify)
 
     async def _execute(self, operation: Operation[T]) -> T:
@@ -202,3 +229,14 @@ class AsyncOrderMeshClient(_ClientBase):
 
     async def _token(self) -> str:
         return self.tokens.current() or await self.tokens.afetch(self._execute)
+
+    async def aclose(self) -> None:
+        """Close the transport given to this client; the shared per-loop transport stays open."""
+        if self._transport is not None:
+            await self._transport.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()

@@ -33,6 +33,8 @@ class Endpoint:
     path: str
     title: str
     confirmed: bool = False
+    confirmed_in: str | None = None
+    """The environment whose docs confirm method and path, when it is not production (e.g. ``"QA"``)."""
     retry_safe: bool = True
     authenticated: bool = True
     response_key: str | None = None
@@ -42,13 +44,6 @@ class Endpoint:
         """Fill the path template, URL-quoting each id so that no id can escape its segment."""
         quoted = {key: quote(str(value), safe="") for key, value in path_params.items()}
         return self.path.format(**quoted)
-
-    @property
-    def path_params(self) -> tuple[str, ...]:
-        """Names of the ``{placeholders}`` in the path, in order."""
-        import string
-
-        return tuple(f for _, f, _, _ in string.Formatter().parse(self.path) if f)
 
 
 def _ep(name: str, method: str, path: str, title: str, **kw: Any) -> Endpoint:
@@ -146,7 +141,10 @@ _ENDPOINTS: Final[tuple[Endpoint, ...]] = (
     _ep("catalog.replace", "PUT", "/catalog/v1/merchantCatalog", "Update a merchant catalog",
         confirmed=True),
     _ep("catalog.patch", "PATCH", "/catalog/v1/merchantCatalog",
-        "Partially update a merchant catalog (stg)"),
+        "Partially update a merchant catalog", confirmed=True, confirmed_in="QA"),
+    # Path from the prod docs; POST inferred from their curl example, which sends a body.
+    _ep("catalog.add_variants", "POST", "/catalog/v1/merchantVariants",
+        "Add new variants to a merchant catalog", retry_safe=False),
 )
 
 ENDPOINTS: Final[dict[str, Endpoint]] = {endpoint.name: endpoint for endpoint in _ENDPOINTS}

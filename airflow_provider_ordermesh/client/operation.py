@@ -15,6 +15,7 @@ from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from airflow_provider_ordermesh.client.answers import read_answer
 from airflow_provider_ordermesh.client.endpoints import Endpoint, endpoint
 from airflow_provider_ordermesh.client.errors import (
     ApiError,
@@ -42,6 +43,7 @@ class Response:
     content: bytes
 
     def json(self) -> Any:
+        """The body parsed as JSON (None when empty); raises ``ValueError`` when it is not JSON."""
         return json.loads(self.content) if self.content else None
 
 
@@ -66,10 +68,12 @@ class Operation(Generic[T]):
 
     @property
     def path(self) -> str:
+        """The endpoint's path with this operation's ids filled in and quoted."""
         return self.endpoint.format_path(**self.path_params)
 
     @property
     def method(self) -> str:
+        """The endpoint's HTTP method."""
         return self.endpoint.method
 
 
@@ -82,6 +86,8 @@ class Send:
 
 @dataclass(frozen=True)
 class Sleep:
+    """Wait this long before the next attempt (backoff or ``Retry-After``)."""
+
     seconds: float
 
 
@@ -127,7 +133,7 @@ def call_flow(operation: Operation[T], policy: RetryPolicy) -> Generator[Step, O
 
         assert outcome is not None
         if outcome.status < 400:
-            return operation.parse(outcome.json())
+            return read_answer(operation, outcome.content)
 
         error = api_error(operation, outcome)
         if isinstance(error, AuthenticationError) and operation.endpoint.authenticated and not reauthenticated:
@@ -168,6 +174,6 @@ def api_error(operation: Operation[Any], response: Response) -> ApiError:
         path=operation.path,
         api_message=body.describe(),
         request_id=request_id,
-        field_errors={e.field: e.message or "" for e in body.errors if e.field},
+        field_errors=body.field_errors(),
         retry_after=retry_after,
     )

@@ -44,23 +44,3 @@ async def aiter_pages(fetch_page: Callable[[int], Awaitable[Page[T]]], *, max_it
     while not walk.done:
         for item in walk.take(await fetch_page(walk.next_page)):
             yield item
-
-
-def page_parser(key: str, model: type[T], page: int, page_size: int) -> Callable[[dict], Page[T]]:
-    """Parse ``{key: [...], "page", "pageSize", "totalCount"}`` into a typed ``Page``.
-
-    Where the answer leaves out its paging fields, the requested ones stand in.
-    """
-
-    def parse(data: dict) -> Page[T]:
-        data = data or {}
-        return Page[model].model_validate(  # type: ignore[valid-type]
-            {
-                "items": data.get(key) or [],
-                "page": data.get("page", page),
-                "pageSize": data.get("pageSize", page_size),
-                "totalCount": data.get("totalCount"),
-            }
-        )
-
-    return parse

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from airflow_provider_ordermesh.client.defaults import DEFAULT_MAX_RETRIES
@@ -64,6 +64,6 @@ def parse_retry_after(headers: Mapping[str, str], now: Callable[[], datetime] | 
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    current = now() if now else datetime.now(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    current = now() if now else datetime.now(UTC)
     return max(0.0, (when - current).total_seconds())

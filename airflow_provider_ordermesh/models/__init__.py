@@ -1,7 +1,14 @@
 """Pydantic v2 models of the OrderMesh API, and its status vocabularies. No I/O, no Airflow."""
 
+from airflow_provider_ordermesh.models._base import Id, id_problem
 from airflow_provider_ordermesh.models.auth import TokenResponse
-from airflow_provider_ordermesh.models.catalog import MerchantCatalog, Variant
+from airflow_provider_ordermesh.models.catalog import (
+    AddVariants,
+    AddVariantsResult,
+    MerchantCatalog,
+    MerchantCatalogPatch,
+    Variant,
+)
 from airflow_provider_ordermesh.models.common import (
     Address,
     AddressInput,
@@ -12,7 +19,7 @@ from airflow_provider_ordermesh.models.common import (
     Page,
     Price,
 )
-from airflow_provider_ordermesh.models.errors import ErrorBody
+from airflow_provider_ordermesh.models.errors import ErrorBody, FieldError
 from airflow_provider_ordermesh.models.notes import CreateNote, Note, UpdateNote
 from airflow_provider_ordermesh.models.orders import (
     AddRefund,
@@ -57,4 +64,66 @@ from airflow_provider_ordermesh.models.statuses import (
 )
 from airflow_provider_ordermesh.models.webhooks import WebhookEvent
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = [
+    "DEFAULT_ORDER_STATUSES",
+    "DEFAULT_SHIPMENT_STATUSES",
+    "AddRefund",
+    "AddVariants",
+    "AddVariantsResult",
+    "Address",
+    "AddressInput",
+    "Assign",
+    "AuditEvent",
+    "BulkResponse",
+    "BulkResultItem",
+    "BulkUpdateOrder",
+    "CancelItem",
+    "CancelOrder",
+    "CancelShipment",
+    "CreateNote",
+    "CreateOrder",
+    "CreateOrderResponse",
+    "CreatePackages",
+    "CreatePackagesResponse",
+    "CreateShipment",
+    "CustomerCareHold",
+    "ErrorBody",
+    "FieldError",
+    "GeneratePackingSlip",
+    "Id",
+    "InboundOrder",
+    "InboundOrderReceipt",
+    "ItemQuantity",
+    "MerchantCatalog",
+    "MerchantCatalogPatch",
+    "Note",
+    "NoteFilter",
+    "Order",
+    "OrderItem",
+    "OrderItemSearch",
+    "OrderSearch",
+    "OrderStatuses",
+    "Package",
+    "PackageInput",
+    "PackingSlip",
+    "Page",
+    "Price",
+    "RefundItem",
+    "Reject",
+    "Reroute",
+    "RerouteResponse",
+    "Shipment",
+    "ShipmentSearch",
+    "ShipmentStatuses",
+    "TokenResponse",
+    "UnassignItems",
+    "UnknownStatusError",
+    "UpdateNote",
+    "UpdateOrder",
+    "UpdateOrderItem",
+    "UpdatePackage",
+    "UpdateShipment",
+    "Variant",
+    "WebhookEvent",
+    "id_problem",
+]

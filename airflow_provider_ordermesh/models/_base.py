@@ -55,18 +55,48 @@ class RequestModel(BaseModel):
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-_HEX24 = re.compile(r"^[0-9a-fA-F]{24}$")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_OPAQUE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+ID_MAX_LENGTH = 200
+"""Longest id accepted in a path or body: far beyond any id the docs show, short of abuse."""
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _check(pattern: re.Pattern[str], what: str, example: str) -> Callable[[str], str]:
-    def validate(value: str) -> str:
-        if not pattern.match(value):
-            raise ValueError(f"{value!r} is not a valid {what} (expected e.g. {example!r})")
-        return value
+def id_problem(value: object) -> str | None:
+    """Why ``value`` cannot be sent as an id, or None when it can.
 
-    return validate
+    Ids guard only against what would break a path or a request: not a string, empty,
+    whitespace, ``/``, control characters, absurd length. They do not enforce the forms the docs
+    describe (order ids of 24 hex characters, UUIDs for shipments), because the docs' own
+    examples use other forms (the refund example's ``"b234ee56-7890-4f12-a123-fake"``).
+    """
+    if not isinstance(value, str):
+        return f"must be a string id, got {type(value).__name__}"
+    if not value:
+        return "must not be empty"
+    if len(value) > ID_MAX_LENGTH:
+        return f"is {len(value)} characters long; ids are at most {ID_MAX_LENGTH}"
+    if any(ch.isspace() for ch in value):
+        return f"{value!r} contains whitespace; ids never do"
+    if _CONTROL.search(value):
+        return "contains control characters"
+    if "/" in value:
+        return f"{value!r} contains '/', which would change the request path"
+    return None
+
+
+def _valid_id(value: str) -> str:
+    problem = id_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Id = Annotated[str, AfterValidator(_valid_id)]
+"""Every OrderMesh id (orders, items, shipments, packages, merchants, notes, safeIds), checked by ``id_problem``.
+
+Forms seen in the docs, for reading rather than checking: order ids are 24 hex characters,
+shipment, package and merchant ids are UUIDs, short ids are ``O``/``I``/``S``/``P`` plus digits.
+"""
 
 
 def _upper_code(codes: frozenset[str], what: str, example: str) -> Callable[[str], str]:
@@ -79,19 +109,9 @@ def _upper_code(codes: frozenset[str], what: str, example: str) -> Callable[[str
     return validate
 
 
-OrderId = Annotated[str, AfterValidator(_check(_HEX24, "order id (24 hex characters)", "65add270441de72442397b6e"))]
-"""An OrderMesh order id: 24 hex characters (confirmed)."""
-
-Uuid = Annotated[str, AfterValidator(_check(_UUID, "UUID", "3ed09cf5-1d2c-4c1e-9b7e-8f6a2b1c0d9e"))]
-"""Shipment, package and merchant ids are UUIDs (confirmed)."""
-
-ShipmentId = Uuid
-PackageId = Uuid
-
-OpaqueId = Annotated[str, AfterValidator(_check(_OPAQUE, "id (1-64 letters, digits, '_.:-')", "7890abcdef123456"))]
-"""Ids whose form the docs leave open (order items, facilities, vendors, notes, safeIds)."""
-
-CountryCode = Annotated[str, AfterValidator(_upper_code(COUNTRY_CODES, "ISO 3166-1 alpha-2 country code", "US"))]
+CountryCode = Annotated[
+    str, AfterValidator(_upper_code(COUNTRY_CODES, "ISO 3166-1 alpha-2 country code", "US"))
+]
 CurrencyCode = Annotated[str, AfterValidator(_upper_code(CURRENCY_CODES, "ISO 4217 currency code", "USD"))]
 
 def _visible(value: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from airflow_provider_ordermesh.models._base import ApiModel, LongText, OpaqueId, RequestModel
+from airflow_provider_ordermesh.models._base import ApiModel, Id, LongText, RequestModel
 from airflow_provider_ordermesh.models.common import ResourceReference, UserReference
 
 NoteResourceType = Literal["Order", "OrderItem", "Shipment"]
@@ -15,7 +15,7 @@ class NoteResourceInput(RequestModel):
     """``ResourceReferenceModel``: what the note is attached to."""
 
     type: NoteResourceType
-    id: OpaqueId
+    id: Id
 
 
 class CreateNote(RequestModel):

@@ -10,14 +10,12 @@ from airflow_provider_ordermesh.models._base import (
     Amount,
     ApiModel,
     CurrencyCode,
-    OpaqueId,
-    OrderId,
+    Id,
     PositiveAmount,
     Quantity,
     Reason,
     RequestModel,
     ShortText,
-    Uuid,
 )
 from airflow_provider_ordermesh.models.common import (
     Address,
@@ -99,8 +97,8 @@ class PaymentMethodInput(RequestModel):
 class CreateOrder(RequestModel):
     """``CreateOrderModel``: one order to create. ``safeId`` is the idempotency key."""
 
-    safe_id: OpaqueId | None = None
-    merchant_id: Uuid | None = None
+    safe_id: Id | None = None
+    merchant_id: Id | None = None
     external_id: ShortText | None = None
     shipping_address: AddressInput
     billing_address: AddressInput | None = None
@@ -125,8 +123,8 @@ class InboundOrder(RequestModel):
     """Body of ``POST /v1/inbound/orders``: your own order format plus the Transformation to apply."""
 
     body: dict[str, Any]
-    merchant_id: Uuid
-    transformation_id: Uuid
+    merchant_id: Id
+    transformation_id: Id
 
 
 # ----------------------------------------------------------------------------------------------
@@ -186,15 +184,6 @@ class OrderItem(ApiModel):
     refund_data: RefundData | None = None
 
 
-class CustomerTransaction(ApiModel):
-    """``GetOrderCustomerTransactionModel``: ``total`` is a Price here."""
-
-    total: Price | None = None
-    transaction_date: str | None = None
-    transaction_id: str | None = None
-    authorization_code: str | None = None
-
-
 class Order(ApiModel):
     """``GetOrderModel``: an order as read back, with its items and shipment ids."""
 
@@ -233,13 +222,6 @@ class CreateOrderResponse(ApiModel):
     """Set by the client (not the API) when the ``safeId`` existed and the existing order was returned."""
 
 
-class OrderStatusCount(ApiModel):
-    """``OrderCount``."""
-
-    status: str | None = None
-    count: int = 0
-
-
 class InboundOrderReceipt(ApiModel):
     """The acknowledgement of an inbound order; the outcome arrives later by webhook."""
 
@@ -272,7 +254,7 @@ class UpdateOrder(RequestModel):
 class BulkUpdateOrder(UpdateOrder):
     """One entry of ``UpdateOrderModelBulkModel``: an update plus the id of the order it applies to."""
 
-    id: OrderId
+    id: Id
 
 
 class UpdateOrderItem(RequestModel):
@@ -295,14 +277,14 @@ class UpdateOrderItem(RequestModel):
 class CancelItem(RequestModel):
     """``CancelOrderItemModel``: an item and how many of it to cancel (all when omitted)."""
 
-    item_id: OpaqueId
+    item_id: Id
     quantity: Quantity | None = None
 
 
 class CancelOrder(RequestModel):
     """``CancelOrderModel``: cancel a whole order, or only the given items and quantities."""
 
-    order_id: OrderId
+    order_id: Id
     reason: Reason | None = None
     items: list[CancelItem] | None = None
 
@@ -321,7 +303,7 @@ class CustomerCareHold(RequestModel):
 class RefundItem(RequestModel):
     """``AddRefundItemModel``: refund part of an item's price or of its shipping."""
 
-    item_id: OpaqueId
+    item_id: Id
     is_shipping_refund: bool = False
     amount: PositiveAmount
     reason: Reason
@@ -330,5 +312,5 @@ class RefundItem(RequestModel):
 class AddRefund(RequestModel):
     """``AddRefundModel``: the body of ``POST /v1/orders/refund`` exactly as the public docs show it."""
 
-    order_id: OrderId
+    order_id: Id
     refunds: list[RefundItem] = Field(min_length=1, max_length=1000)

@@ -13,7 +13,8 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from airflow_provider_ordermesh.limits import IDS_PER_SEARCH_MAX
-from airflow_provider_ordermesh.models._base import OpaqueId, OrderId, RequestModel, ShortText
+from airflow_provider_ordermesh.models._base import Id, RequestModel, ShortText
+from airflow_provider_ordermesh.models.statuses import DEFAULT_SHIPMENT_STATUSES
 
 QueryParams = dict[str, str | list[str]]
 
@@ -42,7 +43,7 @@ def _as_text(value: Any) -> str:
 class OrderSearch(_Filters):
     """Filters of ``GET /v1/orders/search``."""
 
-    ids: list[OrderId] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
+    ids: list[Id] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
     safe_ids: list[ShortText] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
     status: list[ShortText] | None = None
     safe_id: ShortText | None = None
@@ -57,8 +58,8 @@ class OrderSearch(_Filters):
 class OrderItemSearch(_Filters):
     """Filters of ``GET /v1/orderItems/search``."""
 
-    ids: list[OpaqueId] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
-    order_id: OrderId | None = None
+    ids: list[Id] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
+    order_id: Id | None = None
     status: list[ShortText] | None = None
     sku: ShortText | None = None
     updated_since: datetime | None = None
@@ -66,21 +67,26 @@ class OrderItemSearch(_Filters):
 
 
 class ShipmentSearch(_Filters):
-    """Filters of ``GET /shipment/v1/search``. ``status`` takes integer codes."""
+    """Filters of ``GET /shipment/v1/search``. ``status`` takes codes or names (``4`` or ``"Shipped"``).
 
-    ids: list[str] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
-    order_ids: list[OrderId] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
+    Names are turned into the integer codes the API expects, through the one shipment status
+    vocabulary (``models.statuses``); an unknown name fails here, naming the known ones. Codes
+    pass as given, so a deployment with extra codes can still filter on them.
+    """
+
+    ids: list[Id] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
+    order_ids: list[Id] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
     status: list[int] | None = None
     facility_id: ShortText | None = None
     updated_since: datetime | None = None
     updated_before: datetime | None = None
 
-    @field_validator("ids")
+    @field_validator("status", mode="before")
     @classmethod
-    def _ids_not_blank(cls, ids: list[str] | None) -> list[str] | None:
-        if ids is not None and any(not i or not i.strip() for i in ids):
-            raise ValueError("shipment ids must not be blank")
-        return ids
+    def _status_codes(cls, statuses: Any) -> Any:
+        if isinstance(statuses, (list, tuple, set, frozenset)):
+            return [s if isinstance(s, int) else DEFAULT_SHIPMENT_STATUSES.code(s) for s in statuses]
+        return statuses
 
 
 class NoteFilter(_Filters):

@@ -8,14 +8,13 @@ from pydantic import Field
 
 from airflow_provider_ordermesh.models._base import (
     ApiModel,
-    OpaqueId,
-    OrderId,
+    Id,
     Reason,
     RequestModel,
-    ShipmentId,
     ShortText,
 )
 from airflow_provider_ordermesh.models.common import ItemQuantity, Price
+from airflow_provider_ordermesh.models.statuses import DEFAULT_SHIPMENT_STATUSES
 
 
 class Package(ApiModel):
@@ -75,6 +74,14 @@ class Shipment(ApiModel):
     order_items: list[ShipmentOrderItem] = Field(default_factory=list)
 
     @property
+    def shipment_status_name(self) -> str:
+        """The name of ``shipment_status`` in the default vocabulary (``"Shipped"`` for 4, ``"Unknown"`` if absent).
+
+        Sensors and operators that take an overridden vocabulary map the code themselves.
+        """
+        return DEFAULT_SHIPMENT_STATUSES.name(self.shipment_status)
+
+    @property
     def tracking_numbers(self) -> list[str]:
         return [p.carrier_tracking_number for p in self.packages if p.carrier_tracking_number]
 
@@ -87,8 +94,8 @@ class Shipment(ApiModel):
 class Reroute(RequestModel):
     """``Reroute`` (seen): move a shipment, or some item quantities of it, to another facility."""
 
-    shipment_id: ShipmentId
-    facility_id: OpaqueId
+    shipment_id: Id
+    facility_id: Id
     reason: Reason
     order_items: list[ItemQuantity] | None = Field(default=None, min_length=1)
 
@@ -110,8 +117,8 @@ class Reject(RequestModel):
 class Assign(RequestModel):
     """``AssignDTO`` (reconstructed): assign the shipment to a vendor's facility."""
 
-    facility_id: OpaqueId
-    vendor_id: OpaqueId | None = None
+    facility_id: Id
+    vendor_id: Id | None = None
 
 
 class UnassignItems(RequestModel):
@@ -130,9 +137,9 @@ class CancelShipment(RequestModel):
 class CreateShipment(RequestModel):
     """``CreateShipmentDTO`` (reconstructed): a shipment for chosen items of an order at a facility."""
 
-    order_id: OrderId
-    facility_id: OpaqueId
-    vendor_id: OpaqueId | None = None
+    order_id: Id
+    facility_id: Id
+    vendor_id: Id | None = None
     order_items: list[ItemQuantity] = Field(min_length=1)
 
 

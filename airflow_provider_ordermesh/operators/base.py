@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from airflow_provider_ordermesh.compat import AirflowFailException, BaseOperator
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
     M = TypeVar("M", bound=BaseModel)
 
-IdKind = Literal["order", "shipment", "opaque"]
 
 
 def parse_json_text(value: Any, *, param: str) -> Any:
@@ -65,15 +64,13 @@ def validated_argument(model: type[M], value: Any, *, param: str) -> M:
         raise AirflowFailException(str(exc)) from None
 
 
-def checked_id(value: Any, *, param: str, kind: IdKind = "opaque") -> str:
-    """An id argument in the form the API expects, or a no-retry failure naming the argument."""
+def checked_id(value: Any, *, param: str) -> str:
+    """An id argument checked by the client's one id check, or a no-retry failure naming the argument."""
     from airflow_provider_ordermesh.client.errors import InvalidRequestError
-    from airflow_provider_ordermesh.client.resources._base import checked_id as check
-    from airflow_provider_ordermesh.models._base import OpaqueId, OrderId, Uuid
+    from airflow_provider_ordermesh.client.inputs import checked_id as check
 
-    kinds = {"order": OrderId, "shipment": Uuid, "opaque": OpaqueId}
     try:
-        return check(param, value, kinds[kind])
+        return check(param, value)
     except InvalidRequestError as exc:
         raise AirflowFailException(str(exc)) from None
 
@@ -167,7 +164,6 @@ class OrderMeshResourceOperator(OrderMeshBaseOperator):
     """
 
     id_param: ClassVar[str]
-    id_kind: ClassVar[IdKind]
     link: ClassVar[type[OrderMeshPortalLink]]
 
     def build_request(self, context: Context) -> Any:
@@ -187,7 +183,7 @@ class OrderMeshResourceOperator(OrderMeshBaseOperator):
     def perform(self, context: Context) -> dict[str, Any]:
         from airflow_provider_ordermesh.client.errors import OutcomeUnknownError
 
-        resource_id = checked_id(getattr(self, self.id_param), param=self.id_param, kind=self.id_kind)
+        resource_id = checked_id(getattr(self, self.id_param), param=self.id_param)
         request = self.build_request(context)
         self.push_link(context, self.link, resource_id)
         if self.may_be_done(context):

@@ -62,7 +62,6 @@ class _OrderAction(OrderMeshResourceOperator):
     """An action on the order ``order_id``; returns ``{"order_id", "status"}``."""
 
     id_param = "order_id"
-    id_kind = "order"
     link = OrderMeshOrderLink
     operator_extra_links = (OrderMeshOrderLink(),)
     template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "order_id")
@@ -427,7 +426,7 @@ class OrderMeshRefundOperator(_OrderAction):
         from airflow_provider_ordermesh.client.errors import OutcomeUnknownError
         from airflow_provider_ordermesh.operators.base import checked_id
 
-        order_id = checked_id(self.order_id, param="order_id", kind="order")
+        order_id = checked_id(self.order_id, param="order_id")
         request = self.build_request(context)
         self.push_link(context, OrderMeshOrderLink, order_id)
         pending = request.refunds

@@ -48,7 +48,6 @@ class _ShipmentAction(OrderMeshResourceOperator):
     """An action on the shipment ``shipment_id``."""
 
     id_param = "shipment_id"
-    id_kind = "shipment"
     link = OrderMeshShipmentLink
     operator_extra_links = (OrderMeshShipmentLink(),)
     template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "shipment_id")
@@ -340,7 +339,7 @@ class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
     def perform(self, context: Context) -> dict[str, Any]:
         from airflow_provider_ordermesh.models.packing_slips import GeneratePackingSlip
 
-        shipment_id = checked_id(self.shipment_id, param="shipment_id", kind="shipment")
+        shipment_id = checked_id(self.shipment_id, param="shipment_id")
         request = validated_argument(GeneratePackingSlip, {"format": self.format}, param="format")
         self.push_link(context, OrderMeshShipmentLink, shipment_id)
         slip = self.client.packing_slips.generate(shipment_id, format=request.format)

@@ -34,7 +34,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Final
 
 from airflow_provider_ordermesh.client.pagination import aiter_pages
-from airflow_provider_ordermesh.client.resources._base import validated
+from airflow_provider_ordermesh.client.inputs import validated
 from airflow_provider_ordermesh.compat import BaseEventTrigger, TriggerEvent
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.models.search import OrderSearch

@@ -14,10 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final, Literal, TypeVar
 
+from airflow_provider_ordermesh.client.inputs import checked_id
 from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
-from airflow_provider_ordermesh.client.pagination import aiter_pages, iter_pages
-from airflow_provider_ordermesh.client.resources._base import checked_id
-from airflow_provider_ordermesh.models._base import OpaqueId, OrderId, Uuid
 from airflow_provider_ordermesh.models.statuses import (
     DEFAULT_ORDER_STATUSES,
     DEFAULT_SHIPMENT_STATUSES,
@@ -89,8 +87,8 @@ def status_list(value: Any, *, field: str) -> list[int | str]:
     raise ValueError(f"{field}: expected a list of status names or codes, got {type(value).__name__}")
 
 
-def _checked(ids: Sequence[str], *, field: str, kind: Any) -> tuple[str, ...]:
-    return tuple(checked_id(f"{field}[{index}]", item, kind) for index, item in enumerate(ids))
+def _checked(ids: Sequence[str], *, field: str) -> tuple[str, ...]:
+    return tuple(checked_id(f"{field}[{index}]", item) for index, item in enumerate(ids))
 
 
 def _chunks(ids: Sequence[str]) -> list[list[str]]:
@@ -148,8 +146,8 @@ class ShipmentWatch:
               failures: Iterable[int | str], vocabulary: ShipmentStatuses) -> ShipmentWatch:
         """Validate ids and statuses (codes or names) before anything is sent; errors name the field."""
         target_codes, failure_codes = shipment_status_codes(targets, failures, vocabulary)
-        shipments = _checked(list(shipment_ids), field="shipment_ids", kind=Uuid)  # as the client checks them
-        orders = _checked(list(order_ids), field="order_ids", kind=OrderId)
+        shipments = _checked(list(shipment_ids), field="shipment_ids")
+        orders = _checked(list(order_ids), field="order_ids")
         if not shipments and not orders:
             raise ValueError("give shipment_ids, order_ids or both: there is nothing to wait for")
         return cls(shipments, orders, target_codes, failure_codes, vocabulary)
@@ -215,8 +213,8 @@ class OrderWatch:
               fail_on_rejected_shipments: bool = False) -> OrderWatch:
         """Validate ids and status names before anything is sent; errors name the field."""
         target_names, failure_names = order_status_names(targets, failures, vocabulary)
-        orders = _checked(list(order_ids), field="order_ids", kind=OrderId)
-        items = _checked(list(order_item_ids), field="order_item_ids", kind=OpaqueId)
+        orders = _checked(list(order_ids), field="order_ids")
+        items = _checked(list(order_item_ids), field="order_item_ids")
         if not orders and not items:
             raise ValueError("give order_ids, order_item_ids or both: there is nothing to wait for")
         if not isinstance(fail_on_rejected_shipments, bool):
@@ -283,8 +281,8 @@ def fetch(client: Any, queries: Iterable[Query], *, page_size: int) -> dict[str,
     """Every record the queries match, page by page, through the sync client."""
     found: dict[str, list[Any]] = {}
     for query in queries:
-        search_page = getattr(client, query.group).search_page
-        found.setdefault(query.group, []).extend(iter_pages(_pager(search_page, query.filters, page_size)))
+        group = getattr(client, query.group)
+        found.setdefault(query.group, []).extend(group.search(query.filters, page_size=page_size))
     return found
 
 
@@ -292,13 +290,8 @@ async def afetch(client: Any, queries: Iterable[Query], *, page_size: int) -> di
     """The same as ``fetch``, through the async client."""
     found: dict[str, list[Any]] = {}
     for query in queries:
-        search_page = getattr(client, query.group).search_page
+        group = getattr(client, query.group)
         records = found.setdefault(query.group, [])
-        async for record in aiter_pages(_pager(search_page, query.filters, page_size)):
+        async for record in group.search(query.filters, page_size=page_size):
             records.append(record)
     return found
-
-
-def _pager(search_page: Callable[..., Any], filters: Any, page_size: int) -> Callable[[int], Any]:
-    """One query's page fetcher: ``page`` in, that page of ``search_page`` out."""
-    return lambda page: search_page(filters, page=page, page_size=page_size)

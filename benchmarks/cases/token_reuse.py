@@ -58,7 +58,7 @@ def tokens_and_calls(
     sandbox: SandboxProcess, work: Callable[[int], None], calls: int
 ) -> tuple[int, int, float]:
     """Run ``calls`` calls with an empty token cache; (tokens issued, order reads, seconds) they added."""
-    from airflow_provider_ordermesh.client import TokenCache
+    from airflow_provider_ordermesh.client.auth import TokenCache
 
     TokenCache.clear_all()
     tokens, reads = int(sandbox.stats()["tokensIssued"]), sandbox.requests_to("orders.get")

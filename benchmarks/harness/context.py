@@ -41,7 +41,7 @@ class Context:
 
     @staticmethod
     def _new_sandbox() -> SandboxProcess:
-        from airflow_provider_ordermesh.client import TokenCache
+        from airflow_provider_ordermesh.client.auth import TokenCache
 
         return SandboxProcess(args=SANDBOX_ARGS, after_reset=TokenCache.clear_all)
 
@@ -52,7 +52,7 @@ class Context:
         The per-process token cache is emptied now and after every ``reset()``, so that token
         counts start from zero and every run fetches its own token.
         """
-        from airflow_provider_ordermesh.client import TokenCache
+        from airflow_provider_ordermesh.client.auth import TokenCache
 
         TokenCache.clear_all()
         if not self.quick:

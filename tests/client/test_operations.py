@@ -2,12 +2,14 @@
 
 One row per operation of the endpoint table. A row calls the client method and states what must
 go on the wire; the path comes from the table with the row's ids filled in. A guard test fails
-when the table gains an operation that has no row here.
+when the table gains an operation that has no row here. Every row runs against both clients
+(``wire``: ``OrderMeshClient`` and ``AsyncOrderMeshClient``), so the two cannot drift.
 """
 
 from __future__ import annotations
 
 import base64
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,17 +24,13 @@ from client.api_mock import (
     SHIPMENT_ID,
     TOKEN,
     TRANSFORMATION_ID,
-    api_calls,
-    bearer,
-    body_of,
-    path_of,
-    query_of,
-    register,
 )
+from client.wire import AsyncWire, SyncWire
 
-from airflow_provider_ordermesh.client import OrderMeshClient
+from airflow_provider_ordermesh.client import AsyncOrderMeshClient, OrderMeshClient
 from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
 from airflow_provider_ordermesh.models import (
+    AddVariantsResult,
     BulkResponse,
     CreateOrderResponse,
     InboundOrderReceipt,
@@ -83,6 +81,24 @@ REROUTE_IN = {
 }
 
 
+CATALOG_PATCH = {
+    "id": "681abd18c61bccfab89bc63e",
+    "name": "Summer",
+    "description": "summer range",
+    "isEnabled": True,
+    "assignedToSubAccountIds": [MERCHANT_ID],
+    "variantsToAdd": [{"sku": "CAP-EMB-NAVY", "decorations": [{"area": "Front", "method": "Embroidery"}]}],
+    "variantsSkusToRemove": ["MUG-11"],
+    "variantsToUpdate": [{"sku": "MUG-15", "merchantPrice": {"amount": 6.5, "currency": "USD"}}],
+}
+"""The fields the QA docs show for "Partially update a merchant catalog", sent as written."""
+
+ADD_VARIANTS = {
+    "merchantCatalogId": "681abd18c61bccfab89bc63e",
+    "variants": [{"sku": "CAP-1"}, {"sku": "CAP-2"}],
+}
+
+
 def paged(key: str, record: dict[str, Any], *, page: int = 1, page_size: int = 100) -> dict[str, Any]:
     return {key: [record], "page": page, "pageSize": page_size, "totalCount": 1}
 
@@ -96,14 +112,15 @@ class Row:
     """One operation: how to call it and what must be sent."""
 
     endpoint: str
-    call: Callable[[OrderMeshClient], Any]
+    call: Callable[[Any], Any]
+    """``client.<group>.<method>(...)``, for either client."""
     path_params: dict[str, str] = field(default_factory=dict)
     query: dict[str, list[str]] = field(default_factory=dict)
     body: Any = None
     answer: Any = None
     status: int = 200
     returns: type | None = None
-    iterate: Callable[[OrderMeshClient], Any] | None = None
+    iterate: Callable[[Any], Any] | None = None
     """For paged operations: the lazy iterator form (``client.<group>.<method>()``)."""
 
 
@@ -386,11 +403,11 @@ ROWS: tuple[Row, ...] = (
     ),
     Row(
         "shipments.search",
-        lambda c: c.shipments.search_page({"status": [1, 4], "orderIds": [ORDER_ID]}, page_size=25),
+        lambda c: c.shipments.search_page({"status": ["Assigned", 4], "orderIds": [ORDER_ID]}, page_size=25),
         query={"orderIds": [ORDER_ID], "status": ["1", "4"], **paging(1, 25)},
         answer=paged("shipments", SHIPMENT, page_size=25),
         returns=Page,
-        iterate=lambda c: c.shipments.search({"status": [1]}),
+        iterate=lambda c: c.shipments.search({"status": ["shipped"]}),
     ),
     Row(
         "shipments.reroute",
@@ -526,10 +543,17 @@ ROWS: tuple[Row, ...] = (
     ),
     Row(
         "catalog.patch",
-        lambda c: c.catalog.patch({"description": "summer range"}),
-        body={"description": "summer range"},
+        lambda c: c.catalog.patch(CATALOG_PATCH),
+        body=CATALOG_PATCH,
         answer={"id": "681abd18c61bccfab89bc63e"},
         returns=dict,
+    ),
+    Row(
+        "catalog.add_variants",
+        lambda c: c.catalog.add_variants(ADD_VARIANTS),
+        body=ADD_VARIANTS,
+        answer={"variantsAdded": 2, "errors": []},
+        returns=AddVariantsResult,
     ),
 )
 
@@ -549,41 +573,57 @@ def test_every_operation_has_a_row() -> None:
     assert not unpaged_iterators, f"paged operations need an iterate call, others none: {unpaged_iterators}"
 
 
+Wire = SyncWire | AsyncWire
+
+
+@pytest.fixture(params=["sync", "async"])
+def wire(request: pytest.FixtureRequest, api: Any) -> Wire:
+    """The mocked API and a client to run a row with: the sync one, then the async one."""
+    return SyncWire(api) if request.param == "sync" else AsyncWire()
+
+
 @pytest.mark.parametrize("name", sorted(set(ENDPOINTS) - AUTH_ENDPOINTS))
 def test_endpoint_name_is_the_client_method(name: str, client: OrderMeshClient) -> None:
-    """``orders.refund`` is ``client.orders.refund``; a paged ``x`` also has ``x_page``."""
+    """``orders.refund`` is ``client.orders.refund``; a paged ``x`` also has ``x_page``.
+
+    On the async client every method is an ``async def``, except the paged iterators.
+    """
     group, method = name.split(".")
-    resource = getattr(client, group)
-    assert callable(getattr(resource, method))
+    async_client = AsyncOrderMeshClient("https://api.ordermesh.test", client.tokens.credentials)
+    assert callable(getattr(getattr(client, group), method))
+    async_group = getattr(async_client, group)
     if ENDPOINTS[name].paged:
-        assert callable(getattr(resource, f"{method}_page"))
+        assert callable(getattr(getattr(client, group), f"{method}_page"))
+        assert inspect.iscoroutinefunction(getattr(async_group, f"{method}_page"))
+        assert not inspect.iscoroutinefunction(getattr(async_group, method))
+    else:
+        assert inspect.iscoroutinefunction(getattr(async_group, method))
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.endpoint for row in ROWS])
-def test_operation_sends_method_path_query_and_body(row: Row, api: Any, client: OrderMeshClient) -> None:
+def test_operation_sends_method_path_query_and_body(row: Row, wire: Wire) -> None:
     endpoint = ENDPOINTS[row.endpoint]
-    answer = {"json": row.answer} if row.answer is not None else {}
-    register(api, row.endpoint, path_params=row.path_params, status_code=row.status, **answer)
+    wire.answer(row.endpoint, path_params=row.path_params, status=row.status, json_body=row.answer)
 
-    result = row.call(client)
+    result = wire.run(row.call)
 
-    [sent] = api_calls(api)
+    [sent] = wire.sent()
     assert sent.method == endpoint.method
-    assert path_of(sent) == endpoint.format_path(**row.path_params)
-    assert query_of(sent) == row.query
-    assert body_of(sent) == row.body
-    assert bearer(sent) == TOKEN
+    assert sent.path == endpoint.format_path(**row.path_params)
+    assert sent.query == row.query
+    assert sent.body == row.body
+    assert sent.bearer == TOKEN
     if row.body is not None:
-        assert sent.headers["Content-Type"] == "application/json"
+        assert sent.headers["content-type"] == "application/json"
     if row.returns is not None:
         assert isinstance(result, row.returns)
 
 
-def test_path_ids_are_quoted_into_one_segment(api: Any, client: OrderMeshClient) -> None:
-    """An id can never escape its path segment (``/`` and ``?`` are percent-encoded)."""
-    register(api, "orders.get_by_safe_id", path_params={"safe_id": "a:b.c"}, json={"order": ORDER})
-    client.orders.get_by_safe_id("a:b.c")
-    assert path_of(api_calls(api)[0]) == ENDPOINTS["orders.get_by_safe_id"].format_path(safe_id="a:b.c")
+def test_path_ids_are_quoted_into_one_segment(wire: Wire) -> None:
+    """An id can never escape its path segment (``:`` and ``?`` are percent-encoded; ``/`` is refused)."""
+    wire.answer("orders.get_by_safe_id", path_params={"safe_id": "a:b.c?d"}, json_body={"order": ORDER})
+    wire.run(lambda c: c.orders.get_by_safe_id("a:b.c?d"))
+    assert wire.sent()[0].path == ENDPOINTS["orders.get_by_safe_id"].format_path(safe_id="a:b.c?d")
     assert ENDPOINTS["orders.get_by_safe_id"].format_path(safe_id="../x?y").endswith("..%2Fx%3Fy")
 
 
@@ -591,14 +631,14 @@ PAGED_ROWS = [row for row in ROWS if row.iterate is not None]
 
 
 @pytest.mark.parametrize("row", PAGED_ROWS, ids=[row.endpoint for row in PAGED_ROWS])
-def test_paged_operation_iterates_records(row: Row, api: Any, client: OrderMeshClient) -> None:
+def test_paged_operation_iterates_records(row: Row, wire: Wire) -> None:
     endpoint = ENDPOINTS[row.endpoint]
-    register(api, row.endpoint, path_params=row.path_params, json=row.answer)
+    wire.answer(row.endpoint, path_params=row.path_params, json_body=row.answer)
 
     assert row.iterate is not None
-    records = list(row.iterate(client))
+    records = wire.run(row.iterate)
 
-    [sent] = api_calls(api)
-    assert path_of(sent) == endpoint.format_path(**row.path_params)
-    assert query_of(sent)["page"] == ["1"]
-    assert records == row.call(client).items
+    [sent] = wire.sent()
+    assert sent.path == endpoint.format_path(**row.path_params)
+    assert sent.query["page"] == ["1"]
+    assert records == wire.run(row.call).items

@@ -123,7 +123,7 @@ def test_a_non_positive_amount_is_refused_before_sending(
 
 def test_each_bad_field_is_named_with_its_index(api: Any, client: OrderMeshClient) -> None:
     bad = {
-        "orderId": "not-an-order-id",
+        "orderId": "../not-an-order-id",
         "refunds": [
             {"itemId": ITEM_ID, "amount": 1, "reason": "ok"},
             {"itemId": ITEM_ID, "amount": -5, "reason": ""},

@@ -9,12 +9,15 @@ import pytest
 from models.api_examples import EXAMPLES
 from pydantic import BaseModel, ValidationError
 
-from airflow_provider_ordermesh.client.pagination import page_parser
+from airflow_provider_ordermesh.client.answers import page_of
 from airflow_provider_ordermesh.models import (
     AddRefund,
+    AddVariants,
+    AddVariantsResult,
     CreateOrder,
     ErrorBody,
     InboundOrder,
+    MerchantCatalogPatch,
     Order,
     OrderItem,
     Reroute,
@@ -40,6 +43,7 @@ def test_every_example_file_is_used_here() -> None:
         "catalog_variants",
         "error_401",
         "token_legacy_login",
+        "catalog_patch_request",
     }
     assert {path.stem for path in EXAMPLES.glob("*.json")} == used
 
@@ -50,6 +54,7 @@ RESPONSES: dict[str, tuple[str | None, type[BaseModel]]] = {
     "order_by_safe_id": ("order", Order),
     "order_item": ("orderItem", OrderItem),
     "shipment": (None, Shipment),
+    "add_variants_answer": (None, AddVariantsResult),
 }
 
 
@@ -59,6 +64,21 @@ def test_response_example_parses(name: str, example: Example) -> None:
     data = example(name)
     parsed = model.model_validate(data[key] if key else data)
     assert parsed.to_api()  # and it serialises back
+
+
+def test_the_public_error_item_shape_keeps_the_apis_words(example: Example) -> None:
+    """``{errorMessage, propertyName, attemptedValue}`` (prod docs) is read, its message and field summarised."""
+    answer = AddVariantsResult.model_validate(example("add_variants_answer"))
+    assert answer.variants_added == 2
+    [item] = answer.errors
+    assert (item.where, item.attempted_value) == ("Variants[2].Sku", ["MUG-11OZ-WHITE"])
+    body = ErrorBody.model_validate({"errors": example("add_variants_answer")["errors"]})
+    assert (
+        body.describe() == "Variants[2].Sku: Variant with SKU 'MUG-11OZ-WHITE' already exists in the catalog."
+    )
+    assert body.field_errors() == {
+        "Variants[2].Sku": "Variant with SKU 'MUG-11OZ-WHITE' already exists in the catalog."
+    }
 
 
 def test_order_by_safe_id_fields(example: Example) -> None:
@@ -101,7 +121,7 @@ def test_shipment_fields(example: Example) -> None:
 
 
 def test_catalog_variants_page_parses(example: Example) -> None:
-    page = page_parser("variants", Variant, 1, 50)(example("catalog_variants"))
+    page = page_of("variants", Variant, 1, 50)(example("catalog_variants"))
     [variant] = page.items
     assert variant.sku == "Accent_Mug-11oz-Blue"
     assert variant.decorations[0].dpi == 300 and variant.decorations[0].method == "DTG"
@@ -151,6 +171,8 @@ REQUESTS: dict[str, type[BaseModel]] = {
     "refund_request": AddRefund,
     "reroute": Reroute,
     "inbound_order": InboundOrder,
+    "refund_request_seed": AddRefund,
+    "add_variants_request": AddVariants,
 }
 
 
@@ -160,6 +182,12 @@ def test_request_example_is_accepted_and_sent_back_unchanged(name: str, example:
     data = example(name)
     sent = REQUESTS[name].model_validate(data).to_api()
     assert sent == _without_nulls(data)
+
+
+def test_catalog_patch_example_is_sent_exactly_as_written(example: Example) -> None:
+    """The QA docs' fields are accepted (not forbidden), and the variants go out as given, nulls included."""
+    data = example("catalog_patch_request")
+    assert MerchantCatalogPatch.model_validate(data).to_api() == data
 
 
 def test_bulk_create_example(example: Example) -> None:
@@ -184,8 +212,8 @@ def test_create_order_example_details(example: Example) -> None:
 
 
 SCHEMA_SAMPLES = {
-    "refund_request.schema_sample": (AddRefund, {"orderId", "refunds.0.amount"}),
-    "reroute.schema_sample": (Reroute, {"shipmentId", "orderItems.0.quantity"}),
+    "refund_request.schema_sample": (AddRefund, {"refunds.0.amount"}),
+    "reroute.schema_sample": (Reroute, {"orderItems.0.quantity"}),
 }
 
 
@@ -193,7 +221,11 @@ SCHEMA_SAMPLES = {
 def test_schema_sample_has_the_example_keys_and_its_placeholders_are_refused(
     name: str, example: Example
 ) -> None:
-    """The docs' schema samples hold placeholders ("string", 0) that must not pass as real values."""
+    """The docs' schema samples hold placeholders ("string", 0): amounts and quantities of 0 are refused.
+
+    A placeholder id such as ``"string"`` passes: ids are checked only for what would break a
+    request, since the docs' own examples use ids of other forms (see ``refund_request_seed``).
+    """
     model, bad_fields = SCHEMA_SAMPLES[name]
     sample = example(name)
     assert _keys(sample) == _keys(example(name.removesuffix(".schema_sample")))

@@ -12,7 +12,7 @@ from models.api_examples import load_example
 from pydantic import BaseModel
 
 from airflow_provider_ordermesh.client import InvalidRequestError
-from airflow_provider_ordermesh.client.resources._base import validated
+from airflow_provider_ordermesh.client.inputs import validated
 from airflow_provider_ordermesh.models import (
     AddRefund,
     CancelOrder,
@@ -80,7 +80,7 @@ BAD_REQUESTS: list[tuple[str, str, Change, str]] = [
     ("no items", ORDER, drop("items"), "items"),
     ("no shipping address", ORDER, drop("shippingAddress"), "shippingAddress"),
     ("negative total", ORDER, edit("customerTotal", -200.5), "customerTotal"),
-    ("bad merchant id", ORDER, edit("merchantId", "merchant-1"), "merchantId"),
+    ("bad merchant id", ORDER, edit("merchantId", "merchant/1"), "merchantId"),
     (
         "bad card digits",
         ORDER,
@@ -91,12 +91,12 @@ BAD_REQUESTS: list[tuple[str, str, Change, str]] = [
     ("typo in a field name", ORDER, edit("shipingMethod", "Expedited"), "shipingMethod"),
     ("unknown nested field", ORDER, edit("items.0.colour", "red"), "items.0.colour"),
     ("address line too long", ORDER, edit("shippingAddress.line1", "x" * 256), "shippingAddress.line1"),
-    ("bad order id", REFUND, edit("orderId", "O04790082"), "orderId"),
+    ("bad order id", REFUND, edit("orderId", "O0479 0082"), "orderId"),
     ("negative amount", REFUND, edit("refunds.0.amount", -4), "refunds.0.amount"),
     ("zero amount", REFUND, edit("refunds.1.amount", 0), "refunds.1.amount"),
     ("amount as text", REFUND, edit("refunds.0.amount", "four"), "refunds.0.amount"),
     ("empty reason", REFUND, edit("refunds.0.reason", "   "), "refunds.0.reason"),
-    ("bad shipment id", REROUTE, edit("shipmentId", "S1234567890"), "shipmentId"),
+    ("bad shipment id", REROUTE, edit("shipmentId", "S12345\x0067890"), "shipmentId"),
     ("zero reroute quantity", REROUTE, edit("orderItems.0.quantity", 0), "orderItems.0.quantity"),
     ("no facility", REROUTE, drop("facilityId"), "facilityId"),
 ]

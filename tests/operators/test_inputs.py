@@ -54,12 +54,13 @@ def test_refund_amounts_must_be_positive():
         validated_argument(AddRefund, request, param="refund request")
 
 
-def test_ids_are_checked_by_kind_naming_the_argument():
-    assert checked_id("65add270441de72442397b6e", param="order_id", kind="order") == "65add270441de72442397b6e"
-    with pytest.raises(AirflowFailException, match="order_id.*24 hex"):
-        checked_id("O12345678", param="order_id", kind="order")
-    with pytest.raises(AirflowFailException, match="shipment_id.*UUID"):
-        checked_id("../etc", param="shipment_id", kind="shipment")
+def test_ids_are_checked_by_the_client_check_naming_the_argument():
+    assert checked_id(" 65add270441de72442397b6e ", param="order_id") == "65add270441de72442397b6e"
+    assert checked_id("b234ee56-7890-4f12-a123-fake", param="order_id") == "b234ee56-7890-4f12-a123-fake"
+    with pytest.raises(AirflowFailException, match="order_id.*must not be empty"):
+        checked_id("", param="order_id")
+    with pytest.raises(AirflowFailException, match="shipment_id.*'/'"):
+        checked_id("../etc", param="shipment_id")
 
 
 def test_bulk_items_come_from_a_list_a_json_array_or_files(tmp_path):

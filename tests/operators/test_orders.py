@@ -124,7 +124,7 @@ def test_update_order_item(om, api):
 
 
 def test_an_invalid_order_id_fails_before_any_request_and_names_the_argument(om):
-    op = OrderMeshUpdateOrderOperator(task_id="update", order_id="O12345678", payload={"externalId": "x"})
+    op = OrderMeshUpdateOrderOperator(task_id="update", order_id="O123/45678", payload={"externalId": "x"})
 
     with pytest.raises(AirflowFailException, match="order_id"):
         run_op(op)

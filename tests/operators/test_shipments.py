@@ -83,8 +83,8 @@ def test_a_retried_whole_reroute_already_applied_is_not_sent_again(om, api):
 
 
 def test_reroute_arguments_are_checked_before_any_request(om):
-    with pytest.raises(AirflowFailException, match="shipment_id.*UUID"):
-        run(OrderMeshRerouteShipmentOperator, shipment_id="S1234567890", facility_id="f", reason="r")
+    with pytest.raises(AirflowFailException, match="shipment_id.*whitespace"):
+        run(OrderMeshRerouteShipmentOperator, shipment_id="S1234 567890", facility_id="f", reason="r")
     with pytest.raises(AirflowFailException, match=r"invalid reroute: reason: .*at least 1 character"):
         run(OrderMeshRerouteShipmentOperator, shipment_id="3ed09cf5-1d2c-4c1e-9b7e-8f6a2b1c0d9e", facility_id="f",
             reason="")

@@ -18,7 +18,8 @@ import requests_mock
 from client.api_mock import register, register_token
 from operators.context import run_op
 
-from airflow_provider_ordermesh.client import ConfigurationError, TokenCache
+from airflow_provider_ordermesh.client import ConfigurationError
+from airflow_provider_ordermesh.client.auth import TokenCache
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
 from airflow_provider_ordermesh.operators.orders import OrderMeshSearchOrdersOperator

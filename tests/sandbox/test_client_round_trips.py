@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from airflow_provider_ordermesh.client import ClientCredentials, OrderMeshClient, RetryPolicy, TokenCache
+from airflow_provider_ordermesh.client import ClientCredentials, OrderMeshClient, RetryPolicy
+from airflow_provider_ordermesh.client.auth import TokenCache
 from sandbox.wire import order_body
 
 pytestmark = pytest.mark.sandbox

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from airflow_provider_ordermesh.client.endpoints import ENDPOINTS, Endpoint
 from airflow_provider_ordermesh.models import (
+    AddVariantsResult,
     AuditEvent,
     BulkResponse,
     CreateOrderResponse,
@@ -311,6 +312,12 @@ CASES: dict[str, Case] = {
     ),
     "catalog.patch": Case(
         lambda api, w: api.call("catalog.patch", json={"description": "Mugs only"}), MerchantCatalog
+    ),
+    "catalog.add_variants": Case(
+        lambda api, w: api.call(
+            "catalog.add_variants", json={"merchantCatalogId": "681abd18c61bccfab89bc63e", "variants": [{"sku": "CAP-1"}]}
+        ),
+        AddVariantsResult,
     ),
 }
 

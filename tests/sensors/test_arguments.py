@@ -28,7 +28,7 @@ def test_failure_statuses_can_be_switched_off():
      r"unknown shipment status 'Shiped'; known statuses: Unassigned \(0\)"),
     ({"shipment_ids": ["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"], "target_statuses": ["Shipped"], "failure_statuses": ["Shipped"]}, ValueError,
      "both contain Shipped"),
-    ({"order_ids": ["12"]}, InvalidRequestError, r"order_ids\[0\]"),
+    ({"order_ids": ["1/2"]}, InvalidRequestError, r"order_ids\[0\]"),
     ({}, ValueError, "nothing to wait for"),
     ({"shipment_ids": ["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"], "max_consecutive_errors": 0}, ValueError, "max_consecutive_errors"),
     ({"shipment_ids": ["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"], "page_size": 1000}, ValueError, "page_size"),

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_ordermesh.client import OrderMeshClient, TokenCache
+from airflow_provider_ordermesh.client import OrderMeshClient
+from airflow_provider_ordermesh.client.auth import TokenCache
 
 MERCHANT_ID = "3ed09cf5-1d2c-4c1e-9b7e-8f6a2b1c0d9e"
 """The merchant id of the test connection, the default ``merchantId`` of new orders."""

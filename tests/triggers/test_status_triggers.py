@@ -169,7 +169,7 @@ async def test_a_permanent_error_ends_the_wait_at_once(om, api, monkeypatch):
 
 
 async def test_bad_arguments_end_in_an_error_event_naming_the_field(om):
-    event = await run_once(shipment_trigger(order_ids=["not-an-order"]))
+    event = await run_once(shipment_trigger(order_ids=["not/an-order"]))
     assert event["status"] == "error" and event["error_type"] == "InvalidRequestError"
     assert "order_ids[0]" in event["message"]
 

@@ -81,7 +81,7 @@ def test_statuses_by_code_or_name_and_unknown_names_list_the_known_ones():
 
 def test_bad_ids_and_empty_watches_fail_naming_the_field():
     with pytest.raises(InvalidRequestError, match=r"order_ids\[1\]"):
-        shipment_watch(order_ids=[ORDER_A, "not-an-order"])
+        shipment_watch(order_ids=[ORDER_A, "not/an-order"])
     with pytest.raises(ValueError, match="nothing to wait for"):
         shipment_watch()
     with pytest.raises(ValueError, match="nothing to wait for"):

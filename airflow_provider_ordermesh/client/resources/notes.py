@@ -1,12 +1,29 @@
-"""``client.notes``: notes attached to orders, order items and shipments."""
+"""``client.notes``: notes attached to orders, order items and shipments.
+
+Every method checks its input before sending (``InvalidRequestError``, naming the field), and
+may raise an ``ApiError`` subclass for an error answer, ``TransportError`` when no answer came,
+and ``UnexpectedAnswerError`` for an answer in an unknown shape.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any, TypedDict
+from collections.abc import Mapping
+from typing import Any
 
+from airflow_provider_ordermesh.client.answers import no_content, unwrap
 from airflow_provider_ordermesh.client.operation import Operation
-from airflow_provider_ordermesh.client.resources._base import Resource, checked_id, no_content, unwrap, validated
+from airflow_provider_ordermesh.client.resources._base import (
+    AsyncGroup,
+    Group,
+    PagedRead,
+    SyncGroup,
+    api_call,
+    checked_id,
+    every_page,
+    page_operation,
+    paged_read,
+    validated,
+)
 from airflow_provider_ordermesh.models.common import AuditEvent, Page
 from airflow_provider_ordermesh.models.notes import CreateNote, Note, UpdateNote
 from airflow_provider_ordermesh.models.search import NoteFilter
@@ -14,43 +31,70 @@ from airflow_provider_ordermesh.models.search import NoteFilter
 _note = unwrap("note", Note)
 
 
-class _NotePath(TypedDict):
-    """The path parameter of a note's endpoints, checked."""
-
-    note_id: str
-
-
-def _note_path(note_id: str) -> _NotePath:
+def _note_path(note_id: str) -> dict[str, str]:
     return {"note_id": checked_id("noteId", note_id)}
 
 
-class Notes(Resource):
-    def create(self, note: CreateNote | Mapping[str, Any]) -> Note:
+class NotesApi(Group):
+    """Notes, declared once for ``Notes`` and ``AsyncNotes``."""
+
+    @api_call
+    def create(self, note: CreateNote | Mapping[str, Any]) -> Operation[Note]:
+        """Attach a note to an order, order item or shipment; returns the new ``Note``."""
         body = validated(CreateNote, note, what="note").to_api()
-        return self._execute(Operation.of("notes.create", _note, body=body))
+        return Operation.of("notes.create", _note, body=body)
 
-    def get(self, note_id: str) -> Note:
-        return self._execute(Operation.of("notes.get", _note, path_params=_note_path(note_id)))
+    @api_call
+    def get(self, note_id: str) -> Operation[Note]:
+        """Read one note; raises ``NotFoundError`` if there is none with this id."""
+        return Operation.of("notes.get", _note, path_params=_note_path(note_id))
 
-    def update(self, note_id: str, changes: UpdateNote | Mapping[str, Any]) -> Note:
+    @api_call
+    def update(self, note_id: str, changes: UpdateNote | Mapping[str, Any]) -> Operation[Note]:
+        """Replace a note's text or format; returns the updated ``Note``."""
         body = validated(UpdateNote, changes, what="note update").to_api()
-        return self._execute(Operation.of("notes.update", _note, body=body, path_params=_note_path(note_id)))
+        return Operation.of("notes.update", _note, body=body, path_params=_note_path(note_id))
 
-    def delete(self, note_id: str) -> None:
-        return self._execute(Operation.of("notes.delete", no_content, path_params=_note_path(note_id)))
+    @api_call
+    def delete(self, note_id: str) -> Operation[None]:
+        """Delete a note; returns None."""
+        return Operation.of("notes.delete", no_content, path_params=_note_path(note_id))
 
-    def list_page(self, filters: NoteFilter | Mapping[str, Any] | None = None, *, page: int = 1,
-                  page_size: int = 100) -> Page[Note]:
+    @api_call
+    def list_page(
+        self, filters: NoteFilter | Mapping[str, Any] | None = None, *, page: int = 1, page_size: int = 100
+    ) -> Operation[Page[Note]]:
+        """One ``Page`` of the notes matching the filters (resource type and id)."""
         query = validated(NoteFilter, filters, what="note filter").to_query()
-        return self._page("notes.list", Note, page=page, page_size=page_size, query=query)
+        return page_operation("notes.list", Note, page=page, page_size=page_size, query=query)
 
-    def list(self, filters: NoteFilter | Mapping[str, Any] | None = None, *,
-             max_items: int | None = None) -> Iterator[Note]:
-        model = validated(NoteFilter, filters, what="note filter")
-        return self._iterate(lambda page: self.list_page(model, page=page), max_items)
+    @paged_read
+    def list(
+        self, filters: NoteFilter | Mapping[str, Any] | None = None, *, max_items: int | None = None
+    ) -> PagedRead[Note]:
+        """Every note matching the filters (at most ``max_items``), page by page."""
+        checked = validated(NoteFilter, filters, what="note filter")
+        return every_page(NotesApi.list_page, self, checked, max_items=max_items)
 
-    def audit_logs_page(self, note_id: str, *, page: int = 1, page_size: int = 100) -> Page[AuditEvent]:
-        return self._page("notes.audit_logs", AuditEvent, page=page, page_size=page_size, **_note_path(note_id))
+    @api_call
+    def audit_logs_page(
+        self, note_id: str, *, page: int = 1, page_size: int = 100
+    ) -> Operation[Page[AuditEvent]]:
+        """One ``Page`` of a note's audit log."""
+        return page_operation(
+            "notes.audit_logs", AuditEvent, page=page, page_size=page_size, path_params=_note_path(note_id)
+        )
 
-    def audit_logs(self, note_id: str, *, max_items: int | None = None) -> Iterator[AuditEvent]:
-        return self._iterate(lambda page: self.audit_logs_page(note_id, page=page), max_items)
+    @paged_read
+    def audit_logs(self, note_id: str, *, max_items: int | None = None) -> PagedRead[AuditEvent]:
+        """Every ``AuditEvent`` of a note, page by page."""
+        _note_path(note_id)
+        return every_page(NotesApi.audit_logs_page, self, note_id, max_items=max_items)
+
+
+class Notes(NotesApi, SyncGroup):
+    """``client.notes`` of ``OrderMeshClient``."""
+
+
+class AsyncNotes(NotesApi, AsyncGroup):
+    """``client.notes`` of ``AsyncOrderMeshClient``: the same methods, awaited."""

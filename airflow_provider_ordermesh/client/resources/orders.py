@@ -1,16 +1,33 @@
-"""``client.orders``: create (one or in bulk), read, search, update, cancel, hold, refund, audit."""
+"""``client.orders``: create (one or in bulk), read, search, update, cancel, hold, refund, audit.
+
+Every method checks its input before sending (``InvalidRequestError``, naming the field), and
+may raise an ``ApiError`` subclass for an error answer, ``TransportError`` when no answer came,
+and ``UnexpectedAnswerError`` for an answer in an unknown shape.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from airflow_provider_ordermesh.client.answers import bare, listing, no_content, unwrap
 from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.client.errors import InvalidRequestError
 from airflow_provider_ordermesh.client.operation import Operation
-from airflow_provider_ordermesh.client.resources._base import Resource, checked_id, no_content, unwrap, validated
-from airflow_provider_ordermesh.models._base import OrderId
+from airflow_provider_ordermesh.client.resources._base import (
+    every_record,
+    AsyncGroup,
+    Group,
+    PagedRead,
+    SyncGroup,
+    api_call,
+    checked_id,
+    every_page,
+    page_operation,
+    paged_read,
+    validated,
+)
 from airflow_provider_ordermesh.models.common import AuditEvent, BulkResponse, Page
 from airflow_provider_ordermesh.models.orders import (
     AddRefund,
@@ -30,12 +47,19 @@ from airflow_provider_ordermesh.models.search import OrderSearch
 
 OrderInput = CreateOrder | Mapping[str, Any]
 
+_order = unwrap("order", Order)
+
 
 def _created_from_existing(data: Any) -> CreateOrderResponse:
-    order = Order.model_validate(data["order"])
-    return CreateOrderResponse(id=order.id, short_id=order.short_id, safe_id=order.safe_id,
-                               external_id=order.external_id, shipment_ids=order.shipment_ids,
-                               already_existed=True)
+    order = _order(data)
+    return CreateOrderResponse(
+        id=order.id,
+        short_id=order.short_id,
+        safe_id=order.safe_id,
+        external_id=order.external_id,
+        shipment_ids=order.shipment_ids,
+        already_existed=True,
+    )
 
 
 def with_safe_id(order: OrderInput) -> CreateOrder:
@@ -45,138 +69,8 @@ def with_safe_id(order: OrderInput) -> CreateOrder:
     cannot create a second order. (Operators derive a deterministic one instead, so that Airflow's
     own task retries are covered too.)
     """
-    model = validated(CreateOrder, order, what="order")
-    return model if model.safe_id else model.model_copy(update={"safe_id": uuid.uuid4().hex})
-
-
-class Orders(Resource):
-    """Orders and their items."""
-
-    def create(self, order: OrderInput) -> CreateOrderResponse:
-        """Create one order; if its ``safeId`` already exists, return that order instead (idempotent)."""
-        model = with_safe_id(order)
-        safe_id = model.safe_id or ""
-        existing = Operation.of("orders.get_by_safe_id", _created_from_existing, path_params={"safe_id": safe_id})
-        return self._execute(Operation.of("orders.create", CreateOrderResponse.model_validate,
-                                          body=model.to_api(), on_conflict=existing))
-
-    def create_bulk(self, orders: Sequence[OrderInput]) -> BulkResponse:
-        """Create up to ``BULK_MAX_ITEMS`` orders in one request; the answer has one result per order.
-
-        Each order gets a ``safeId`` first, so the whole batch may be re-sent safely. Batching a
-        longer list, and deciding what a partial failure means, is the bulk operator's job.
-        """
-        if not orders:
-            raise InvalidRequestError("bulk create", {"bulk": "give at least one order"})
-        if len(orders) > BULK_MAX_ITEMS:
-            raise InvalidRequestError("bulk create", {"bulk": f"at most {BULK_MAX_ITEMS} orders per request, got {len(orders)}"})
-        body = {"bulk": [with_safe_id_at(i, order).to_api() for i, order in enumerate(orders)]}
-        return self._execute(Operation.of("orders.create_bulk", BulkResponse.model_validate, body=body))
-
-    def retrieve_bulk(self, order_ids: Sequence[str]) -> list[Order]:
-        """Read several orders by id in one request."""
-        ids = [checked_id(f"orderIds.{i}", oid, OrderId) for i, oid in enumerate(order_ids)]
-        if not ids or len(ids) > BULK_MAX_ITEMS:
-            raise InvalidRequestError("bulk read", {"orderIds": f"give 1 to {BULK_MAX_ITEMS} ids"})
-        return self._execute(Operation.of("orders.retrieve_bulk", _orders_list, query={"ids": ids}))
-
-    def update_bulk(self, updates: Sequence[BulkUpdateOrder | Mapping[str, Any]]) -> BulkResponse:
-        """Update several orders (each entry carries its ``id``); one result per entry."""
-        if not updates or len(updates) > BULK_MAX_ITEMS:
-            raise InvalidRequestError("bulk update", {"bulk": f"give 1 to {BULK_MAX_ITEMS} updates"})
-        body = {"bulk": [validated(BulkUpdateOrder, u, what=f"update bulk.{i}").to_api() for i, u in enumerate(updates)]}
-        return self._execute(Operation.of("orders.update_bulk", BulkResponse.model_validate, body=body))
-
-    def get(self, order_id: str) -> Order:
-        return self._execute(Operation.of("orders.get", unwrap("order", Order),
-                                          path_params={"order_id": checked_id("orderId", order_id, OrderId)}))
-
-    def get_by_safe_id(self, safe_id: str) -> Order:
-        return self._execute(Operation.of("orders.get_by_safe_id", unwrap("order", Order),
-                                          path_params={"safe_id": checked_id("safeId", safe_id)}))
-
-    def update(self, order_id: str, changes: UpdateOrder | Mapping[str, Any]) -> Order:
-        body = validated(UpdateOrder, changes, what="order update").to_api()
-        return self._execute(Operation.of("orders.update", unwrap("order", Order), body=body,
-                                          path_params={"order_id": checked_id("orderId", order_id, OrderId)}))
-
-    def get_item(self, order_item_id: str) -> OrderItem:
-        return self._execute(Operation.of("orders.get_item", unwrap("orderItem", OrderItem),
-                                          path_params={"order_item_id": checked_id("orderItemId", order_item_id)}))
-
-    def update_item(self, order_id: str, order_item_id: str,
-                    changes: UpdateOrderItem | Mapping[str, Any]) -> OrderItem:
-        body = validated(UpdateOrderItem, changes, what="order item update").to_api()
-        return self._execute(Operation.of(
-            "orders.update_item", unwrap("orderItem", OrderItem), body=body,
-            path_params={"order_id": checked_id("orderId", order_id, OrderId),
-                         "order_item_id": checked_id("orderItemId", order_item_id)}))
-
-    def cancel(self, request: CancelOrder | Mapping[str, Any]) -> Order:
-        """Cancel a whole order, or only the given items and quantities."""
-        body = validated(CancelOrder, request, what="cancel request").to_api()
-        return self._execute(Operation.of("orders.cancel", unwrap("order", Order), body=body))
-
-    def customer_care_hold(self, order_id: str, reason: str | None = None) -> Order:
-        body = validated(CustomerCareHold, {"reason": reason}, what="customer care hold").to_api()
-        return self._execute(Operation.of("orders.customer_care_hold", unwrap("order", Order), body=body,
-                                          path_params={"order_id": checked_id("orderId", order_id, OrderId)}))
-
-    def refund(self, request: AddRefund | Mapping[str, Any]) -> None:
-        """Record refunds of item prices or shipping (``POST /v1/orders/refund``, answered 204).
-
-        Never re-sent after a dropped connection: see ``OutcomeUnknownError``.
-        """
-        body = validated(AddRefund, request, what="refund request").to_api()
-        return self._execute(Operation.of("orders.refund", no_content, body=body))
-
-    def submit_inbound(self, request: InboundOrder | Mapping[str, Any]) -> InboundOrderReceipt:
-        """Queue an order in your own format; the outcome arrives later by ``OrderCreation`` webhook."""
-        body = validated(InboundOrder, request, what="inbound order").to_api()
-        return self._execute(Operation.of("orders.submit_inbound", InboundOrderReceipt.model_validate, body=body))
-
-    # --- paged reads ------------------------------------------------------------------------
-
-    def search_page(self, filters: OrderSearch | Mapping[str, Any] | None = None, *, page: int = 1,
-                    page_size: int = 100) -> Page[Order]:
-        query = validated(OrderSearch, filters, what="order search").to_query()
-        return self._page("orders.search", Order, page=page, page_size=page_size, query=query)
-
-    def search(self, filters: OrderSearch | Mapping[str, Any] | None = None, *, page_size: int = 100,
-               max_items: int | None = None) -> Iterator[Order]:
-        """Every order matching the filters, fetched lazily page by page."""
-        model = validated(OrderSearch, filters, what="order search")
-        return self._iterate(lambda page: self.search_page(model, page=page, page_size=page_size), max_items)
-
-    def search_records(self, filters: OrderSearch | Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
-        """Every matching order as the API sent it (a plain dict), page by page: for exports."""
-        return self._records("orders.search", validated(OrderSearch, filters, what="order search").to_query())
-
-    def audit_log_records(self, order_id: str) -> Iterator[dict[str, Any]]:
-        """The order's audit events as the API sent them, page by page: for exports."""
-        return self._records("orders.audit_logs", order_id=checked_id("orderId", order_id, OrderId))
-
-    def list_page(self, *, page: int = 1, page_size: int = 100) -> Page[Order]:
-        return self._page("orders.list", Order, page=page, page_size=page_size)
-
-    def list(self, *, page_size: int = 100, max_items: int | None = None) -> Iterator[Order]:
-        return self._iterate(lambda page: self.list_page(page=page, page_size=page_size), max_items)
-
-    def audit_logs_page(self, order_id: str, *, page: int = 1, page_size: int = 100) -> Page[AuditEvent]:
-        return self._page("orders.audit_logs", AuditEvent, page=page, page_size=page_size,
-                          order_id=checked_id("orderId", order_id, OrderId))
-
-    def audit_logs(self, order_id: str, *, max_items: int | None = None) -> Iterator[AuditEvent]:
-        return self._iterate(lambda page: self.audit_logs_page(order_id, page=page), max_items)
-
-    def item_audit_logs_page(self, order_id: str, order_item_id: str, *, page: int = 1,
-                             page_size: int = 100) -> Page[AuditEvent]:
-        return self._page("orders.item_audit_logs", AuditEvent, page=page, page_size=page_size,
-                          order_id=checked_id("orderId", order_id, OrderId),
-                          order_item_id=checked_id("orderItemId", order_item_id))
-
-    def item_audit_logs(self, order_id: str, order_item_id: str, *, max_items: int | None = None) -> Iterator[AuditEvent]:
-        return self._iterate(lambda page: self.item_audit_logs_page(order_id, order_item_id, page=page), max_items)
+    checked = validated(CreateOrder, order, what="order")
+    return checked if checked.safe_id else checked.model_copy(update={"safe_id": uuid.uuid4().hex})
 
 
 def with_safe_id_at(index: int, order: OrderInput) -> CreateOrder:
@@ -184,8 +78,229 @@ def with_safe_id_at(index: int, order: OrderInput) -> CreateOrder:
     try:
         return with_safe_id(order)
     except InvalidRequestError as exc:
-        raise InvalidRequestError("bulk create", {f"bulk.{index}.{k}": v for k, v in exc.field_errors.items()}) from None
+        raise InvalidRequestError(
+            "bulk create", {f"bulk.{index}.{k}": v for k, v in exc.field_errors.items()}
+        ) from None
 
 
-def _orders_list(data: Any) -> list[Order]:
-    return [Order.model_validate(o) for o in (data or {}).get("orders", [])]
+def _order_path(order_id: str) -> dict[str, str]:
+    return {"order_id": checked_id("orderId", order_id)}
+
+
+def _bulk_size(what: str, entries: Sequence[Any], noun: str) -> None:
+    if not entries or len(entries) > BULK_MAX_ITEMS:
+        raise InvalidRequestError(
+            what, {"bulk": f"give 1 to {BULK_MAX_ITEMS} {noun} per request, got {len(entries)}"}
+        )
+
+
+class OrdersApi(Group):
+    """Orders and their items, declared once for ``Orders`` and ``AsyncOrders``."""
+
+    @api_call
+    def create(self, order: OrderInput) -> Operation[CreateOrderResponse]:
+        """Create one order and return its ids (``CreateOrderResponse``).
+
+        Idempotent: the order gets a ``safeId`` first if it has none, and when that ``safeId``
+        already exists (409) the existing order is returned with ``already_existed=True``.
+        """
+        checked = with_safe_id(order)
+        existing = Operation.of(
+            "orders.get_by_safe_id",
+            _created_from_existing,
+            path_params={"safe_id": checked_id("safeId", checked.safe_id)},
+        )
+        return Operation.of(
+            "orders.create", bare(CreateOrderResponse), body=checked.to_api(), on_conflict=existing
+        )
+
+    @api_call
+    def create_bulk(self, orders: Sequence[OrderInput]) -> Operation[BulkResponse]:
+        """Create up to ``BULK_MAX_ITEMS`` orders in one request; returns one ``BulkResponse`` result per order.
+
+        Each order gets a ``safeId`` first, so the whole batch may be re-sent safely. Batching a
+        longer list, and deciding what a partial failure means, is ``client.bulk``'s job.
+        """
+        _bulk_size("bulk create", orders, "orders")
+        body = {"bulk": [with_safe_id_at(i, order).to_api() for i, order in enumerate(orders)]}
+        return Operation.of("orders.create_bulk", bare(BulkResponse), body=body)
+
+    @api_call
+    def retrieve_bulk(self, order_ids: Sequence[str]) -> Operation[list[Order]]:
+        """Read up to ``BULK_MAX_ITEMS`` orders by id in one request; returns the ``Order`` list found."""
+        ids = [checked_id(f"orderIds.{i}", oid) for i, oid in enumerate(order_ids)]
+        if not ids or len(ids) > BULK_MAX_ITEMS:
+            raise InvalidRequestError("bulk read", {"orderIds": f"give 1 to {BULK_MAX_ITEMS} ids"})
+        return Operation.of("orders.retrieve_bulk", listing("orders", Order), query={"ids": ids})
+
+    @api_call
+    def update_bulk(self, updates: Sequence[BulkUpdateOrder | Mapping[str, Any]]) -> Operation[BulkResponse]:
+        """Update up to ``BULK_MAX_ITEMS`` orders (each entry carries its ``id``); one result per entry."""
+        _bulk_size("bulk update", updates, "updates")
+        body = {
+            "bulk": [
+                validated(BulkUpdateOrder, u, what=f"update bulk.{i}").to_api() for i, u in enumerate(updates)
+            ]
+        }
+        return Operation.of("orders.update_bulk", bare(BulkResponse), body=body)
+
+    @api_call
+    def get(self, order_id: str) -> Operation[Order]:
+        """Read one order with its items; raises ``NotFoundError`` if there is none with this id."""
+        return Operation.of("orders.get", _order, path_params=_order_path(order_id))
+
+    @api_call
+    def get_by_safe_id(self, safe_id: str) -> Operation[Order]:
+        """Read the order created with this ``safeId``; raises ``NotFoundError`` if there is none."""
+        return Operation.of(
+            "orders.get_by_safe_id", _order, path_params={"safe_id": checked_id("safeId", safe_id)}
+        )
+
+    @api_call
+    def update(self, order_id: str, changes: UpdateOrder | Mapping[str, Any]) -> Operation[Order]:
+        """Change an order's data (external id, addresses, meta); returns the updated ``Order``."""
+        body = validated(UpdateOrder, changes, what="order update").to_api()
+        return Operation.of("orders.update", _order, body=body, path_params=_order_path(order_id))
+
+    @api_call
+    def get_item(self, order_item_id: str) -> Operation[OrderItem]:
+        """Read one order item by its id; raises ``NotFoundError`` if there is none."""
+        return Operation.of(
+            "orders.get_item",
+            unwrap("orderItem", OrderItem),
+            path_params={"order_item_id": checked_id("orderItemId", order_item_id)},
+        )
+
+    @api_call
+    def update_item(
+        self, order_id: str, order_item_id: str, changes: UpdateOrderItem | Mapping[str, Any]
+    ) -> Operation[OrderItem]:
+        """Change one item of an order; returns the updated ``OrderItem``."""
+        body = validated(UpdateOrderItem, changes, what="order item update").to_api()
+        return Operation.of(
+            "orders.update_item",
+            unwrap("orderItem", OrderItem),
+            body=body,
+            path_params={**_order_path(order_id), "order_item_id": checked_id("orderItemId", order_item_id)},
+        )
+
+    @api_call
+    def cancel(self, request: CancelOrder | Mapping[str, Any]) -> Operation[Order]:
+        """Cancel a whole order, or only the given items and quantities; returns the ``Order`` after it.
+
+        Never re-sent after a dropped connection (``OutcomeUnknownError``).
+        """
+        body = validated(CancelOrder, request, what="cancel request").to_api()
+        return Operation.of("orders.cancel", _order, body=body)
+
+    @api_call
+    def customer_care_hold(self, order_id: str, reason: str | None = None) -> Operation[Order]:
+        """Put an order on customer-care hold; returns the held ``Order``."""
+        body = validated(CustomerCareHold, {"reason": reason}, what="customer care hold").to_api()
+        return Operation.of("orders.customer_care_hold", _order, body=body, path_params=_order_path(order_id))
+
+    @api_call
+    def refund(self, request: AddRefund | Mapping[str, Any]) -> Operation[None]:
+        """Record refunds of item prices or shipping (``POST /v1/orders/refund``, answered 204); returns None.
+
+        The body is sent as given, ids included (the docs' own example uses placeholder ids).
+        Never re-sent after a dropped connection: see ``OutcomeUnknownError``.
+        """
+        body = validated(AddRefund, request, what="refund request").to_api()
+        return Operation.of("orders.refund", no_content, body=body)
+
+    @api_call
+    def submit_inbound(self, request: InboundOrder | Mapping[str, Any]) -> Operation[InboundOrderReceipt]:
+        """Queue an order in your own format; returns the receipt, the outcome arrives by ``OrderCreation`` webhook."""
+        body = validated(InboundOrder, request, what="inbound order").to_api()
+        return Operation.of("orders.submit_inbound", bare(InboundOrderReceipt), body=body)
+
+    # --- paged reads ------------------------------------------------------------------------
+
+    @api_call
+    def search_page(
+        self, filters: OrderSearch | Mapping[str, Any] | None = None, *, page: int = 1, page_size: int = 100
+    ) -> Operation[Page[Order]]:
+        """One ``Page`` of the orders matching the filters."""
+        query = validated(OrderSearch, filters, what="order search").to_query()
+        return page_operation("orders.search", Order, page=page, page_size=page_size, query=query)
+
+    @paged_read
+    def search(
+        self,
+        filters: OrderSearch | Mapping[str, Any] | None = None,
+        *,
+        page_size: int = 100,
+        max_items: int | None = None,
+    ) -> PagedRead[Order]:
+        """Every order matching the filters (at most ``max_items``), fetched lazily page by page."""
+        checked = validated(OrderSearch, filters, what="order search")
+        return every_page(OrdersApi.search_page, self, checked, page_size=page_size, max_items=max_items)
+
+
+    @paged_read
+    def search_records(self, filters: OrderSearch | Mapping[str, Any] | None = None) -> PagedRead[dict[str, Any]]:
+        """Every matching order as the API sent it (a plain dict), page by page: for exports."""
+        query = validated(OrderSearch, filters, what="order search").to_query()
+        return every_record("orders.search", query=query)
+
+    @api_call
+    def list_page(self, *, page: int = 1, page_size: int = 100) -> Operation[Page[Order]]:
+        """One ``Page`` of all the merchant's orders."""
+        return page_operation("orders.list", Order, page=page, page_size=page_size)
+
+    @paged_read
+    def list(self, *, page_size: int = 100, max_items: int | None = None) -> PagedRead[Order]:
+        """Every order of the merchant (at most ``max_items``), fetched lazily page by page."""
+        return every_page(OrdersApi.list_page, self, page_size=page_size, max_items=max_items)
+
+    @api_call
+    def audit_logs_page(
+        self, order_id: str, *, page: int = 1, page_size: int = 100
+    ) -> Operation[Page[AuditEvent]]:
+        """One ``Page`` of an order's audit log."""
+        return page_operation(
+            "orders.audit_logs", AuditEvent, page=page, page_size=page_size, path_params=_order_path(order_id)
+        )
+
+    @paged_read
+    def audit_logs(self, order_id: str, *, max_items: int | None = None) -> PagedRead[AuditEvent]:
+        """Every ``AuditEvent`` of an order, page by page."""
+        checked_id("orderId", order_id)
+        return every_page(OrdersApi.audit_logs_page, self, order_id, max_items=max_items)
+
+
+    @paged_read
+    def audit_log_records(self, order_id: str) -> PagedRead[dict[str, Any]]:
+        """An order's audit events as the API sent them, page by page: for exports."""
+        return every_record("orders.audit_logs", path_params=_order_path(order_id))
+
+    @api_call
+    def item_audit_logs_page(
+        self, order_id: str, order_item_id: str, *, page: int = 1, page_size: int = 100
+    ) -> Operation[Page[AuditEvent]]:
+        """One ``Page`` of an order item's audit log."""
+        return page_operation(
+            "orders.item_audit_logs",
+            AuditEvent,
+            page=page,
+            page_size=page_size,
+            path_params={**_order_path(order_id), "order_item_id": checked_id("orderItemId", order_item_id)},
+        )
+
+    @paged_read
+    def item_audit_logs(
+        self, order_id: str, order_item_id: str, *, max_items: int | None = None
+    ) -> PagedRead[AuditEvent]:
+        """Every ``AuditEvent`` of an order item, page by page."""
+        checked_id("orderId", order_id)
+        checked_id("orderItemId", order_item_id)
+        return every_page(OrdersApi.item_audit_logs_page, self, order_id, order_item_id, max_items=max_items)
+
+
+class Orders(OrdersApi, SyncGroup):
+    """``client.orders`` of ``OrderMeshClient``."""
+
+
+class AsyncOrders(OrdersApi, AsyncGroup):
+    """``client.orders`` of ``AsyncOrderMeshClient``: the same methods, awaited."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from airflow_provider_ordermesh.models import MerchantCatalog, Variant
+from airflow_provider_ordermesh.models import AddVariants, MerchantCatalog, MerchantCatalogPatch, Variant
 from airflow_provider_ordermesh.models.catalog import CatalogPrice, Decoration
 
 _VARIANT_ROWS: Final = (
@@ -45,7 +45,7 @@ EFFECTIVE_VARIANTS: Final[tuple[Variant, ...]] = tuple(
 
 
 class CatalogBackend:
-    """The effective variants (fixed) and the merchant catalog as last replaced or patched."""
+    """The effective variants (fixed) and the merchant catalog as last replaced, patched or extended."""
 
     def __init__(self) -> None:
         self.merchant_catalog: dict[str, Any] = {}
@@ -57,6 +57,37 @@ class CatalogBackend:
         self.merchant_catalog = catalog.to_api()
         return self.merchant_catalog
 
-    def patch(self, changes: MerchantCatalog) -> dict[str, Any]:
-        self.merchant_catalog = {**self.merchant_catalog, **changes.to_api()}
+    def _catalog_variants(self) -> list[dict[str, Any]]:
+        return list(self.merchant_catalog.get("variants") or [])
+
+    def patch(self, changes: MerchantCatalogPatch) -> dict[str, Any]:
+        """Merge the changed fields, then add, update (by SKU) and remove (by SKU) variants."""
+        fields = changes.to_api()
+        to_add = fields.pop("variantsToAdd", [])
+        to_update = {v.get("sku"): v for v in fields.pop("variantsToUpdate", [])}
+        to_remove = set(fields.pop("variantsSkusToRemove", []))
+        variants = [{**v, **to_update.get(v.get("sku"), {})} for v in self._catalog_variants()
+                    if v.get("sku") not in to_remove]
+        self.merchant_catalog = {**self.merchant_catalog, **fields, "variants": variants + to_add}
         return self.merchant_catalog
+
+    def add_variants(self, request: AddVariants) -> dict[str, Any]:
+        """Add each variant with a new SKU; refuse the others with the docs' error-item shape."""
+        variants = self._catalog_variants()
+        known = {v.get("sku") for v in variants}
+        errors: list[dict[str, Any]] = []
+        added = 0
+        for index, variant in enumerate(request.variants):
+            sku = variant.get("sku")
+            if not isinstance(sku, str) or not sku:
+                errors.append({"errorMessage": "'Sku' must not be empty.", "propertyName": f"Variants[{index}].Sku",
+                               "attemptedValue": sku})
+            elif sku in known:
+                errors.append({"errorMessage": f"Variant with SKU '{sku}' already exists in the catalog.",
+                               "propertyName": f"Variants[{index}].Sku", "attemptedValue": [sku]})
+            else:
+                variants.append(dict(variant))
+                known.add(sku)
+                added += 1
+        self.merchant_catalog = {**self.merchant_catalog, "id": request.merchant_catalog_id, "variants": variants}
+        return {"variantsAdded": added, "errors": errors}

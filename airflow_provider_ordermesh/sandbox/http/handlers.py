@@ -17,6 +17,7 @@ from airflow_provider_ordermesh.client.endpoints import endpoint
 from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.models import (
     AddRefund,
+    AddVariants,
     Assign,
     BulkUpdateOrder,
     CancelOrder,
@@ -29,6 +30,7 @@ from airflow_provider_ordermesh.models import (
     GeneratePackingSlip,
     InboundOrder,
     MerchantCatalog,
+    MerchantCatalogPatch,
     NoteFilter,
     OrderItemSearch,
     OrderSearch,
@@ -43,9 +45,9 @@ from airflow_provider_ordermesh.models import (
     UpdateShipment,
 )
 from airflow_provider_ordermesh.models.auth import ClientTokenRequest, LoginRequest, RefreshRequest
+from airflow_provider_ordermesh.sandbox.backend.validation import SandboxModel
 from airflow_provider_ordermesh.sandbox.http import views
 from airflow_provider_ordermesh.sandbox.http.api import Call, Listing
-from airflow_provider_ordermesh.sandbox.backend.validation import SandboxModel
 
 JSON = dict[str, Any]
 Handler = Callable[[Call], Any]
@@ -414,4 +416,9 @@ def replace_catalog(call: Call) -> JSON:
 
 @operation("catalog.patch")
 def patch_catalog(call: Call) -> JSON:
-    return call.backend.catalog.patch(call.body(MerchantCatalog))
+    return call.backend.catalog.patch(call.body(MerchantCatalogPatch))
+
+
+@operation("catalog.add_variants")
+def add_variants(call: Call) -> JSON:
+    return call.backend.catalog.add_variants(call.body(AddVariants))
