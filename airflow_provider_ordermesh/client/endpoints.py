@@ -15,6 +15,7 @@ creates carrying a ``safeId`` are safe; refunds and other money- or state-changi
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote
@@ -44,6 +45,11 @@ class Endpoint:
         """Fill the path template, URL-quoting each id so that no id can escape its segment."""
         quoted = {key: quote(str(value), safe="") for key, value in path_params.items()}
         return self.path.format(**quoted)
+
+    @property
+    def path_params(self) -> tuple[str, ...]:
+        """Names of the ``{placeholders}`` in the path, in order (the probe asks for ids by them)."""
+        return tuple(field for _, field, _, _ in string.Formatter().parse(self.path) if field)
 
 
 def _ep(name: str, method: str, path: str, title: str, **kw: Any) -> Endpoint:

@@ -58,7 +58,7 @@ async def async_usage(base_url: str, client_id: str, client_secret: str, order_i
 
 
 def test_the_readme_sync_example_runs(sandbox: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    created, shipped = sync_usage(sandbox.url, sandbox.credentials.client_id, sandbox.credentials.client_secret,
+    created, shipped = sync_usage(sandbox.url, sandbox.client_id, sandbox.client_secret,
                                   order_body("MUG-11OZ-WHITE"))
 
     assert created.id and shipped == []  # nothing has shipped yet
@@ -66,7 +66,7 @@ def test_the_readme_sync_example_runs(sandbox: Any, capsys: pytest.CaptureFixtur
     assert len(printed) == 3 and printed[1:] == ["1", "Assigned"]
 
     sandbox.advance(90)
-    _, shipped = sync_usage(sandbox.url, sandbox.credentials.client_id, sandbox.credentials.client_secret,
+    _, shipped = sync_usage(sandbox.url, sandbox.client_id, sandbox.client_secret,
                             order_body("MUG-11OZ-WHITE", safeId=created.safe_id))
     assert [type(s) for s in shipped] == [Shipment] and shipped[0].shipment_status_name in {"Shipped", "Delivered"}
 
@@ -74,12 +74,12 @@ def test_the_readme_sync_example_runs(sandbox: Any, capsys: pytest.CaptureFixtur
 async def test_the_readme_async_example_runs(sandbox: Any) -> None:
     from airflow_provider_ordermesh.client import ClientCredentials, OrderMeshClient
 
-    credentials = ClientCredentials(sandbox.credentials.client_id, SecretStr(sandbox.credentials.client_secret))
+    credentials = ClientCredentials(sandbox.client_id, SecretStr(sandbox.client_secret))
     with OrderMeshClient(sandbox.url, credentials) as client:
         created = client.orders.create(order_body("TSHIRT-5000-M-BLACK"))
 
-    order, statuses = await async_usage(sandbox.url, sandbox.credentials.client_id,
-                                        sandbox.credentials.client_secret, created.id)
+    order, statuses = await async_usage(sandbox.url, sandbox.client_id,
+                                        sandbox.client_secret, created.id)
 
     assert isinstance(order, Order) and order.id == created.id
     assert statuses == ["Assigned"]
@@ -89,7 +89,7 @@ async def test_the_readme_async_example_runs(sandbox: Any) -> None:
 async def test_catalog_patch_and_add_variants_round_trip(kind: str, sandbox: Any) -> None:
     from airflow_provider_ordermesh.client import AsyncOrderMeshClient, ClientCredentials, OrderMeshClient
 
-    credentials = ClientCredentials(sandbox.credentials.client_id, SecretStr(sandbox.credentials.client_secret))
+    credentials = ClientCredentials(sandbox.client_id, SecretStr(sandbox.client_secret))
     new_variants = {"merchantCatalogId": "681abd18c61bccfab89bc63e",
                     "variants": [{"sku": "CAP-EMB-NAVY"}, {"sku": "CAP-EMB-BLACK"}, {"sku": "CAP-EMB-NAVY"}]}
     patch = {"name": "Caps", "variantsSkusToRemove": ["CAP-EMB-BLACK"],

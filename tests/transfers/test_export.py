@@ -78,19 +78,19 @@ def test_a_failure_mid_export_leaves_the_previous_partition_untouched(
 
     api.orders.create(order("MUG-11OZ-WHITE", external_id="extra"))
     # The second page fails (a non-retryable 400) after the first page was written to staging.
-    from airflow_provider_ordermesh.client.resources._base import Resource
+    from airflow_provider_ordermesh.client.resources import _base
 
-    real = Resource._page
+    real = _base.page_operation
     calls = {"n": 0}
 
-    def failing(self, *args, **kwargs):
+    def failing(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 2:
             om.set_faults([{"route": "orders.search", "kind": "status", "status": 400, "count": 1}])
-        return real(self, *args, **kwargs)
+        return real(*args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Resource, "_page", failing)
+        patch.setattr(_base, "page_operation", failing)
         with pytest.raises(Exception, match="400"):
             export(base, since=window[0], before=window[1])
     om.set_faults([])
