@@ -57,18 +57,22 @@ _WHERE: dict[str, str | tuple[str, ...]] = {
 
 
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ finds each name
-    from airflow.dag_processing.dagbag import DagBag  # noqa: F401
-    from airflow.sdk import (  # noqa: F401
+    from airflow.dag_processing.dagbag import DagBag
+
+    # transfers/
+    from airflow.sdk import (
+        Asset,
         BaseHook,
         BaseOperator,
         BaseOperatorLink,
         BaseSensorOperator,
         Connection,
         Context,
+        ObjectStoragePath,
         PokeReturnValue,
         conf,
     )
-    from airflow.sdk.exceptions import (  # noqa: F401
+    from airflow.sdk.exceptions import (
         AirflowException,
         AirflowFailException,
         AirflowRescheduleException,
@@ -76,14 +80,11 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ finds each 
         AirflowSkipException,
         TaskDeferred,
     )
-    from airflow.sdk.execution_time.xcom import XCom  # noqa: F401
-    from airflow.sdk.log import mask_secret  # noqa: F401
-    from airflow.sdk.module_loading import import_string  # noqa: F401
-    from airflow.triggers.base import BaseEventTrigger, BaseTrigger, TriggerEvent  # noqa: F401
-
-    # transfers/
-    from airflow.sdk import Asset, ObjectStoragePath
+    from airflow.sdk.execution_time.xcom import XCom
     from airflow.sdk.io import has_fs
+    from airflow.sdk.log import mask_secret
+    from airflow.sdk.module_loading import import_string
+    from airflow.triggers.base import BaseEventTrigger, BaseTrigger, TriggerEvent
 
 
 __getattr__ = lazy_attributes(__name__, _WHERE)
@@ -134,11 +135,13 @@ def serialization_round_trip(dag: Any) -> Any:
     """``dag`` serialized as the DAG processor stores it and read back (what the scheduler sees)."""
     from airflow.serialization import serialized_objects
 
-    serializer = getattr(serialized_objects, "DagSerialization", None) or serialized_objects.SerializedDAG  # 3.1
+    serializer: Any = (
+        getattr(serialized_objects, "DagSerialization", None) or serialized_objects.SerializedDAG
+    )  # 3.1
     return serializer.from_dict(serializer.to_dict(dag))
 
 
-__all__ = [  # noqa: PLE0604 (the lazy names are the keys of _WHERE)
+__all__ = [
     *_WHERE,
     "airflow_version",
     "default_deferrable",

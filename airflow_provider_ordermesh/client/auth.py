@@ -59,7 +59,9 @@ class ClientCredentials:
 
     def __post_init__(self) -> None:
         if not self.client_id or not self.client_secret.get_secret_value():
-            raise ConfigurationError("client credentials need both a client id (login) and a secret (password)")
+            raise ConfigurationError(
+                "client credentials need both a client id (login) and a secret (password)"
+            )
 
     @property
     def identity(self) -> str:
@@ -165,9 +167,15 @@ class TokenCache:
 class TokenManager:
     """Hands out a valid token for one client, fetching one only when the cache has none."""
 
-    def __init__(self, credentials: Credentials, base_url: str, *,
-                 on_new_token: Callable[[str], None] | None = None, clock: Callable[[], float] = time.time,
-                 refresh_margin: float = 300.0):
+    def __init__(
+        self,
+        credentials: Credentials,
+        base_url: str,
+        *,
+        on_new_token: Callable[[str], None] | None = None,
+        clock: Callable[[], float] = time.time,
+        refresh_margin: float = 300.0,
+    ):
         self.credentials = credentials
         self.cache = TokenCache.for_identity(base_url, credentials.identity)
         self.on_new_token = on_new_token

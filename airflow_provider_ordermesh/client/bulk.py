@@ -21,8 +21,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.client.errors import BadRequestError, InvalidRequestError, OrderMeshError
+from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.client.client import OrderMeshClient
@@ -144,11 +144,20 @@ def run_bulk(
         try:
             outcomes = future.result()
         except OrderMeshError as exc:
-            log.warning("%s: batch of %d items starting at index %d failed as a whole: %s",
-                        what, len(batch), batch[0].index, exc)
+            log.warning(
+                "%s: batch of %d items starting at index %d failed as a whole: %s",
+                what,
+                len(batch),
+                batch[0].index,
+                exc,
+            )
             retryable = not isinstance(exc, (InvalidRequestError, BadRequestError))
-            outcomes = [ItemOutcome(index=e.index, ref=e.ref, message=f"the batch request failed: {exc}",
-                                    retryable=retryable) for e in batch]
+            outcomes = [
+                ItemOutcome(
+                    index=e.index, ref=e.ref, message=f"the batch request failed: {exc}", retryable=retryable
+                )
+                for e in batch
+            ]
         result.batches += 1
         failed = 0
         for outcome in outcomes:
@@ -159,8 +168,9 @@ def run_bulk(
                     found.append((outcome.index, outcome.id))
             else:
                 failed += 1
-                result.failures.append(BulkFailure(outcome.index, outcome.ref, outcome.message or "failed",
-                                                   outcome.retryable))
+                result.failures.append(
+                    BulkFailure(outcome.index, outcome.ref, outcome.message or "failed", outcome.retryable)
+                )
         log.info("%s: batch %d done (%d items, %d failed)", what, result.batches, len(batch), failed)
 
     with ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="ordermesh-bulk") as pool:
@@ -218,8 +228,9 @@ def outcomes_from_response(
     for position, entry in enumerate(batch):
         item = by_index.get(position)
         if item is None:
-            outcomes.append(ItemOutcome(entry.index, entry.ref,
-                                        message="the API answered with no result for this item"))
+            outcomes.append(
+                ItemOutcome(entry.index, entry.ref, message="the API answered with no result for this item")
+            )
         elif item.is_successful:
             fallback = entry.ref if ref_is_id else None
             outcomes.append(ItemOutcome(entry.index, entry.ref, id=item.id or fallback))
@@ -227,8 +238,9 @@ def outcomes_from_response(
             outcomes.append(ItemOutcome(entry.index, entry.ref, id=item.id, already_existed=True))
         else:
             retryable = item.status_code is None or item.status_code == 429 or item.status_code >= 500
-            outcomes.append(ItemOutcome(entry.index, entry.ref, message=describe_failure(item),
-                                        retryable=retryable))
+            outcomes.append(
+                ItemOutcome(entry.index, entry.ref, message=describe_failure(item), retryable=retryable)
+            )
     return outcomes
 
 
@@ -267,8 +279,9 @@ def create_orders_batch(
     existing = existing_orders_by_safe_id(client, [e.ref for e in batch if e.ref]) if skip_existing else {}
     for entry in batch:
         if entry.ref in existing:
-            outcomes[entry.index] = ItemOutcome(entry.index, entry.ref, id=existing[entry.ref],
-                                                already_existed=True)
+            outcomes[entry.index] = ItemOutcome(
+                entry.index, entry.ref, id=existing[entry.ref], already_existed=True
+            )
     to_send = [entry for entry in batch if entry.index not in outcomes]
     if to_send:
         response = client.orders.create_bulk([entry.item for entry in to_send])
@@ -278,16 +291,23 @@ def create_orders_batch(
         for outcome in sent:
             if outcome.ok and not outcome.id:
                 order_id = resolved.get(outcome.ref or "")
-                outcome = ItemOutcome(outcome.index, outcome.ref, id=order_id,
-                                      already_existed=outcome.already_existed,
-                                      message=None if order_id else "the API reported success or a duplicate "
-                                      "safeId but no order with that safeId was found")
+                outcome = ItemOutcome(
+                    outcome.index,
+                    outcome.ref,
+                    id=order_id,
+                    already_existed=outcome.already_existed,
+                    message=None
+                    if order_id
+                    else "the API reported success or a duplicate "
+                    "safeId but no order with that safeId was found",
+                )
             outcomes[outcome.index] = outcome
     return [outcomes[entry.index] for entry in batch]
 
 
-def update_orders_batch(client: OrderMeshClient,
-                        batch: Sequence[BulkEntry[BulkUpdateOrder]]) -> list[ItemOutcome]:
+def update_orders_batch(
+    client: OrderMeshClient, batch: Sequence[BulkEntry[BulkUpdateOrder]]
+) -> list[ItemOutcome]:
     """Update one batch of orders; an update is a PATCH, so sending it again is harmless."""
     return outcomes_from_response(batch, client.orders.update_bulk([entry.item for entry in batch]))
 
@@ -312,8 +332,9 @@ def reroute_shipments_batch(
         facilities = {shipment.id: shipment.facility_id for shipment in found}
         for entry in whole:
             if facilities.get(entry.item.shipment_id) == entry.item.facility_id:
-                outcomes[entry.index] = ItemOutcome(entry.index, entry.ref, id=entry.item.shipment_id,
-                                                    already_existed=True)
+                outcomes[entry.index] = ItemOutcome(
+                    entry.index, entry.ref, id=entry.item.shipment_id, already_existed=True
+                )
     to_send = [entry for entry in batch if entry.index not in outcomes]
     if to_send:
         response = client.shipments.reroute_bulk([entry.item for entry in to_send])

@@ -65,7 +65,9 @@ def normalise_base_url(base_url: str, *, allow_insecure_http: bool = False) -> s
         url = f"https://{url}"
     parts = urlsplit(url)
     if parts.username or parts.password:  # checked first: the messages below repeat the URL
-        raise ConfigurationError("put credentials in the connection's login and password, not in the base URL")
+        raise ConfigurationError(
+            "put credentials in the connection's login and password, not in the base URL"
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(f"base URL {base_url!r} is not an http(s) URL such as {DEFAULT_BASE_URL!r}")
     if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
@@ -92,7 +94,9 @@ class _ClientBase:
         on_new_token: Callable[[str], None] | None = None,
     ):
         if credentials is None:
-            raise ConfigurationError("OrderMesh credentials are required (client id and secret, or username and password)")
+            raise ConfigurationError(
+                "OrderMesh credentials are required (client id and secret, or username and password)"
+            )
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
         self.base_url = normalise_base_url(base_url, allow_insecure_http=allow_insecure_http)
@@ -112,8 +116,14 @@ class _ClientBase:
             content = json.dumps(operation.body, separators=(",", ":")).encode()
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        return Request(method=operation.method, url=self.base_url + operation.path, path=operation.path,
-                       headers=headers, params=operation.query, content=content)
+        return Request(
+            method=operation.method,
+            url=self.base_url + operation.path,
+            path=operation.path,
+            headers=headers,
+            params=operation.query,
+            content=content,
+        )
 
 
 def _as_timeout(timeout: Timeout | float | tuple[float, float]) -> Timeout:
@@ -131,11 +141,20 @@ class OrderMeshClient(_ClientBase):
     ``client.notes`` and ``client.catalog``. Thread-safe; share one per process.
     """
 
-    def __init__(self, base_url: str = DEFAULT_BASE_URL, credentials: Credentials | None = None, *,
-                 pool_size: int = 16, session: Any = None, sleep: Callable[[float], None] = time.sleep,
-                 **options: Any):
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        credentials: Credentials | None = None,
+        *,
+        pool_size: int = 16,
+        session: Any = None,
+        sleep: Callable[[float], None] = time.sleep,
+        **options: Any,
+    ):
         super().__init__(base_url, credentials, **options)
-        self.transport = SyncTransport(timeout=self.timeout, verify=self.verify, pool_size=pool_size, session=session)
+        self.transport = SyncTransport(
+            timeout=self.timeout, verify=self.verify, pool_size=pool_size, session=session
+        )
         self._sleep = sleep
         self.orders = Orders(self._execute)
         self.order_items = OrderItems(self._execute)
@@ -188,9 +207,15 @@ class AsyncOrderMeshClient(_ClientBase):
     event loop and shared by every async client in it, and stay open for the others.
     """
 
-    def __init__(self, base_url: str = DEFAULT_BASE_URL, credentials: Credentials | None = None, *,
-                 transport: AsyncTransport | None = None,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, **options: Any):
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        credentials: Credentials | None = None,
+        *,
+        transport: AsyncTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        **options: Any,
+    ):
         super().__init__(base_url, credentials, **options)
         self._transport = transport
         self._sleep = sleep

@@ -63,7 +63,9 @@ class InvalidRequestError(OrderMeshError, ValueError):
 class TransportError(OrderMeshError):
     """No HTTP answer arrived. ``retryable`` says whether trying again can help."""
 
-    def __init__(self, message: str, *, method: str, path: str, retryable: bool = True, maybe_applied: bool = False):
+    def __init__(
+        self, message: str, *, method: str, path: str, retryable: bool = True, maybe_applied: bool = False
+    ):
         self.method = method
         self.path = path
         self.retryable = retryable

@@ -24,7 +24,7 @@ def validated(model: type[M], value: M | Mapping[str, Any] | None, *, what: str 
     try:
         return model.model_validate(value if value is not None else {})
     except ValidationError as exc:
-        raise InvalidRequestError.from_pydantic(what or model.__name__, [dict(e) for e in exc.errors()]) from None
+        raise InvalidRequestError.from_pydantic(what or model.__name__, exc.errors()) from None
 
 
 def checked_id(name: str, value: Any) -> str:

@@ -124,8 +124,14 @@ def call_flow(operation: Operation[T], policy: RetryPolicy) -> Generator[Step, O
                     ) from outcome
                 raise outcome
             delay = policy.delay(attempt)
-            log.warning("OrderMesh %s %s failed (%s); retry %d in %.2fs", operation.method, operation.path,
-                        outcome, attempt + 1, delay)
+            log.warning(
+                "OrderMesh %s %s failed (%s); retry %d in %.2fs",
+                operation.method,
+                operation.path,
+                outcome,
+                attempt + 1,
+                delay,
+            )
             yield Sleep(delay)
             attempt += 1
             reauthenticated = False  # see below: a later 401 is a new expiry
@@ -136,19 +142,35 @@ def call_flow(operation: Operation[T], policy: RetryPolicy) -> Generator[Step, O
             return read_answer(operation, outcome.content)
 
         error = api_error(operation, outcome)
-        if isinstance(error, AuthenticationError) and operation.endpoint.authenticated and not reauthenticated:
-            log.info("OrderMesh refused the token on %s %s; fetching a new one", operation.method, operation.path)
+        if (
+            isinstance(error, AuthenticationError)
+            and operation.endpoint.authenticated
+            and not reauthenticated
+        ):
+            log.info(
+                "OrderMesh refused the token on %s %s; fetching a new one", operation.method, operation.path
+            )
             reauthenticated = True
             yield Reauthenticate()
             continue
         if isinstance(error, ConflictError) and operation.on_conflict is not None:
-            log.info("OrderMesh %s %s: %s; returning the existing resource", operation.method, operation.path,
-                     error.api_message or "conflict")
+            log.info(
+                "OrderMesh %s %s: %s; returning the existing resource",
+                operation.method,
+                operation.path,
+                error.api_message or "conflict",
+            )
             return (yield from call_flow(operation.on_conflict, policy))
         if policy.should_retry_status(outcome.status, attempt):
             delay = policy.delay(attempt, error.retry_after)
-            log.warning("OrderMesh answered %d to %s %s; retry %d in %.2fs", outcome.status, operation.method,
-                        operation.path, attempt + 1, delay)
+            log.warning(
+                "OrderMesh answered %d to %s %s; retry %d in %.2fs",
+                outcome.status,
+                operation.method,
+                operation.path,
+                attempt + 1,
+                delay,
+            )
             yield Sleep(delay)
             attempt += 1
             # A 401 after this retry is a new expiry, not a fresh token refused at once, so the

@@ -38,7 +38,9 @@ def iter_pages(fetch_page: Callable[[int], Page[T]], *, max_items: int | None = 
         yield from walk.take(fetch_page(walk.next_page))
 
 
-async def aiter_pages(fetch_page: Callable[[int], Awaitable[Page[T]]], *, max_items: int | None = None) -> AsyncIterator[T]:
+async def aiter_pages(
+    fetch_page: Callable[[int], Awaitable[Page[T]]], *, max_items: int | None = None
+) -> AsyncIterator[T]:
     """The async twin of ``iter_pages``."""
     walk = _Walk(max_items)
     while not walk.done:

@@ -35,7 +35,9 @@ class RetryPolicy:
         """Whether an HTTP error answer on attempt ``attempt`` (0-based) is worth another try."""
         return status in RETRY_STATUSES and attempt < self.max_retries
 
-    def should_retry_transport(self, *, retryable: bool, maybe_applied: bool, retry_safe: bool, attempt: int) -> bool:
+    def should_retry_transport(
+        self, *, retryable: bool, maybe_applied: bool, retry_safe: bool, attempt: int
+    ) -> bool:
         """Whether a failure without an HTTP answer is worth another try."""
         if attempt >= self.max_retries or not retryable:
             return False

@@ -45,8 +45,14 @@ class Request:
 class SyncTransport:
     """A pooled ``requests.Session``; urllib3's own retries are off (the retry flow owns them)."""
 
-    def __init__(self, *, timeout: Timeout, verify: bool | str = True, pool_size: int = 16,
-                 session: requests.Session | None = None):
+    def __init__(
+        self,
+        *,
+        timeout: Timeout,
+        verify: bool | str = True,
+        pool_size: int = 16,
+        session: requests.Session | None = None,
+    ):
         self.timeout = timeout
         self.verify = verify
         self.session = session or requests.Session()
@@ -75,11 +81,18 @@ class SyncTransport:
         except requests.exceptions.ReadTimeout as exc:
             raise _failure(request, "read timeout", exc, retryable=True, maybe_applied=True) from None
         except requests.exceptions.ChunkedEncodingError as exc:
-            raise _failure(request, "connection dropped mid-answer", exc, retryable=True, maybe_applied=True) from None
+            raise _failure(
+                request, "connection dropped mid-answer", exc, retryable=True, maybe_applied=True
+            ) from None
         except requests.exceptions.ConnectionError as exc:
             never_sent = _is_connect_failure(exc)
-            raise _failure(request, "connection failed" if never_sent else "connection dropped", exc,
-                           retryable=True, maybe_applied=not never_sent) from None
+            raise _failure(
+                request,
+                "connection failed" if never_sent else "connection dropped",
+                exc,
+                retryable=True,
+                maybe_applied=not never_sent,
+            ) from None
         except requests.exceptions.RequestException as exc:
             raise _failure(request, "request failed", exc, retryable=False, maybe_applied=True) from None
 
@@ -95,28 +108,42 @@ def _is_connect_failure(exc: BaseException) -> bool:
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError,
-                                ConnectionRefusedError)):
+        if isinstance(
+            current,
+            (
+                urllib3.exceptions.NewConnectionError,
+                urllib3.exceptions.ConnectTimeoutError,
+                ConnectionRefusedError,
+            ),
+        ):
             return True
         if isinstance(current, urllib3.exceptions.MaxRetryError) and current.reason is not None:
             current = current.reason
             continue
-        current = current.args[0] if current.args and isinstance(current.args[0], BaseException) else (
-            current.__cause__ or current.__context__)
+        current = (
+            current.args[0]
+            if current.args and isinstance(current.args[0], BaseException)
+            else (current.__cause__ or current.__context__)
+        )
     return False
 
 
-def _failure(request: Request, what: str, exc: BaseException, *, retryable: bool, maybe_applied: bool) -> TransportError:
+def _failure(
+    request: Request, what: str, exc: BaseException, *, retryable: bool, maybe_applied: bool
+) -> TransportError:
     # Only the exception's type and the host and port go into the message: the exception's text
     # can carry URLs with query strings.
     parts = urlsplit(request.url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     text = f"{what} talking to {parts.hostname}:{port} ({type(exc).__name__})"
     if what == TLS_ERROR and parts.scheme == "https" and _is_loopback_host(parts.hostname or ""):
-        text += (f"; the local sandbox speaks plain http: set the connection's host to "
-                 f"http://{parts.hostname}:{port} (a host without a scheme means https)")
-    return TransportError(text, method=request.method, path=request.path,
-                          retryable=retryable, maybe_applied=maybe_applied)
+        text += (
+            f"; the local sandbox speaks plain http: set the connection's host to "
+            f"http://{parts.hostname}:{port} (a host without a scheme means https)"
+        )
+    return TransportError(
+        text, method=request.method, path=request.path, retryable=retryable, maybe_applied=maybe_applied
+    )
 
 
 def _is_loopback_host(host: str) -> bool:
@@ -139,8 +166,9 @@ class AsyncTransport:
         weakref.WeakKeyDictionary()
     )
 
-    def __init__(self, *, timeout: Timeout, verify: bool | str = True, max_connections: int = 20,
-                 transport: Any = None):
+    def __init__(
+        self, *, timeout: Timeout, verify: bool | str = True, max_connections: int = 20, transport: Any = None
+    ):
         """``transport`` is an optional ``httpx.AsyncBaseTransport`` (e.g. ``httpx.MockTransport`` in tests)."""
         import httpx
 
@@ -168,7 +196,11 @@ class AsyncTransport:
 
         try:
             answer = await self._client.request(
-                request.method, request.url, headers=request.headers, params=request.params, content=request.content
+                request.method,
+                request.url,
+                headers=request.headers,
+                params=request.params,
+                content=request.content,
             )
             return Response(status=answer.status_code, headers=dict(answer.headers), content=answer.content)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:

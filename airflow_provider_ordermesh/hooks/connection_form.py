@@ -38,8 +38,11 @@ EXTRA_FIELDS: dict[str, dict] = {
     "auth_type": {
         "label": "Authentication",
         "description": "client_credentials (production) or password (username/password login, dev and test only).",
-        "schema": {"type": ["string", "null"], "enum": ["client_credentials", "password"],
-                   "default": "client_credentials"},
+        "schema": {
+            "type": ["string", "null"],
+            "enum": ["client_credentials", "password"],
+            "default": "client_credentials",
+        },
     },
     "merchant_id": {
         "label": "Merchant ID",
@@ -49,7 +52,11 @@ EXTRA_FIELDS: dict[str, dict] = {
     "portal_url": {
         "label": "Portal URL",
         "description": "Base URL of the OrderMesh portal, for the order and shipment links in the Airflow UI.",
-        "schema": {"type": ["string", "null"], "default": DEFAULT_PORTAL_URL, "examples": [DEFAULT_PORTAL_URL]},
+        "schema": {
+            "type": ["string", "null"],
+            "default": DEFAULT_PORTAL_URL,
+            "examples": [DEFAULT_PORTAL_URL],
+        },
     },
     "timeout": {
         "label": "Timeout (seconds)",
@@ -59,8 +66,12 @@ EXTRA_FIELDS: dict[str, dict] = {
     "max_retries": {
         "label": "Max retries",
         "description": "Retries on connection errors, 429, 502, 503 and 504 (Retry-After is honoured).",
-        "schema": {"type": ["integer", "null"], "default": DEFAULT_MAX_RETRIES, "minimum": 0,
-                   "maximum": MAX_RETRIES_LIMIT},
+        "schema": {
+            "type": ["integer", "null"],
+            "default": DEFAULT_MAX_RETRIES,
+            "minimum": 0,
+            "maximum": MAX_RETRIES_LIMIT,
+        },
     },
     "verify": {
         "label": "Verify TLS",
@@ -82,7 +93,11 @@ EXTRA_FIELDS: dict[str, dict] = {
 
 def ui_field_behaviour() -> dict:
     """The legacy (snake_case keys) form of the standard fields' behaviour."""
-    return {"hidden_fields": list(HIDDEN_FIELDS), "relabeling": dict(RELABELING), "placeholders": dict(PLACEHOLDERS)}
+    return {
+        "hidden_fields": list(HIDDEN_FIELDS),
+        "relabeling": dict(RELABELING),
+        "placeholders": dict(PLACEHOLDERS),
+    }
 
 
 def declarative_connection_type() -> dict:

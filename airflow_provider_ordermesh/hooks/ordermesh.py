@@ -87,13 +87,21 @@ class OrderMeshHook(BaseHook):
         checked: dict[str, Any] = {
             "base_url": _base_url(conn),
             "credentials": credentials,
-            "max_retries": settings.max_retries(_extra(conn, "max_retries", DEFAULT_MAX_RETRIES),
-                                                setting=f"connection {conn.conn_id!r} extra max_retries"),
-            "timeout": settings.timeout(_extra(conn, "timeout", DEFAULT_READ_TIMEOUT),
-                                        setting=f"connection {conn.conn_id!r} extra timeout"),
-            "verify": settings.verify(_extra(conn, "verify", True), setting=f"connection {conn.conn_id!r} extra verify"),
-            "allow_insecure_http": settings.as_bool(_extra(conn, "allow_insecure_http", False),
-                                                    setting=f"connection {conn.conn_id!r} extra allow_insecure_http"),
+            "max_retries": settings.max_retries(
+                _extra(conn, "max_retries", DEFAULT_MAX_RETRIES),
+                setting=f"connection {conn.conn_id!r} extra max_retries",
+            ),
+            "timeout": settings.timeout(
+                _extra(conn, "timeout", DEFAULT_READ_TIMEOUT),
+                setting=f"connection {conn.conn_id!r} extra timeout",
+            ),
+            "verify": settings.verify(
+                _extra(conn, "verify", True), setting=f"connection {conn.conn_id!r} extra verify"
+            ),
+            "allow_insecure_http": settings.as_bool(
+                _extra(conn, "allow_insecure_http", False),
+                setting=f"connection {conn.conn_id!r} extra allow_insecure_http",
+            ),
             "on_new_token": mask_secret,
         }
         return checked
@@ -138,8 +146,11 @@ class OrderMeshHook(BaseHook):
         secret must prove the secret, not an earlier token.
         """
         try:
-            options = {**self.client_settings(self.connection), "max_retries": 0,
-                       "timeout": Timeout(*TEST_CONNECTION_TIMEOUT)}
+            options = {
+                **self.client_settings(self.connection),
+                "max_retries": 0,
+                "timeout": Timeout(*TEST_CONNECTION_TIMEOUT),
+            }
             with OrderMeshClient(**options) as client:
                 client.tokens.isolate()
                 client.orders.list_page(page=1, page_size=1)
@@ -166,8 +177,9 @@ class OrderMeshHook(BaseHook):
             types = spec["schema"]["type"]
             field_cls = next((kinds[t] for t in types if t in kinds), StringField)
             kwargs = {} if field_cls is BooleanField else {"widget": BS3TextFieldWidget()}
-            widgets[name] = field_cls(spec["label"], description=spec.get("description"),
-                                      validators=[Optional()], **kwargs)
+            widgets[name] = field_cls(
+                spec["label"], description=spec.get("description"), validators=[Optional()], **kwargs
+            )
         return widgets
 
 

@@ -14,8 +14,8 @@ on input, and ``to_api()`` always writes the wire format.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 import unicodedata
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -114,6 +114,7 @@ CountryCode = Annotated[
 ]
 CurrencyCode = Annotated[str, AfterValidator(_upper_code(CURRENCY_CODES, "ISO 4217 currency code", "USD"))]
 
+
 def _visible(value: str) -> str:
     """Text with at least one visible character: not only spaces, controls or zero-width marks."""
     if not any(unicodedata.category(c)[0] not in "CZ" for c in value):
@@ -124,7 +125,7 @@ def _visible(value: str) -> str:
 def _not_bool(value: Any) -> Any:
     """Refuse ``True``/``False`` where a number is expected: pydantic would read them as 1 and 0."""
     if isinstance(value, bool):
-        raise ValueError("must be a number, not a boolean")  # noqa: TRY004 - pydantic reports ValueErrors
+        raise ValueError("must be a number, not a boolean")
     return value
 
 

@@ -45,14 +45,18 @@ class ShipmentStatuses:
     shipped: frozenset[str] = frozenset({"Shipped", "Delivered"})
 
     @classmethod
-    def from_overrides(cls, overrides: Mapping[int, str] | Mapping[str, str] | Mapping[int | str, str] | None) -> ShipmentStatuses:
+    def from_overrides(
+        cls, overrides: Mapping[int, str] | Mapping[str, str] | Mapping[int | str, str] | None
+    ) -> ShipmentStatuses:
         """The default vocabulary with some codes renamed or added (keys may be JSON strings)."""
         names = dict(SHIPMENT_STATUS_NAMES)
         for code, name in (overrides or {}).items():
             try:
                 names[int(code)] = str(name)
             except (TypeError, ValueError):
-                raise UnknownStatusError(f"shipment status override key {code!r} is not an integer code") from None
+                raise UnknownStatusError(
+                    f"shipment status override key {code!r} is not an integer code"
+                ) from None
         return cls(names=names)
 
     def name(self, code: int | None) -> str:

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     M = TypeVar("M", bound=BaseModel)
 
 
-
 def parse_json_text(value: Any, *, param: str) -> Any:
     """``value`` itself, or the JSON it holds when it is a string (e.g. rendered by Jinja)."""
     if not isinstance(value, str):
@@ -92,8 +91,18 @@ def is_final(exc: BaseException) -> bool:
         PermissionDeniedError,
     )
 
-    return isinstance(exc, (InvalidRequestError, ConfigurationError, BadRequestError, AuthenticationError,
-                            PermissionDeniedError, NotFoundError, ConflictError))
+    return isinstance(
+        exc,
+        (
+            InvalidRequestError,
+            ConfigurationError,
+            BadRequestError,
+            AuthenticationError,
+            PermissionDeniedError,
+            NotFoundError,
+            ConflictError,
+        ),
+    )
 
 
 class OrderMeshBaseOperator(BaseOperator):
@@ -112,8 +121,13 @@ class OrderMeshBaseOperator(BaseOperator):
     template_fields: tuple[str, ...] = ("ordermesh_conn_id",)
     ui_color = "#e8f1fb"
 
-    def __init__(self, *, ordermesh_conn_id: str = DEFAULT_CONN_ID, hook_params: dict[str, Any] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        ordermesh_conn_id: str = DEFAULT_CONN_ID,
+        hook_params: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.ordermesh_conn_id = ordermesh_conn_id
         self.hook_params = hook_params

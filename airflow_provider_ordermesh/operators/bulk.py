@@ -113,29 +113,42 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
     ref_key: ClassVar[str]
     """The name of that key in the returned failures (e.g. ``safe_id``)."""
 
-    def __init__(self, *, on_partial_failure: PartialFailurePolicy = "fail", max_concurrency: int = 4,
-                 batch_size: int = BULK_MAX_ITEMS, fail_on_empty: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        on_partial_failure: PartialFailurePolicy = "fail",
+        max_concurrency: int = 4,
+        batch_size: int = BULK_MAX_ITEMS,
+        fail_on_empty: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         if on_partial_failure not in POLICIES:
-            raise InvalidArgument(f"on_partial_failure must be one of {', '.join(POLICIES)}; "
-                                  f"got {on_partial_failure!r}")
+            raise InvalidArgument(
+                f"on_partial_failure must be one of {', '.join(POLICIES)}; got {on_partial_failure!r}"
+            )
         if not isinstance(fail_on_empty, bool):
             raise InvalidArgument(f"fail_on_empty must be True or False, got {fail_on_empty!r}")
         self.on_partial_failure = on_partial_failure
-        self.max_concurrency = checked_int(max_concurrency, param="max_concurrency", minimum=1,
-                                           maximum=MAX_CONCURRENCY)
+        self.max_concurrency = checked_int(
+            max_concurrency, param="max_concurrency", minimum=1, maximum=MAX_CONCURRENCY
+        )
         self.batch_size = checked_int(batch_size, param="batch_size", minimum=1, maximum=BULK_MAX_ITEMS)
         self.fail_on_empty = fail_on_empty
 
-    def render_template(self, content: Any, context: Any, jinja_env: Any = None,
-                        seen_oids: Any = None) -> Any:
+    def render_template(
+        self, content: Any, context: Any, jinja_env: Any = None, seen_oids: Any = None
+    ) -> Any:
         """Render the items argument only when it is a string (a Jinja expression, JSON or a path).
 
         A list of items is data: rendering every string of thousands of orders as a template
         would cost seconds and could mangle text that happens to contain ``{{``.
         """
-        if (content is getattr(self, self.source_param, None) and not isinstance(content, str)
-                and not hasattr(content, "resolve")):  # an XComArg still has to be resolved
+        if (
+            content is getattr(self, self.source_param, None)
+            and not isinstance(content, str)
+            and not hasattr(content, "resolve")
+        ):  # an XComArg still has to be resolved
             return content
         return super().render_template(content, context, jinja_env, seen_oids)
 
@@ -213,24 +226,36 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
             elif checked_item.ref is not None:
                 earlier = first_at.setdefault(checked_item.ref, checked_item.index)
                 if earlier != checked_item.index:
-                    duplicates.append(f"  index {earlier} and index {checked_item.index} share "
-                                      f"{self.ref_field} {checked_item.ref}")
+                    duplicates.append(
+                        f"  index {earlier} and index {checked_item.index} share "
+                        f"{self.ref_field} {checked_item.ref}"
+                    )
         if duplicates:
-            headline = (f"{len(duplicates)} {self.source_param} repeat the {self.ref_field} of an earlier one; "
-                        f"nothing was sent (each {self.ref_field} may appear once in an input):")
+            headline = (
+                f"{len(duplicates)} {self.source_param} repeat the {self.ref_field} of an earlier one; "
+                f"nothing was sent (each {self.ref_field} may appear once in an input):"
+            )
             raise AirflowFailException("\n".join([headline, *duplicates[:LISTED_FAILURES]]))
         if count == 0:
             return self._empty(BulkResult())
         if invalid and self.on_partial_failure == "fail":
             raise AirflowFailException(self._failure_text(invalid, "are invalid; nothing was sent"))
         entries = (e for e in checked() if isinstance(e, BulkEntry))
-        result = run_bulk(entries, self.sender(context), batch_size=self.batch_size,
-                          max_concurrency=self.max_concurrency, what=self.task_id)
+        result = run_bulk(
+            entries,
+            self.sender(context),
+            batch_size=self.batch_size,
+            max_concurrency=self.max_concurrency,
+            what=self.task_id,
+        )
         failures = sorted([*invalid, *result.failures], key=lambda f: f.index)
-        report = {**self.summarise(result), "failures": [
-            {"index": f.index, self.ref_key: f.ref, "message": f.message} for f in failures]}
-        self._apply_policy(context, report, failures, total=len(failures) + result.succeeded,
-                           batches=result.batches)
+        report = {
+            **self.summarise(result),
+            "failures": [{"index": f.index, self.ref_key: f.ref, "message": f.message} for f in failures],
+        }
+        self._apply_policy(
+            context, report, failures, total=len(failures) + result.succeeded, batches=result.batches
+        )
         return report
 
     def _empty(self, nothing: BulkResult) -> dict[str, Any]:
@@ -252,8 +277,15 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
         items = list(self._validated_entries(context))
         return lambda: items
 
-    def _apply_policy(self, context: Context, report: dict[str, Any], failures: list[BulkFailure], *,
-                      total: int, batches: int) -> None:
+    def _apply_policy(
+        self,
+        context: Context,
+        report: dict[str, Any],
+        failures: list[BulkFailure],
+        *,
+        total: int,
+        batches: int,
+    ) -> None:
         if not failures:
             self.log.info("all %d items succeeded in %d batches", total, batches)
             return
@@ -269,13 +301,18 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
         if self.on_partial_failure == "warn":
             self.log.warning("%s", self._failure_text(failures, f"of {total} failed"))
         else:
-            self.log.info("%d of %d items failed and were skipped (see 'failures' in the return value)",
-                          len(failures), total)
+            self.log.info(
+                "%d of %d items failed and were skipped (see 'failures' in the return value)",
+                len(failures),
+                total,
+            )
 
     def _failure_text(self, failures: list[BulkFailure], headline: str) -> str:
         lines = [f"{len(failures)} {self.source_param} {headline}:"]
-        lines += [f"  index {f.index}, {self.ref_key} {f.ref or '-'}: {f.message}"
-                  for f in failures[:LISTED_FAILURES]]
+        lines += [
+            f"  index {f.index}, {self.ref_key} {f.ref or '-'}: {f.message}"
+            for f in failures[:LISTED_FAILURES]
+        ]
         if len(failures) > LISTED_FAILURES:
             lines.append(f"  ... and {len(failures) - LISTED_FAILURES} more")
         return "\n".join(lines)

@@ -73,8 +73,12 @@ class TaskIdentity:
         if idempotency_key is not None:
             return cls(dag_id=ti.dag_id, task_id=ti.task_id, run_id=f"key:{idempotency_key}")
         map_index = getattr(ti, "map_index", -1)
-        return cls(dag_id=ti.dag_id, task_id=ti.task_id, run_id=ti.run_id,
-                   map_index=-1 if map_index is None else int(map_index))
+        return cls(
+            dag_id=ti.dag_id,
+            task_id=ti.task_id,
+            run_id=ti.run_id,
+            map_index=-1 if map_index is None else int(map_index),
+        )
 
     def _key(self, *parts: object) -> str:
         return _SEP.join(str(p) for p in (self.dag_id, self.task_id, self.run_id, self.map_index, *parts))

@@ -30,13 +30,19 @@ class OrderMeshCreateNoteOperator(OrderMeshBaseOperator):
     :return: ``{"note_id", "resource_type", "resource_id", "already_existed"}``.
     """
 
-    template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "resource_type",
-                                        "resource_id", "text", "format")
+    template_fields: tuple[str, ...] = (
+        *OrderMeshBaseOperator.template_fields,
+        "resource_type",
+        "resource_id",
+        "text",
+        "format",
+    )
     template_fields_renderers: ClassVar[dict[str, str]] = {"text": "md"}
     operator_extra_links = (OrderMeshOrderLink(), OrderMeshShipmentLink())
 
-    def __init__(self, *, resource_type: str, resource_id: str, text: str, format: str = "PlainText",
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *, resource_type: str, resource_id: str, text: str, format: str = "PlainText", **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.resource_type = resource_type
         self.resource_id = resource_id
@@ -62,13 +68,23 @@ class OrderMeshCreateNoteOperator(OrderMeshBaseOperator):
     def perform(self, context: Context) -> dict[str, Any]:
         from airflow_provider_ordermesh.models.notes import CreateNote
 
-        request = validated_argument(CreateNote, {"text": self.text, "format": self.format,
-                                         "resource": {"type": self.resource_type, "id": self.resource_id}},
-                            param="note")
+        request = validated_argument(
+            CreateNote,
+            {
+                "text": self.text,
+                "format": self.format,
+                "resource": {"type": self.resource_type, "id": self.resource_id},
+            },
+            param="note",
+        )
         self._push_links(context, request.resource.type, request.resource.id)
         note = self._existing(request) if self.try_number(context) > 1 else None
         existed = note is not None
         if note is None:
             note = self.client.notes.create(request)
-        return {"note_id": note.id, "resource_type": request.resource.type,
-                "resource_id": request.resource.id, "already_existed": existed}
+        return {
+            "note_id": note.id,
+            "resource_type": request.resource.type,
+            "resource_id": request.resource.id,
+            "already_existed": existed,
+        }

@@ -46,8 +46,9 @@ def _with_merchant(order: dict[str, Any], merchant_id: str | None) -> dict[str, 
     return order
 
 
-def with_derived_safe_id(context: Context, order: CreateOrder, *, index: int | None = None,
-                         idempotency_key: str | None = None) -> CreateOrder:
+def with_derived_safe_id(
+    context: Context, order: CreateOrder, *, index: int | None = None, idempotency_key: str | None = None
+) -> CreateOrder:
     """The order with its own safeId, or one derived deterministically from the task instance
     (or from ``idempotency_key``), so that a retry or re-run sends the same one (see ``idempotency``)."""
     from airflow_provider_ordermesh.operators.idempotency import TaskIdentity
@@ -97,8 +98,9 @@ class OrderMeshCreateOrderOperator(OrderMeshBaseOperator):
     template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
     operator_extra_links = (OrderMeshOrderLink(),)
 
-    def __init__(self, *, payload: dict[str, Any] | str | Any, idempotency_key: str | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *, payload: dict[str, Any] | str | Any, idempotency_key: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.payload = payload
         self.idempotency_key = idempotency_key
@@ -113,16 +115,22 @@ class OrderMeshCreateOrderOperator(OrderMeshBaseOperator):
         if isinstance(raw, dict):
             raw = _with_merchant(raw, self.hook.merchant_id)
         key = checked_key(self.idempotency_key)
-        order = with_derived_safe_id(context, validated_argument(CreateOrder, raw, param="payload"),
-                                     idempotency_key=key)
+        order = with_derived_safe_id(
+            context, validated_argument(CreateOrder, raw, param="payload"), idempotency_key=key
+        )
         self.log.info("creating order with safeId %s", order.safe_id)
         created = self.client.orders.create(order)
         self.push_link(context, OrderMeshOrderLink, created.id)
         if created.already_existed:
-            self.log.info("an order with safeId %s already existed: %s (nothing created)", order.safe_id,
-                          created.id)
-        return {"order_id": created.id, "short_id": created.short_id,
-                "safe_id": created.safe_id or order.safe_id, "already_existed": created.already_existed}
+            self.log.info(
+                "an order with safeId %s already existed: %s (nothing created)", order.safe_id, created.id
+            )
+        return {
+            "order_id": created.id,
+            "short_id": created.short_id,
+            "safe_id": created.safe_id or order.safe_id,
+            "already_existed": created.already_existed,
+        }
 
 
 class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
@@ -248,8 +256,9 @@ class OrderMeshUpdateOrderItemOperator(_OrderAction):
     template_fields = (*_OrderAction.template_fields, "order_item_id", "payload")
     template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
 
-    def __init__(self, *, order_id: str, order_item_id: str, payload: dict[str, Any] | str | Any,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *, order_id: str, order_item_id: str, payload: dict[str, Any] | str | Any, **kwargs: Any
+    ) -> None:
         super().__init__(order_id=order_id, **kwargs)
         self.order_item_id = order_item_id
         self.payload = payload
@@ -297,8 +306,15 @@ class OrderMeshCancelOrderOperator(_OrderAction):
     template_fields = (*_OrderAction.template_fields, "items", "reason", "idempotency_key")
     template_fields_renderers: ClassVar[dict[str, str]] = {"items": "json"}
 
-    def __init__(self, *, order_id: str, items: list[dict[str, Any]] | str | Any = NOT_GIVEN,
-                 reason: str | None = None, idempotency_key: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        order_id: str,
+        items: list[dict[str, Any]] | str | Any = NOT_GIVEN,
+        reason: str | None = None,
+        idempotency_key: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(order_id=order_id, **kwargs)
         self.items = items
         self.reason = reason
@@ -332,12 +348,15 @@ class OrderMeshCancelOrderOperator(_OrderAction):
         if request.items is None and order.status == OrderStatus.CANCELLED:
             return order
         statuses = {item.id: item.status for item in order.items}
-        if request.items and all(c.quantity is None and statuses.get(c.item_id) == OrderStatus.CANCELLED
-                                 for c in request.items):
+        if request.items and all(
+            c.quantity is None and statuses.get(c.item_id) == OrderStatus.CANCELLED for c in request.items
+        ):
             return order
         marker = marker_of(request.reason)
-        if any(marker in markers_in(event.description) or marker in markers_in(event.new_value)
-               for event in self.client.orders.audit_logs(resource_id)):
+        if any(
+            marker in markers_in(event.description) or marker in markers_in(event.new_value)
+            for event in self.client.orders.audit_logs(resource_id)
+        ):
             return order
         return None
 
@@ -359,7 +378,9 @@ class OrderMeshCustomerCareHoldOperator(_OrderAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.orders import CustomerCareHold
 
-        return validated_argument(CustomerCareHold, {"reason": self.reason} if self.reason else {}, param="reason")
+        return validated_argument(
+            CustomerCareHold, {"reason": self.reason} if self.reason else {}, param="reason"
+        )
 
     def act(self, context: Context, resource_id: str, request: Any) -> Order:
         return self.client.orders.customer_care_hold(resource_id, request.reason)
@@ -390,8 +411,14 @@ class OrderMeshRefundOperator(_OrderAction):
     template_fields = (*_OrderAction.template_fields, "refunds", "idempotency_key")
     template_fields_renderers: ClassVar[dict[str, str]] = {"refunds": "json"}
 
-    def __init__(self, *, order_id: str, refunds: list[dict[str, Any]] | str, idempotency_key: str | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        order_id: str,
+        refunds: list[dict[str, Any]] | str,
+        idempotency_key: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(order_id=order_id, **kwargs)
         self.refunds = refunds
         self.idempotency_key = idempotency_key
@@ -402,20 +429,31 @@ class OrderMeshRefundOperator(_OrderAction):
         from airflow_provider_ordermesh.operators.idempotency import TaskIdentity, check_room_for_marker
 
         refunds = parse_json_text(self.refunds, param="refunds")
-        plain = validated_argument(AddRefund, {"orderId": self.order_id, "refunds": refunds}, param="refund request")
+        plain = validated_argument(
+            AddRefund, {"orderId": self.order_id, "refunds": refunds}, param="refund request"
+        )
         for index, line in enumerate(plain.refunds):
             check_room_for_marker(line.reason, field=f"refunds.{index}.reason")
         identity = TaskIdentity.from_context(context, checked_key(self.idempotency_key))
-        marked = [{**line, "reason": line["reason"] + identity.marker("refund", i, line)}
-                  for i, line in enumerate(r.to_api() for r in plain.refunds)]
-        return validated_argument(AddRefund, {"orderId": plain.order_id, "refunds": marked}, param="refund request")
+        marked = [
+            {**line, "reason": line["reason"] + identity.marker("refund", i, line)}
+            for i, line in enumerate(r.to_api() for r in plain.refunds)
+        ]
+        return validated_argument(
+            AddRefund, {"orderId": plain.order_id, "refunds": marked}, param="refund request"
+        )
 
     def _recorded_markers(self, order_id: str) -> set[str]:
         from airflow_provider_ordermesh.operators.idempotency import marker_of
 
         order = self.client.orders.get(order_id)
-        return {marker for item in order.items if item.refund_data
-                for record in item.refund_data.refunds if (marker := marker_of(record.reason))}
+        return {
+            marker
+            for item in order.items
+            if item.refund_data
+            for record in item.refund_data.refunds
+            if (marker := marker_of(record.reason))
+        }
 
     def _pending(self, request: Any, recorded: set[str]) -> list[Any]:
         from airflow_provider_ordermesh.operators.idempotency import marker_of
@@ -432,20 +470,29 @@ class OrderMeshRefundOperator(_OrderAction):
         pending = request.refunds
         if self.may_be_done(context):
             pending = self._pending(request, self._recorded_markers(order_id))
-            self.log.info("retried task or idempotency_key: %d of %d refund lines already recorded",
-                          len(request.refunds) - len(pending), len(request.refunds))
+            self.log.info(
+                "retried task or idempotency_key: %d of %d refund lines already recorded",
+                len(request.refunds) - len(pending),
+                len(request.refunds),
+            )
         if pending:
             try:
                 self.client.orders.refund(request.model_copy(update={"refunds": pending}))
             except OutcomeUnknownError:
                 unrecorded = self._pending(request, self._recorded_markers(order_id))
                 if unrecorded:
-                    self.log.error("the refund answer was lost and %d line(s) are not recorded; the retry "
-                                   "will check again before sending", len(unrecorded))
+                    self.log.error(
+                        "the refund answer was lost and %d line(s) are not recorded; the retry "
+                        "will check again before sending",
+                        len(unrecorded),
+                    )
                     raise
                 self.log.warning("the refund answer was lost, but every line is recorded: applied once")
-        return {"order_id": order_id, "refunds_sent": len(pending),
-                "refunds_already_recorded": len(request.refunds) - len(pending)}
+        return {
+            "order_id": order_id,
+            "refunds_sent": len(pending),
+            "refunds_already_recorded": len(request.refunds) - len(pending),
+        }
 
 
 class OrderMeshSearchOrdersOperator(OrderMeshSearchOperator):

@@ -40,12 +40,23 @@ class OrderMeshSearchOperator(OrderMeshBaseOperator):
     file means no limit, while a template rendering to a blank or non-number is refused.
     """
 
-    template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "filters", "max_results",
-                                        "fields")
+    template_fields: tuple[str, ...] = (
+        *OrderMeshBaseOperator.template_fields,
+        "filters",
+        "max_results",
+        "fields",
+    )
     template_fields_renderers: ClassVar[dict[str, str]] = {"filters": "json"}
 
-    def __init__(self, *, filters: dict[str, Any] | str | Any, max_results: int | str | None = 1000,
-                 fields: list[str] | None = None, page_size: int = PAGE_SIZE_MAX, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        filters: dict[str, Any] | str | Any,
+        max_results: int | str | None = 1000,
+        fields: list[str] | None = None,
+        page_size: int = PAGE_SIZE_MAX,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.filters = filters
         self.max_results = max_results
@@ -90,15 +101,20 @@ class OrderMeshSearchOperator(OrderMeshBaseOperator):
     def _limit(self) -> int | None:
         if self.unlimited and self.max_results is None:
             return None
-        refuse_blank(self.max_results, param="max_results", widening="no limit (pass max_results=None for that)")
+        refuse_blank(
+            self.max_results, param="max_results", widening="no limit (pass max_results=None for that)"
+        )
         return checked_int(self.max_results, param="max_results", minimum=1)
 
     def _fields(self) -> list[str] | None:
         fields = parse_json_text(self.fields, param="fields")
         if fields is None:
             return None
-        if isinstance(fields, str) or not isinstance(fields, (list, tuple)) or not all(
-                isinstance(f, str) and f.strip() for f in fields):
+        if (
+            isinstance(fields, str)
+            or not isinstance(fields, (list, tuple))
+            or not all(isinstance(f, str) and f.strip() for f in fields)
+        ):
             raise InvalidArgument(f"fields must be a list of field names, got {fields!r}")
         return list(fields)
 
@@ -107,8 +123,9 @@ class OrderMeshSearchOperator(OrderMeshBaseOperator):
         request = validated_argument(self.filter_model(), self.prepare_filters(filters), param="filters")
         records = list(self.iterate(request, limit=None if limit is None else limit + 1))
         if limit is not None and len(records) > limit:
-            self.log.warning("more than %d results; returning the first %d (raise max_results for more)",
-                             limit, limit)
+            self.log.warning(
+                "more than %d results; returning the first %d (raise max_results for more)", limit, limit
+            )
             records = records[:limit]
         self.log.info("found %d", len(records))
         if not fields:

@@ -57,8 +57,11 @@ class _ShipmentAction(OrderMeshResourceOperator):
         self.shipment_id = shipment_id
 
     def summarise(self, result: Any) -> dict[str, Any]:
-        return {"shipment_id": result.id, "status": self.hook.shipment_statuses.name(result.shipment_status),
-                "status_code": result.shipment_status}
+        return {
+            "shipment_id": result.id,
+            "status": self.hook.shipment_statuses.name(result.shipment_status),
+            "status_code": result.shipment_status,
+        }
 
 
 class OrderMeshRerouteShipmentOperator(_ShipmentAction):
@@ -78,8 +81,15 @@ class OrderMeshRerouteShipmentOperator(_ShipmentAction):
     template_fields = (*_ShipmentAction.template_fields, "facility_id", "reason", "order_items")
     template_fields_renderers: ClassVar[dict[str, str]] = {"order_items": "json"}
 
-    def __init__(self, *, shipment_id: str, facility_id: str, reason: str,
-                 order_items: list[dict[str, Any]] | str | Any = NOT_GIVEN, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        shipment_id: str,
+        facility_id: str,
+        reason: str,
+        order_items: list[dict[str, Any]] | str | Any = NOT_GIVEN,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(shipment_id=shipment_id, **kwargs)
         self.facility_id = facility_id
         self.reason = reason
@@ -95,8 +105,11 @@ class OrderMeshRerouteShipmentOperator(_ShipmentAction):
 
     def act(self, context: Context, resource_id: str, request: Any) -> dict[str, Any]:
         answer = self.client.shipments.reroute(request)
-        return {"shipment_id": answer.shipment_id, "facility_id": answer.facility_id or request.facility_id,
-                "new_shipment_ids": answer.new_shipment_ids}
+        return {
+            "shipment_id": answer.shipment_id,
+            "facility_id": answer.facility_id or request.facility_id,
+            "new_shipment_ids": answer.new_shipment_ids,
+        }
 
     def already_done(self, context: Context, resource_id: str, request: Any) -> dict[str, Any] | None:
         if request.order_items:
@@ -145,8 +158,11 @@ class OrderMeshBulkRerouteShipmentsOperator(OrderMeshBulkOperator):
         return lambda batch: reroute_shipments_batch(client, batch, skip_applied=retried)
 
     def summarise(self, result: BulkResult) -> dict[str, Any]:
-        return {"shipment_ids": result.ids, "rerouted": result.applied,
-                "already_rerouted": result.already_existed}
+        return {
+            "shipment_ids": result.ids,
+            "rerouted": result.applied,
+            "already_rerouted": result.already_existed,
+        }
 
 
 class OrderMeshRejectShipmentOperator(_ShipmentAction):
@@ -181,8 +197,9 @@ class OrderMeshAssignShipmentOperator(_ShipmentAction):
 
     template_fields = (*_ShipmentAction.template_fields, "facility_id", "vendor_id")
 
-    def __init__(self, *, shipment_id: str, facility_id: str, vendor_id: str | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *, shipment_id: str, facility_id: str, vendor_id: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(shipment_id=shipment_id, **kwargs)
         self.facility_id = facility_id
         self.vendor_id = vendor_id
@@ -208,8 +225,14 @@ class OrderMeshUnassignItemsOperator(_ShipmentAction):
     template_fields = (*_ShipmentAction.template_fields, "order_items", "reason")
     template_fields_renderers: ClassVar[dict[str, str]] = {"order_items": "json"}
 
-    def __init__(self, *, shipment_id: str, order_items: list[dict[str, Any]] | str,
-                 reason: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        shipment_id: str,
+        order_items: list[dict[str, Any]] | str,
+        reason: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(shipment_id=shipment_id, **kwargs)
         self.order_items = order_items
         self.reason = reason
@@ -217,8 +240,10 @@ class OrderMeshUnassignItemsOperator(_ShipmentAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.shipments import UnassignItems
 
-        body = {"orderItems": _items(self.order_items, param="order_items", widening="every item"),
-                "reason": self.reason or None}
+        body = {
+            "orderItems": _items(self.order_items, param="order_items", widening="every item"),
+            "reason": self.reason or None,
+        }
         return validated_argument(UnassignItems, _drop_none(body), param="unassign request")
 
     def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
@@ -241,7 +266,9 @@ class OrderMeshCancelShipmentOperator(_ShipmentAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.shipments import CancelShipment
 
-        return validated_argument(CancelShipment, {"reason": self.reason} if self.reason else {}, param="reason")
+        return validated_argument(
+            CancelShipment, {"reason": self.reason} if self.reason else {}, param="reason"
+        )
 
     def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
         return self.client.shipments.cancel(resource_id, request.reason)
@@ -275,8 +302,9 @@ class OrderMeshCreatePackagesOperator(_ShipmentAction):
     def build_request(self, context: Context) -> Any:
         from airflow_provider_ordermesh.models.shipments import CreatePackages
 
-        return validated_argument(CreatePackages, {"packages": parse_json_text(self.packages, param="packages")},
-                         param="packages")
+        return validated_argument(
+            CreatePackages, {"packages": parse_json_text(self.packages, param="packages")}, param="packages"
+        )
 
     def act(self, context: Context, resource_id: str, request: Any) -> dict[str, Any]:
         packages = self.client.shipments.create_packages(resource_id, request)
@@ -309,9 +337,12 @@ class OrderMeshCreateShipmentOperator(OrderMeshBaseOperator):
         self.push_link(context, OrderMeshOrderLink, request.order_id)
         shipment = self.client.shipments.create(request)
         self.push_link(context, OrderMeshShipmentLink, shipment.id)
-        return {"shipment_id": shipment.id, "order_id": shipment.order_id or request.order_id,
-                "status": self.hook.shipment_statuses.name(shipment.shipment_status),
-                "status_code": shipment.shipment_status}
+        return {
+            "shipment_id": shipment.id,
+            "order_id": shipment.order_id or request.order_id,
+            "status": self.hook.shipment_statuses.name(shipment.shipment_status),
+            "status_code": shipment.shipment_status,
+        }
 
 
 class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
@@ -325,12 +356,17 @@ class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
     :return: ``{"packing_slip_id", "path", "url"}`` (``path`` None when nothing was written).
     """
 
-    template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "shipment_id", "format",
-                                        "output_path")
+    template_fields: tuple[str, ...] = (
+        *OrderMeshBaseOperator.template_fields,
+        "shipment_id",
+        "format",
+        "output_path",
+    )
     operator_extra_links = (OrderMeshShipmentLink(),)
 
-    def __init__(self, *, shipment_id: str, format: str = "pdf", output_path: str | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *, shipment_id: str, format: str = "pdf", output_path: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.shipment_id = shipment_id
         self.format = format

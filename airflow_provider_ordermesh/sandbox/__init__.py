@@ -34,8 +34,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from airflow_provider_ordermesh.sandbox.http.app import create_app
     from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
+    from airflow_provider_ordermesh.sandbox.http.app import create_app
     from airflow_provider_ordermesh.sandbox.run.server import SandboxServer
 
 __all__ = ["SandboxConfig", "SandboxServer", "create_app"]

@@ -1,6 +1,7 @@
-"""The sandbox's pytest plugin under its public name: ``pytest_plugins = ["airflow_provider_ordermesh.sandbox.pytest_plugin"]``.
+"""The sandbox's pytest plugin under its documented name.
 
-It lives in :mod:`airflow_provider_ordermesh.sandbox.run.pytest_plugin`; this module keeps the documented path.
+Enable it with ``pytest_plugins = ["airflow_provider_ordermesh.sandbox.pytest_plugin"]``; the code
+lives in :mod:`airflow_provider_ordermesh.sandbox.run.pytest_plugin`.
 """
 
 from airflow_provider_ordermesh.sandbox.run.pytest_plugin import *  # noqa: F403

@@ -95,7 +95,9 @@ class StatusSensorBase(BaseSensorOperator):
         try:
             json.dumps(self.hook_params)
         except (TypeError, ValueError):
-            raise ValueError("hook_params: must be JSON (it is handed to the trigger in deferrable mode)") from None
+            raise ValueError(
+                "hook_params: must be JSON (it is handed to the trigger in deferrable mode)"
+            ) from None
         self._budget = ErrorBudget(self.max_consecutive_errors)
         self._grace = UnknownIdGrace(self.unknown_id_grace)
         self._active: ShipmentWatch | OrderWatch | None = None
@@ -168,16 +170,23 @@ class StatusSensorBase(BaseSensorOperator):
                 raise
             if not self._budget.record(exc):
                 raise OrderMeshWaitError(self._budget.exhausted_message()) from exc
-            self.log.warning("OrderMesh poll failed (%d in a row, giving up at %d): %s",
-                             self._budget.consecutive, self._budget.limit, self._budget.last_error)
+            self.log.warning(
+                "OrderMesh poll failed (%d in a row, giving up at %d): %s",
+                self._budget.consecutive,
+                self._budget.limit,
+                self._budget.last_error,
+            )
             return False
         self._budget.reset()
         progress = watch.assess(found)
         self._fail_on_unknown_ids(watch, progress)
         finished = outcome(progress)
         if finished is None:
-            self.log.info("%d reached a target status; still waiting: %s", len(progress.reached),
-                          progress.pending_message())
+            self.log.info(
+                "%d reached a target status; still waiting: %s",
+                len(progress.reached),
+                progress.pending_message(),
+            )
             return False
         status, message = finished
         if status == "failure":
@@ -207,4 +216,6 @@ class StatusSensorBase(BaseSensorOperator):
             error_type = event.get("error_type") or "unknown error"  # type: ignore[union-attr]
             raise OrderMeshWaitError(f"{message or 'the OrderMesh status wait failed'} [{error_type}]")
         shown = status if isinstance(event, dict) else type(event).__name__
-        raise OrderMeshWaitError(f"unexpected event from the OrderMesh trigger (status {shown!r}); failing closed")
+        raise OrderMeshWaitError(
+            f"unexpected event from the OrderMesh trigger (status {shown!r}); failing closed"
+        )

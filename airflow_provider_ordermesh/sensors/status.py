@@ -62,7 +62,11 @@ class OrderMeshShipmentStatusSensor(StatusSensorBase):
     """
 
     template_fields: Sequence[str] = (
-        "ordermesh_conn_id", "shipment_ids", "order_ids", "target_statuses", "failure_statuses",
+        "ordermesh_conn_id",
+        "shipment_ids",
+        "order_ids",
+        "target_statuses",
+        "failure_statuses",
     )
     id_fields = ("shipment_ids", "order_ids")
 
@@ -88,10 +92,16 @@ class OrderMeshShipmentStatusSensor(StatusSensorBase):
         return self.hook.shipment_statuses if at_runtime else DEFAULT_SHIPMENT_STATUSES
 
     def _statuses(self, vocabulary: ShipmentStatuses) -> tuple[list[int | str], list[int | str]]:
-        targets: list[int | str] = (status_list(self.target_statuses, field="target_statuses") if self.target_statuses is not None
-                   else sorted(vocabulary.codes_named(vocabulary.shipped)))
-        failures: list[int | str] = (status_list(self.failure_statuses, field="failure_statuses") if self.failure_statuses is not None
-                    else sorted(vocabulary.codes_named(vocabulary.failures)))
+        targets: list[int | str] = (
+            status_list(self.target_statuses, field="target_statuses")
+            if self.target_statuses is not None
+            else sorted(vocabulary.codes_named(vocabulary.shipped))
+        )
+        failures: list[int | str] = (
+            status_list(self.failure_statuses, field="failure_statuses")
+            if self.failure_statuses is not None
+            else sorted(vocabulary.codes_named(vocabulary.failures))
+        )
         return targets, failures
 
     def check_statuses(self) -> None:
@@ -113,15 +123,25 @@ class OrderMeshShipmentStatusSensor(StatusSensorBase):
         return ShipmentWatch.build(
             shipment_ids=id_list(self.shipment_ids, field="shipment_ids"),
             order_ids=id_list(self.order_ids, field="order_ids"),
-            targets=targets, failures=failures, vocabulary=vocabulary)
+            targets=targets,
+            failures=failures,
+            vocabulary=vocabulary,
+        )
 
     def make_trigger(self, watch: ShipmentWatch, end_time: float) -> OrderMeshShipmentStatusTrigger:
-        renamed = {str(code): name for code, name in watch.vocabulary.names.items()
-                   if SHIPMENT_STATUS_NAMES.get(code) != name}
+        renamed = {
+            str(code): name
+            for code, name in watch.vocabulary.names.items()
+            if SHIPMENT_STATUS_NAMES.get(code) != name
+        }
         return OrderMeshShipmentStatusTrigger(
-            shipment_ids=list(watch.shipment_ids), order_ids=list(watch.order_ids),
-            target_statuses=sorted(watch.targets), failure_statuses=sorted(watch.failures),
-            status_names=renamed, **self._common_trigger_kwargs(end_time))
+            shipment_ids=list(watch.shipment_ids),
+            order_ids=list(watch.order_ids),
+            target_statuses=sorted(watch.targets),
+            failure_statuses=sorted(watch.failures),
+            status_names=renamed,
+            **self._common_trigger_kwargs(end_time),
+        )
 
 
 class OrderMeshOrderStatusSensor(StatusSensorBase):
@@ -143,7 +163,11 @@ class OrderMeshOrderStatusSensor(StatusSensorBase):
     """
 
     template_fields: Sequence[str] = (
-        "ordermesh_conn_id", "order_ids", "order_item_ids", "target_statuses", "failure_statuses",
+        "ordermesh_conn_id",
+        "order_ids",
+        "order_item_ids",
+        "target_statuses",
+        "failure_statuses",
     )
     id_fields = ("order_ids", "order_item_ids")
 
@@ -162,10 +186,16 @@ class OrderMeshOrderStatusSensor(StatusSensorBase):
         self._check_early()
 
     def _statuses(self) -> tuple[frozenset[str], frozenset[str]]:
-        targets = (status_list(self.target_statuses, field="target_statuses")
-                   if self.target_statuses is not None else ["Fulfilled"])
-        failures = (status_list(self.failure_statuses, field="failure_statuses")
-                    if self.failure_statuses is not None else sorted(DEFAULT_ORDER_STATUSES.failures))
+        targets = (
+            status_list(self.target_statuses, field="target_statuses")
+            if self.target_statuses is not None
+            else ["Fulfilled"]
+        )
+        failures = (
+            status_list(self.failure_statuses, field="failure_statuses")
+            if self.failure_statuses is not None
+            else sorted(DEFAULT_ORDER_STATUSES.failures)
+        )
         return order_status_names(targets, failures, DEFAULT_ORDER_STATUSES)  # type: ignore[arg-type]
 
     def check_statuses(self) -> None:
@@ -176,11 +206,17 @@ class OrderMeshOrderStatusSensor(StatusSensorBase):
         return OrderWatch.build(
             order_ids=id_list(self.order_ids, field="order_ids"),
             order_item_ids=id_list(self.order_item_ids, field="order_item_ids"),
-            targets=targets, failures=failures, fail_on_rejected_shipments=self.fail_on_rejected_shipments)
+            targets=targets,
+            failures=failures,
+            fail_on_rejected_shipments=self.fail_on_rejected_shipments,
+        )
 
     def make_trigger(self, watch: OrderWatch, end_time: float) -> OrderMeshOrderStatusTrigger:
         return OrderMeshOrderStatusTrigger(
-            order_ids=list(watch.order_ids), order_item_ids=list(watch.order_item_ids),
-            target_statuses=sorted(watch.targets), failure_statuses=sorted(watch.failures),
+            order_ids=list(watch.order_ids),
+            order_item_ids=list(watch.order_item_ids),
+            target_statuses=sorted(watch.targets),
+            failure_statuses=sorted(watch.failures),
             fail_on_rejected_shipments=watch.fail_on_rejected_shipments,
-            **self._common_trigger_kwargs(end_time))
+            **self._common_trigger_kwargs(end_time),
+        )

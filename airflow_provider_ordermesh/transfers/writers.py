@@ -46,7 +46,7 @@ def cell(record: Record, column: Column) -> Any:
 def write_jsonl(
     stream: IO[bytes], records: Iterable[Record], columns: tuple[Column, ...], *, gzipped: bool
 ) -> int:
-    target: IO[bytes] = (
+    target: IO[bytes] | gzip.GzipFile = (
         gzip.GzipFile(fileobj=stream, mode="wb", compresslevel=6, mtime=0) if gzipped else stream
     )
     rows = 0

@@ -30,11 +30,11 @@ import hashlib
 import json
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from airflow_provider_ordermesh.client.pagination import aiter_pages
 from airflow_provider_ordermesh.client.inputs import validated
+from airflow_provider_ordermesh.client.pagination import aiter_pages
 from airflow_provider_ordermesh.compat import BaseEventTrigger, TriggerEvent
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.models.search import OrderSearch
@@ -124,8 +124,11 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
     @property
     def state_key(self) -> str:
         """The asset state store key of this watcher's watermark: the filters, not the timings."""
-        what = json.dumps([self.ordermesh_conn_id, self.statuses, self.filters, self.start_watermark],
-                          sort_keys=True, default=str)
+        what = json.dumps(
+            [self.ordermesh_conn_id, self.statuses, self.filters, self.start_watermark],
+            sort_keys=True,
+            default=str,
+        )
         return "ordermesh_order_events_" + hashlib.sha256(what.encode()).hexdigest()[:16]
 
     def _query(self, since: datetime | None) -> dict[str, Any]:
@@ -149,7 +152,9 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
                         OrderMeshHook,  # only in the triggerer
                     )
 
-                    client = await OrderMeshHook(self.ordermesh_conn_id, **self.hook_params).get_async_client()
+                    client = await OrderMeshHook(
+                        self.ordermesh_conn_id, **self.hook_params
+                    ).get_async_client()
                 fresh = await self._poll(client, state)
             except Exception as exc:
                 failures += 1
@@ -164,33 +169,56 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
                 saved = current
             ids = list(fresh)
             for start in range(0, len(ids), self.max_orders_per_event):
-                batch = {order_id: fresh[order_id] for order_id in ids[start:start + self.max_orders_per_event]}
-                yield TriggerEvent({"orders": batch, "count": len(batch),
-                                    "watermark": state.watermark.isoformat() if state.watermark else None})
+                batch = {
+                    order_id: fresh[order_id] for order_id in ids[start : start + self.max_orders_per_event]
+                }
+                yield TriggerEvent(
+                    {
+                        "orders": batch,
+                        "count": len(batch),
+                        "watermark": state.watermark.isoformat() if state.watermark else None,
+                    }
+                )
             await asyncio.sleep(self.poll_interval)
 
     async def _poll(self, client: Any, state: OrderWatermark) -> dict[str, str]:
         """One poll: ``{id: status}`` of the orders to report. The first one only sets the start."""
         baseline = state.watermark is None
-        since = state.watermark or datetime.fromtimestamp(time.time(), timezone.utc) - BASELINE_LOOKBACK
+        since = state.watermark or datetime.fromtimestamp(time.time(), UTC) - BASELINE_LOOKBACK
         query = validated(OrderSearch, self._query(since), what="order event filters")
-        records = [order async for order in aiter_pages(
-            lambda page: client.orders.search_page(query, page=page, page_size=self.page_size))]
+        records = [
+            order
+            async for order in aiter_pages(
+                lambda page: client.orders.search_page(query, page=page, page_size=self.page_size)
+            )
+        ]
         state.watermark = since  # set only once the poll succeeded, so a failed first poll stays a baseline
         fresh = state.take(records, report=not baseline)
         if baseline:
-            self.log.info("Watching OrderMesh orders updated after %s (%d found already there, not reported)",
-                          state.watermark.isoformat() if state.watermark else "-", len(records))
+            self.log.info(
+                "Watching OrderMesh orders updated after %s (%d found already there, not reported)",
+                state.watermark.isoformat() if state.watermark else "-",
+                len(records),
+            )
         return fresh
 
     def _log_failure(self, exc: Exception, failures: int) -> float:
         """Log a failed poll; the seconds to wait before the next one."""
         if failures < self.max_consecutive_errors:
-            self.log.warning("OrderMesh order poll failed (%d in a row): %s: %s", failures, type(exc).__name__, exc)
+            self.log.warning(
+                "OrderMesh order poll failed (%d in a row): %s: %s", failures, type(exc).__name__, exc
+            )
             return self.poll_interval
-        delay = min(self.poll_interval * 2 ** (failures - self.max_consecutive_errors + 1), MAX_BACKOFF_SECONDS)
-        self.log.error("OrderMesh order poll failed %d times in a row, next try in %.0f s: %s: %s",
-                       failures, delay, type(exc).__name__, exc)
+        delay = min(
+            self.poll_interval * 2 ** (failures - self.max_consecutive_errors + 1), MAX_BACKOFF_SECONDS
+        )
+        self.log.error(
+            "OrderMesh order poll failed %d times in a row, next try in %.0f s: %s: %s",
+            failures,
+            delay,
+            type(exc).__name__,
+            exc,
+        )
         return delay
 
     # --- watermark persistence (Airflow 3.3+ asset state store) ----------------------------------
@@ -198,8 +226,11 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
     async def _load_state(self) -> OrderWatermark:
         stored = await self._store_call("aget", self.state_key, None)
         if state := OrderWatermark.from_json(stored, capacity=self.max_remembered_orders):
-            self.log.info("Resuming from the stored watermark %s (%d orders remembered)",
-                          state.watermark, len(state.known))
+            self.log.info(
+                "Resuming from the stored watermark %s (%d orders remembered)",
+                state.watermark,
+                len(state.known),
+            )
             return state
         return OrderWatermark(watermark=parse_time(self.start_watermark), capacity=self.max_remembered_orders)
 
@@ -214,7 +245,11 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
         try:
             return await getattr(store, method)(*args)
         except Exception as exc:
-            self.log.warning("Asset state store %s failed (%s: %s); the watermark is kept in memory only",
-                             method, type(exc).__name__, exc)
+            self.log.warning(
+                "Asset state store %s failed (%s: %s); the watermark is kept in memory only",
+                method,
+                type(exc).__name__,
+                exc,
+            )
             self.asset_state_store = None
             return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from airflow_provider_ordermesh.compat import BaseTrigger, TriggerEvent
@@ -34,7 +34,7 @@ from airflow_provider_ordermesh.waits.watch import OrderWatch, ShipmentWatch, af
 
 
 def _when(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")
 
 
 class _StatusTrigger(BaseTrigger):
@@ -87,8 +87,11 @@ class _StatusTrigger(BaseTrigger):
 
             client = await OrderMeshHook(self.ordermesh_conn_id, **self.hook_params).get_async_client()
         except Exception as exc:
-            yield TriggerEvent(event_payload("error", f"cannot start the OrderMesh wait: {exc}",
-                                             error_type=type(exc).__name__))
+            yield TriggerEvent(
+                event_payload(
+                    "error", f"cannot start the OrderMesh wait: {exc}", error_type=type(exc).__name__
+                )
+            )
             return
         progress: Progress | None = None
         while True:
@@ -96,15 +99,28 @@ class _StatusTrigger(BaseTrigger):
                 progress = watch.assess(await afetch(client, watch.queries(), page_size=self.page_size))
             except Exception as exc:
                 if not is_transient(exc):
-                    yield TriggerEvent(event_payload("error", f"polling OrderMesh failed: {exc}", progress,
-                                                     error_type=type(exc).__name__))
+                    yield TriggerEvent(
+                        event_payload(
+                            "error",
+                            f"polling OrderMesh failed: {exc}",
+                            progress,
+                            error_type=type(exc).__name__,
+                        )
+                    )
                     return
                 if not budget.record(exc):
-                    yield TriggerEvent(event_payload("error", budget.exhausted_message(), progress,
-                                                     error_type=type(exc).__name__))
+                    yield TriggerEvent(
+                        event_payload(
+                            "error", budget.exhausted_message(), progress, error_type=type(exc).__name__
+                        )
+                    )
                     return
-                self.log.warning("OrderMesh poll failed (%d in a row, giving up at %d): %s",
-                                 budget.consecutive, budget.limit, budget.last_error)
+                self.log.warning(
+                    "OrderMesh poll failed (%d in a row, giving up at %d): %s",
+                    budget.consecutive,
+                    budget.limit,
+                    budget.last_error,
+                )
             else:
                 budget.reset()
                 by_id = set(watch.looked_up_by_id)
@@ -119,7 +135,9 @@ class _StatusTrigger(BaseTrigger):
             # The poll above is the final check once the deadline has passed.
             remaining = self.end_time - time.time()
             if remaining <= 0:
-                yield TriggerEvent(event_payload("timeout", self._timeout_message(progress, budget), progress))
+                yield TriggerEvent(
+                    event_payload("timeout", self._timeout_message(progress, budget), progress)
+                )
                 return
             await asyncio.sleep(min(self.poll_interval, remaining))
 
@@ -177,8 +195,12 @@ class OrderMeshShipmentStatusTrigger(_StatusTrigger):
 
     def watch(self) -> ShipmentWatch:
         return ShipmentWatch.build(
-            shipment_ids=self.shipment_ids, order_ids=self.order_ids, targets=self.target_statuses,
-            failures=self.failure_statuses, vocabulary=ShipmentStatuses.from_overrides(self.status_names))
+            shipment_ids=self.shipment_ids,
+            order_ids=self.order_ids,
+            targets=self.target_statuses,
+            failures=self.failure_statuses,
+            vocabulary=ShipmentStatuses.from_overrides(self.status_names),
+        )
 
 
 class OrderMeshOrderStatusTrigger(_StatusTrigger):
@@ -222,6 +244,10 @@ class OrderMeshOrderStatusTrigger(_StatusTrigger):
         }
 
     def watch(self) -> OrderWatch:
-        return OrderWatch.build(order_ids=self.order_ids, order_item_ids=self.order_item_ids,
-                                targets=self.target_statuses, failures=self.failure_statuses,
-                                fail_on_rejected_shipments=self.fail_on_rejected_shipments)
+        return OrderWatch.build(
+            order_ids=self.order_ids,
+            order_item_ids=self.order_item_ids,
+            targets=self.target_statuses,
+            failures=self.failure_statuses,
+            fail_on_rejected_shipments=self.fail_on_rejected_shipments,
+        )

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Final
 
 MAX_REMEMBERED: Final = 1_000
@@ -39,7 +39,7 @@ def parse_time(value: Any) -> datetime | None:
             return None
     else:
         return None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @dataclass
@@ -89,11 +89,16 @@ class OrderWatermark:
             return None
         orders = data.get("orders")
         if isinstance(orders, dict):
-            known = OrderedDict((str(i), [str(s) for s in statuses])
-                                for i, statuses in orders.items() if isinstance(statuses, list))
+            known = OrderedDict(
+                (str(i), [str(s) for s in statuses])
+                for i, statuses in orders.items()
+                if isinstance(statuses, list)
+            )
         else:  # version 1: only the orders updated exactly at the watermark, with their last status
-            boundary = data.get("boundary") if isinstance(data.get("boundary"), dict) else {}
-            known = OrderedDict((str(i), [str(s)]) for i, s in boundary.items())
+            boundary = data.get("boundary")
+            known = OrderedDict(
+                (str(i), [str(s)]) for i, s in (boundary.items() if isinstance(boundary, dict) else ())
+            )
         state = cls(watermark=watermark, known=known, capacity=capacity)
         while len(state.known) > capacity:
             state.known.popitem(last=False)

@@ -71,7 +71,8 @@ class Progress:
 
     def success_message(self) -> str:
         return f"{len(self.reached)} reached a target status: " + _listed(
-            [f"{self.label(i)} {i} is {s}" for i, s in self.reached.items()])
+            [f"{self.label(i)} {i} is {s}" for i, s in self.reached.items()]
+        )
 
 
 def _listed(parts: list[str]) -> str:
@@ -104,8 +105,14 @@ def evaluate(
         bucket = failed if status in failure_set else reached if status in target_set else waiting
         bucket[item_id] = status
     missing = tuple(dict.fromkeys(i for i in expected if i not in observed))
-    return Progress(reached=reached, failed=failed, waiting=waiting, missing=missing,
-                    labels=dict(labels or {}), default_label=default_label)
+    return Progress(
+        reached=reached,
+        failed=failed,
+        waiting=waiting,
+        missing=missing,
+        labels=dict(labels or {}),
+        default_label=default_label,
+    )
 
 
 def check_status_sets(targets: Iterable[str], failures: Iterable[str], *, what: str) -> None:
@@ -153,8 +160,10 @@ class ErrorBudget:
         self.last_error = ""
 
     def exhausted_message(self) -> str:
-        return (f"gave up after {self.consecutive} consecutive failed polls of the OrderMesh API "
-                f"(max_consecutive_errors={self.limit}); last error: {self.last_error}")
+        return (
+            f"gave up after {self.consecutive} consecutive failed polls of the OrderMesh API "
+            f"(max_consecutive_errors={self.limit}); last error: {self.last_error}"
+        )
 
 
 @dataclass
@@ -171,7 +180,9 @@ class UnknownIdGrace:
 
     def __post_init__(self) -> None:
         if not isinstance(self.polls, int) or isinstance(self.polls, bool) or self.polls < 1:
-            raise ValueError(f"unknown_id_grace must be a whole number of polls of at least 1, got {self.polls!r}")
+            raise ValueError(
+                f"unknown_id_grace must be a whole number of polls of at least 1, got {self.polls!r}"
+            )
 
     def record(self, missing: Iterable[str]) -> list[str]:
         self.misses = {item_id: self.misses.get(item_id, 0) + 1 for item_id in missing}
@@ -179,8 +190,10 @@ class UnknownIdGrace:
 
     def message(self, unknown: Iterable[str], progress: Progress) -> str:
         parts = [f"{progress.label(i)} {i}" for i in unknown]
-        return (f"OrderMesh does not know {_listed(parts)}: not found in {self.polls} polls in a row "
-                f"(unknown_id_grace={self.polls}); check the id and its kind")
+        return (
+            f"OrderMesh does not know {_listed(parts)}: not found in {self.polls} polls in a row "
+            f"(unknown_id_grace={self.polls}); check the id and its kind"
+        )
 
 
 # --- trigger events -------------------------------------------------------------------------

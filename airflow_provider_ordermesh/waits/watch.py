@@ -79,7 +79,9 @@ def status_list(value: Any, *, field: str) -> list[int | str]:
     """Statuses (codes or names) as a list, from a list, one status, or a rendered template."""
     if isinstance(value, str):
         text = value.strip()
-        return _parse_list(text, field=field) if text.startswith("[") else [p.strip() for p in text.split(",")]
+        return (
+            _parse_list(text, field=field) if text.startswith("[") else [p.strip() for p in text.split(",")]
+        )
     if isinstance(value, int) and not isinstance(value, bool):
         return [value]
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -92,7 +94,7 @@ def _checked(ids: Sequence[str], *, field: str) -> tuple[str, ...]:
 
 
 def _chunks(ids: Sequence[str]) -> list[list[str]]:
-    return [list(ids[start:start + IDS_PER_QUERY]) for start in range(0, len(ids), IDS_PER_QUERY)]
+    return [list(ids[start : start + IDS_PER_QUERY]) for start in range(0, len(ids), IDS_PER_QUERY)]
 
 
 def check_page_size(page_size: Any) -> int:
@@ -109,18 +111,23 @@ def _naming_field(field: str, convert: Callable[[Iterable[Any]], T], statuses: I
         raise UnknownStatusError(f"{field}: {exc}") from None
 
 
-def shipment_status_codes(targets: Iterable[int | str], failures: Iterable[int | str],
-                          vocabulary: ShipmentStatuses) -> tuple[frozenset[int], frozenset[int]]:
+def shipment_status_codes(
+    targets: Iterable[int | str], failures: Iterable[int | str], vocabulary: ShipmentStatuses
+) -> tuple[frozenset[int], frozenset[int]]:
     """Target and failure codes from codes or names; unknown ones fail listing the known names."""
     target_codes = _naming_field("target_statuses", vocabulary.codes, targets)
     failure_codes = _naming_field("failure_statuses", vocabulary.codes, failures)
-    check_status_sets([vocabulary.name(c) for c in target_codes], [vocabulary.name(c) for c in failure_codes],
-                      what="shipment")
+    check_status_sets(
+        [vocabulary.name(c) for c in target_codes],
+        [vocabulary.name(c) for c in failure_codes],
+        what="shipment",
+    )
     return target_codes, failure_codes
 
 
-def order_status_names(targets: Iterable[str], failures: Iterable[str],
-                       vocabulary: OrderStatuses) -> tuple[frozenset[str], frozenset[str]]:
+def order_status_names(
+    targets: Iterable[str], failures: Iterable[str], vocabulary: OrderStatuses
+) -> tuple[frozenset[str], frozenset[str]]:
     """Canonical target and failure names; unknown ones fail listing the known names."""
     target_names = _naming_field("target_statuses", vocabulary.normalise_all, targets)
     failure_names = _naming_field("failure_statuses", vocabulary.normalise_all, failures)
@@ -142,8 +149,15 @@ class ShipmentWatch:
     vocabulary: ShipmentStatuses
 
     @classmethod
-    def build(cls, *, shipment_ids: Iterable[str], order_ids: Iterable[str], targets: Iterable[int | str],
-              failures: Iterable[int | str], vocabulary: ShipmentStatuses) -> ShipmentWatch:
+    def build(
+        cls,
+        *,
+        shipment_ids: Iterable[str],
+        order_ids: Iterable[str],
+        targets: Iterable[int | str],
+        failures: Iterable[int | str],
+        vocabulary: ShipmentStatuses,
+    ) -> ShipmentWatch:
         """Validate ids and statuses (codes or names) before anything is sent; errors name the field."""
         target_codes, failure_codes = shipment_status_codes(targets, failures, vocabulary)
         shipments = _checked(list(shipment_ids), field="shipment_ids")
@@ -158,8 +172,9 @@ class ShipmentWatch:
         return self.shipment_ids
 
     def queries(self) -> list[Query]:
-        return ([Query("shipments", {"ids": chunk}) for chunk in _chunks(self.shipment_ids)]
-                + [Query("shipments", {"orderIds": chunk}) for chunk in _chunks(self.order_ids)])
+        return [Query("shipments", {"ids": chunk}) for chunk in _chunks(self.shipment_ids)] + [
+            Query("shipments", {"orderIds": chunk}) for chunk in _chunks(self.order_ids)
+        ]
 
     def assess(self, found: Mapping[str, Sequence[Any]]) -> Progress:
         """Statuses of the shipments found; listed ids not found, and orders without shipments, pend."""
@@ -208,9 +223,16 @@ class OrderWatch:
     fail_on_rejected_shipments: bool = False
 
     @classmethod
-    def build(cls, *, order_ids: Iterable[str], order_item_ids: Iterable[str], targets: Iterable[str],
-              failures: Iterable[str], vocabulary: OrderStatuses = DEFAULT_ORDER_STATUSES,
-              fail_on_rejected_shipments: bool = False) -> OrderWatch:
+    def build(
+        cls,
+        *,
+        order_ids: Iterable[str],
+        order_item_ids: Iterable[str],
+        targets: Iterable[str],
+        failures: Iterable[str],
+        vocabulary: OrderStatuses = DEFAULT_ORDER_STATUSES,
+        fail_on_rejected_shipments: bool = False,
+    ) -> OrderWatch:
         """Validate ids and status names before anything is sent; errors name the field."""
         target_names, failure_names = order_status_names(targets, failures, vocabulary)
         orders = _checked(list(order_ids), field="order_ids")
@@ -218,8 +240,9 @@ class OrderWatch:
         if not orders and not items:
             raise ValueError("give order_ids, order_item_ids or both: there is nothing to wait for")
         if not isinstance(fail_on_rejected_shipments, bool):
-            raise ValueError("fail_on_rejected_shipments: must be True or False, "
-                             f"got {fail_on_rejected_shipments!r}")
+            raise ValueError(
+                f"fail_on_rejected_shipments: must be True or False, got {fail_on_rejected_shipments!r}"
+            )
         return cls(orders, items, target_names, failure_names, vocabulary, fail_on_rejected_shipments)
 
     @property
@@ -229,16 +252,24 @@ class OrderWatch:
 
     def queries(self) -> list[Query]:
         rejected = sorted(DEFAULT_SHIPMENT_STATUSES.codes([REJECTED]))
-        return ([Query("orders", {"ids": chunk}) for chunk in _chunks(self.order_ids)]
-                + [Query("order_items", {"ids": chunk}) for chunk in _chunks(self.order_item_ids)]
-                + [Query("shipments", {"orderIds": chunk, "status": rejected})
-                   for chunk in _chunks(self.order_ids)])
+        return (
+            [Query("orders", {"ids": chunk}) for chunk in _chunks(self.order_ids)]
+            + [Query("order_items", {"ids": chunk}) for chunk in _chunks(self.order_item_ids)]
+            + [
+                Query("shipments", {"orderIds": chunk, "status": rejected})
+                for chunk in _chunks(self.order_ids)
+            ]
+        )
 
     def _rejected_shipments(self, found: Mapping[str, Sequence[Any]]) -> dict[str, list[str]]:
         """``{order id: [rejected shipment ids]}`` among the watched orders."""
-        wanted, rejected = set(self.order_ids), {}
+        wanted = set(self.order_ids)
+        rejected: dict[str, list[str]] = {}
         for shipment in found.get("shipments", ()):
-            if shipment.order_id in wanted and DEFAULT_SHIPMENT_STATUSES.name(shipment.shipment_status) == REJECTED:
+            if (
+                shipment.order_id in wanted
+                and DEFAULT_SHIPMENT_STATUSES.name(shipment.shipment_status) == REJECTED
+            ):
                 rejected.setdefault(shipment.order_id, []).append(shipment.id)
         return rejected
 
@@ -251,27 +282,43 @@ class OrderWatch:
     def assess(self, found: Mapping[str, Sequence[Any]]) -> Progress:
         observed: dict[str, str] = {}
         labels: dict[str, str] = {}
-        for group, label, wanted in (("orders", "order", set(self.order_ids)),
-                                     ("order_items", "order item", set(self.order_item_ids))):
+        for group, label, wanted in (
+            ("orders", "order", set(self.order_ids)),
+            ("order_items", "order item", set(self.order_item_ids)),
+        ):
             for record in found.get(group, ()):
                 if record.id not in wanted:
                     continue  # not asked for (an API that ignored a filter must not decide the wait)
                 observed[record.id] = self._name(record.status)
                 labels[record.id] = label
         labels.update((i, "order item") for i in self.order_item_ids if i not in labels)
-        progress = evaluate(observed=observed, expected=[*self.order_ids, *self.order_item_ids],
-                            targets=self.targets, failures=self.failures, labels=labels, default_label="order")
-        rejected = {order_id: shipments for order_id, shipments in self._rejected_shipments(found).items()
-                    if order_id in progress.waiting}
+        progress = evaluate(
+            observed=observed,
+            expected=[*self.order_ids, *self.order_item_ids],
+            targets=self.targets,
+            failures=self.failures,
+            labels=labels,
+            default_label="order",
+        )
+        rejected = {
+            order_id: shipments
+            for order_id, shipments in self._rejected_shipments(found).items()
+            if order_id in progress.waiting
+        }
         if not rejected:
             return progress
-        notes = {order_id: "; ".join(f"shipment {s} is {REJECTED}" for s in shipments)
-                 for order_id, shipments in rejected.items()}
+        notes = {
+            order_id: "; ".join(f"shipment {s} is {REJECTED}" for s in shipments)
+            for order_id, shipments in rejected.items()
+        }
         if not self.fail_on_rejected_shipments:
             return replace(progress, notes=notes)
-        return replace(progress, notes=notes,
-                       failed={**progress.failed, **{i: progress.waiting[i] for i in rejected}},
-                       waiting={i: s for i, s in progress.waiting.items() if i not in rejected})
+        return replace(
+            progress,
+            notes=notes,
+            failed={**progress.failed, **{i: progress.waiting[i] for i in rejected}},
+            waiting={i: s for i, s in progress.waiting.items() if i not in rejected},
+        )
 
 
 # --- running the queries -----------------------------------------------------------------------

@@ -24,11 +24,11 @@ from pydantic import BaseModel
 
 from airflow_provider_ordermesh.client.answers import page_of
 from airflow_provider_ordermesh.client.endpoints import endpoint
-from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
 from airflow_provider_ordermesh.client.errors import InvalidRequestError
 from airflow_provider_ordermesh.client.inputs import checked_id, validated
 from airflow_provider_ordermesh.client.operation import Operation
 from airflow_provider_ordermesh.client.pagination import aiter_pages, iter_pages
+from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
 from airflow_provider_ordermesh.models.common import Page
 from airflow_provider_ordermesh.models.search import QueryParams
 
@@ -78,7 +78,12 @@ def every_record(
     the largest page size: for exports, which write records rather than read them."""
     return PagedRead(
         lambda n: page_operation(
-            name, dict, page=n, page_size=PAGE_SIZE_MAX, query=query, path_params=path_params  # type: ignore[type-var]
+            name,
+            dict,
+            page=n,
+            page_size=PAGE_SIZE_MAX,
+            query=query,
+            path_params=path_params,  # type: ignore[type-var]
         )
     )
 

@@ -10,13 +10,13 @@ from typing import Any
 
 from airflow_provider_ordermesh.client.operation import Operation
 from airflow_provider_ordermesh.client.resources._base import (
-    every_record,
     AsyncGroup,
     Group,
     PagedRead,
     SyncGroup,
     api_call,
     every_page,
+    every_record,
     page_operation,
     paged_read,
     validated,

@@ -12,11 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from airflow_provider_ordermesh.client.answers import bare, listing, no_content, unwrap
-from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.client.errors import InvalidRequestError
 from airflow_provider_ordermesh.client.operation import Operation
 from airflow_provider_ordermesh.client.resources._base import (
-    every_record,
     AsyncGroup,
     Group,
     PagedRead,
@@ -24,10 +22,12 @@ from airflow_provider_ordermesh.client.resources._base import (
     api_call,
     checked_id,
     every_page,
+    every_record,
     page_operation,
     paged_read,
     validated,
 )
+from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.models.common import AuditEvent, BulkResponse, Page
 from airflow_provider_ordermesh.models.orders import (
     AddRefund,
@@ -237,9 +237,10 @@ class OrdersApi(Group):
         checked = validated(OrderSearch, filters, what="order search")
         return every_page(OrdersApi.search_page, self, checked, page_size=page_size, max_items=max_items)
 
-
     @paged_read
-    def search_records(self, filters: OrderSearch | Mapping[str, Any] | None = None) -> PagedRead[dict[str, Any]]:
+    def search_records(
+        self, filters: OrderSearch | Mapping[str, Any] | None = None
+    ) -> PagedRead[dict[str, Any]]:
         """Every matching order as the API sent it (a plain dict), page by page: for exports."""
         query = validated(OrderSearch, filters, what="order search").to_query()
         return every_record("orders.search", query=query)
@@ -268,7 +269,6 @@ class OrdersApi(Group):
         """Every ``AuditEvent`` of an order, page by page."""
         checked_id("orderId", order_id)
         return every_page(OrdersApi.audit_logs_page, self, order_id, max_items=max_items)
-
 
     @paged_read
     def audit_log_records(self, order_id: str) -> PagedRead[dict[str, Any]]:

@@ -11,11 +11,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from airflow_provider_ordermesh.client.answers import bare, no_content, one_or_many
-from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.client.errors import InvalidRequestError
 from airflow_provider_ordermesh.client.operation import Operation
 from airflow_provider_ordermesh.client.resources._base import (
-    every_record,
     AsyncGroup,
     Group,
     PagedRead,
@@ -23,10 +21,12 @@ from airflow_provider_ordermesh.client.resources._base import (
     api_call,
     checked_id,
     every_page,
+    every_record,
     page_operation,
     paged_read,
     validated,
 )
+from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.models.common import AuditEvent, BulkResponse, Page
 from airflow_provider_ordermesh.models.search import ShipmentSearch
 from airflow_provider_ordermesh.models.shipments import (
@@ -66,7 +66,7 @@ class ShipmentsApi(Group):
 
     @api_call
     def get(self, shipment_id: str) -> Operation[Shipment]:
-        """Read one shipment (``Shipment``, with ``shipment_status`` and ``shipment_status_name``); 404 is ``NotFoundError``."""
+        """Read one ``Shipment`` (with ``shipment_status`` and its name); 404 is ``NotFoundError``."""
         return Operation.of("shipments.get", _shipment, path_params=_shipment_path(shipment_id))
 
     @api_call
@@ -222,10 +222,11 @@ class ShipmentsApi(Group):
         page_size: int = 100,
         max_items: int | None = None,
     ) -> PagedRead[Shipment]:
-        """Every shipment matching the filters (at most ``max_items``), page by page; ``status`` takes codes or names."""
+        """Every shipment matching the filters (at most ``max_items``), page by page.
+
+        ``status`` takes codes or names."""
         checked = validated(ShipmentSearch, filters, what="shipment search")
         return every_page(ShipmentsApi.search_page, self, checked, page_size=page_size, max_items=max_items)
-
 
     @paged_read
     def search_records(
@@ -253,7 +254,6 @@ class ShipmentsApi(Group):
         """Every ``AuditEvent`` of a shipment, page by page."""
         _shipment_path(shipment_id)
         return every_page(ShipmentsApi.audit_logs_page, self, shipment_id, max_items=max_items)
-
 
     @paged_read
     def audit_log_records(self, shipment_id: str) -> PagedRead[dict[str, Any]]:

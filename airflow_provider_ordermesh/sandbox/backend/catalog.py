@@ -66,8 +66,11 @@ class CatalogBackend:
         to_add = fields.pop("variantsToAdd", [])
         to_update = {v.get("sku"): v for v in fields.pop("variantsToUpdate", [])}
         to_remove = set(fields.pop("variantsSkusToRemove", []))
-        variants = [{**v, **to_update.get(v.get("sku"), {})} for v in self._catalog_variants()
-                    if v.get("sku") not in to_remove]
+        variants = [
+            {**v, **to_update.get(v.get("sku"), {})}
+            for v in self._catalog_variants()
+            if v.get("sku") not in to_remove
+        ]
         self.merchant_catalog = {**self.merchant_catalog, **fields, "variants": variants + to_add}
         return self.merchant_catalog
 
@@ -80,14 +83,28 @@ class CatalogBackend:
         for index, variant in enumerate(request.variants):
             sku = variant.get("sku")
             if not isinstance(sku, str) or not sku:
-                errors.append({"errorMessage": "'Sku' must not be empty.", "propertyName": f"Variants[{index}].Sku",
-                               "attemptedValue": sku})
+                errors.append(
+                    {
+                        "errorMessage": "'Sku' must not be empty.",
+                        "propertyName": f"Variants[{index}].Sku",
+                        "attemptedValue": sku,
+                    }
+                )
             elif sku in known:
-                errors.append({"errorMessage": f"Variant with SKU '{sku}' already exists in the catalog.",
-                               "propertyName": f"Variants[{index}].Sku", "attemptedValue": [sku]})
+                errors.append(
+                    {
+                        "errorMessage": f"Variant with SKU '{sku}' already exists in the catalog.",
+                        "propertyName": f"Variants[{index}].Sku",
+                        "attemptedValue": [sku],
+                    }
+                )
             else:
                 variants.append(dict(variant))
                 known.add(sku)
                 added += 1
-        self.merchant_catalog = {**self.merchant_catalog, "id": request.merchant_catalog_id, "variants": variants}
+        self.merchant_catalog = {
+            **self.merchant_catalog,
+            "id": request.merchant_catalog_id,
+            "variants": variants,
+        }
         return {"variantsAdded": added, "errors": errors}

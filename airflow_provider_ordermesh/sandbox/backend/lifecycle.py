@@ -14,8 +14,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
-from airflow_provider_ordermesh.sandbox.backend.errors import Conflict
 from airflow_provider_ordermesh.models.statuses import OrderStatus
+from airflow_provider_ordermesh.sandbox.backend.errors import Conflict
 from airflow_provider_ordermesh.sandbox.backend.state import (
     ItemRecord,
     OrderRecord,

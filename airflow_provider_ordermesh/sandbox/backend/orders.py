@@ -18,7 +18,7 @@ from airflow_provider_ordermesh.models import (
     UpdateOrderItem,
 )
 from airflow_provider_ordermesh.models.orders import RefundRecord
-from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES, UnknownStatusError
+from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES, OrderStatus, UnknownStatusError
 from airflow_provider_ordermesh.sandbox.backend.clock import as_utc
 from airflow_provider_ordermesh.sandbox.backend.errors import (
     Conflict,
@@ -29,7 +29,6 @@ from airflow_provider_ordermesh.sandbox.backend.errors import (
 )
 from airflow_provider_ordermesh.sandbox.backend.lifecycle import refresh_statuses
 from airflow_provider_ordermesh.sandbox.backend.shipments import ShipmentsBackend
-from airflow_provider_ordermesh.models.statuses import OrderStatus
 from airflow_provider_ordermesh.sandbox.backend.state import (
     AuditRecord,
     InboundRecord,

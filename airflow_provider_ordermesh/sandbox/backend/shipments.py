@@ -27,6 +27,7 @@ from airflow_provider_ordermesh.models import (
     UpdateShipment,
 )
 from airflow_provider_ordermesh.models.common import ItemQuantity
+from airflow_provider_ordermesh.models.statuses import OrderStatus
 from airflow_provider_ordermesh.sandbox.backend.clock import Schedule, as_utc, iso
 from airflow_provider_ordermesh.sandbox.backend.documents import render_packing_slip
 from airflow_provider_ordermesh.sandbox.backend.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -42,7 +43,6 @@ from airflow_provider_ordermesh.sandbox.backend.lifecycle import (
     refresh_statuses,
     require,
 )
-from airflow_provider_ordermesh.models.statuses import OrderStatus
 from airflow_provider_ordermesh.sandbox.backend.state import (
     AuditRecord,
     ItemRecord,

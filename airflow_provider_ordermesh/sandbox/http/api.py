@@ -15,10 +15,8 @@ from pydantic import BaseModel, Field
 
 from airflow_provider_ordermesh.client.endpoints import Endpoint
 from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS, PAGE_SIZE_MAX
-from airflow_provider_ordermesh.sandbox.http import views
 from airflow_provider_ordermesh.sandbox.backend.backend import OrderMeshBackend
 from airflow_provider_ordermesh.sandbox.backend.errors import SandboxError
-from airflow_provider_ordermesh.sandbox.http.instance import SandboxInstance
 from airflow_provider_ordermesh.sandbox.backend.state import OrderRecord, ShipmentRecord
 from airflow_provider_ordermesh.sandbox.backend.validation import (
     QueryParams,
@@ -27,6 +25,8 @@ from airflow_provider_ordermesh.sandbox.backend.validation import (
     parse_json,
     parse_query,
 )
+from airflow_provider_ordermesh.sandbox.http import views
+from airflow_provider_ordermesh.sandbox.http.instance import SandboxInstance
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")

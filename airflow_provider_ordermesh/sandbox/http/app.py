@@ -13,10 +13,10 @@ from starlette.exceptions import HTTPException
 
 from airflow_provider_ordermesh import __version__
 from airflow_provider_ordermesh.client.endpoints import ENDPOINTS, Endpoint
-from airflow_provider_ordermesh.sandbox.http import control, portal
-from airflow_provider_ordermesh.sandbox.http.api import Call, PageRequest
 from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
 from airflow_provider_ordermesh.sandbox.backend.errors import SandboxError, Unauthorized, error_body
+from airflow_provider_ordermesh.sandbox.http import control, portal
+from airflow_provider_ordermesh.sandbox.http.api import Call, PageRequest
 from airflow_provider_ordermesh.sandbox.http.handlers import OPERATIONS, RegisteredHandler
 from airflow_provider_ordermesh.sandbox.http.instance import SandboxInstance
 from airflow_provider_ordermesh.sandbox.http.middleware import SandboxMiddleware
@@ -82,7 +82,9 @@ def _route(api_endpoint: Endpoint) -> Any:
     return route
 
 
-def _answer(api_endpoint: Endpoint, operation: RegisteredHandler, result: Any, page: PageRequest | None) -> Response:
+def _answer(
+    api_endpoint: Endpoint, operation: RegisteredHandler, result: Any, page: PageRequest | None
+) -> Response:
     if result is None:
         return Response(status_code=204)
     if page is not None and api_endpoint.response_key:

@@ -16,14 +16,14 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, BeforeValidator, Field
 
 from airflow_provider_ordermesh.models.statuses import DEFAULT_SHIPMENT_STATUSES
-from airflow_provider_ordermesh.sandbox.http import views
 from airflow_provider_ordermesh.sandbox.backend.clock import iso
 from airflow_provider_ordermesh.sandbox.backend.errors import ValidationFailed
 from airflow_provider_ordermesh.sandbox.backend.facilities import FACILITIES
 from airflow_provider_ordermesh.sandbox.backend.faults import FaultRule
-from airflow_provider_ordermesh.sandbox.http.instance import SandboxInstance
 from airflow_provider_ordermesh.sandbox.backend.state import ShipmentRecord, ShipmentStatus
 from airflow_provider_ordermesh.sandbox.backend.validation import SandboxModel, parse, parse_json
+from airflow_provider_ordermesh.sandbox.http import views
+from airflow_provider_ordermesh.sandbox.http.instance import SandboxInstance
 
 JSON = dict[str, Any]
 M = TypeVar("M", bound=BaseModel)

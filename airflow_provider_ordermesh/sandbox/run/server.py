@@ -15,8 +15,8 @@ from typing import Any, Self
 
 import uvicorn
 
-from airflow_provider_ordermesh.sandbox.http.app import create_app
 from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
+from airflow_provider_ordermesh.sandbox.http.app import create_app
 from airflow_provider_ordermesh.sandbox.http.connections import DroppableH11Protocol
 from airflow_provider_ordermesh.sandbox.http.instance import SandboxInstance
 
