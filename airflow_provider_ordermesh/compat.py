@@ -103,6 +103,11 @@ def airflow_version() -> tuple[int, int]:
     return int(major), int(minor)
 
 
+def has_asset_state_store() -> bool:
+    """Whether triggers get an asset state store (Airflow 3.3+), where the event watcher keeps its memory."""
+    return airflow_version() >= (3, 3)
+
+
 # --- for tests and scripts that run DAGs with dag.test() -------------------------------------
 # Not used by the provider at run time. Airflow has no public call for these two, so the
 # internals they need are named here, once, per version.
@@ -145,6 +150,7 @@ __all__ = [
     *_WHERE,
     "airflow_version",
     "default_deferrable",
+    "has_asset_state_store",
     "register_dag",
     "reset_metadata_db",
     "serialization_round_trip",

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+
+from airflow_provider_ordermesh import compat
 from airflow_deployment import Deployment, wait_for
 from support.orders import create_orders, order_payload, shipment_ids_of
 
@@ -119,16 +121,20 @@ def through_deferral(
 def assert_deferred_and_resumed(airflow: Deployment, dag_id: str, run_id: str, task_id: str) -> None:
     """The task's log: a worker deferred it, the triggerer ran its trigger, a second worker resumed it."""
     events = [str(line.get("event", "")) for line in airflow.task_log(dag_id, run_id, task_id)]
+    # a worker parsing the DAG file: 3.3 logs the first, 3.1 and 3.2 only the second
+    worker_start = ("Worker startup parse complete", "Filling up the DagBag from")
     milestones = [
-        "Worker startup parse complete",
-        "Pausing task as DEFERRED",
-        f"/{task_id}/-1/1 (ID",
-        "Trigger fired event",
-        "Worker startup parse complete",
+        worker_start,
+        ("Pausing task as DEFERRED",),
+        (f"/{task_id}/-1/1 (ID",),
+        ("Trigger fired event",),
+        worker_start,
     ]
     position = 0
     for milestone in milestones:
-        found = next((i for i in range(position, len(events)) if milestone in events[i]), None)
+        found = next(
+            (i for i in range(position, len(events)) if any(text in events[i] for text in milestone)), None
+        )
         assert found is not None, f"{task_id}: no {milestone!r} after line {position} in:\n" + "\n".join(
             events
         )
@@ -210,6 +216,11 @@ def _polls(om: SandboxHandle) -> int:
     return sum(om.stats()["requests"].get("orders.search", {}).values())
 
 
+@pytest.mark.skipif(
+    not compat.has_asset_state_store(),
+    reason="the watcher's memory survives a triggerer restart only in the asset state store (Airflow 3.3+); "
+    "before 3.3 it lives in the triggerer's memory, as the README's support matrix says",
+)
 def test_the_new_orders_watcher_reports_each_order_once_across_triggerer_restarts(
     deployment, deployed_sandbox, deployed_api
 ):
