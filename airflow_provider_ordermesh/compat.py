@@ -47,6 +47,8 @@ _WHERE: dict[str, str | tuple[str, ...]] = {
     "TriggerEvent": "airflow.triggers.base",
     # transfers/: object storage and assets (airflow.sdk since Airflow 3.0)
     "Asset": "airflow.sdk",
+    # the example nightly export's daily data intervals: airflow.sdk from 3.2, core's timetables in 3.1
+    "CronDataIntervalTimetable": ("airflow.sdk", "airflow.timetables.interval"),
     "ObjectStoragePath": "airflow.sdk",
     "has_fs": "airflow.sdk.io",
     # for tests and scripts: the public way to turn a serialized class path back into the class

@@ -23,7 +23,10 @@ from __future__ import annotations
 import os
 from datetime import datetime
 
-from airflow.sdk import Asset, CronDataIntervalTimetable, dag
+from airflow.sdk import Asset, dag
+
+# airflow.sdk has it from Airflow 3.2; the provider's compat module also finds it on 3.1
+from airflow_provider_ordermesh.compat import CronDataIntervalTimetable
 
 from airflow_provider_ordermesh.transfers import OrderMeshToObjectStorageOperator
 
