@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -244,13 +245,28 @@ class Deployment:
         self.wait_for_dag(dag_id)
         self.call("PATCH", f"/dags/{dag_id}", json={"is_paused": False})
 
-    def trigger(self, dag_id: str, conf: Mapping[str, Any] | None = None) -> str:
-        """Start a run of ``dag_id`` (unpausing it) and return its run id."""
+    def trigger(
+        self,
+        dag_id: str,
+        conf: Mapping[str, Any] | None = None,
+        data_interval: tuple[datetime, datetime] | None = None,
+    ) -> str:
+        """Start a run of ``dag_id`` (unpausing it) and return its run id.
+
+        With ``data_interval`` the run covers that interval (its logical date is the start), as a
+        scheduled run of it would; without, it is a manual run with no logical date.
+        """
         self.unpause(dag_id)
-        run = self.call(
-            "POST", f"/dags/{dag_id}/dagRuns", json={"logical_date": None, "conf": dict(conf or {})}
-        )
+        body: dict[str, Any] = {"logical_date": None, "conf": dict(conf or {})}
+        if data_interval is not None:
+            start, end = (moment.isoformat() for moment in data_interval)
+            body.update(logical_date=start, data_interval_start=start, data_interval_end=end)
+        run = self.call("POST", f"/dags/{dag_id}/dagRuns", json=body)
         return str(run["dag_run_id"])
+
+    def clear(self, dag_id: str, run_id: str) -> None:
+        """Clear a finished run, as a user does to re-run it: every task runs again."""
+        self.call("POST", f"/dags/{dag_id}/dagRuns/{run_id}/clear", json={"dry_run": False})
 
     def run_state(self, dag_id: str, run_id: str) -> str:
         return str(self.call("GET", f"/dags/{dag_id}/dagRuns/{run_id}")["state"])

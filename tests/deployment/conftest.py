@@ -24,6 +24,9 @@ from airflow_provider_ordermesh.sandbox.run.server import SandboxServer
 POLL_SECONDS = "1"
 """How often the example DAGs' waits and the watcher poll in the deployment."""
 
+EXPORT_FOLDER = "lake"
+"""Where, under the deployment's home, the nightly export DAG writes its partitions."""
+
 _RUNNING: list[Deployment] = []
 
 
@@ -54,6 +57,7 @@ def deployment(deployed_sandbox: SandboxHandle) -> Iterator[Deployment]:
             extra_env={
                 "AIRFLOW_CONN_ORDERMESH_DEFAULT": deployed_sandbox.connection_json(),
                 "ORDERMESH_EXAMPLE_POLL_SECONDS": POLL_SECONDS,
+                "ORDERMESH_EXPORT_BASE": (Path(home) / EXPORT_FOLDER).as_uri(),
             },
         )
         _RUNNING.append(airflow)
@@ -63,6 +67,12 @@ def deployment(deployed_sandbox: SandboxHandle) -> Iterator[Deployment]:
         finally:
             airflow.stop()
             _RUNNING.remove(airflow)
+
+
+@pytest.fixture(scope="module")
+def export_base(deployment: Deployment) -> Path:
+    """The folder the deployment's nightly export DAG writes to (``ORDERMESH_EXPORT_BASE``)."""
+    return deployment.home / EXPORT_FOLDER
 
 
 @pytest.hookimpl(hookwrapper=True)

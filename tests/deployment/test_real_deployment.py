@@ -9,9 +9,13 @@ To add a DAG run to the scenarios, append an ``ExampleRun`` to ``EXAMPLE_RUNS``.
 
 from __future__ import annotations
 
+import gzip
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +33,9 @@ DEMO_SANDBOX = {"speed": 60, "step_seconds": 30, "reject_rate": 0.05, "seed": 7}
 
 FROZEN = {"speed": 0}
 """Nothing moves until the test says so."""
+
+RESOURCES = ("orders", "shipments")
+"""What the nightly export DAG exports, one task and one partition each."""
 
 DAY_OF_ORDERS = 300
 """Orders in dags/data/orders_2026-11-26.jsonl, which the fulfillment DAG creates."""
@@ -304,3 +311,44 @@ def test_three_sweeps_of_the_exceptions_dag_hold_and_note_each_order_once(
                 log = deployment.task_log(dag_id, sweep, task_id, map_index=map_index)
                 assert [line for line in log if line.get("level") == "error"] == []
         assert linked == set(orders)
+
+
+def _partition_rows(base: Path, resource: str, day: date) -> list[dict[str, Any]]:
+    """The records of one partition of the nightly export; the partition must hold exactly one file."""
+    folder = base / f"resource={resource}" / f"date={day.isoformat()}"
+    files = sorted(path.name for path in folder.iterdir())
+    assert files == ["part-00000.jsonl.gz"], files
+    with gzip.open(folder / files[0], "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def test_a_cleared_night_of_the_nightly_export_replaces_its_partitions(
+    deployment, deployed_sandbox, deployed_api, export_base
+):
+    dag_id = "ordermesh_nightly_export"
+    deployed_sandbox.reset(**FROZEN)  # every record changes at the same virtual moment
+    order_ids = create_orders(deployed_api, 150)
+    shipment_ids = shipment_ids_of(deployed_api, order_ids)
+    changed = datetime.fromisoformat(str(deployed_api.orders.get(order_ids[0]).updated_at))
+    night = datetime.combine(changed.astimezone(UTC).date(), time(), UTC)
+
+    run_id = deployment.trigger(dag_id, data_interval=(night, night + timedelta(days=1)))
+    assert deployment.wait_for_run(dag_id, run_id) == "success", deployment.explain(dag_id, run_id)
+    exported = {resource: _partition_rows(export_base, resource, night.date()) for resource in RESOURCES}
+    assert sorted(row["id"] for row in exported["orders"]) == sorted(order_ids)
+    assert sorted(row["id"] for row in exported["shipments"]) == sorted(shipment_ids)
+
+    deployment.clear(dag_id, run_id)  # a re-run of the same night, as after a fix upstream
+    assert deployment.wait_for_run(dag_id, run_id) == "success", deployment.explain(dag_id, run_id)
+    again = {resource: _partition_rows(export_base, resource, night.date()) for resource in RESOURCES}
+    assert again == exported  # replaced, not appended: no record twice
+
+    for resource in RESOURCES:
+        asset_id = deployment.asset_id(f"ordermesh_{resource}_export")
+        assert asset_id is not None
+        ours = [
+            event["extra"]
+            for event in deployment.asset_events(asset_id)
+            if event["extra"].get("window", {}).get("since", "").startswith(night.date().isoformat())
+        ]
+        assert [extra["rows"] for extra in ours] == [len(exported[resource])] * 2, ours
