@@ -156,14 +156,19 @@ class OrderMeshClient(_ClientBase):
             timeout=self.timeout, verify=self.verify, pool_size=pool_size, session=session
         )
         self._sleep = sleep
-        self.orders = Orders(self._execute)
-        self.order_items = OrderItems(self._execute)
-        self.shipments = Shipments(self._execute)
-        self.packing_slips = PackingSlips(self._execute)
-        self.notes = Notes(self._execute)
-        self.catalog = Catalog(self._execute)
+        self.orders = Orders(self.execute)
+        self.order_items = OrderItems(self.execute)
+        self.shipments = Shipments(self.execute)
+        self.packing_slips = PackingSlips(self.execute)
+        self.notes = Notes(self.execute)
+        self.catalog = Catalog(self.execute)
 
-    def _execute(self, operation: Operation[T]) -> T:
+    def execute(self, operation: Operation[T]) -> T:
+        """Run one ``Operation`` to its parsed result, with the client's auth, retries and error types.
+
+        Every resource method ends here; it is public for tools that read an endpoint no method
+        wraps (the probe). Raises the ``client.errors`` types the resource methods document.
+        """
         flow = call_flow(operation, self.retry_policy)
         step = next(flow)
         token: str | None = None
@@ -185,7 +190,7 @@ class OrderMeshClient(_ClientBase):
                 return done.value
 
     def _token(self) -> str:
-        return self.tokens.current() or self.tokens.fetch(self._execute)
+        return self.tokens.current() or self.tokens.fetch(self.execute)
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -219,19 +224,20 @@ class AsyncOrderMeshClient(_ClientBase):
         super().__init__(base_url, credentials, **options)
         self._transport = transport
         self._sleep = sleep
-        self.orders = AsyncOrders(self._execute)
-        self.order_items = AsyncOrderItems(self._execute)
-        self.shipments = AsyncShipments(self._execute)
-        self.packing_slips = AsyncPackingSlips(self._execute)
-        self.notes = AsyncNotes(self._execute)
-        self.catalog = AsyncCatalog(self._execute)
+        self.orders = AsyncOrders(self.execute)
+        self.order_items = AsyncOrderItems(self.execute)
+        self.shipments = AsyncShipments(self.execute)
+        self.packing_slips = AsyncPackingSlips(self.execute)
+        self.notes = AsyncNotes(self.execute)
+        self.catalog = AsyncCatalog(self.execute)
 
     @property
     def transport(self) -> AsyncTransport:
         """The transport given to the client, else the one shared in the running event loop."""
         return self._transport or AsyncTransport.shared(timeout=self.timeout, verify=self.verify)
 
-    async def _execute(self, operation: Operation[T]) -> T:
+    async def execute(self, operation: Operation[T]) -> T:
+        """Run one ``Operation`` to its parsed result; the async twin of ``OrderMeshClient.execute``."""
         flow = call_flow(operation, self.retry_policy)
         step = next(flow)
         token: str | None = None
@@ -253,7 +259,7 @@ class AsyncOrderMeshClient(_ClientBase):
                 return done.value
 
     async def _token(self) -> str:
-        return self.tokens.current() or await self.tokens.afetch(self._execute)
+        return self.tokens.current() or await self.tokens.afetch(self.execute)
 
     async def aclose(self) -> None:
         """Close the transport given to this client; the shared per-loop transport stays open."""

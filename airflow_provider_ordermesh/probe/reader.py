@@ -88,8 +88,7 @@ class Reader:
             endpoint=endpoint, parse=_raw, path_params=dict(path_params), query=dict(query) if query else None
         )
         try:
-            # The one place the probe reaches into the client: its executor runs the operation.
-            data = self._client._execute(operation)
+            data = self._client.execute(operation)
         except ApiError as exc:
             if exc.path in _TOKEN_PATHS:
                 raise AuthenticationFailedError(

@@ -89,13 +89,13 @@ def every_record(
 
 
 class SyncExecute(Protocol):
-    """Runs one operation to its result (``OrderMeshClient._execute``)."""
+    """Runs one operation to its result (``OrderMeshClient.execute``)."""
 
     def __call__(self, operation: Operation[T], /) -> T: ...
 
 
 class AsyncExecute(Protocol):
-    """Runs one operation to an awaitable result (``AsyncOrderMeshClient._execute``)."""
+    """Runs one operation to an awaitable result (``AsyncOrderMeshClient.execute``)."""
 
     def __call__(self, operation: Operation[T], /) -> Awaitable[T]: ...
 
