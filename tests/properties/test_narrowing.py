@@ -9,7 +9,9 @@ what the sandbox received and applied is no more than the arguments name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -29,16 +31,42 @@ UNKNOWN_SHIPMENT = "0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b99"
 ACT = {"task_id": "act", "hook_params": NO_RETRIES}
 
 
+class TemplateRefused(Exception):
+    """A template Airflow could not render: its error with the log line in which Airflow names the field."""
+
+
+@contextmanager
+def logged_lines() -> Iterator[list[str]]:
+    """The messages logged meanwhile, from any logger (Airflow's templater logs the failing field)."""
+    lines: list[str] = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = lambda record: lines.append(record.getMessage())  # type: ignore[method-assign]
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield lines
+    finally:
+        root.removeHandler(handler)
+
+
 def attempt(
     om: Any, build: Callable[[], Any], params: dict[str, Any]
 ) -> tuple[BaseException | None, Any, int]:
-    """Build, render and execute a task as Airflow would: ``(error, result, requests the sandbox got)``."""
+    """Build, render and execute a task as Airflow would: ``(error, result, requests the sandbox got)``.
+
+    A value that is itself a broken template (``"{{"``) fails in Airflow's rendering, before the
+    operator runs; Airflow logs the task and field then, so that log line is part of the error.
+    """
     reset_stats(om)
     result, error = None, None
     try:
         task = build()
         context = {**make_context(task_id=task.task_id), "params": params}
-        task.render_template_fields(context)
+        with logged_lines() as lines:
+            try:
+                task.render_template_fields(context)
+            except Exception as exc:
+                raise TemplateRefused(f"{exc}; Airflow logged: {' | '.join(lines)}") from exc
         result = task.execute(context)
     except Exception as exc:  # noqa: BLE001 - every refusal is inspected below
         error = exc
@@ -346,3 +374,18 @@ def test_a_sensor_waits_only_for_the_ids_it_names(om, sensor, argument, data):
         names=(argument, "does not know", "nothing to wait for"),
         applied_within_arguments=bounded,
     )
+
+
+# --- a value that is itself a broken template --------------------------------------------------------
+
+
+@given(broken=st.sampled_from(["{{", "{% if %}", "{{ params.v }", "{{ params.v | no_such_filter }}"]))
+def test_a_broken_template_is_refused_naming_its_field_before_any_request(om, broken):
+    error, result, sent = attempt(
+        om,
+        lambda: orders.OrderMeshSearchOrdersOperator(task_id="search", hook_params=NO_RETRIES, filters=broken),
+        {"v": 1},
+    )
+    assert isinstance(error, TemplateRefused), error
+    assert "field 'filters'" in str(error)
+    assert (result, sent) == (None, 0)
