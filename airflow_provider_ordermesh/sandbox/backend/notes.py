@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from airflow_provider_ordermesh.models import CreateNote, NoteFilter, UpdateNote
+from airflow_provider_ordermesh.models import NoteFilter
+from airflow_provider_ordermesh.sandbox.backend.bodies.accounts import CreateNote, UpdateNote
 from airflow_provider_ordermesh.sandbox.backend.state import AuditRecord, NoteRecord, SandboxState
 
 

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from airflow_provider_ordermesh.models import (
+from airflow_provider_ordermesh.models import OrderItemSearch, OrderSearch
+from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES, OrderStatus, UnknownStatusError
+from airflow_provider_ordermesh.sandbox.backend.bodies.orders import (
     AddRefund,
     CancelOrder,
     CreateOrder,
     CustomerCareHold,
     InboundOrder,
-    OrderItemSearch,
-    OrderSearch,
     UpdateOrder,
     UpdateOrderItem,
 )
-from airflow_provider_ordermesh.models.orders import RefundRecord
-from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES, OrderStatus, UnknownStatusError
 from airflow_provider_ordermesh.sandbox.backend.clock import as_utc
 from airflow_provider_ordermesh.sandbox.backend.errors import (
     Conflict,
@@ -34,6 +32,7 @@ from airflow_provider_ordermesh.sandbox.backend.state import (
     InboundRecord,
     ItemRecord,
     OrderRecord,
+    RefundRecord,
     SandboxState,
 )
 from airflow_provider_ordermesh.sandbox.backend.validation import parse

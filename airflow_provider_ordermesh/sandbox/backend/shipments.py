@@ -12,22 +12,22 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from airflow_provider_ordermesh.models import (
+from airflow_provider_ordermesh.models import ShipmentSearch
+from airflow_provider_ordermesh.models.statuses import OrderStatus
+from airflow_provider_ordermesh.sandbox.backend.bodies.shipments import (
     Assign,
     CancelShipment,
     CreatePackages,
     CreateShipment,
     GeneratePackingSlip,
-    PackageInput,
+    ItemQuantity,
+    PackageDetails,
     Reject,
     Reroute,
-    ShipmentSearch,
     UnassignItems,
     UpdatePackage,
     UpdateShipment,
 )
-from airflow_provider_ordermesh.models.common import ItemQuantity
-from airflow_provider_ordermesh.models.statuses import OrderStatus
 from airflow_provider_ordermesh.sandbox.backend.clock import Schedule, as_utc, iso
 from airflow_provider_ordermesh.sandbox.backend.documents import render_packing_slip
 from airflow_provider_ordermesh.sandbox.backend.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -556,7 +556,7 @@ class ShipmentsBackend:
         _reduce(shipment.lines, moving)
         return moving
 
-    def _add_package(self, shipment: ShipmentRecord, details: PackageInput, *, actor: str) -> PackageRecord:
+    def _add_package(self, shipment: ShipmentRecord, details: PackageDetails, *, actor: str) -> PackageRecord:
         package = PackageRecord(
             id=self._state.ids.uuid(),
             short_id=self._state.ids.short("P", 10),
@@ -574,11 +574,11 @@ class ShipmentsBackend:
         )
         return package
 
-    def _carrier_package(self, shipment: ShipmentRecord, shipped_at: datetime) -> PackageInput:
+    def _carrier_package(self, shipment: ShipmentRecord, shipped_at: datetime) -> PackageDetails:
         """The parcel a facility hands its carrier when the shipment ships."""
         assert shipment.facility is not None, "only shipments at a facility ship"
         tracking_number = self._state.ids.digits(18)
-        return PackageInput(
+        return PackageDetails.model_construct(
             carrier_name=shipment.facility.carrier,
             carrier_method_name=shipment.facility.carrier_method,
             carrier_tracking_number=tracking_number,

@@ -15,36 +15,39 @@ from pydantic import Field
 
 from airflow_provider_ordermesh.client.endpoints import endpoint
 from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
-from airflow_provider_ordermesh.models import (
-    AddRefund,
+from airflow_provider_ordermesh.models import NoteFilter, OrderItemSearch, OrderSearch, ShipmentSearch
+from airflow_provider_ordermesh.sandbox.backend.bodies.accounts import (
     AddVariants,
-    Assign,
-    BulkUpdateOrder,
-    CancelOrder,
-    CancelShipment,
+    ClientToken,
     CreateNote,
-    CreateOrder,
-    CreatePackages,
-    CreateShipment,
-    CustomerCareHold,
-    GeneratePackingSlip,
-    InboundOrder,
+    Login,
     MerchantCatalog,
     MerchantCatalogPatch,
-    NoteFilter,
-    OrderItemSearch,
-    OrderSearch,
-    Reject,
-    Reroute,
-    ShipmentSearch,
-    UnassignItems,
+    Refresh,
     UpdateNote,
+)
+from airflow_provider_ordermesh.sandbox.backend.bodies.orders import (
+    AddRefund,
+    BulkUpdateOrder,
+    CancelOrder,
+    CreateOrder,
+    CustomerCareHold,
+    InboundOrder,
     UpdateOrder,
     UpdateOrderItem,
+)
+from airflow_provider_ordermesh.sandbox.backend.bodies.shipments import (
+    Assign,
+    CancelShipment,
+    CreatePackages,
+    CreateShipment,
+    GeneratePackingSlip,
+    Reject,
+    Reroute,
+    UnassignItems,
     UpdatePackage,
     UpdateShipment,
 )
-from airflow_provider_ordermesh.models.auth import ClientTokenRequest, LoginRequest, RefreshRequest
 from airflow_provider_ordermesh.sandbox.backend.validation import SandboxModel
 from airflow_provider_ordermesh.sandbox.http import views
 from airflow_provider_ordermesh.sandbox.http.api import Call, Listing
@@ -85,22 +88,19 @@ class _OrderIds(SandboxModel):
 
 @operation("auth.client_token")
 def client_token(call: Call) -> JSON:
-    request = call.body(ClientTokenRequest)
-    return views.token(
-        call.sandbox.tokens.issue_client_token(request.client_id, request.client_secret.get_secret_value())
-    )
+    request = call.body(ClientToken)
+    return views.token(call.sandbox.tokens.issue_client_token(request.client_id, request.client_secret))
 
 
 @operation("auth.login")
 def login(call: Call) -> JSON:
-    request = call.body(LoginRequest)
-    return views.token(call.sandbox.tokens.login(request.username, request.password.get_secret_value()))
+    request = call.body(Login)
+    return views.token(call.sandbox.tokens.login(request.username, request.password))
 
 
 @operation("auth.refresh")
 def refresh(call: Call) -> JSON:
-    request = call.body(RefreshRequest)
-    return views.token(call.sandbox.tokens.refresh(request.refresh_token.get_secret_value()))
+    return views.token(call.sandbox.tokens.refresh(call.body(Refresh).refresh_token))
 
 
 # --- Orders ------------------------------------------------------------------------------------

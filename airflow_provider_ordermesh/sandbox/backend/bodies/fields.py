@@ -1,0 +1,66 @@
+"""The base of every body the sandbox reads, and the kinds of value its fields take.
+
+A body is read by its wire names only: the camelCase of each attribute, or the explicit alias
+where the docs spell a key otherwise (``orderItemIDs``, ``cardFirst4``). The snake_case
+spelling is refused like any other unknown key, so a client that sends attribute names fails.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic.alias_generators import to_camel
+
+from airflow_provider_ordermesh.models.codes import COUNTRY_CODES, CURRENCY_CODES
+
+
+class WireBody(BaseModel):
+    """A request body as the API reads it: documented keys only, strings stripped."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_alias=True,
+        validate_by_name=False,
+        extra="forbid",
+        str_strip_whitespace=True,
+        protected_namespaces=(),
+    )
+
+    def wire(self) -> dict[str, Any]:
+        """The body in its wire names again, without the fields left out."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _one_of(codes: frozenset[str], what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if value.upper() not in codes:
+            raise ValueError(f"{value!r} is not an {what}")
+        return value.upper()
+
+    return AfterValidator(check)
+
+
+def _no_booleans(value: Any) -> Any:
+    """JSON ``true`` is not the number 1 on this API."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not a boolean")
+    return value
+
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\s/]+$")]
+"""An id in a body: any non-empty text without whitespace or ``/`` (unknown ids are a 404 later)."""
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+"""A single-line value (names, address lines, SKUs): not blank, at most 255 characters."""
+
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Url = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+
+CountryCode = Annotated[str, _one_of(COUNTRY_CODES, "ISO 3166-1 alpha-2 country code")]
+CurrencyCode = Annotated[str, _one_of(CURRENCY_CODES, "ISO 4217 currency code")]
+
+Amount = Annotated[float, BeforeValidator(_no_booleans), Field(ge=0, allow_inf_nan=False)]
+PositiveAmount = Annotated[float, BeforeValidator(_no_booleans), Field(gt=0, allow_inf_nan=False)]
+Quantity = Annotated[int, BeforeValidator(_no_booleans), Field(ge=1, le=100_000)]
