@@ -10,7 +10,7 @@ import json
 import types
 from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any, Protocol, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Protocol, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
@@ -94,6 +94,8 @@ def _list_fields(model: type[BaseModel]) -> frozenset[str]:
 
 def _holds_list(annotation: Any) -> bool:
     origin = get_origin(annotation)
+    if origin is Annotated:
+        return _holds_list(get_args(annotation)[0])
     if origin in (Union, types.UnionType):
         return any(_holds_list(arg) for arg in get_args(annotation))
     return origin is list

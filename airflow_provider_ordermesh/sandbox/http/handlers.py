@@ -15,7 +15,6 @@ from pydantic import Field
 
 from airflow_provider_ordermesh.client.endpoints import endpoint
 from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
-from airflow_provider_ordermesh.models import NoteFilter, OrderItemSearch, OrderSearch, ShipmentSearch
 from airflow_provider_ordermesh.sandbox.backend.bodies.accounts import (
     AddVariants,
     ClientToken,
@@ -48,6 +47,9 @@ from airflow_provider_ordermesh.sandbox.backend.bodies.shipments import (
     UpdatePackage,
     UpdateShipment,
 )
+from airflow_provider_ordermesh.sandbox.backend.notes import NOTE_FILTERS
+from airflow_provider_ordermesh.sandbox.backend.orders import ITEM_FILTERS, ORDER_FILTERS
+from airflow_provider_ordermesh.sandbox.backend.shipments import SHIPMENT_FILTERS
 from airflow_provider_ordermesh.sandbox.backend.validation import SandboxModel
 from airflow_provider_ordermesh.sandbox.http import views
 from airflow_provider_ordermesh.sandbox.http.api import Call, Listing
@@ -140,7 +142,7 @@ def retrieve_orders(call: Call) -> list[JSON]:
 
 @operation("orders.search")
 def search_orders(call: Call) -> Listing[Any]:
-    return Listing(call.backend.orders.search(call.filters(OrderSearch)), views.order)
+    return Listing(call.backend.orders.search(call.filters(ORDER_FILTERS.query)), views.order)
 
 
 @operation("orders.list")
@@ -215,7 +217,7 @@ def submit_inbound_order(call: Call) -> JSON:
 
 @operation("order_items.search")
 def search_order_items(call: Call) -> Listing[Any]:
-    return Listing(call.backend.orders.search_items(call.filters(OrderItemSearch)), views.order_item)
+    return Listing(call.backend.orders.search_items(call.filters(ITEM_FILTERS.query)), views.order_item)
 
 
 # --- Shipments ---------------------------------------------------------------------------------
@@ -264,7 +266,7 @@ def get_order_item_shipment(call: Call) -> JSON:
 
 @operation("shipments.search")
 def search_shipments(call: Call) -> Listing[Any]:
-    return Listing(call.backend.shipments.search(call.filters(ShipmentSearch)), views.shipment)
+    return Listing(call.backend.shipments.search(call.filters(SHIPMENT_FILTERS.query)), views.shipment)
 
 
 @operation("shipments.cancel")
@@ -376,7 +378,7 @@ def create_note(call: Call) -> JSON:
 
 @operation("notes.list")
 def list_notes(call: Call) -> Listing[Any]:
-    return Listing(call.backend.notes.search(call.filters(NoteFilter)), views.note)
+    return Listing(call.backend.notes.search(call.filters(NOTE_FILTERS.query)), views.note)
 
 
 @operation("notes.get")
