@@ -18,17 +18,17 @@ def render_packing_slip(shipment: ShipmentRecord, document_format: str) -> tuple
 
 
 def _slip_lines(shipment: ShipmentRecord) -> list[str]:
-    address = shipment.order.submitted.shipping_address
+    address = shipment.order.submitted.shippingAddress
     ship_to = ", ".join(
         part
         for part in (
-            address.first_name,
-            address.last_name,
+            address.firstName,
+            address.lastName,
             address.line1,
             address.city,
             address.state,
             address.zip,
-            address.country_code,
+            address.countryCode,
         )
         if part
     )

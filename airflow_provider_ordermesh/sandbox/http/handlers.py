@@ -86,25 +86,43 @@ class _OrderIds(SandboxModel):
     ids: list[str] = Field(min_length=1, max_length=BULK_MAX_ITEMS)
 
 
+def _order_ids(call: Call) -> list[str]:
+    """The repeated ``ids`` of ``GET /v1/orders/bulk``."""
+    return call.filters(_OrderIds).ids
+
+
 def verb(
+    render: Callable[[Any], Any],
     pick: Callable[[OrderMeshBackend], Callable[..., Any]],
     *reads: Reader,
-    render: Callable[[Any], Any] | None = None,
-    audited: bool = False,
     status: int = 200,
+    as_caller: bool = False,
 ) -> RegisteredHandler:
-    """The handler that calls the verb ``pick`` names with what ``reads`` read, and renders its result.
+    """Call the backend verb ``pick`` names with what ``reads`` read, and ``render`` its result.
 
-    ``audited`` verbs change state and are told who asked (``actor=``, for the audit log); a
-    verb without ``render`` answers 204, one with it ``status``.
+    ``as_caller`` also tells the verb who asked (``actor=``), for its audit log.
     """
 
     def handle(call: Call) -> Any:
-        actor = {"actor": call.principal} if audited else {}
-        result = pick(call.backend)(*(read(call) for read in reads), **actor)
-        return render(result) if render is not None else None
+        actor = {"actor": call.principal} if as_caller else {}
+        return render(pick(call.backend)(*(read(call) for read in reads), **actor))
 
     return RegisteredHandler(handle, status)
+
+
+def audited(
+    render: Callable[[Any], Any],
+    pick: Callable[[OrderMeshBackend], Callable[..., Any]],
+    *reads: Reader,
+    status: int = 200,
+) -> RegisteredHandler:
+    """``verb`` for a verb that changes state and audits who asked."""
+    return verb(render, pick, *reads, status=status, as_caller=True)
+
+
+def no_content(result: None) -> None:
+    """Render nothing: the route answers 204."""
+    return result
 
 
 def listing(render: Callable[[Any], JSON]) -> Callable[[Any], Listing[Any]]:
@@ -129,7 +147,7 @@ def bulk(
 
 def _client_token(call: Call) -> JSON:
     request = call.body(ClientToken)
-    return views.token(call.sandbox.tokens.issue_client_token(request.client_id, request.client_secret))
+    return views.token(call.sandbox.tokens.issue_client_token(request.clientId, request.clientSecret))
 
 
 def _login(call: Call) -> JSON:
@@ -138,7 +156,7 @@ def _login(call: Call) -> JSON:
 
 
 def _refresh(call: Call) -> JSON:
-    return views.token(call.sandbox.tokens.refresh(call.body(Refresh).refresh_token))
+    return views.token(call.sandbox.tokens.refresh(call.body(Refresh).refreshToken))
 
 
 def _packing_slip(call: Call) -> JSON:
@@ -167,12 +185,8 @@ OPERATIONS: Final[dict[str, RegisteredHandler]] = {
     "auth.login": RegisteredHandler(_login),
     "auth.refresh": RegisteredHandler(_refresh),
     # --- Orders ---------------------------------------------------------------------------------
-    "orders.create": verb(
-        lambda b: b.orders.create,
-        body(CreateOrder),
-        render=views.create_order_response,
-        audited=True,
-        status=201,
+    "orders.create": audited(
+        views.create_order_response, lambda b: b.orders.create, body(CreateOrder), status=201
     ),
     "orders.create_bulk": bulk(
         CreateOrder,
@@ -186,137 +200,83 @@ OPERATIONS: Final[dict[str, RegisteredHandler]] = {
         entry_status=200,
         message="updated",
     ),
-    "orders.retrieve_bulk": verb(
-        lambda b: b.orders.get_many, lambda call: call.filters(_OrderIds).ids, render=each(views.order)
+    "orders.retrieve_bulk": verb(each(views.order), lambda b: b.orders.get_many, _order_ids),
+    "orders.search": verb(listing(views.order), lambda b: b.orders.search, query(ORDER_FILTERS)),
+    "orders.list": verb(listing(views.order), lambda b: b.orders.all),
+    "orders.get": verb(views.order, lambda b: b.orders.get, ORDER_ID),
+    "orders.update": audited(views.order, lambda b: b.orders.update, ORDER_ID, body(UpdateOrder)),
+    "orders.get_by_safe_id": verb(views.order, lambda b: b.orders.get_by_safe_id, path("safe_id")),
+    "orders.get_item": verb(views.order_item, lambda b: b.orders.get_item, ITEM_ID),
+    "orders.update_item": audited(
+        views.order_item, lambda b: b.orders.update_item, ORDER_ID, ITEM_ID, body(UpdateOrderItem)
     ),
-    "orders.search": verb(lambda b: b.orders.search, query(ORDER_FILTERS), render=listing(views.order)),
-    "orders.list": verb(lambda b: b.orders.all, render=listing(views.order)),
-    "orders.get": verb(lambda b: b.orders.get, ORDER_ID, render=views.order),
-    "orders.update": verb(
-        lambda b: b.orders.update, ORDER_ID, body(UpdateOrder), render=views.order, audited=True
+    "orders.cancel": audited(views.order, lambda b: b.orders.cancel, body(CancelOrder)),
+    "orders.customer_care_hold": audited(
+        views.order, lambda b: b.orders.hold, ORDER_ID, body(CustomerCareHold)
     ),
-    "orders.get_by_safe_id": verb(lambda b: b.orders.get_by_safe_id, path("safe_id"), render=views.order),
-    "orders.get_item": verb(lambda b: b.orders.get_item, ITEM_ID, render=views.order_item),
-    "orders.update_item": verb(
-        lambda b: b.orders.update_item,
-        ORDER_ID,
-        ITEM_ID,
-        body(UpdateOrderItem),
-        render=views.order_item,
-        audited=True,
-    ),
-    "orders.cancel": verb(lambda b: b.orders.cancel, body(CancelOrder), render=views.order, audited=True),
-    "orders.customer_care_hold": verb(
-        lambda b: b.orders.hold, ORDER_ID, body(CustomerCareHold), render=views.order, audited=True
-    ),
-    "orders.audit_logs": verb(lambda b: b.orders.audit_logs, ORDER_ID, render=_AUDIT),
-    "orders.item_audit_logs": verb(lambda b: b.orders.item_audit_logs, ORDER_ID, ITEM_ID, render=_AUDIT),
-    "orders.refund": verb(lambda b: b.orders.refund, body(AddRefund), audited=True),
-    "orders.submit_inbound": verb(
-        lambda b: b.orders.submit_inbound,
-        body(InboundOrder),
-        render=views.inbound_receipt,
-        audited=True,
-        status=202,
+    "orders.audit_logs": verb(_AUDIT, lambda b: b.orders.audit_logs, ORDER_ID),
+    "orders.item_audit_logs": verb(_AUDIT, lambda b: b.orders.item_audit_logs, ORDER_ID, ITEM_ID),
+    "orders.refund": audited(no_content, lambda b: b.orders.refund, body(AddRefund)),
+    "orders.submit_inbound": audited(
+        views.inbound_receipt, lambda b: b.orders.submit_inbound, body(InboundOrder), status=202
     ),
     "order_items.search": verb(
-        lambda b: b.orders.search_items, query(ITEM_FILTERS), render=listing(views.order_item)
+        listing(views.order_item), lambda b: b.orders.search_items, query(ITEM_FILTERS)
     ),
     # --- Shipments ------------------------------------------------------------------------------
-    "shipments.get": verb(lambda b: b.shipments.get, SHIPMENT_ID, render=views.shipment),
-    "shipments.update": verb(
-        lambda b: b.shipments.update,
-        SHIPMENT_ID,
-        body(UpdateShipment),
-        render=views.shipment,
-        audited=True,
+    "shipments.get": verb(views.shipment, lambda b: b.shipments.get, SHIPMENT_ID),
+    "shipments.update": audited(
+        views.shipment, lambda b: b.shipments.update, SHIPMENT_ID, body(UpdateShipment)
     ),
-    "shipments.create": verb(
-        lambda b: b.shipments.create, body(CreateShipment), render=views.shipment, audited=True, status=201
+    "shipments.create": audited(
+        views.shipment, lambda b: b.shipments.create, body(CreateShipment), status=201
     ),
-    "shipments.delete": verb(lambda b: b.shipments.delete, SHIPMENT_ID, audited=True),
-    "shipments.list_for_order": verb(lambda b: b.shipments.for_order, ORDER_ID, render=each(views.shipment)),
+    "shipments.delete": audited(no_content, lambda b: b.shipments.delete, SHIPMENT_ID),
+    "shipments.list_for_order": verb(each(views.shipment), lambda b: b.shipments.for_order, ORDER_ID),
     "shipments.get_for_order_and_vendor": verb(
-        lambda b: b.shipments.for_order_and_vendor, ORDER_ID, path("vendor_id"), render=views.shipment
+        views.shipment, lambda b: b.shipments.for_order_and_vendor, ORDER_ID, path("vendor_id")
     ),
-    "shipments.get_for_order_item": verb(
-        lambda b: b.shipments.for_order_item, ITEM_ID, render=views.shipment
+    "shipments.get_for_order_item": verb(views.shipment, lambda b: b.shipments.for_order_item, ITEM_ID),
+    "shipments.search": verb(listing(views.shipment), lambda b: b.shipments.search, query(SHIPMENT_FILTERS)),
+    "shipments.cancel": audited(
+        views.shipment, lambda b: b.shipments.cancel, SHIPMENT_ID, body(CancelShipment)
     ),
-    "shipments.search": verb(
-        lambda b: b.shipments.search, query(SHIPMENT_FILTERS), render=listing(views.shipment)
+    "shipments.unassign_items": audited(
+        views.shipment, lambda b: b.shipments.unassign, SHIPMENT_ID, body(UnassignItems)
     ),
-    "shipments.cancel": verb(
-        lambda b: b.shipments.cancel,
-        SHIPMENT_ID,
-        body(CancelShipment),
-        render=views.shipment,
-        audited=True,
-    ),
-    "shipments.unassign_items": verb(
-        lambda b: b.shipments.unassign,
-        SHIPMENT_ID,
-        body(UnassignItems),
-        render=views.shipment,
-        audited=True,
-    ),
-    "shipments.resubmit": verb(
-        lambda b: b.shipments.resubmit, SHIPMENT_ID, render=views.shipment, audited=True
-    ),
-    "shipments.retry_polling": verb(
-        lambda b: b.shipments.retry_polling, SHIPMENT_ID, render=views.shipment, audited=True
-    ),
-    "shipments.reroute": verb(
-        lambda b: b.shipments.reroute, body(Reroute), render=views.reroute, audited=True
-    ),
+    "shipments.resubmit": audited(views.shipment, lambda b: b.shipments.resubmit, SHIPMENT_ID),
+    "shipments.retry_polling": audited(views.shipment, lambda b: b.shipments.retry_polling, SHIPMENT_ID),
+    "shipments.reroute": audited(views.reroute, lambda b: b.shipments.reroute, body(Reroute)),
     "shipments.reroute_bulk": bulk(
         Reroute,
         lambda call, entry: call.backend.shipments.reroute(entry, actor=call.principal).shipment,
         entry_status=200,
         message="rerouted",
     ),
-    "shipments.reject": verb(
-        lambda b: b.shipments.reject, SHIPMENT_ID, body(Reject), render=views.shipment, audited=True
+    "shipments.reject": audited(views.shipment, lambda b: b.shipments.reject, SHIPMENT_ID, body(Reject)),
+    "shipments.assign": audited(views.shipment, lambda b: b.shipments.assign, SHIPMENT_ID, body(Assign)),
+    "shipments.create_packages": audited(
+        _packages, lambda b: b.shipments.create_packages, SHIPMENT_ID, body(CreatePackages), status=201
     ),
-    "shipments.assign": verb(
-        lambda b: b.shipments.assign, SHIPMENT_ID, body(Assign), render=views.shipment, audited=True
+    "shipments.update_package": audited(
+        views.package, lambda b: b.shipments.update_package, PACKAGE_ID, body(UpdatePackage)
     ),
-    "shipments.create_packages": verb(
-        lambda b: b.shipments.create_packages,
-        SHIPMENT_ID,
-        body(CreatePackages),
-        render=_packages,
-        audited=True,
-        status=201,
-    ),
-    "shipments.update_package": verb(
-        lambda b: b.shipments.update_package,
-        PACKAGE_ID,
-        body(UpdatePackage),
-        render=views.package,
-        audited=True,
-    ),
-    "shipments.audit_logs": verb(lambda b: b.shipments.audit_logs, SHIPMENT_ID, render=_AUDIT),
-    "shipments.package_audit_logs": verb(lambda b: b.shipments.package_audit_logs, PACKAGE_ID, render=_AUDIT),
-    "shipments.message_audit_logs": verb(
-        lambda b: b.shipments.message_audit_logs, SHIPMENT_ID, render=_AUDIT
-    ),
+    "shipments.audit_logs": verb(_AUDIT, lambda b: b.shipments.audit_logs, SHIPMENT_ID),
+    "shipments.package_audit_logs": verb(_AUDIT, lambda b: b.shipments.package_audit_logs, PACKAGE_ID),
+    "shipments.message_audit_logs": verb(_AUDIT, lambda b: b.shipments.message_audit_logs, SHIPMENT_ID),
     "packing_slips.generate": RegisteredHandler(_packing_slip, 201),
     # --- Notes ----------------------------------------------------------------------------------
-    "notes.create": verb(
-        lambda b: b.notes.create, body(CreateNote), render=views.note, audited=True, status=201
-    ),
-    "notes.list": verb(lambda b: b.notes.search, query(NOTE_FILTERS), render=listing(views.note)),
-    "notes.get": verb(lambda b: b.notes.get, NOTE_ID, render=views.note),
-    "notes.update": verb(
-        lambda b: b.notes.update, NOTE_ID, body(UpdateNote), render=views.note, audited=True
-    ),
-    "notes.delete": verb(lambda b: b.notes.delete, NOTE_ID, audited=True),
-    "notes.audit_logs": verb(lambda b: b.notes.audit_logs, NOTE_ID, render=_AUDIT),
+    "notes.create": audited(views.note, lambda b: b.notes.create, body(CreateNote), status=201),
+    "notes.list": verb(listing(views.note), lambda b: b.notes.search, query(NOTE_FILTERS)),
+    "notes.get": verb(views.note, lambda b: b.notes.get, NOTE_ID),
+    "notes.update": audited(views.note, lambda b: b.notes.update, NOTE_ID, body(UpdateNote)),
+    "notes.delete": audited(no_content, lambda b: b.notes.delete, NOTE_ID),
+    "notes.audit_logs": verb(_AUDIT, lambda b: b.notes.audit_logs, NOTE_ID),
     # --- Catalog --------------------------------------------------------------------------------
-    "catalog.list_variants": verb(lambda b: b.catalog.variants, render=listing(views.variant)),
-    "catalog.replace": verb(lambda b: b.catalog.replace, body(MerchantCatalog), render=_as_is),
-    "catalog.patch": verb(lambda b: b.catalog.patch, body(MerchantCatalogPatch), render=_as_is),
-    "catalog.add_variants": verb(lambda b: b.catalog.add_variants, body(AddVariants), render=_as_is),
+    "catalog.list_variants": verb(listing(views.variant), lambda b: b.catalog.variants),
+    "catalog.replace": verb(_as_is, lambda b: b.catalog.replace, body(MerchantCatalog)),
+    "catalog.patch": verb(_as_is, lambda b: b.catalog.patch, body(MerchantCatalogPatch)),
+    "catalog.add_variants": verb(_as_is, lambda b: b.catalog.add_variants, body(AddVariants)),
 }
 """Every handler by endpoint name."""
 

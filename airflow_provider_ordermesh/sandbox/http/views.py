@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from airflow_provider_ordermesh.models.statuses import OrderStatus
 from airflow_provider_ordermesh.sandbox.backend.auth import IssuedToken
+from airflow_provider_ordermesh.sandbox.backend.bodies.orders import Address, NameValue
 from airflow_provider_ordermesh.sandbox.backend.catalog import CatalogVariant
 from airflow_provider_ordermesh.sandbox.backend.clock import iso
 from airflow_provider_ordermesh.sandbox.backend.errors import SandboxError
@@ -73,16 +74,16 @@ def order(record: OrderRecord) -> JSON:
         "id": record.id,
         "shortId": record.short_id,
         "safeId": record.safe_id,
-        "externalId": submitted.external_id,
-        "merchantId": submitted.merchant_id,
+        "externalId": submitted.externalId,
+        "merchantId": submitted.merchantId,
         "status": record.status.value,
         "statusDesc": None,
-        "currencyCode": submitted.currency_code,
-        "isTest": submitted.is_test,
+        "currencyCode": submitted.currencyCode,
+        "isTest": submitted.isTest,
         "items": [order_item(item) for item in record.items],
-        "shippingAddress": _address(submitted.shipping_address),
-        "billingAddress": _address(submitted.billing_address),
-        "returnAddress": _address(submitted.return_address),
+        "shippingAddress": _address(submitted.shippingAddress),
+        "billingAddress": _address(submitted.billingAddress),
+        "returnAddress": _address(submitted.returnAddress),
         "shipmentIds": [shipment.id for shipment in record.shipments],
         "facilityNames": list(dict.fromkeys(s.facility.name for s in record.shipments if s.facility)),
         "shipmentCreatedDates": [iso(shipment.created_at) for shipment in record.shipments],
@@ -100,18 +101,18 @@ def create_order_response(record: OrderRecord) -> JSON:
         "id": record.id,
         "shortId": record.short_id,
         "safeId": record.safe_id,
-        "externalId": record.submitted.external_id,
+        "externalId": record.submitted.externalId,
         "shipmentIds": [shipment.id for shipment in record.shipments],
     }
 
 
 def order_item(record: ItemRecord) -> JSON:
     submitted = record.submitted
-    currency = record.order.submitted.currency_code
+    currency = record.order.submitted.currencyCode
     return {
         "id": record.id,
         "shortId": record.short_id,
-        "externalId": submitted.external_id,
+        "externalId": submitted.externalId,
         "sku": submitted.sku,
         "originalSKU": submitted.sku,
         "quantity": submitted.quantity,
@@ -124,23 +125,23 @@ def order_item(record: ItemRecord) -> JSON:
         "images": [
             {
                 "url": image.url,
-                "thumbnailUrl": image.thumbnail_url,
+                "thumbnailUrl": image.thumbnailUrl,
                 "area": image.area,
-                "printMethod": image.print_method,
+                "printMethod": image.printMethod,
             }
             for image in submitted.images or []
         ]
         or None,
         "options": _name_values(submitted.options),
         "attributes": _name_values(submitted.attributes),
-        "customerSubtotal": _price(submitted.customer_subtotal, currency),
-        "customerPrice": _price(submitted.customer_price, currency),
-        "customerShippingPrice": _price(submitted.customer_shipping_price, currency),
-        "customerTaxes": _price(submitted.customer_taxes, currency),
+        "customerSubtotal": _price(submitted.customerSubtotal, currency),
+        "customerPrice": _price(submitted.customerPrice, currency),
+        "customerShippingPrice": _price(submitted.customerShippingPrice, currency),
+        "customerTaxes": _price(submitted.customerTaxes, currency),
         "merchantPrice": None,
-        "clientAttributes": submitted.client_attributes,
+        "clientAttributes": submitted.clientAttributes,
         "meta": submitted.meta,
-        "isSample": bool(submitted.is_sample),
+        "isSample": bool(submitted.isSample),
         "fulfillmentReady": record.status is not OrderStatus.CANCELLED,
         "refundData": {
             "refunds": [
@@ -155,9 +156,9 @@ def order_item(record: ItemRecord) -> JSON:
             "remainingShippingBalance": record.refundable(shipping=True),
             "remainingPriceBalance": record.refundable(shipping=False),
         },
-        "skipImgManip": bool(submitted.skip_img_manip),
-        "skipImageValidation": bool(submitted.skip_image_validation),
-        "skipSkuValidation": bool(submitted.skip_sku_validation),
+        "skipImgManip": bool(submitted.skipImgManip),
+        "skipImageValidation": bool(submitted.skipImageValidation),
+        "skipSkuValidation": bool(submitted.skipSkuValidation),
         **_ITEM_NOT_SIMULATED,
     }
 
@@ -169,20 +170,20 @@ def shipment(record: ShipmentRecord) -> JSON:
     return {
         "id": record.id,
         "shortId": record.short_id,
-        "merchantId": submitted.merchant_id,
+        "merchantId": submitted.merchantId,
         "vendorId": facility.vendor_id if facility else None,
         "vendorName": facility.vendor_name if facility else None,
         "facilityId": facility.id if facility else None,
         "facilityName": facility.name if facility else None,
         "orderId": order_record.id,
-        "orderExternalId": submitted.external_id,
+        "orderExternalId": submitted.externalId,
         "safeId": order_record.safe_id,
         "shipmentStatus": record.status.value,
         "isRejectedByVendor": record.is_rejected_by_vendor,
         "isPollingStopped": record.is_polling_stopped,
-        "shippingMethod": record.shipping_method or submitted.customer_shipping_method,
-        "shippingCountryCode": submitted.shipping_address.country_code,
-        "currencyCode": submitted.currency_code,
+        "shippingMethod": record.shipping_method or submitted.customerShippingMethod,
+        "shippingCountryCode": submitted.shippingAddress.countryCode,
+        "currencyCode": submitted.currencyCode,
         "createdDate": iso(record.created_at),
         "lastModifiedDate": iso(record.updated_at),
         "packages": [package(p) for p in record.packages],
@@ -194,33 +195,33 @@ def shipment(record: ShipmentRecord) -> JSON:
                 "vendorSku": item.submitted.sku,
                 "quantity": quantity,
                 "merchantPrice": None,
-                "price": _price(item.submitted.customer_price, submitted.currency_code),
+                "price": _price(item.submitted.customerPrice, submitted.currencyCode),
                 "shortId": item.short_id,
                 "status": item.status.value,
             }
             for item, quantity in record.lines.items()
         ],
         "orderCreatedDate": iso(order_record.created_at),
-        "languageCode": submitted.language_code,
+        "languageCode": submitted.languageCode,
         **_SHIPMENT_NOT_SIMULATED,
     }
 
 
 def package(record: PackageRecord) -> JSON:
     details = record.details
-    item_ids = list(details.order_item_ids or [])
+    item_ids = list(details.orderItemIDs or [])
     carried = {item.id: quantity for item, quantity in record.shipment.lines.items()}
     return {
         "id": record.id,
         "shortId": record.short_id,
         "shipmentId": record.shipment.id,
-        "carrierName": details.carrier_name,
-        "carrierMethodName": details.carrier_method_name,
-        "shippedDate": details.shipped_date,
-        "fulfilledDate": details.fulfilled_date,
-        "carrierTrackingNumber": details.carrier_tracking_number,
-        "carrierLink": details.carrier_link,
-        "carrierAccount": details.carrier_account,
+        "carrierName": details.carrierName,
+        "carrierMethodName": details.carrierMethodName,
+        "shippedDate": details.shippedDate,
+        "fulfilledDate": details.fulfilledDate,
+        "carrierTrackingNumber": details.carrierTrackingNumber,
+        "carrierLink": details.carrierLink,
+        "carrierAccount": details.carrierAccount,
         "orderItemIDs": item_ids,
         "packageOrderItems": [
             {"orderItemId": item_id, "quantity": carried.get(item_id, 0)} for item_id in item_ids
@@ -334,19 +335,19 @@ def token(issued: IssuedToken) -> JSON:
     return answer
 
 
-def _address(address: Any) -> JSON | None:
+def _address(address: Address | None) -> JSON | None:
     if address is None:
         return None
     return {
-        "firstName": address.first_name,
-        "lastName": address.last_name,
+        "firstName": address.firstName,
+        "lastName": address.lastName,
         "line1": address.line1,
         "line2": address.line2,
         "line3": address.line3,
         "city": address.city,
         "state": address.state,
         "zip": address.zip,
-        "countryCode": address.country_code,
+        "countryCode": address.countryCode,
         "phone": address.phone,
         "email": address.email,
         "location": None,
@@ -357,7 +358,7 @@ def _price(amount: float | None, currency: str) -> JSON | None:
     return {"currency": currency, "amount": amount, "tax": None} if amount is not None else None
 
 
-def _name_values(pairs: Iterable[Any] | None) -> list[JSON] | None:
+def _name_values(pairs: Iterable[NameValue] | None) -> list[JSON] | None:
     return [{"name": pair.name, "value": pair.value} for pair in pairs] if pairs else None
 
 

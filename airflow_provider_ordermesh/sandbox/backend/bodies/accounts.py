@@ -12,8 +12,8 @@ from airflow_provider_ordermesh.sandbox.backend.bodies.fields import Id, LongTex
 class ClientToken(WireBody):
     """``GetServiceClientTokenDto``: the camelCase ``clientId`` / ``clientSecret`` (inferred)."""
 
-    client_id: str = Field(min_length=1)
-    client_secret: str
+    clientId: str = Field(min_length=1)
+    clientSecret: str
 
 
 class Login(WireBody):
@@ -26,7 +26,7 @@ class Login(WireBody):
 class Refresh(WireBody):
     """``LoginUserWithRefreshToken``: ``refreshToken`` (inferred)."""
 
-    refresh_token: str
+    refreshToken: str
 
 
 class NoteResource(WireBody):
@@ -47,32 +47,32 @@ class UpdateNote(WireBody):
     format: Literal["PlainText", "Markdown"] | None = None
 
 
-class MerchantCatalog(WireBody):
-    """``PUT /catalog/v1/merchantCatalog``; variants are kept as sent."""
+class _Catalog(WireBody):
+    """What a merchant catalog says about itself."""
 
     id: str | None = None
     name: str | None = Field(default=None, max_length=255)
     description: str | None = Field(default=None, max_length=4000)
-    is_enabled: bool | None = None
-    assigned_to_sub_account_ids: list[str] | None = None
+    isEnabled: bool | None = None
+    assignedToSubAccountIds: list[str] | None = None
+
+
+class MerchantCatalog(_Catalog):
+    """``PUT /catalog/v1/merchantCatalog``; variants are kept as sent."""
+
     variants: list[dict[str, Any]] | None = None
 
 
-class MerchantCatalogPatch(WireBody):
+class MerchantCatalogPatch(_Catalog):
     """``PATCH /catalog/v1/merchantCatalog`` with the fields the QA docs show; variants removed by SKU."""
 
-    id: str | None = None
-    name: str | None = Field(default=None, max_length=255)
-    description: str | None = Field(default=None, max_length=4000)
-    is_enabled: bool | None = None
-    assigned_to_sub_account_ids: list[str] | None = None
-    variants_to_add: list[dict[str, Any]] | None = None
-    variants_skus_to_remove: list[str] | None = None
-    variants_to_update: list[dict[str, Any]] | None = None
+    variantsToAdd: list[dict[str, Any]] | None = None
+    variantsSkusToRemove: list[str] | None = None
+    variantsToUpdate: list[dict[str, Any]] | None = None
 
 
 class AddVariants(WireBody):
     """``POST /catalog/v1/merchantVariants`` (prod docs)."""
 
-    merchant_catalog_id: Id
+    merchantCatalogId: Id
     variants: list[dict[str, Any]] = Field(min_length=1)

@@ -1,8 +1,8 @@
 """The base of every body the sandbox reads, and the kinds of value its fields take.
 
-A body is read by its wire names only: the camelCase of each attribute, or the explicit alias
-where the docs spell a key otherwise (``orderItemIDs``, ``cardFirst4``). The snake_case
-spelling is refused like any other unknown key, so a client that sends attribute names fails.
+A body's attributes are its wire keys, spelt as the API notes spell them (``safeId``,
+``orderItemIDs``): no alias is derived, so nothing but the documented key is read, and any
+other key (a snake_case or PascalCase spelling, a typo) is refused with a 400 that names it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
-from pydantic.alias_generators import to_camel
 
 from airflow_provider_ordermesh.models.codes import COUNTRY_CODES, CURRENCY_CODES
 
@@ -18,18 +17,11 @@ from airflow_provider_ordermesh.models.codes import COUNTRY_CODES, CURRENCY_CODE
 class WireBody(BaseModel):
     """A request body as the API reads it: documented keys only, strings stripped."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_alias=True,
-        validate_by_name=False,
-        extra="forbid",
-        str_strip_whitespace=True,
-        protected_namespaces=(),
-    )
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, protected_namespaces=())
 
     def wire(self) -> dict[str, Any]:
-        """The body in its wire names again, without the fields left out."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        """The body as JSON again, without the fields left out."""
+        return self.model_dump(mode="json", exclude_none=True)
 
 
 def _one_of(codes: frozenset[str], what: str) -> AfterValidator:

@@ -23,15 +23,15 @@ from airflow_provider_ordermesh.sandbox.backend.bodies.fields import (
 class Address(WireBody):
     """``BaseAddressModel`` (§3.8); the country is an ISO alpha-2 code."""
 
-    first_name: Text
-    last_name: Text | None = None
+    firstName: Text
+    lastName: Text | None = None
     line1: Text
     line2: Text | None = None
     line3: Text | None = None
     city: Text
     state: Text | None = None
     zip: Text | None = None
-    country_code: CountryCode
+    countryCode: CountryCode
     phone: Text | None = None
     email: Text | None = None
 
@@ -60,9 +60,9 @@ class Image(WireBody):
     """``CreateOrderItemImageModel`` (§3.5)."""
 
     url: Url
-    thumbnail_url: Url | None = None
+    thumbnailUrl: Url | None = None
     area: Text | None = None
-    print_method: Text | None = None
+    printMethod: Text | None = None
 
 
 class OrderItem(WireBody):
@@ -70,20 +70,20 @@ class OrderItem(WireBody):
 
     sku: Text
     quantity: Quantity
-    external_id: Text | None = None
+    externalId: Text | None = None
     images: list[Image] | None = None
     options: list[NameValue] | None = None
     attributes: list[NameValue] | None = None
-    customer_price: Amount | None = None
-    customer_shipping_price: Amount | None = None
-    customer_taxes: Amount | None = None
-    customer_subtotal: Amount | None = None
-    client_attributes: dict[str, str] | None = None
+    customerPrice: Amount | None = None
+    customerShippingPrice: Amount | None = None
+    customerTaxes: Amount | None = None
+    customerSubtotal: Amount | None = None
+    clientAttributes: dict[str, str] | None = None
     meta: dict[str, str] | None = None
-    is_sample: bool | None = None
-    skip_img_manip: bool | None = None
-    skip_image_validation: bool | None = None
-    skip_sku_validation: bool | None = None
+    isSample: bool | None = None
+    skipImgManip: bool | None = None
+    skipImageValidation: bool | None = None
+    skipSkuValidation: bool | None = None
 
 
 class Client(WireBody):
@@ -99,16 +99,16 @@ class Transaction(WireBody):
     """``CreateOrderCustomerTransactionModel`` (§3.3)."""
 
     total: Amount
-    currency_code: CurrencyCode | None = None
-    transaction_date: Text | None = None
-    transaction_id: Text | None = None
-    authorization_code: Text | None = None
+    currencyCode: CurrencyCode | None = None
+    transactionDate: Text | None = None
+    transactionId: Text | None = None
+    authorizationCode: Text | None = None
 
 
 class BillingInfo(WireBody):
     """``BillingInfoModel`` (§3.10)."""
 
-    full_name: Text | None = None
+    fullName: Text | None = None
     address: LocatedAddress | None = None
 
 
@@ -116,35 +116,35 @@ class PaymentMethod(WireBody):
     """``CreateOrderCustomerPaymentMethodModel`` (§3.2), its transactions nested as the docs show."""
 
     method: Text | None = None
-    sub_method: Text | None = None
-    card_first4: str | None = Field(default=None, alias="cardFirst4", pattern=r"^\d{4}$")
-    card_last4: str | None = Field(default=None, alias="cardLast4", pattern=r"^\d{4}$")
-    billing_info: BillingInfo | None = None
-    customer_transactions: list[Transaction] | None = None
+    subMethod: Text | None = None
+    cardFirst4: str | None = Field(default=None, pattern=r"^\d{4}$")
+    cardLast4: str | None = Field(default=None, pattern=r"^\d{4}$")
+    billingInfo: BillingInfo | None = None
+    customerTransactions: list[Transaction] | None = None
 
 
 class CreateOrder(WireBody):
     """``CreateOrderModel`` (§3.1), one order or one entry of ``CreateOrderModelBulkModel``."""
 
-    safe_id: Id | None = None
-    merchant_id: Id | None = None
-    external_id: Text | None = None
-    shipping_address: Address
-    billing_address: Address | None = None
-    return_address: Address | None = None
-    language_code: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
-    is_test: bool | None = None
-    is_sample: bool | None = None
+    safeId: Id | None = None
+    merchantId: Id | None = None
+    externalId: Text | None = None
+    shippingAddress: Address
+    billingAddress: Address | None = None
+    returnAddress: Address | None = None
+    languageCode: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
+    isTest: bool | None = None
+    isSample: bool | None = None
     client: Client | None = None
     meta: dict[str, str] | None = None
-    currency_code: CurrencyCode = "USD"
-    customer_shipping_method: Text | None = None
-    customer_total: Amount | None = None
-    customer_item_total: Amount | None = None
-    customer_total_shipping: Amount | None = None
-    customer_total_taxes: Amount | None = None
-    customer_total_discount_and_promotions: Amount | None = None
-    customer_payment_methods: list[PaymentMethod] | None = None
+    currencyCode: CurrencyCode = "USD"
+    customerShippingMethod: Text | None = None
+    customerTotal: Amount | None = None
+    customerItemTotal: Amount | None = None
+    customerTotalShipping: Amount | None = None
+    customerTotalTaxes: Amount | None = None
+    customerTotalDiscountAndPromotions: Amount | None = None
+    customerPaymentMethods: list[PaymentMethod] | None = None
     items: list[OrderItem] = Field(min_length=1, max_length=1000)
 
 
@@ -152,8 +152,8 @@ class InboundOrder(WireBody):
     """``POST /v1/inbound/orders``: the merchant's own order format and the Transformation to apply."""
 
     body: dict[str, Any]
-    merchant_id: Id
-    transformation_id: Id
+    merchantId: Id
+    transformationId: Id
 
 
 class _Change(WireBody):
@@ -169,13 +169,13 @@ class _Change(WireBody):
 class UpdateOrder(_Change):
     """``UpdateOrderModel`` (reconstructed): what may change on an order after creation."""
 
-    external_id: Text | None = None
-    shipping_address: Address | None = None
-    billing_address: Address | None = None
-    return_address: Address | None = None
-    customer_shipping_method: Text | None = None
+    externalId: Text | None = None
+    shippingAddress: Address | None = None
+    billingAddress: Address | None = None
+    returnAddress: Address | None = None
+    customerShippingMethod: Text | None = None
     meta: dict[str, str] | None = None
-    is_test: bool | None = None
+    isTest: bool | None = None
 
 
 class BulkUpdateOrder(UpdateOrder):
@@ -198,14 +198,14 @@ class UpdateOrderItem(_Change):
 class CancelItem(WireBody):
     """``CancelOrderItemModel``: an item and how many of it to cancel (all, when left out)."""
 
-    item_id: Id
+    itemId: Id
     quantity: Quantity | None = None
 
 
 class CancelOrder(WireBody):
     """``CancelOrderModel``: the whole order, or only ``items`` (which, when given, is not empty)."""
 
-    order_id: Id
+    orderId: Id
     reason: Reason | None = None
     items: list[CancelItem] | None = Field(default=None, min_length=1)
 
@@ -217,8 +217,8 @@ class CustomerCareHold(WireBody):
 class RefundLine(WireBody):
     """``AddRefundItemModel`` (§3.17): part of an item's price, or of its shipping."""
 
-    item_id: Id
-    is_shipping_refund: bool = False
+    itemId: Id
+    isShippingRefund: bool = False
     amount: PositiveAmount
     reason: Reason
 
@@ -226,5 +226,5 @@ class RefundLine(WireBody):
 class AddRefund(WireBody):
     """``AddRefundModel``: the body of ``POST /v1/orders/refund`` as the docs' example shows it."""
 
-    order_id: Id
+    orderId: Id
     refunds: list[RefundLine] = Field(min_length=1, max_length=1000)

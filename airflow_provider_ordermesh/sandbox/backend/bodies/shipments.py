@@ -19,10 +19,10 @@ class ItemQuantity(WireBody):
 class Reroute(WireBody):
     """``Reroute`` (§4.9), alone or as an entry of ``RerouteBulkModel``."""
 
-    shipment_id: Id
-    facility_id: Id
+    shipmentId: Id
+    facilityId: Id
     reason: Reason
-    order_items: list[ItemQuantity] | None = Field(default=None, min_length=1)
+    orderItems: list[ItemQuantity] | None = Field(default=None, min_length=1)
 
 
 class Reject(WireBody):
@@ -30,12 +30,12 @@ class Reject(WireBody):
 
 
 class Assign(WireBody):
-    facility_id: Id
-    vendor_id: Id | None = None
+    facilityId: Id
+    vendorId: Id | None = None
 
 
 class UnassignItems(WireBody):
-    order_items: list[ItemQuantity] = Field(min_length=1)
+    orderItems: list[ItemQuantity] = Field(min_length=1)
     reason: Reason | None = None
 
 
@@ -46,28 +46,28 @@ class CancelShipment(WireBody):
 class CreateShipment(WireBody):
     """A shipment for chosen items of an order at a facility (reconstructed)."""
 
-    order_id: Id
-    facility_id: Id
-    vendor_id: Id | None = None
-    order_items: list[ItemQuantity] = Field(min_length=1)
+    orderId: Id
+    facilityId: Id
+    vendorId: Id | None = None
+    orderItems: list[ItemQuantity] = Field(min_length=1)
 
 
 class UpdateShipment(WireBody):
-    shipping_method: Text | None = None
-    is_polling_stopped: bool | None = None
+    shippingMethod: Text | None = None
+    isPollingStopped: bool | None = None
 
 
 class PackageDetails(WireBody):
     """A package to record: the writable fields of ``PackageDTO`` (§4.2)."""
 
-    carrier_name: Text
-    carrier_method_name: Text | None = None
-    carrier_tracking_number: Text | None = None
-    carrier_link: Url | None = None
-    carrier_account: bool | None = None
-    shipped_date: str | None = None
-    fulfilled_date: str | None = None
-    order_item_ids: list[str] | None = Field(default=None, alias="orderItemIDs")
+    carrierName: Text
+    carrierMethodName: Text | None = None
+    carrierTrackingNumber: Text | None = None
+    carrierLink: Url | None = None
+    carrierAccount: bool | None = None
+    shippedDate: str | None = None
+    fulfilledDate: str | None = None
+    orderItemIDs: list[str] | None = None
 
 
 class CreatePackages(WireBody):
@@ -75,12 +75,12 @@ class CreatePackages(WireBody):
 
 
 class UpdatePackage(WireBody):
-    carrier_name: Text | None = None
-    carrier_method_name: Text | None = None
-    carrier_tracking_number: Text | None = None
-    carrier_link: Url | None = None
-    shipped_date: str | None = None
-    fulfilled_date: str | None = None
+    carrierName: Text | None = None
+    carrierMethodName: Text | None = None
+    carrierTrackingNumber: Text | None = None
+    carrierLink: Url | None = None
+    shippedDate: str | None = None
+    fulfilledDate: str | None = None
 
 
 class GeneratePackingSlip(WireBody):
