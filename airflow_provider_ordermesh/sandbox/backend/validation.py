@@ -1,7 +1,8 @@
 """Request bodies and query strings validated with pydantic models, failing as a 400 that names each field.
 
-Field paths are the wire's camelCase names joined with dots (``items.0.quantity``), because the
-models validate by alias and pydantic reports locations the way the input spelled them.
+Field paths are the wire's camelCase names joined with dots (``items.0.quantity``): pydantic
+reports locations the way the input spelled them. The OrderMesh bodies are in ``bodies/``;
+``SandboxModel`` is the base of the sandbox's own settings and control-API bodies.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ _PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
 
 
 class SandboxModel(BaseModel):
-    """Base of the sandbox's own request models: camelCase on the wire, snake_case in Python, strict."""
+    """Base of the sandbox's settings and control-API bodies (not OrderMesh's): camelCase keys, snake_case attributes."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
 
