@@ -24,7 +24,7 @@ _PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
 
 
 class SandboxModel(BaseModel):
-    """Base of the sandbox's settings and control-API bodies (not OrderMesh's): camelCase keys, snake_case attributes."""
+    """Base of the sandbox's settings and control-API bodies (not OrderMesh's): camelCase keys, snake_case names."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
 
