@@ -101,7 +101,7 @@ class CatalogBackend:
                 added += 1
         self.merchant_catalog = {
             **self.merchant_catalog,
-            "id": request.merchantCatalogId,
+            "id": request.merchant_catalog_id,
             "variants": variants,
         }
         return {"variantsAdded": added, "errors": errors}

@@ -18,17 +18,17 @@ def render_packing_slip(shipment: ShipmentRecord, document_format: str) -> tuple
 
 
 def _slip_lines(shipment: ShipmentRecord) -> list[str]:
-    address = shipment.order.submitted.shippingAddress
+    address = shipment.order.submitted.shipping_address
     ship_to = ", ".join(
         part
         for part in (
-            address.firstName,
-            address.lastName,
+            address.first_name,
+            address.last_name,
             address.line1,
             address.city,
             address.state,
             address.zip,
-            address.countryCode,
+            address.country_code,
         )
         if part
     )

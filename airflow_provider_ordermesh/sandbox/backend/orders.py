@@ -56,8 +56,8 @@ ORDER_FILTERS: Final = Filters[OrderRecord](
     Filter("safeIds", Texts, lambda o: o.safe_id, Match.ONE_OF),
     Filter("status", Statuses, lambda o: o.status, Match.ONE_OF),
     Filter("safeId", Text, lambda o: o.safe_id),
-    Filter("externalId", Text, lambda o: o.submitted.externalId),
-    Filter("isTest", bool, lambda o: o.submitted.isTest, Match.FLAG),
+    Filter("externalId", Text, lambda o: o.submitted.external_id),
+    Filter("isTest", bool, lambda o: o.submitted.is_test, Match.FLAG),
     Filter("createdFrom", Moment, lambda o: o.created_at, Match.SINCE),
     Filter("createdTo", Moment, lambda o: o.created_at, Match.UNTIL),
     Filter("updatedSince", Moment, lambda o: o.updated_at, Match.SINCE),
@@ -89,7 +89,7 @@ class OrdersBackend:
     def create(self, request: CreateOrder, *, actor: str) -> OrderRecord:
         """A new order, routed to facilities at once; a ``safeId`` already used is a 409 and is counted."""
         state = self._state
-        safe_id = request.safeId or f"sandbox-{state.ids.token(16)}"
+        safe_id = request.safe_id or f"sandbox-{state.ids.token(16)}"
         existing = state.orders_by_safe_id.get(safe_id)
         if existing is not None:
             state.duplicate_safe_id_attempts += 1
@@ -196,7 +196,7 @@ class OrdersBackend:
 
     def cancel(self, request: CancelOrder, *, actor: str) -> OrderRecord:
         """Cancel the whole order, or the given quantities of some items; shipped quantities stay shipped."""
-        order = self._state.order(request.orderId)
+        order = self._state.order(request.order_id)
         if order.status is OrderStatus.CANCELLED:
             raise Conflict(f"order {order.id} is already cancelled")
         if request.items is None:
@@ -231,23 +231,23 @@ class OrdersBackend:
 
     def refund(self, request: AddRefund, *, actor: str) -> None:
         """Record refunds against item balances; any refund above what is left rejects the whole request."""
-        order = self._state.order(request.orderId)
+        order = self._state.order(request.order_id)
         items = {item.id: item for item in order.items}
         left: dict[tuple[str, bool], float] = {}
         errors = []
         for index, refund in enumerate(request.refunds):
-            item = items.get(refund.itemId)
+            item = items.get(refund.item_id)
             if item is None:
                 errors.append(
                     FieldError(
-                        f"refunds.{index}.itemId", f"item {refund.itemId} is not part of order {order.id}"
+                        f"refunds.{index}.itemId", f"item {refund.item_id} is not part of order {order.id}"
                     )
                 )
                 continue
-            key = (item.id, refund.isShippingRefund)
-            balance = left.setdefault(key, item.refundable(shipping=refund.isShippingRefund))
+            key = (item.id, refund.is_shipping_refund)
+            balance = left.setdefault(key, item.refundable(shipping=refund.is_shipping_refund))
             if refund.amount > balance:
-                kind = "shipping" if refund.isShippingRefund else "price"
+                kind = "shipping" if refund.is_shipping_refund else "price"
                 errors.append(
                     FieldError(
                         f"refunds.{index}.amount",
@@ -259,11 +259,11 @@ class OrdersBackend:
         if errors:
             raise ValidationFailed("the refunds do not fit the items they name", errors)
         for refund in request.refunds:
-            item = items[refund.itemId]
+            item = items[refund.item_id]
             item.refunds.append(
                 RefundRecord(
                     transaction_id=self._state.ids.token(12),
-                    is_shipping_refund=refund.isShippingRefund,
+                    is_shipping_refund=refund.is_shipping_refund,
                     amount=refund.amount,
                     reason=refund.reason,
                 )
@@ -300,11 +300,11 @@ class OrdersBackend:
         wanted: dict[ItemRecord, int] = {}
         unknown, too_many = [], []
         for index, entry in enumerate(request.items or []):
-            item = items.get(entry.itemId)
+            item = items.get(entry.item_id)
             if item is None:
                 unknown.append(
                     FieldError(
-                        f"items.{index}.itemId", f"item {entry.itemId} is not part of order {order.id}"
+                        f"items.{index}.itemId", f"item {entry.item_id} is not part of order {order.id}"
                     )
                 )
                 continue

@@ -201,15 +201,15 @@ class ShipmentsBackend:
 
     def create(self, request: CreateShipment, *, actor: str) -> ShipmentRecord:
         """A shipment for chosen quantities of an order's items that no shipment carries yet."""
-        order = self._state.order(request.orderId)
-        target = facility(request.facilityId)
-        _check_vendor(target, request.vendorId)
+        order = self._state.order(request.order_id)
+        target = facility(request.facility_id)
+        _check_vendor(target, request.vendor_id)
         if order.status is OrderStatus.CANCELLED:
             raise Conflict(f"order {order.id} is cancelled")
         items = {item.id: item for item in order.items}
         lines: dict[ItemRecord, int] = {}
         errors = []
-        for index, entry in enumerate(request.orderItems):
+        for index, entry in enumerate(request.order_items):
             item = items.get(entry.id)
             if item is None:
                 errors.append(
@@ -230,10 +230,10 @@ class ShipmentsBackend:
 
     def update(self, shipment_id: str, changes: UpdateShipment, *, actor: str) -> ShipmentRecord:
         shipment = self._state.shipment(shipment_id)
-        if "shippingMethod" in changes.model_fields_set:
-            shipment.shipping_method = changes.shippingMethod
-        if changes.isPollingStopped is not None:
-            shipment.is_polling_stopped = changes.isPollingStopped
+        if "shipping_method" in changes.model_fields_set:
+            shipment.shipping_method = changes.shipping_method
+        if changes.is_polling_stopped is not None:
+            shipment.is_polling_stopped = changes.is_polling_stopped
         self._changed(shipment, "Updated", "shipment details updated", actor=actor)
         return shipment
 
@@ -252,10 +252,10 @@ class ShipmentsBackend:
 
     def reroute(self, request: Reroute, *, actor: str) -> RerouteOutcome:
         """Move a whole shipment to another facility, or split the given item quantities off to it."""
-        shipment = self._state.shipment(request.shipmentId)
-        target = facility(request.facilityId)
+        shipment = self._state.shipment(request.shipment_id)
+        target = facility(request.facility_id)
         require(ShipmentAction.REROUTE, shipment)
-        moving = self._split_off(shipment, request.orderItems)
+        moving = self._split_off(shipment, request.order_items)
         reason = f"rerouted to {target.name}: {request.reason}"
         if moving is None:
             self._assign(shipment, target, actor=actor, reason=reason)
@@ -271,9 +271,9 @@ class ShipmentsBackend:
 
     def assign(self, shipment_id: str, request: Assign, *, actor: str) -> ShipmentRecord:
         shipment = self._state.shipment(shipment_id)
-        target = facility(request.facilityId)
+        target = facility(request.facility_id)
         require(ShipmentAction.ASSIGN, shipment)
-        _check_vendor(target, request.vendorId)
+        _check_vendor(target, request.vendor_id)
         self._assign(shipment, target, actor=actor)
         return shipment
 
@@ -281,7 +281,7 @@ class ShipmentsBackend:
         """Take item quantities off a shipment: all of them unassigns it, some split them off unassigned."""
         shipment = self._state.shipment(shipment_id)
         require(ShipmentAction.UNASSIGN, shipment)
-        moving = self._split_off(shipment, request.orderItems)
+        moving = self._split_off(shipment, request.order_items)
         if moving is None:
             shipment.facility = None
             self._move(shipment, S.UNASSIGNED, actor=actor, reason=request.reason)
@@ -367,7 +367,7 @@ class ShipmentsBackend:
                 f"item {item_id} is not on shipment {shipment.id}",
             )
             for index, details in enumerate(request.packages)
-            for position, item_id in enumerate(details.orderItemIDs or [])
+            for position, item_id in enumerate(details.order_item_ids or [])
             if item_id not in on_board
         ]
         if errors:
@@ -375,7 +375,9 @@ class ShipmentsBackend:
         packages = [
             self._add_package(
                 shipment,
-                details if details.orderItemIDs else details.model_copy(update={"orderItemIDs": on_board}),
+                details
+                if details.order_item_ids
+                else details.model_copy(update={"order_item_ids": on_board}),
                 actor=actor,
             )
             for details in request.packages
@@ -570,7 +572,7 @@ class ShipmentsBackend:
             "Package",
             package.id,
             "Created",
-            f"{details.carrierName} package {details.carrierTrackingNumber or ''}".strip(),
+            f"{details.carrier_name} package {details.carrier_tracking_number or ''}".strip(),
             actor=actor,
         )
         return package
@@ -580,14 +582,14 @@ class ShipmentsBackend:
         assert shipment.facility is not None, "only shipments at a facility ship"
         tracking_number = self._state.ids.digits(18)
         return PackageDetails.model_construct(
-            carrierName=shipment.facility.carrier,
-            carrierMethodName=shipment.facility.carrier_method,
-            carrierTrackingNumber=tracking_number,
-            carrierLink=shipment.facility.tracking_link(tracking_number),
-            carrierAccount=False,
-            shippedDate=iso(shipped_at),
-            fulfilledDate=iso(shipped_at),
-            orderItemIDs=[item.id for item in shipment.lines],
+            carrier_name=shipment.facility.carrier,
+            carrier_method_name=shipment.facility.carrier_method,
+            carrier_tracking_number=tracking_number,
+            carrier_link=shipment.facility.tracking_link(tracking_number),
+            carrier_account=False,
+            shipped_date=iso(shipped_at),
+            fulfilled_date=iso(shipped_at),
+            order_item_ids=[item.id for item in shipment.lines],
         )
 
     def _audit(

@@ -106,11 +106,11 @@ class ItemRecord:
     def refundable(self, shipping: bool) -> float:
         """What is left to refund of the price (``remainingPriceBalance``) or of the shipping."""
         if shipping:
-            total = self.submitted.customerShippingPrice or 0.0
-        elif self.submitted.customerPrice is not None:
-            total = self.submitted.customerPrice * self.quantity
+            total = self.submitted.customer_shipping_price or 0.0
+        elif self.submitted.customer_price is not None:
+            total = self.submitted.customer_price * self.quantity
         else:
-            total = self.submitted.customerSubtotal or 0.0
+            total = self.submitted.customer_subtotal or 0.0
         refunded = sum(r.amount for r in self.refunds if r.is_shipping_refund == shipping)
         return round(total - refunded, 2)
 

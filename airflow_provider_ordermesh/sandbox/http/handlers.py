@@ -147,7 +147,7 @@ def bulk(
 
 def _client_token(call: Call) -> JSON:
     request = call.body(ClientToken)
-    return views.token(call.sandbox.tokens.issue_client_token(request.clientId, request.clientSecret))
+    return views.token(call.sandbox.tokens.issue_client_token(request.client_id, request.client_secret))
 
 
 def _login(call: Call) -> JSON:
@@ -156,7 +156,7 @@ def _login(call: Call) -> JSON:
 
 
 def _refresh(call: Call) -> JSON:
-    return views.token(call.sandbox.tokens.refresh(call.body(Refresh).refreshToken))
+    return views.token(call.sandbox.tokens.refresh(call.body(Refresh).refresh_token))
 
 
 def _packing_slip(call: Call) -> JSON:

@@ -49,8 +49,8 @@ async def shipment_page(shipment_id: str, request: Request) -> HTMLResponse:
     order = (_Link(f"../orders/{shipment.order.id}", shipment.order.short_id),)
     packages = [
         (
-            p.details.carrierName,
-            _Link(p.details.carrierLink or "#", p.details.carrierTrackingNumber or "-"),
+            p.details.carrier_name,
+            _Link(p.details.carrier_link or "#", p.details.carrier_tracking_number or "-"),
         )
         for p in shipment.packages
     ]

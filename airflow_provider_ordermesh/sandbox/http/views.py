@@ -74,16 +74,16 @@ def order(record: OrderRecord) -> JSON:
         "id": record.id,
         "shortId": record.short_id,
         "safeId": record.safe_id,
-        "externalId": submitted.externalId,
-        "merchantId": submitted.merchantId,
+        "externalId": submitted.external_id,
+        "merchantId": submitted.merchant_id,
         "status": record.status.value,
         "statusDesc": None,
-        "currencyCode": submitted.currencyCode,
-        "isTest": submitted.isTest,
+        "currencyCode": submitted.currency_code,
+        "isTest": submitted.is_test,
         "items": [order_item(item) for item in record.items],
-        "shippingAddress": _address(submitted.shippingAddress),
-        "billingAddress": _address(submitted.billingAddress),
-        "returnAddress": _address(submitted.returnAddress),
+        "shippingAddress": _address(submitted.shipping_address),
+        "billingAddress": _address(submitted.billing_address),
+        "returnAddress": _address(submitted.return_address),
         "shipmentIds": [shipment.id for shipment in record.shipments],
         "facilityNames": list(dict.fromkeys(s.facility.name for s in record.shipments if s.facility)),
         "shipmentCreatedDates": [iso(shipment.created_at) for shipment in record.shipments],
@@ -101,18 +101,18 @@ def create_order_response(record: OrderRecord) -> JSON:
         "id": record.id,
         "shortId": record.short_id,
         "safeId": record.safe_id,
-        "externalId": record.submitted.externalId,
+        "externalId": record.submitted.external_id,
         "shipmentIds": [shipment.id for shipment in record.shipments],
     }
 
 
 def order_item(record: ItemRecord) -> JSON:
     submitted = record.submitted
-    currency = record.order.submitted.currencyCode
+    currency = record.order.submitted.currency_code
     return {
         "id": record.id,
         "shortId": record.short_id,
-        "externalId": submitted.externalId,
+        "externalId": submitted.external_id,
         "sku": submitted.sku,
         "originalSKU": submitted.sku,
         "quantity": submitted.quantity,
@@ -125,23 +125,23 @@ def order_item(record: ItemRecord) -> JSON:
         "images": [
             {
                 "url": image.url,
-                "thumbnailUrl": image.thumbnailUrl,
+                "thumbnailUrl": image.thumbnail_url,
                 "area": image.area,
-                "printMethod": image.printMethod,
+                "printMethod": image.print_method,
             }
             for image in submitted.images or []
         ]
         or None,
         "options": _name_values(submitted.options),
         "attributes": _name_values(submitted.attributes),
-        "customerSubtotal": _price(submitted.customerSubtotal, currency),
-        "customerPrice": _price(submitted.customerPrice, currency),
-        "customerShippingPrice": _price(submitted.customerShippingPrice, currency),
-        "customerTaxes": _price(submitted.customerTaxes, currency),
+        "customerSubtotal": _price(submitted.customer_subtotal, currency),
+        "customerPrice": _price(submitted.customer_price, currency),
+        "customerShippingPrice": _price(submitted.customer_shipping_price, currency),
+        "customerTaxes": _price(submitted.customer_taxes, currency),
         "merchantPrice": None,
-        "clientAttributes": submitted.clientAttributes,
+        "clientAttributes": submitted.client_attributes,
         "meta": submitted.meta,
-        "isSample": bool(submitted.isSample),
+        "isSample": bool(submitted.is_sample),
         "fulfillmentReady": record.status is not OrderStatus.CANCELLED,
         "refundData": {
             "refunds": [
@@ -156,9 +156,9 @@ def order_item(record: ItemRecord) -> JSON:
             "remainingShippingBalance": record.refundable(shipping=True),
             "remainingPriceBalance": record.refundable(shipping=False),
         },
-        "skipImgManip": bool(submitted.skipImgManip),
-        "skipImageValidation": bool(submitted.skipImageValidation),
-        "skipSkuValidation": bool(submitted.skipSkuValidation),
+        "skipImgManip": bool(submitted.skip_img_manip),
+        "skipImageValidation": bool(submitted.skip_image_validation),
+        "skipSkuValidation": bool(submitted.skip_sku_validation),
         **_ITEM_NOT_SIMULATED,
     }
 
@@ -170,20 +170,20 @@ def shipment(record: ShipmentRecord) -> JSON:
     return {
         "id": record.id,
         "shortId": record.short_id,
-        "merchantId": submitted.merchantId,
+        "merchantId": submitted.merchant_id,
         "vendorId": facility.vendor_id if facility else None,
         "vendorName": facility.vendor_name if facility else None,
         "facilityId": facility.id if facility else None,
         "facilityName": facility.name if facility else None,
         "orderId": order_record.id,
-        "orderExternalId": submitted.externalId,
+        "orderExternalId": submitted.external_id,
         "safeId": order_record.safe_id,
         "shipmentStatus": record.status.value,
         "isRejectedByVendor": record.is_rejected_by_vendor,
         "isPollingStopped": record.is_polling_stopped,
-        "shippingMethod": record.shipping_method or submitted.customerShippingMethod,
-        "shippingCountryCode": submitted.shippingAddress.countryCode,
-        "currencyCode": submitted.currencyCode,
+        "shippingMethod": record.shipping_method or submitted.customer_shipping_method,
+        "shippingCountryCode": submitted.shipping_address.country_code,
+        "currencyCode": submitted.currency_code,
         "createdDate": iso(record.created_at),
         "lastModifiedDate": iso(record.updated_at),
         "packages": [package(p) for p in record.packages],
@@ -195,33 +195,33 @@ def shipment(record: ShipmentRecord) -> JSON:
                 "vendorSku": item.submitted.sku,
                 "quantity": quantity,
                 "merchantPrice": None,
-                "price": _price(item.submitted.customerPrice, submitted.currencyCode),
+                "price": _price(item.submitted.customer_price, submitted.currency_code),
                 "shortId": item.short_id,
                 "status": item.status.value,
             }
             for item, quantity in record.lines.items()
         ],
         "orderCreatedDate": iso(order_record.created_at),
-        "languageCode": submitted.languageCode,
+        "languageCode": submitted.language_code,
         **_SHIPMENT_NOT_SIMULATED,
     }
 
 
 def package(record: PackageRecord) -> JSON:
     details = record.details
-    item_ids = list(details.orderItemIDs or [])
+    item_ids = list(details.order_item_ids or [])
     carried = {item.id: quantity for item, quantity in record.shipment.lines.items()}
     return {
         "id": record.id,
         "shortId": record.short_id,
         "shipmentId": record.shipment.id,
-        "carrierName": details.carrierName,
-        "carrierMethodName": details.carrierMethodName,
-        "shippedDate": details.shippedDate,
-        "fulfilledDate": details.fulfilledDate,
-        "carrierTrackingNumber": details.carrierTrackingNumber,
-        "carrierLink": details.carrierLink,
-        "carrierAccount": details.carrierAccount,
+        "carrierName": details.carrier_name,
+        "carrierMethodName": details.carrier_method_name,
+        "shippedDate": details.shipped_date,
+        "fulfilledDate": details.fulfilled_date,
+        "carrierTrackingNumber": details.carrier_tracking_number,
+        "carrierLink": details.carrier_link,
+        "carrierAccount": details.carrier_account,
         "orderItemIDs": item_ids,
         "packageOrderItems": [
             {"orderItemId": item_id, "quantity": carried.get(item_id, 0)} for item_id in item_ids
@@ -339,15 +339,15 @@ def _address(address: Address | None) -> JSON | None:
     if address is None:
         return None
     return {
-        "firstName": address.firstName,
-        "lastName": address.lastName,
+        "firstName": address.first_name,
+        "lastName": address.last_name,
         "line1": address.line1,
         "line2": address.line2,
         "line3": address.line3,
         "city": address.city,
         "state": address.state,
         "zip": address.zip,
-        "countryCode": address.countryCode,
+        "countryCode": address.country_code,
         "phone": address.phone,
         "email": address.email,
         "location": None,

@@ -12,8 +12,8 @@ from airflow_provider_ordermesh.sandbox.backend.bodies.fields import Id, LongTex
 class ClientToken(WireBody):
     """``GetServiceClientTokenDto``: the camelCase ``clientId`` / ``clientSecret`` (inferred)."""
 
-    clientId: str = Field(min_length=1)
-    clientSecret: str
+    client_id: str = Field(alias="clientId", min_length=1)
+    client_secret: str = Field(alias="clientSecret")
 
 
 class Login(WireBody):
@@ -26,7 +26,7 @@ class Login(WireBody):
 class Refresh(WireBody):
     """``LoginUserWithRefreshToken``: ``refreshToken`` (inferred)."""
 
-    refreshToken: str
+    refresh_token: str = Field(alias="refreshToken")
 
 
 class NoteResource(WireBody):
@@ -53,8 +53,8 @@ class _Catalog(WireBody):
     id: str | None = None
     name: str | None = Field(default=None, max_length=255)
     description: str | None = Field(default=None, max_length=4000)
-    isEnabled: bool | None = None
-    assignedToSubAccountIds: list[str] | None = None
+    is_enabled: bool | None = Field(None, alias="isEnabled")
+    assigned_to_sub_account_ids: list[str] | None = Field(None, alias="assignedToSubAccountIds")
 
 
 class MerchantCatalog(_Catalog):
@@ -66,13 +66,13 @@ class MerchantCatalog(_Catalog):
 class MerchantCatalogPatch(_Catalog):
     """``PATCH /catalog/v1/merchantCatalog`` with the fields the QA docs show; variants removed by SKU."""
 
-    variantsToAdd: list[dict[str, Any]] | None = None
-    variantsSkusToRemove: list[str] | None = None
-    variantsToUpdate: list[dict[str, Any]] | None = None
+    variants_to_add: list[dict[str, Any]] | None = Field(None, alias="variantsToAdd")
+    variants_skus_to_remove: list[str] | None = Field(None, alias="variantsSkusToRemove")
+    variants_to_update: list[dict[str, Any]] | None = Field(None, alias="variantsToUpdate")
 
 
 class AddVariants(WireBody):
     """``POST /catalog/v1/merchantVariants`` (prod docs)."""
 
-    merchantCatalogId: Id
+    merchant_catalog_id: Id = Field(alias="merchantCatalogId")
     variants: list[dict[str, Any]] = Field(min_length=1)

@@ -1,8 +1,8 @@
 """The base of every body the sandbox reads, and the kinds of value its fields take.
 
-A body's attributes are its wire keys, spelt as the API notes spell them (``safeId``,
-``orderItemIDs``): no alias is derived, so nothing but the documented key is read, and any
-other key (a snake_case or PascalCase spelling, a typo) is refused with a 400 that names it.
+Each field names its wire key as the API notes spell it (``alias="safeId"``, ``"orderItemIDs"``):
+nothing is derived from the Python name, a body is read by those keys only, and any other key (a
+snake_case or PascalCase spelling, a typo) is refused with a 400 that names it.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from airflow_provider_ordermesh.models.codes import COUNTRY_CODES, CURRENCY_CODE
 class WireBody(BaseModel):
     """A request body as the API reads it: documented keys only, strings stripped."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, protected_namespaces=())
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)  # read by alias only
 
     def wire(self) -> dict[str, Any]:
-        """The body as JSON again, without the fields left out."""
-        return self.model_dump(mode="json", exclude_none=True)
+        """The body as JSON again, in its wire keys, without the fields left out."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 def _one_of(codes: frozenset[str], what: str) -> AfterValidator:

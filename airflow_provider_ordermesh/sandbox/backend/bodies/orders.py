@@ -23,15 +23,15 @@ from airflow_provider_ordermesh.sandbox.backend.bodies.fields import (
 class Address(WireBody):
     """``BaseAddressModel`` (§3.8); the country is an ISO alpha-2 code."""
 
-    firstName: Text
-    lastName: Text | None = None
+    first_name: Text = Field(alias="firstName")
+    last_name: Text | None = Field(None, alias="lastName")
     line1: Text
     line2: Text | None = None
     line3: Text | None = None
     city: Text
     state: Text | None = None
     zip: Text | None = None
-    countryCode: CountryCode
+    country_code: CountryCode = Field(alias="countryCode")
     phone: Text | None = None
     email: Text | None = None
 
@@ -60,9 +60,9 @@ class Image(WireBody):
     """``CreateOrderItemImageModel`` (§3.5)."""
 
     url: Url
-    thumbnailUrl: Url | None = None
+    thumbnail_url: Url | None = Field(None, alias="thumbnailUrl")
     area: Text | None = None
-    printMethod: Text | None = None
+    print_method: Text | None = Field(None, alias="printMethod")
 
 
 class OrderItem(WireBody):
@@ -70,20 +70,20 @@ class OrderItem(WireBody):
 
     sku: Text
     quantity: Quantity
-    externalId: Text | None = None
+    external_id: Text | None = Field(None, alias="externalId")
     images: list[Image] | None = None
     options: list[NameValue] | None = None
     attributes: list[NameValue] | None = None
-    customerPrice: Amount | None = None
-    customerShippingPrice: Amount | None = None
-    customerTaxes: Amount | None = None
-    customerSubtotal: Amount | None = None
-    clientAttributes: dict[str, str] | None = None
+    customer_price: Amount | None = Field(None, alias="customerPrice")
+    customer_shipping_price: Amount | None = Field(None, alias="customerShippingPrice")
+    customer_taxes: Amount | None = Field(None, alias="customerTaxes")
+    customer_subtotal: Amount | None = Field(None, alias="customerSubtotal")
+    client_attributes: dict[str, str] | None = Field(None, alias="clientAttributes")
     meta: dict[str, str] | None = None
-    isSample: bool | None = None
-    skipImgManip: bool | None = None
-    skipImageValidation: bool | None = None
-    skipSkuValidation: bool | None = None
+    is_sample: bool | None = Field(None, alias="isSample")
+    skip_img_manip: bool | None = Field(None, alias="skipImgManip")
+    skip_image_validation: bool | None = Field(None, alias="skipImageValidation")
+    skip_sku_validation: bool | None = Field(None, alias="skipSkuValidation")
 
 
 class Client(WireBody):
@@ -99,16 +99,16 @@ class Transaction(WireBody):
     """``CreateOrderCustomerTransactionModel`` (§3.3)."""
 
     total: Amount
-    currencyCode: CurrencyCode | None = None
-    transactionDate: Text | None = None
-    transactionId: Text | None = None
-    authorizationCode: Text | None = None
+    currency_code: CurrencyCode | None = Field(None, alias="currencyCode")
+    transaction_date: Text | None = Field(None, alias="transactionDate")
+    transaction_id: Text | None = Field(None, alias="transactionId")
+    authorization_code: Text | None = Field(None, alias="authorizationCode")
 
 
 class BillingInfo(WireBody):
     """``BillingInfoModel`` (§3.10)."""
 
-    fullName: Text | None = None
+    full_name: Text | None = Field(None, alias="fullName")
     address: LocatedAddress | None = None
 
 
@@ -116,35 +116,37 @@ class PaymentMethod(WireBody):
     """``CreateOrderCustomerPaymentMethodModel`` (§3.2), its transactions nested as the docs show."""
 
     method: Text | None = None
-    subMethod: Text | None = None
-    cardFirst4: str | None = Field(default=None, pattern=r"^\d{4}$")
-    cardLast4: str | None = Field(default=None, pattern=r"^\d{4}$")
-    billingInfo: BillingInfo | None = None
-    customerTransactions: list[Transaction] | None = None
+    sub_method: Text | None = Field(None, alias="subMethod")
+    card_first4: str | None = Field(alias="cardFirst4", default=None, pattern=r"^\d{4}$")
+    card_last4: str | None = Field(alias="cardLast4", default=None, pattern=r"^\d{4}$")
+    billing_info: BillingInfo | None = Field(None, alias="billingInfo")
+    customer_transactions: list[Transaction] | None = Field(None, alias="customerTransactions")
 
 
 class CreateOrder(WireBody):
     """``CreateOrderModel`` (§3.1), one order or one entry of ``CreateOrderModelBulkModel``."""
 
-    safeId: Id | None = None
-    merchantId: Id | None = None
-    externalId: Text | None = None
-    shippingAddress: Address
-    billingAddress: Address | None = None
-    returnAddress: Address | None = None
-    languageCode: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
-    isTest: bool | None = None
-    isSample: bool | None = None
+    safe_id: Id | None = Field(None, alias="safeId")
+    merchant_id: Id | None = Field(None, alias="merchantId")
+    external_id: Text | None = Field(None, alias="externalId")
+    shipping_address: Address = Field(alias="shippingAddress")
+    billing_address: Address | None = Field(None, alias="billingAddress")
+    return_address: Address | None = Field(None, alias="returnAddress")
+    language_code: str | None = Field(alias="languageCode", default=None, pattern=r"^[A-Za-z]{2}$")
+    is_test: bool | None = Field(None, alias="isTest")
+    is_sample: bool | None = Field(None, alias="isSample")
     client: Client | None = None
     meta: dict[str, str] | None = None
-    currencyCode: CurrencyCode = "USD"
-    customerShippingMethod: Text | None = None
-    customerTotal: Amount | None = None
-    customerItemTotal: Amount | None = None
-    customerTotalShipping: Amount | None = None
-    customerTotalTaxes: Amount | None = None
-    customerTotalDiscountAndPromotions: Amount | None = None
-    customerPaymentMethods: list[PaymentMethod] | None = None
+    currency_code: CurrencyCode = Field("USD", alias="currencyCode")
+    customer_shipping_method: Text | None = Field(None, alias="customerShippingMethod")
+    customer_total: Amount | None = Field(None, alias="customerTotal")
+    customer_item_total: Amount | None = Field(None, alias="customerItemTotal")
+    customer_total_shipping: Amount | None = Field(None, alias="customerTotalShipping")
+    customer_total_taxes: Amount | None = Field(None, alias="customerTotalTaxes")
+    customer_total_discount_and_promotions: Amount | None = Field(
+        None, alias="customerTotalDiscountAndPromotions"
+    )
+    customer_payment_methods: list[PaymentMethod] | None = Field(None, alias="customerPaymentMethods")
     items: list[OrderItem] = Field(min_length=1, max_length=1000)
 
 
@@ -152,8 +154,8 @@ class InboundOrder(WireBody):
     """``POST /v1/inbound/orders``: the merchant's own order format and the Transformation to apply."""
 
     body: dict[str, Any]
-    merchantId: Id
-    transformationId: Id
+    merchant_id: Id = Field(alias="merchantId")
+    transformation_id: Id = Field(alias="transformationId")
 
 
 class _Change(WireBody):
@@ -169,13 +171,13 @@ class _Change(WireBody):
 class UpdateOrder(_Change):
     """``UpdateOrderModel`` (reconstructed): what may change on an order after creation."""
 
-    externalId: Text | None = None
-    shippingAddress: Address | None = None
-    billingAddress: Address | None = None
-    returnAddress: Address | None = None
-    customerShippingMethod: Text | None = None
+    external_id: Text | None = Field(None, alias="externalId")
+    shipping_address: Address | None = Field(None, alias="shippingAddress")
+    billing_address: Address | None = Field(None, alias="billingAddress")
+    return_address: Address | None = Field(None, alias="returnAddress")
+    customer_shipping_method: Text | None = Field(None, alias="customerShippingMethod")
     meta: dict[str, str] | None = None
-    isTest: bool | None = None
+    is_test: bool | None = Field(None, alias="isTest")
 
 
 class BulkUpdateOrder(UpdateOrder):
@@ -198,14 +200,14 @@ class UpdateOrderItem(_Change):
 class CancelItem(WireBody):
     """``CancelOrderItemModel``: an item and how many of it to cancel (all, when left out)."""
 
-    itemId: Id
+    item_id: Id = Field(alias="itemId")
     quantity: Quantity | None = None
 
 
 class CancelOrder(WireBody):
     """``CancelOrderModel``: the whole order, or only ``items`` (which, when given, is not empty)."""
 
-    orderId: Id
+    order_id: Id = Field(alias="orderId")
     reason: Reason | None = None
     items: list[CancelItem] | None = Field(default=None, min_length=1)
 
@@ -217,8 +219,8 @@ class CustomerCareHold(WireBody):
 class RefundLine(WireBody):
     """``AddRefundItemModel`` (§3.17): part of an item's price, or of its shipping."""
 
-    itemId: Id
-    isShippingRefund: bool = False
+    item_id: Id = Field(alias="itemId")
+    is_shipping_refund: bool = Field(False, alias="isShippingRefund")
     amount: PositiveAmount
     reason: Reason
 
@@ -226,5 +228,5 @@ class RefundLine(WireBody):
 class AddRefund(WireBody):
     """``AddRefundModel``: the body of ``POST /v1/orders/refund`` as the docs' example shows it."""
 
-    orderId: Id
+    order_id: Id = Field(alias="orderId")
     refunds: list[RefundLine] = Field(min_length=1, max_length=1000)

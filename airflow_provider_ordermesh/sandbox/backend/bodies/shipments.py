@@ -19,10 +19,10 @@ class ItemQuantity(WireBody):
 class Reroute(WireBody):
     """``Reroute`` (§4.9), alone or as an entry of ``RerouteBulkModel``."""
 
-    shipmentId: Id
-    facilityId: Id
+    shipment_id: Id = Field(alias="shipmentId")
+    facility_id: Id = Field(alias="facilityId")
     reason: Reason
-    orderItems: list[ItemQuantity] | None = Field(default=None, min_length=1)
+    order_items: list[ItemQuantity] | None = Field(alias="orderItems", default=None, min_length=1)
 
 
 class Reject(WireBody):
@@ -30,12 +30,12 @@ class Reject(WireBody):
 
 
 class Assign(WireBody):
-    facilityId: Id
-    vendorId: Id | None = None
+    facility_id: Id = Field(alias="facilityId")
+    vendor_id: Id | None = Field(None, alias="vendorId")
 
 
 class UnassignItems(WireBody):
-    orderItems: list[ItemQuantity] = Field(min_length=1)
+    order_items: list[ItemQuantity] = Field(alias="orderItems", min_length=1)
     reason: Reason | None = None
 
 
@@ -46,41 +46,38 @@ class CancelShipment(WireBody):
 class CreateShipment(WireBody):
     """A shipment for chosen items of an order at a facility (reconstructed)."""
 
-    orderId: Id
-    facilityId: Id
-    vendorId: Id | None = None
-    orderItems: list[ItemQuantity] = Field(min_length=1)
+    order_id: Id = Field(alias="orderId")
+    facility_id: Id = Field(alias="facilityId")
+    vendor_id: Id | None = Field(None, alias="vendorId")
+    order_items: list[ItemQuantity] = Field(alias="orderItems", min_length=1)
 
 
 class UpdateShipment(WireBody):
-    shippingMethod: Text | None = None
-    isPollingStopped: bool | None = None
+    shipping_method: Text | None = Field(None, alias="shippingMethod")
+    is_polling_stopped: bool | None = Field(None, alias="isPollingStopped")
 
 
-class PackageDetails(WireBody):
-    """A package to record: the writable fields of ``PackageDTO`` (§4.2)."""
+class UpdatePackage(WireBody):
+    """What may change on a recorded package: the carrier and tracking fields of ``PackageDTO`` (§4.2)."""
 
-    carrierName: Text
-    carrierMethodName: Text | None = None
-    carrierTrackingNumber: Text | None = None
-    carrierLink: Url | None = None
-    carrierAccount: bool | None = None
-    shippedDate: str | None = None
-    fulfilledDate: str | None = None
-    orderItemIDs: list[str] | None = None
+    carrier_name: Text | None = Field(None, alias="carrierName")
+    carrier_method_name: Text | None = Field(None, alias="carrierMethodName")
+    carrier_tracking_number: Text | None = Field(None, alias="carrierTrackingNumber")
+    carrier_link: Url | None = Field(None, alias="carrierLink")
+    shipped_date: str | None = Field(None, alias="shippedDate")
+    fulfilled_date: str | None = Field(None, alias="fulfilledDate")
+
+
+class PackageDetails(UpdatePackage):
+    """A package to record: those fields with the carrier required, its account and the items it holds."""
+
+    carrier_name: Text = Field(alias="carrierName")
+    carrier_account: bool | None = Field(None, alias="carrierAccount")
+    order_item_ids: list[str] | None = Field(None, alias="orderItemIDs")
 
 
 class CreatePackages(WireBody):
     packages: list[PackageDetails] = Field(min_length=1, max_length=100)
-
-
-class UpdatePackage(WireBody):
-    carrierName: Text | None = None
-    carrierMethodName: Text | None = None
-    carrierTrackingNumber: Text | None = None
-    carrierLink: Url | None = None
-    shippedDate: str | None = None
-    fulfilledDate: str | None = None
 
 
 class GeneratePackingSlip(WireBody):
