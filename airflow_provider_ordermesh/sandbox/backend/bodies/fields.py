@@ -25,6 +25,8 @@ class WireBody(BaseModel):
 
 
 def _one_of(codes: frozenset[str], what: str) -> AfterValidator:
+    """A code from ``codes``, any case, read in upper case."""
+
     def check(value: str) -> str:
         if value.upper() not in codes:
             raise ValueError(f"{value!r} is not an {what}")
@@ -40,8 +42,8 @@ def _no_booleans(value: Any) -> Any:
     return value
 
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\s/]+$")]
-"""An id in a body: any non-empty text without whitespace or ``/`` (unknown ids are a 404 later)."""
+Id = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\s/\x00-\x1f\x7f]+$")]
+"""An id in a body: non-empty, without whitespace, ``/`` or control characters (an unknown one is a 404 later)."""
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 """A single-line value (names, address lines, SKUs): not blank, at most 255 characters."""
@@ -49,6 +51,8 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 Url = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+Link = Annotated[str, StringConstraints(max_length=2048)]
+"""An optional link (a thumbnail, a carrier's tracking page), which may be empty."""
 
 CountryCode = Annotated[str, _one_of(COUNTRY_CODES, "ISO 3166-1 alpha-2 country code")]
 CurrencyCode = Annotated[str, _one_of(CURRENCY_CODES, "ISO 4217 currency code")]

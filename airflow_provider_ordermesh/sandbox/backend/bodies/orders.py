@@ -11,6 +11,7 @@ from airflow_provider_ordermesh.sandbox.backend.bodies.fields import (
     CountryCode,
     CurrencyCode,
     Id,
+    Link,
     PositiveAmount,
     Quantity,
     Reason,
@@ -60,7 +61,7 @@ class Image(WireBody):
     """``CreateOrderItemImageModel`` (§3.5)."""
 
     url: Url
-    thumbnail_url: Url | None = Field(None, alias="thumbnailUrl")
+    thumbnail_url: Link | None = Field(None, alias="thumbnailUrl")
     area: Text | None = None
     print_method: Text | None = Field(None, alias="printMethod")
 

@@ -6,7 +6,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from airflow_provider_ordermesh.sandbox.backend.bodies.fields import Id, Quantity, Reason, Text, Url, WireBody
+from airflow_provider_ordermesh.sandbox.backend.bodies.fields import (
+    Id,
+    Link,
+    Quantity,
+    Reason,
+    Text,
+    WireBody,
+)
 
 
 class ItemQuantity(WireBody):
@@ -63,7 +70,7 @@ class UpdatePackage(WireBody):
     carrier_name: Text | None = Field(None, alias="carrierName")
     carrier_method_name: Text | None = Field(None, alias="carrierMethodName")
     carrier_tracking_number: Text | None = Field(None, alias="carrierTrackingNumber")
-    carrier_link: Url | None = Field(None, alias="carrierLink")
+    carrier_link: Link | None = Field(None, alias="carrierLink")
     shipped_date: str | None = Field(None, alias="shippedDate")
     fulfilled_date: str | None = Field(None, alias="fulfilledDate")
 
