@@ -71,23 +71,27 @@ class RegisteredHandler:
 
 
 def path(name: str) -> Reader:
+    """The id in path segment ``{name}``."""
     return lambda call: call.path[name]
 
 
 def body(model: type[BaseModel]) -> Reader:
+    """The JSON body read as ``model`` (a 400 naming each bad key)."""
     return lambda call: call.body(model)
 
 
 def query(filters: Filters[Any]) -> Reader:
+    """The query string read by a search's filter table, paging left to the route."""
     return lambda call: call.filters(filters.query)
 
 
 class _OrderIds(SandboxModel):
+    """The ``ids`` of ``GET /v1/orders/bulk``: one to a bulk's worth."""
+
     ids: list[str] = Field(min_length=1, max_length=BULK_MAX_ITEMS)
 
 
 def _order_ids(call: Call) -> list[str]:
-    """The repeated ``ids`` of ``GET /v1/orders/bulk``."""
     return call.filters(_OrderIds).ids
 
 
@@ -131,6 +135,7 @@ def listing(render: Callable[[Any], JSON]) -> Callable[[Any], Listing[Any]]:
 
 
 def each(render: Callable[[Any], JSON]) -> Callable[[Any], list[JSON]]:
+    """Records answered as a plain list, unpaged."""
     return lambda records: [render(record) for record in records]
 
 
