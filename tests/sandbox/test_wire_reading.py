@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from models.api_examples import load_example
 from models.wire_fixtures import load_wire
 from pydantic import BaseModel, SecretStr
 
+from airflow_provider_ordermesh import models
 from airflow_provider_ordermesh.client import ClientCredentials, OrderMeshClient, RetryPolicy
 from airflow_provider_ordermesh.client.auth import TokenCache
 from airflow_provider_ordermesh.client.errors import BadRequestError
-from airflow_provider_ordermesh.models import Reroute
+from airflow_provider_ordermesh.models import Reroute, auth
+from airflow_provider_ordermesh.sandbox.backend.bodies import accounts, orders, shipments
 from sandbox.wire import Api
 
 pytestmark = pytest.mark.sandbox
@@ -126,3 +128,58 @@ def test_an_unknown_search_parameter_is_refused_by_name(api: Api) -> None:
 
     assert response.status_code == 400
     assert [e["field"] for e in response.json()["errors"]] == ["orderIDs"]
+
+
+def wire_keys(model: type[BaseModel], prefix: str = "") -> set[str]:
+    """Every key path a body of ``model`` may hold (``items.sku``), by the keys the model reads."""
+    keys: set[str] = set()
+    for name, field in model.model_fields.items():
+        key = f"{prefix}{field.alias or name}"
+        keys.add(key)
+        for nested in nested_models(field.annotation):
+            keys |= wire_keys(nested, f"{key}.")
+    return keys
+
+
+def nested_models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in nested_models(arg)]
+
+
+BODIES = [
+    (models.CreateOrder, orders.CreateOrder),
+    (models.InboundOrder, orders.InboundOrder),
+    (models.UpdateOrder, orders.UpdateOrder),
+    (models.BulkUpdateOrder, orders.BulkUpdateOrder),
+    (models.UpdateOrderItem, orders.UpdateOrderItem),
+    (models.CancelOrder, orders.CancelOrder),
+    (models.CustomerCareHold, orders.CustomerCareHold),
+    (models.AddRefund, orders.AddRefund),
+    (models.Reroute, shipments.Reroute),
+    (models.Reject, shipments.Reject),
+    (models.Assign, shipments.Assign),
+    (models.UnassignItems, shipments.UnassignItems),
+    (models.CancelShipment, shipments.CancelShipment),
+    (models.CreateShipment, shipments.CreateShipment),
+    (models.UpdateShipment, shipments.UpdateShipment),
+    (models.CreatePackages, shipments.CreatePackages),
+    (models.UpdatePackage, shipments.UpdatePackage),
+    (models.GeneratePackingSlip, shipments.GeneratePackingSlip),
+    (models.CreateNote, accounts.CreateNote),
+    (models.UpdateNote, accounts.UpdateNote),
+    (models.MerchantCatalog, accounts.MerchantCatalog),
+    (models.MerchantCatalogPatch, accounts.MerchantCatalogPatch),
+    (models.AddVariants, accounts.AddVariants),
+    (auth.ClientTokenRequest, accounts.ClientToken),
+    (auth.LoginRequest, accounts.Login),
+    (auth.RefreshRequest, accounts.Refresh),
+]
+
+
+@pytest.mark.parametrize("client_model, body", BODIES, ids=lambda m: m.__name__)
+def test_the_client_writes_exactly_the_keys_the_sandbox_reads(
+    client_model: type[BaseModel], body: type[BaseModel]
+) -> None:
+    """Two readings of the docs, one each side: a key only one of them knows is a typo or a gap in one."""
+    assert wire_keys(client_model) == wire_keys(body)
