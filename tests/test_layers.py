@@ -106,7 +106,8 @@ ALLOWED = {
     "limits": set(),
     "models": {"limits"},
     "client": {"models", "", "_lazy", "limits"},
-    "sandbox": {"models", "client.endpoints", "", "limits"},
+    # the sandbox shares vocabulary only (see SANDBOX_SHARED): it reads requests and writes answers itself
+    "sandbox": {"models.statuses", "models.codes", "client.endpoints", "", "limits"},
     "hooks": {"client", "models", "compat"},
     # what a status wait decides sits below sensors and triggers, beside hooks: no Airflow, no hook
     "waits": {"client", "models", "limits"},
@@ -278,8 +279,27 @@ def test_triggers_know_nothing_of_sensors() -> None:
         assert not crossing, f"{module} imports {crossing}: shared wait logic belongs in waits/"
 
 
-def test_the_sandbox_renders_its_answers_itself() -> None:
-    """The sandbox's views write the wire's keys by hand: through the client's response models, a
-    misspelt alias would reach both sides and no test would see it. Only the status vocabulary is shared."""
-    from_models = {n for n in internal_imports(f"{PACKAGE}.sandbox.http.views") if n.startswith("models")}
-    assert from_models <= {"models.statuses"}, from_models
+SANDBOX_SHARED = {
+    "models.statuses": "the status names and codes the provider reconstructs; client and sandbox must agree",
+    "models.codes": "the ISO 3166 country and ISO 4217 currency lists",
+    "client.endpoints": "the one endpoint table: paths, methods, response keys",
+    "limits": "the API's size limits",
+}
+"""What the sandbox may take from the rest of the package: vocabulary, never the client's request or
+response models (through them a misspelt alias would reach both sides and no test would see it)."""
+
+
+def test_the_sandbox_takes_only_the_shared_vocabulary() -> None:
+    assert set(SANDBOX_SHARED) | {""} == ALLOWED["sandbox"]
+    taken = {n for m in modules_of("sandbox") for n in internal_imports(m) if not n.startswith("sandbox")}
+    assert taken <= ALLOWED["sandbox"], taken - ALLOWED["sandbox"]
+
+
+@pytest.mark.parametrize("shared", sorted(SANDBOX_SHARED))
+def test_the_shared_vocabulary_imports_nothing_else(shared: str) -> None:
+    """A shared module that imported models or the client would hand them to the sandbox after all."""
+    found = imports(f"{PACKAGE}.{shared}")
+    outside = {
+        n for n in found if n.split(".")[0] not in sys.stdlib_module_names and n != f"{PACKAGE}.limits"
+    }
+    assert not outside, outside

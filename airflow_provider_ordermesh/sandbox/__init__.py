@@ -24,8 +24,9 @@ general-central    general (default)         any other prefix
 general-coastal    general
 =================  ========================  ==========================================
 
-Its three rooms: ``backend/`` (state and behaviour, no HTTP), ``http/`` (the routes and the
-control API), ``run/`` (server, command line, pytest plugin).
+Its three rooms: ``backend/`` (state and behaviour, no HTTP; the request bodies it reads in
+``bodies/``, spelt as the API notes spell them, and its search filters), ``http/`` (the routes,
+one handler table, views and the control API), ``run/`` (server, command line, pytest plugin).
 """
 
 from __future__ import annotations

@@ -6,41 +6,38 @@ the catalog exercise every kind of facility.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Final
 
-from airflow_provider_ordermesh.models import AddVariants, MerchantCatalog, MerchantCatalogPatch, Variant
-from airflow_provider_ordermesh.models.catalog import CatalogPrice, Decoration
-
-_VARIANT_ROWS: Final = (
-    # SKU, merchant price in USD, print area, width px, height px, print method
-    ("TSHIRT-5000-S-BLACK", 8.50, "Front", 4500, 5400, "DTG"),
-    ("TSHIRT-5000-M-BLACK", 8.50, "Front", 4500, 5400, "DTG"),
-    ("TSHIRT-5000-L-WHITE", 8.50, "Front", 4500, 5400, "DTG"),
-    ("HOODIE-18500-M-NAVY", 19.00, "Front", 4500, 5400, "DTG"),
-    ("MUG-11OZ-WHITE", 4.75, "Default", 2475, 1050, "Sublimation"),
-    ("MUG-15OZ-BLACK", 5.50, "Default", 2700, 1200, "Sublimation"),
-    ("POSTER-18X24-MATTE", 7.00, "Default", 5400, 7200, "Giclee"),
-    ("CANVAS-16X20-WRAP", 22.00, "Default", 4800, 6000, "Giclee"),
-    ("STICKER-3X3-KISSCUT", 1.20, "Default", 900, 900, "DirectToFilm"),
+from airflow_provider_ordermesh.sandbox.backend.bodies.accounts import (
+    AddVariants,
+    MerchantCatalog,
+    MerchantCatalogPatch,
 )
 
-EFFECTIVE_VARIANTS: Final[tuple[Variant, ...]] = tuple(
-    Variant(
-        sku=sku,
-        merchant_price=CatalogPrice(amount=price, currency="USD"),
-        decorations=[
-            Decoration(
-                area=area,
-                width=width,
-                height=height,
-                dpi=300,
-                method=method,
-                price=CatalogPrice(amount=0, currency="USD"),
-            )
-        ],
-        attributes=[{"name": "FileType", "value": "png"}],
-    )
-    for sku, price, area, width, height, method in _VARIANT_ROWS
+
+@dataclass(frozen=True)
+class CatalogVariant:
+    """An effective variant: its SKU, merchant price in USD and its one print area."""
+
+    sku: str
+    price: float
+    area: str
+    width: int
+    height: int
+    method: str
+
+
+EFFECTIVE_VARIANTS: Final = (
+    CatalogVariant("TSHIRT-5000-S-BLACK", 8.50, "Front", 4500, 5400, "DTG"),
+    CatalogVariant("TSHIRT-5000-M-BLACK", 8.50, "Front", 4500, 5400, "DTG"),
+    CatalogVariant("TSHIRT-5000-L-WHITE", 8.50, "Front", 4500, 5400, "DTG"),
+    CatalogVariant("HOODIE-18500-M-NAVY", 19.00, "Front", 4500, 5400, "DTG"),
+    CatalogVariant("MUG-11OZ-WHITE", 4.75, "Default", 2475, 1050, "Sublimation"),
+    CatalogVariant("MUG-15OZ-BLACK", 5.50, "Default", 2700, 1200, "Sublimation"),
+    CatalogVariant("POSTER-18X24-MATTE", 7.00, "Default", 5400, 7200, "Giclee"),
+    CatalogVariant("CANVAS-16X20-WRAP", 22.00, "Default", 4800, 6000, "Giclee"),
+    CatalogVariant("STICKER-3X3-KISSCUT", 1.20, "Default", 900, 900, "DirectToFilm"),
 )
 
 
@@ -50,11 +47,11 @@ class CatalogBackend:
     def __init__(self) -> None:
         self.merchant_catalog: dict[str, Any] = {}
 
-    def variants(self) -> list[Variant]:
+    def variants(self) -> list[CatalogVariant]:
         return list(EFFECTIVE_VARIANTS)
 
     def replace(self, catalog: MerchantCatalog) -> dict[str, Any]:
-        self.merchant_catalog = catalog.to_api()
+        self.merchant_catalog = catalog.wire()
         return self.merchant_catalog
 
     def _catalog_variants(self) -> list[dict[str, Any]]:
@@ -62,7 +59,7 @@ class CatalogBackend:
 
     def patch(self, changes: MerchantCatalogPatch) -> dict[str, Any]:
         """Merge the changed fields, then add, update (by SKU) and remove (by SKU) variants."""
-        fields = changes.to_api()
+        fields = changes.wire()
         to_add = fields.pop("variantsToAdd", [])
         to_update = {v.get("sku"): v for v in fields.pop("variantsToUpdate", [])}
         to_remove = set(fields.pop("variantsSkusToRemove", []))

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Final
 
-from airflow_provider_ordermesh.models import CreateNote, NoteFilter, UpdateNote
+from pydantic import BaseModel
+
+from airflow_provider_ordermesh.sandbox.backend.bodies.accounts import CreateNote, UpdateNote
+from airflow_provider_ordermesh.sandbox.backend.bodies.fields import Text
+from airflow_provider_ordermesh.sandbox.backend.filters import Filter, Filters
 from airflow_provider_ordermesh.sandbox.backend.state import AuditRecord, NoteRecord, SandboxState
+
+NOTE_FILTERS: Final = Filters[NoteRecord](
+    "NoteFilter",
+    Filter("resourceType", Text, lambda n: n.resource_type),
+    Filter("resourceId", Text, lambda n: n.resource_id),
+)
+"""``GET /v1/notes``."""
 
 
 class NotesBackend:
@@ -69,15 +81,9 @@ class NotesBackend:
         del self._state.notes[note.id]
         self._state.audit.record("Note", note.id, "Deleted", "note deleted", actor=actor, old=note.text)
 
-    def search(self, filters: NoteFilter) -> list[NoteRecord]:
-        tests: list[Callable[[NoteRecord], bool]] = []
-        if filters.resource_type:
-            resource_type = filters.resource_type
-            tests.append(lambda n: n.resource_type == resource_type)
-        if filters.resource_id:
-            resource_id = filters.resource_id
-            tests.append(lambda n: n.resource_id == resource_id)
-        return self._state.select(filters, self._state.notes.values(), tests)
+    def search(self, query: BaseModel) -> list[NoteRecord]:
+        """The notes matching ``query``, a ``NOTE_FILTERS.query``."""
+        return self._state.select(query, self._state.notes.values(), NOTE_FILTERS.tests(query))
 
     def audit_logs(self, note_id: str) -> list[AuditRecord]:
         return self._state.audit.events("Note", self._state.note(note_id).id)

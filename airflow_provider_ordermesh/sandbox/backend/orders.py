@@ -4,22 +4,22 @@ customer-care hold, refunds and inbound submissions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
+from typing import Annotated, Final
 
-from airflow_provider_ordermesh.models import (
+from pydantic import AfterValidator, BaseModel
+
+from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES, OrderStatus
+from airflow_provider_ordermesh.sandbox.backend.bodies.fields import Id, Text
+from airflow_provider_ordermesh.sandbox.backend.bodies.orders import (
     AddRefund,
     CancelOrder,
     CreateOrder,
     CustomerCareHold,
     InboundOrder,
-    OrderItemSearch,
-    OrderSearch,
     UpdateOrder,
     UpdateOrderItem,
 )
-from airflow_provider_ordermesh.models.orders import RefundRecord
-from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES, OrderStatus, UnknownStatusError
-from airflow_provider_ordermesh.sandbox.backend.clock import as_utc
 from airflow_provider_ordermesh.sandbox.backend.errors import (
     Conflict,
     FieldError,
@@ -27,6 +27,7 @@ from airflow_provider_ordermesh.sandbox.backend.errors import (
     SandboxError,
     ValidationFailed,
 )
+from airflow_provider_ordermesh.sandbox.backend.filters import Filter, Filters, Ids, Match, Moment, Texts
 from airflow_provider_ordermesh.sandbox.backend.lifecycle import refresh_statuses
 from airflow_provider_ordermesh.sandbox.backend.shipments import ShipmentsBackend
 from airflow_provider_ordermesh.sandbox.backend.state import (
@@ -34,11 +35,46 @@ from airflow_provider_ordermesh.sandbox.backend.state import (
     InboundRecord,
     ItemRecord,
     OrderRecord,
+    RefundRecord,
     SandboxState,
 )
 from airflow_provider_ordermesh.sandbox.backend.validation import parse
 
 _FINISHED = (OrderStatus.CANCELLED, OrderStatus.FULFILLED)
+
+
+def _canonical(statuses: list[str]) -> list[str]:
+    return sorted(DEFAULT_ORDER_STATUSES.normalise_all(statuses))
+
+
+Statuses = Annotated[list[str], AfterValidator(_canonical)]
+"""Order or item statuses, any case (``open``), read as their canonical names; an unknown one names ``status``."""
+
+ORDER_FILTERS: Final = Filters[OrderRecord](
+    "OrderSearch",
+    Filter("ids", Ids, lambda o: o.id, Match.ONE_OF),
+    Filter("safeIds", Texts, lambda o: o.safe_id, Match.ONE_OF),
+    Filter("status", Statuses, lambda o: o.status, Match.ONE_OF),
+    Filter("safeId", Text, lambda o: o.safe_id),
+    Filter("externalId", Text, lambda o: o.submitted.external_id),
+    Filter("isTest", bool, lambda o: o.submitted.is_test, Match.FLAG),
+    Filter("createdFrom", Moment, lambda o: o.created_at, Match.SINCE),
+    Filter("createdTo", Moment, lambda o: o.created_at, Match.UNTIL),
+    Filter("updatedSince", Moment, lambda o: o.updated_at, Match.SINCE),
+    Filter("updatedBefore", Moment, lambda o: o.updated_at, Match.BEFORE),
+)
+"""``GET /v1/orders/search`` (parameter names reconstructed, as in the client)."""
+
+ITEM_FILTERS: Final = Filters[ItemRecord](
+    "OrderItemSearch",
+    Filter("ids", Ids, lambda i: i.id, Match.ONE_OF),
+    Filter("orderId", Id, lambda i: i.order.id),
+    Filter("status", Statuses, lambda i: i.status, Match.ONE_OF),
+    Filter("sku", Text, lambda i: i.submitted.sku),
+    Filter("updatedSince", Moment, lambda i: i.updated_at, Match.SINCE),
+    Filter("updatedBefore", Moment, lambda i: i.updated_at, Match.BEFORE),
+)
+"""``GET /v1/orderItems/search``."""
 
 
 class OrdersBackend:
@@ -108,65 +144,21 @@ class OrdersBackend:
     def all(self) -> list[OrderRecord]:
         return list(self._state.orders.values())
 
-    def search(self, filters: OrderSearch) -> list[OrderRecord]:
-        tests: list[Callable[[OrderRecord], bool]] = []
-        if filters.ids:
-            ids = set(filters.ids)
-            tests.append(lambda o: o.id in ids)
-        if filters.status:
-            statuses = _statuses(filters.status)
-            tests.append(lambda o: o.status in statuses)
-        if filters.safe_id:
-            safe_id = filters.safe_id
-            tests.append(lambda o: o.safe_id == safe_id)
-        if filters.safe_ids:
-            safe_ids = set(filters.safe_ids)
-            tests.append(lambda o: o.safe_id in safe_ids)
-        if filters.external_id:
-            external_id = filters.external_id
-            tests.append(lambda o: o.submitted.external_id == external_id)
-        if filters.is_test is not None:
-            is_test = filters.is_test
-            tests.append(lambda o: bool(o.submitted.is_test) == is_test)
-        if filters.created_from:
-            created_from = as_utc(filters.created_from)
-            tests.append(lambda o: o.created_at >= created_from)
-        if filters.created_to:
-            created_to = as_utc(filters.created_to)
-            tests.append(lambda o: o.created_at <= created_to)
-        if filters.updated_since:
-            since = as_utc(filters.updated_since)
-            tests.append(lambda o: o.updated_at >= since)
-        if filters.updated_before:
-            before = as_utc(filters.updated_before)
-            tests.append(lambda o: o.updated_at < before)
-        return self._state.select(filters, self._state.orders.values(), tests)
+    def search(self, query: BaseModel) -> list[OrderRecord]:
+        """The orders matching ``query``, an ``ORDER_FILTERS.query``."""
+        return self._state.select(query, self._state.orders.values(), ORDER_FILTERS.tests(query))
 
     def get_item(self, item_id: str) -> ItemRecord:
         return self._state.item(item_id)
 
-    def search_items(self, filters: OrderItemSearch) -> list[ItemRecord]:
+    def search_items(self, query: BaseModel) -> list[ItemRecord]:
+        """The items matching ``query``, an ``ITEM_FILTERS.query``; ``orderId`` narrows the scan to one order."""
         records: Iterable[ItemRecord] = self._state.items.values()
-        if filters.order_id:
-            order = self._state.orders.get(filters.order_id)
+        order_id = getattr(query, "orderId", None)
+        if order_id is not None:
+            order = self._state.orders.get(order_id)
             records = order.items if order else []
-        tests: list[Callable[[ItemRecord], bool]] = []
-        if filters.ids:
-            item_ids = set(filters.ids)
-            tests.append(lambda i: i.id in item_ids)
-        if filters.status:
-            statuses = _statuses(filters.status)
-            tests.append(lambda i: i.status in statuses)
-        if filters.sku:
-            sku = filters.sku
-            tests.append(lambda i: i.submitted.sku == sku)
-        if filters.updated_since:
-            since = as_utc(filters.updated_since)
-            tests.append(lambda i: i.updated_at >= since)
-        if filters.updated_before:
-            before = as_utc(filters.updated_before)
-            tests.append(lambda i: i.updated_at < before)
-        return self._state.select(filters, records, tests)
+        return self._state.select(query, records, ITEM_FILTERS.tests(query))
 
     def audit_logs(self, order_id: str) -> list[AuditRecord]:
         return self._state.audit.events("Order", self._state.order(order_id).id)
@@ -342,10 +334,3 @@ def _item_of(order: OrderRecord, item_id: str) -> ItemRecord:
         if item.id == item_id:
             return item
     raise NotFound(f"order item {item_id!r} not found in order {order.id}")
-
-
-def _statuses(names: Sequence[str]) -> frozenset[str]:
-    try:
-        return DEFAULT_ORDER_STATUSES.normalise_all(names)
-    except UnknownStatusError as exc:
-        raise ValidationFailed("invalid query string", [FieldError("status", str(exc))]) from None

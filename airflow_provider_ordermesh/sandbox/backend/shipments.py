@@ -8,30 +8,34 @@ brings the order's statuses up to date.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated, Any, Final
 
-from airflow_provider_ordermesh.models import (
+from pydantic import BaseModel, BeforeValidator
+
+from airflow_provider_ordermesh.models.statuses import DEFAULT_SHIPMENT_STATUSES, OrderStatus
+from airflow_provider_ordermesh.sandbox.backend.bodies.fields import Text
+from airflow_provider_ordermesh.sandbox.backend.bodies.shipments import (
     Assign,
     CancelShipment,
     CreatePackages,
     CreateShipment,
     GeneratePackingSlip,
-    PackageInput,
+    ItemQuantity,
+    PackageDetails,
     Reject,
     Reroute,
-    ShipmentSearch,
     UnassignItems,
     UpdatePackage,
     UpdateShipment,
 )
-from airflow_provider_ordermesh.models.common import ItemQuantity
-from airflow_provider_ordermesh.models.statuses import OrderStatus
-from airflow_provider_ordermesh.sandbox.backend.clock import Schedule, as_utc, iso
+from airflow_provider_ordermesh.sandbox.backend.clock import Schedule, iso
 from airflow_provider_ordermesh.sandbox.backend.documents import render_packing_slip
 from airflow_provider_ordermesh.sandbox.backend.errors import Conflict, FieldError, NotFound, ValidationFailed
 from airflow_provider_ordermesh.sandbox.backend.facilities import Facility, facility, facility_for_sku
+from airflow_provider_ordermesh.sandbox.backend.filters import Filter, Filters, Ids, Match, Moment
 from airflow_provider_ordermesh.sandbox.backend.lifecycle import (
     ALLOWED_FROM,
     HAPPY_PATH,
@@ -56,6 +60,23 @@ from airflow_provider_ordermesh.sandbox.backend.state import (
 
 S = ShipmentStatus
 _CANCELLABLE = ALLOWED_FROM[ShipmentAction.CANCEL]
+
+
+def _status_code(status: Any) -> Any:
+    """A shipment status given by code or by name (``4`` or ``Shipped``), as its code."""
+    return DEFAULT_SHIPMENT_STATUSES.code(status) if isinstance(status, str) else status
+
+
+SHIPMENT_FILTERS: Final = Filters[ShipmentRecord](
+    "ShipmentSearch",
+    Filter("ids", Ids, lambda s: s.id, Match.ONE_OF),
+    Filter("orderIds", Ids, lambda s: s.order.id, Match.ONE_OF),
+    Filter("status", list[Annotated[int, BeforeValidator(_status_code)]], lambda s: s.status, Match.ONE_OF),
+    Filter("facilityId", Text, lambda s: s.facility.id if s.facility else None),
+    Filter("updatedSince", Moment, lambda s: s.updated_at, Match.SINCE),
+    Filter("updatedBefore", Moment, lambda s: s.updated_at, Match.BEFORE),
+)
+"""``GET /shipment/v1/search`` (parameter names reconstructed, as in the client)."""
 
 
 @dataclass(frozen=True)
@@ -163,27 +184,9 @@ class ShipmentsBackend:
         live = [s for s in carrying if s.status is not S.CANCELLED]
         return (live or carrying)[0]
 
-    def search(self, filters: ShipmentSearch) -> list[ShipmentRecord]:
-        tests: list[Callable[[ShipmentRecord], bool]] = []
-        if filters.ids:
-            ids = set(filters.ids)
-            tests.append(lambda s: s.id in ids)
-        if filters.order_ids:
-            order_ids = set(filters.order_ids)
-            tests.append(lambda s: s.order.id in order_ids)
-        if filters.status:
-            codes = set(filters.status)
-            tests.append(lambda s: s.status in codes)
-        if filters.facility_id:
-            facility_id = filters.facility_id
-            tests.append(lambda s: s.facility is not None and s.facility.id == facility_id)
-        if filters.updated_since:
-            since = as_utc(filters.updated_since)
-            tests.append(lambda s: s.updated_at >= since)
-        if filters.updated_before:
-            before = as_utc(filters.updated_before)
-            tests.append(lambda s: s.updated_at < before)
-        return self._state.select(filters, self._state.shipments.values(), tests)
+    def search(self, query: BaseModel) -> list[ShipmentRecord]:
+        """The shipments matching ``query``, a ``SHIPMENT_FILTERS.query``."""
+        return self._state.select(query, self._state.shipments.values(), SHIPMENT_FILTERS.tests(query))
 
     def audit_logs(self, shipment_id: str) -> list[AuditRecord]:
         return self._state.audit.events("Shipment", self._state.shipment(shipment_id).id)
@@ -556,7 +559,7 @@ class ShipmentsBackend:
         _reduce(shipment.lines, moving)
         return moving
 
-    def _add_package(self, shipment: ShipmentRecord, details: PackageInput, *, actor: str) -> PackageRecord:
+    def _add_package(self, shipment: ShipmentRecord, details: PackageDetails, *, actor: str) -> PackageRecord:
         package = PackageRecord(
             id=self._state.ids.uuid(),
             short_id=self._state.ids.short("P", 10),
@@ -574,11 +577,11 @@ class ShipmentsBackend:
         )
         return package
 
-    def _carrier_package(self, shipment: ShipmentRecord, shipped_at: datetime) -> PackageInput:
+    def _carrier_package(self, shipment: ShipmentRecord, shipped_at: datetime) -> PackageDetails:
         """The parcel a facility hands its carrier when the shipment ships."""
         assert shipment.facility is not None, "only shipments at a facility ship"
         tracking_number = self._state.ids.digits(18)
-        return PackageInput(
+        return PackageDetails.model_construct(
             carrier_name=shipment.facility.carrier,
             carrier_method_name=shipment.facility.carrier_method,
             carrier_tracking_number=tracking_number,

@@ -18,9 +18,9 @@ from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel
 
-from airflow_provider_ordermesh.models import CreateOrder, InboundOrder, PackageInput
-from airflow_provider_ordermesh.models.orders import OrderItemInput, RefundRecord
 from airflow_provider_ordermesh.models.statuses import DEFAULT_SHIPMENT_STATUSES, OrderStatus
+from airflow_provider_ordermesh.sandbox.backend.bodies.orders import CreateOrder, InboundOrder, OrderItem
+from airflow_provider_ordermesh.sandbox.backend.bodies.shipments import PackageDetails
 from airflow_provider_ordermesh.sandbox.backend.clock import VirtualClock
 from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
 from airflow_provider_ordermesh.sandbox.backend.errors import FieldError, NotFound
@@ -61,12 +61,22 @@ class OrderRecord:
     shipments: list[ShipmentRecord] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class RefundRecord:
+    """One refund recorded against an item's price or its shipping."""
+
+    transaction_id: str
+    is_shipping_refund: bool
+    amount: float
+    reason: str
+
+
 @dataclass(eq=False, slots=True)
 class ItemRecord:
     id: str
     short_id: str
     order: OrderRecord = field(repr=False)
-    submitted: OrderItemInput
+    submitted: OrderItem
     created_at: datetime
     updated_at: datetime
     status: OrderStatus = OrderStatus.OPEN
@@ -101,7 +111,7 @@ class ItemRecord:
             total = self.submitted.customer_price * self.quantity
         else:
             total = self.submitted.customer_subtotal or 0.0
-        refunded = sum(r.amount or 0.0 for r in self.refunds if r.is_shipping_refund == shipping)
+        refunded = sum(r.amount for r in self.refunds if r.is_shipping_refund == shipping)
         return round(total - refunded, 2)
 
 
@@ -130,7 +140,7 @@ class PackageRecord:
     id: str
     short_id: str
     shipment: ShipmentRecord = field(repr=False)
-    details: PackageInput
+    details: PackageDetails
     packing_slip_id: str | None = None
 
 

@@ -1,7 +1,8 @@
 """Request bodies and query strings validated with pydantic models, failing as a 400 that names each field.
 
-Field paths are the wire's camelCase names joined with dots (``items.0.quantity``), because the
-models validate by alias and pydantic reports locations the way the input spelled them.
+Field paths are the wire's camelCase names joined with dots (``items.0.quantity``): pydantic
+reports locations the way the input spelled them. The OrderMesh bodies are in ``bodies/``;
+``SandboxModel`` is the base of the sandbox's own settings and control-API bodies.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 import types
 from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any, Protocol, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Protocol, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
@@ -23,7 +24,7 @@ _PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
 
 
 class SandboxModel(BaseModel):
-    """Base of the sandbox's own request models: camelCase on the wire, snake_case in Python, strict."""
+    """Base of the sandbox's settings and control-API bodies (not OrderMesh's): camelCase keys, snake_case names."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
 
@@ -94,6 +95,8 @@ def _list_fields(model: type[BaseModel]) -> frozenset[str]:
 
 def _holds_list(annotation: Any) -> bool:
     origin = get_origin(annotation)
+    if origin is Annotated:
+        return _holds_list(get_args(annotation)[0])
     if origin in (Union, types.UnionType):
         return any(_holds_list(arg) for arg in get_args(annotation))
     return origin is list

@@ -57,7 +57,7 @@ def _route(api_endpoint: Endpoint) -> Any:
     except KeyError:
         raise LookupError(
             f"the sandbox has no handler for endpoint {api_endpoint.name!r}; "
-            "add one to airflow_provider_ordermesh/sandbox/http/handlers.py"
+            "add its row to OPERATIONS in airflow_provider_ordermesh/sandbox/http/handlers.py"
         ) from None
 
     async def route(request: Request) -> Response:

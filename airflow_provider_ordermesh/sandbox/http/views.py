@@ -12,10 +12,12 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from airflow_provider_ordermesh.models.statuses import OrderStatus
 from airflow_provider_ordermesh.sandbox.backend.auth import IssuedToken
+from airflow_provider_ordermesh.sandbox.backend.bodies.orders import Address, NameValue
+from airflow_provider_ordermesh.sandbox.backend.catalog import CatalogVariant
 from airflow_provider_ordermesh.sandbox.backend.clock import iso
 from airflow_provider_ordermesh.sandbox.backend.errors import SandboxError
 from airflow_provider_ordermesh.sandbox.backend.shipments import RerouteOutcome
@@ -29,9 +31,6 @@ from airflow_provider_ordermesh.sandbox.backend.state import (
     PackingSlipRecord,
     ShipmentRecord,
 )
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
 
 JSON = dict[str, Any]
 
@@ -275,9 +274,23 @@ def audit_event(record: AuditRecord) -> JSON:
     }
 
 
-def variant(model: BaseModel) -> JSON:
-    """A catalog variant, which the sandbox's catalog keeps as the docs' example data."""
-    return model.model_dump(mode="json", by_alias=True)
+def variant(record: CatalogVariant) -> JSON:
+    """An effective catalog variant, in the shape of the docs' example (prices in USD)."""
+    return {
+        "sku": record.sku,
+        "merchantPrice": _catalog_price(record.price),
+        "decorations": [
+            {
+                "area": record.area,
+                "width": record.width,
+                "height": record.height,
+                "dpi": 300,
+                "method": record.method,
+                "price": _catalog_price(0.0),
+            }
+        ],
+        "attributes": [{"name": "FileType", "value": "png"}],
+    }
 
 
 def inbound_receipt(record: InboundRecord) -> JSON:
@@ -322,7 +335,7 @@ def token(issued: IssuedToken) -> JSON:
     return answer
 
 
-def _address(address: Any) -> JSON | None:
+def _address(address: Address | None) -> JSON | None:
     if address is None:
         return None
     return {
@@ -345,8 +358,12 @@ def _price(amount: float | None, currency: str) -> JSON | None:
     return {"currency": currency, "amount": amount, "tax": None} if amount is not None else None
 
 
-def _name_values(pairs: Iterable[Any] | None) -> list[JSON] | None:
+def _name_values(pairs: Iterable[NameValue] | None) -> list[JSON] | None:
     return [{"name": pair.name, "value": pair.value} for pair in pairs] if pairs else None
+
+
+def _catalog_price(amount: float) -> JSON:
+    return {"amount": amount, "currency": "USD", "currencies": []}
 
 
 def _optional_time(moment: datetime | None) -> str | None:
