@@ -304,6 +304,8 @@ class OrderMeshCancelOrderOperator(_OrderAction):
     ``if_shipped="report"`` reads the order back after a 409: when some item the cancel names
     (every item, for a whole-order cancel) has shipped (``PartiallyFulfilled`` or ``Fulfilled``),
     the task succeeds and lists those items under ``shipped_first``; any other conflict still fails.
+    A refused request may have cancelled none of what it names (the sandbox refuses it whole), so
+    map one task per item (as the returns example does) when each cancel should stand on its own.
 
     :param order_id: The order.
     :param items: ``[{"itemId", "quantity"}]`` to cancel only these (quantity optional: all of
