@@ -129,8 +129,8 @@ class OrderMeshBaseOperator(BaseOperator):
 
     @cached_property
     def hook(self) -> OrderMeshHook:
-        # The one import inside a method: the hook brings the client, its models and ``requests``
-        # (~140 ms), which DAG parsing would pay for every file that uses an operator.
+        # The one import inside a method: the hook brings the client, the models and ``requests``
+        # (~120 ms), which DAG parsing would pay for every file that uses an operator.
         from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
 
         return OrderMeshHook(ordermesh_conn_id=self.ordermesh_conn_id, **(self.hook_params or {}))
