@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
-from airflow_provider_ordermesh.client import inputs
 from airflow_provider_ordermesh.client.errors import (
     AuthenticationError,
     BadRequestError,
@@ -25,6 +24,8 @@ from airflow_provider_ordermesh.client.errors import (
     OutcomeUnknownError,
     PermissionDeniedError,
 )
+from airflow_provider_ordermesh.client.inputs import checked_id as client_checked_id
+from airflow_provider_ordermesh.client.inputs import validated
 from airflow_provider_ordermesh.compat import AirflowFailException, BaseOperator
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 
@@ -77,7 +78,7 @@ def validated_argument(model: type[M], value: Any, *, param: str) -> M:
     if value is not None and not isinstance(value, Mapping):
         raise AirflowFailException(f"invalid {param}: expected an object, got {type(value).__name__}")
     try:
-        return inputs.validated(model, value, what=param)
+        return validated(model, value, what=param)
     except InvalidRequestError as exc:
         raise AirflowFailException(str(exc)) from None
 
@@ -85,7 +86,7 @@ def validated_argument(model: type[M], value: Any, *, param: str) -> M:
 def checked_id(value: Any, *, param: str) -> str:
     """An id argument checked by the client's one id check, or a no-retry failure naming the argument."""
     try:
-        return inputs.checked_id(param, value)
+        return client_checked_id(param, value)
     except InvalidRequestError as exc:
         raise AirflowFailException(str(exc)) from None
 
