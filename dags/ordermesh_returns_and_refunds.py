@@ -14,23 +14,15 @@ they should be, so that finance can trust the numbers.
 3. **plan_returns** decides, for the example, to cancel one item of each of two orders and to
    refund two others: half the price of one unit (a goodwill refund) and all of its shipping.
 4. **cancel_items** and **refund_items** run one mapped task per order. A cancel that comes
-   too late (the item shipped first) is not an error of the DAG: OrderMesh answers 409, the
-   task reads the order back, sees the item shipped and reports it as `shipped_first`
-   (customer service then offers a return instead). Refunds are
+   too late (the item shipped first) is not an error of the DAG: OrderMesh answers 409, and
+   with `if_shipped="report"` the operator reads the order back, sees the item shipped and
+   reports it as `shipped_first` (customer service then offers a return instead). Refunds are
    `POST /v1/orders/refund` exactly as the API documents it (price and shipping refunds are
    separate lines); the operator never applies one twice, even when its answer is lost.
 5. **read_back** and **verify_balances** read the orders again and fail unless each cancelled
    item is `Cancelled` (or shipped before the cancel, as its task reported) and each refunded
    item's `remainingPriceBalance` and `remainingShippingBalance` dropped by exactly what was
    refunded. Its XCom sums the refunds per currency.
-
-**Timing: the cancel must reach OrderMesh before the item ships.** With a real facility that
-is hours after the order was placed. The sandbox ships on a fast clock (under `make demo` a
-shipment moves a step every half second, so the example's items have shipped before its second
-task starts, and the plan refunds them all); with `ordermesh-sandbox --speed 0` nothing ships
-and the plan cancels them all. Between those, an item that ships in the seconds between
-`read_orders` and `cancel_items` makes that cancel fail with the API's 409 message: cancel as
-early as you can, straight from the list customer service hands over.
 
 **Timing: a cancel must reach OrderMesh before the item ships.** With a real facility that is
 hours after the order was placed. The sandbox ships on a fast clock: under `make demo` a
@@ -53,7 +45,6 @@ from typing import Any
 
 from airflow.sdk import dag, task
 
-from airflow_provider_ordermesh.client.errors import ConflictError
 from airflow_provider_ordermesh.operators.orders import (
     OrderMeshCancelOrderOperator,
     OrderMeshCreateOrdersOperator,
@@ -64,30 +55,6 @@ from airflow_provider_ordermesh.operators.orders import (
 ORDERS_FILE = Path(__file__).parent / "data" / "orders_2026-11-26.jsonl"
 CENT = 0.005  # money compares equal within half a cent
 NOT_SHIPPED = ("Open", "InProduction")  # item statuses that can still be cancelled
-
-
-class CancelUnlessShippedOperator(OrderMeshCancelOrderOperator):
-    """Cancel items, or report ``shipped_first`` when OrderMesh refuses because they already shipped.
-
-    Only a 409 whose order, read back, shows a named item shipped counts as too late; any other
-    conflict still fails the task.
-    """
-
-    def act(self, context: Any, resource_id: str, request: Any) -> Any:
-        try:
-            return super().act(context, resource_id, request)
-        except ConflictError:
-            order = self.client.orders.get(resource_id)
-            wanted = {entry.item_id for entry in request.items or []}
-            shipped = [i.id for i in order.items if i.id in wanted and i.status not in NOT_SHIPPED]
-            if not shipped:
-                raise
-            self.log.warning("too late to cancel: %s shipped before the cancel reached OrderMesh", shipped)
-            self.shipped_first = shipped
-            return order
-
-    def summarise(self, result: Any) -> dict[str, Any]:
-        return {**super().summarise(result), "shipped_first": getattr(self, "shipped_first", [])}
 
 
 @dag(
@@ -173,9 +140,12 @@ def ordermesh_returns_and_refunds() -> None:
 
     plan = plan_returns(read_orders.output)
 
-    cancel_items = CancelUnlessShippedOperator.partial(
+    # [START howto_operator_ordermesh_cancel_unless_shipped]
+    cancel_items = OrderMeshCancelOrderOperator.partial(
         task_id="cancel_items",
+        if_shipped="report",  # a cancel refused because the item shipped first: reported, not failed
     ).expand_kwargs(pick.override(task_id="cancellations")(plan, "cancellations"))
+    # [END howto_operator_ordermesh_cancel_unless_shipped]
 
     # [START howto_operator_ordermesh_refund]
     refund_items = OrderMeshRefundOperator.partial(

@@ -1,68 +1,150 @@
-"""Pydantic v2 models of the OrderMesh API, and its status vocabularies. No I/O, no Airflow."""
+"""Pydantic v2 models of the OrderMesh API, and its status vocabularies. No I/O, no Airflow.
 
-from airflow_provider_ordermesh.models._base import Id, id_problem
-from airflow_provider_ordermesh.models.auth import TokenResponse
-from airflow_provider_ordermesh.models.catalog import (
-    AddVariants,
-    AddVariantsResult,
-    MerchantCatalog,
-    MerchantCatalogPatch,
-    Variant,
-)
-from airflow_provider_ordermesh.models.common import (
-    Address,
-    AddressInput,
-    AuditEvent,
-    BulkResponse,
-    BulkResultItem,
-    ItemQuantity,
-    Page,
-    Price,
-)
-from airflow_provider_ordermesh.models.errors import ErrorBody, FieldError
-from airflow_provider_ordermesh.models.notes import CreateNote, Note, UpdateNote
-from airflow_provider_ordermesh.models.orders import (
-    AddRefund,
-    BulkUpdateOrder,
-    CancelItem,
-    CancelOrder,
-    CreateOrder,
-    CreateOrderResponse,
-    CustomerCareHold,
-    InboundOrder,
-    InboundOrderReceipt,
-    Order,
-    OrderItem,
-    RefundItem,
-    UpdateOrder,
-    UpdateOrderItem,
-)
-from airflow_provider_ordermesh.models.packing_slips import GeneratePackingSlip, PackingSlip
-from airflow_provider_ordermesh.models.search import NoteFilter, OrderItemSearch, OrderSearch, ShipmentSearch
-from airflow_provider_ordermesh.models.shipments import (
-    Assign,
-    CancelShipment,
-    CreatePackages,
-    CreatePackagesResponse,
-    CreateShipment,
-    Package,
-    PackageInput,
-    Reject,
-    Reroute,
-    RerouteResponse,
-    Shipment,
-    UnassignItems,
-    UpdatePackage,
-    UpdateShipment,
-)
-from airflow_provider_ordermesh.models.statuses import (
-    DEFAULT_ORDER_STATUSES,
-    DEFAULT_SHIPMENT_STATUSES,
-    OrderStatuses,
-    ShipmentStatuses,
-    UnknownStatusError,
-)
-from airflow_provider_ordermesh.models.webhooks import WebhookEvent
+Names load on first use (PEP 562), as in ``client``: importing one small module (``models.statuses``,
+``models._base``) does not build every model, which DAG parsing would pay for.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from airflow_provider_ordermesh._lazy import lazy_attributes
+
+_WHERE: dict[str, str] = {
+    "Id": "_base",
+    "id_problem": "_base",
+    "TokenResponse": "auth",
+    "AddVariants": "catalog",
+    "AddVariantsResult": "catalog",
+    "MerchantCatalog": "catalog",
+    "MerchantCatalogPatch": "catalog",
+    "Variant": "catalog",
+    "Address": "common",
+    "AddressInput": "common",
+    "AuditEvent": "common",
+    "BulkResponse": "common",
+    "BulkResultItem": "common",
+    "ItemQuantity": "common",
+    "Page": "common",
+    "Price": "common",
+    "ErrorBody": "errors",
+    "FieldError": "errors",
+    "CreateNote": "notes",
+    "Note": "notes",
+    "UpdateNote": "notes",
+    "AddRefund": "orders",
+    "BulkUpdateOrder": "orders",
+    "CancelItem": "orders",
+    "CancelOrder": "orders",
+    "CreateOrder": "orders",
+    "CreateOrderResponse": "orders",
+    "CustomerCareHold": "orders",
+    "InboundOrder": "orders",
+    "InboundOrderReceipt": "orders",
+    "Order": "orders",
+    "OrderItem": "orders",
+    "RefundItem": "orders",
+    "UpdateOrder": "orders",
+    "UpdateOrderItem": "orders",
+    "GeneratePackingSlip": "packing_slips",
+    "PackingSlip": "packing_slips",
+    "NoteFilter": "search",
+    "OrderItemSearch": "search",
+    "OrderSearch": "search",
+    "ShipmentSearch": "search",
+    "Assign": "shipments",
+    "CancelShipment": "shipments",
+    "CreatePackages": "shipments",
+    "CreatePackagesResponse": "shipments",
+    "CreateShipment": "shipments",
+    "Package": "shipments",
+    "PackageInput": "shipments",
+    "Reject": "shipments",
+    "Reroute": "shipments",
+    "RerouteResponse": "shipments",
+    "Shipment": "shipments",
+    "UnassignItems": "shipments",
+    "UpdatePackage": "shipments",
+    "UpdateShipment": "shipments",
+    "DEFAULT_ORDER_STATUSES": "statuses",
+    "DEFAULT_SHIPMENT_STATUSES": "statuses",
+    "OrderStatuses": "statuses",
+    "ShipmentStatuses": "statuses",
+    "UnknownStatusError": "statuses",
+    "WebhookEvent": "webhooks",
+}
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.models._base import Id, id_problem
+    from airflow_provider_ordermesh.models.auth import TokenResponse
+    from airflow_provider_ordermesh.models.catalog import (
+        AddVariants,
+        AddVariantsResult,
+        MerchantCatalog,
+        MerchantCatalogPatch,
+        Variant,
+    )
+    from airflow_provider_ordermesh.models.common import (
+        Address,
+        AddressInput,
+        AuditEvent,
+        BulkResponse,
+        BulkResultItem,
+        ItemQuantity,
+        Page,
+        Price,
+    )
+    from airflow_provider_ordermesh.models.errors import ErrorBody, FieldError
+    from airflow_provider_ordermesh.models.notes import CreateNote, Note, UpdateNote
+    from airflow_provider_ordermesh.models.orders import (
+        AddRefund,
+        BulkUpdateOrder,
+        CancelItem,
+        CancelOrder,
+        CreateOrder,
+        CreateOrderResponse,
+        CustomerCareHold,
+        InboundOrder,
+        InboundOrderReceipt,
+        Order,
+        OrderItem,
+        RefundItem,
+        UpdateOrder,
+        UpdateOrderItem,
+    )
+    from airflow_provider_ordermesh.models.packing_slips import GeneratePackingSlip, PackingSlip
+    from airflow_provider_ordermesh.models.search import (
+        NoteFilter,
+        OrderItemSearch,
+        OrderSearch,
+        ShipmentSearch,
+    )
+    from airflow_provider_ordermesh.models.shipments import (
+        Assign,
+        CancelShipment,
+        CreatePackages,
+        CreatePackagesResponse,
+        CreateShipment,
+        Package,
+        PackageInput,
+        Reject,
+        Reroute,
+        RerouteResponse,
+        Shipment,
+        UnassignItems,
+        UpdatePackage,
+        UpdateShipment,
+    )
+    from airflow_provider_ordermesh.models.statuses import (
+        DEFAULT_ORDER_STATUSES,
+        DEFAULT_SHIPMENT_STATUSES,
+        OrderStatuses,
+        ShipmentStatuses,
+        UnknownStatusError,
+    )
+    from airflow_provider_ordermesh.models.webhooks import WebhookEvent
+
+__getattr__ = lazy_attributes(__name__, {name: f"{__name__}.{module}" for name, module in _WHERE.items()})
 
 __all__ = [
     "DEFAULT_ORDER_STATUSES",

@@ -107,6 +107,8 @@ class OrderStatuses:
     known: frozenset[str] = frozenset(OrderStatus)
     terminal: frozenset[str] = frozenset({OrderStatus.FULFILLED, OrderStatus.CANCELLED})
     failures: frozenset[str] = frozenset({OrderStatus.CANCELLED})
+    shipped: frozenset[str] = frozenset({OrderStatus.PARTIALLY_FULFILLED, OrderStatus.FULFILLED})
+    """Some quantity has shipped: too late to cancel that part."""
 
     def normalise(self, status: str) -> str:
         """The canonical spelling of a status name (case-insensitive), or a clear error."""

@@ -1,28 +1,53 @@
 """What every OrderMesh operator shares: the hook, input validation, portal links, fail-fast errors.
 
-Importing this module stays cheap (DAG parsing pays for every import): the hook, the client
-and the request models are imported only when a task runs.
+Importing this module stays cheap (DAG parsing pays for every import): it reads the client's
+error classes and its one id and model check (standard library and pydantic, which Airflow has
+loaded already); the hook, and with it the client and ``requests``, loads when a task runs.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import BaseModel
+
+from airflow_provider_ordermesh.client.errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    InvalidRequestError,
+    NotFoundError,
+    OutcomeUnknownError,
+    PermissionDeniedError,
+)
+from airflow_provider_ordermesh.client.inputs import checked_id as client_checked_id
+from airflow_provider_ordermesh.client.inputs import validated
 from airflow_provider_ordermesh.compat import AirflowFailException, BaseOperator
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from airflow_provider_ordermesh.client import OrderMeshClient
     from airflow_provider_ordermesh.compat import Context
     from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
     from airflow_provider_ordermesh.links.portal import OrderMeshPortalLink
 
-    M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
+
+FINAL_ERRORS: tuple[type[Exception], ...] = (
+    InvalidRequestError,
+    ConfigurationError,
+    BadRequestError,
+    AuthenticationError,
+    PermissionDeniedError,
+    NotFoundError,
+    ConflictError,
+)
+"""What no retry can change (see ``is_final``)."""
 
 
 def parse_json_text(value: Any, *, param: str) -> Any:
@@ -41,15 +66,10 @@ def parse_json_text(value: Any, *, param: str) -> Any:
 def validated_argument(model: type[M], value: Any, *, param: str) -> M:
     """The task argument ``param`` (a model, mapping or JSON text) as ``model``, or a no-retry failure.
 
-    The model check itself is the client's (``client.resources._base.validated``); this adds what
+    The model check itself is the client's (``client.inputs.validated``); this adds what
     a rendered argument needs: JSON text parsed, another model re-read, and a failure that
     Airflow does not retry, naming each bad field under ``param``.
     """
-    from pydantic import BaseModel
-
-    from airflow_provider_ordermesh.client.errors import InvalidRequestError
-    from airflow_provider_ordermesh.client.resources._base import validated
-
     value = parse_json_text(value, param=param)
     if isinstance(value, model):
         return value
@@ -65,11 +85,8 @@ def validated_argument(model: type[M], value: Any, *, param: str) -> M:
 
 def checked_id(value: Any, *, param: str) -> str:
     """An id argument checked by the client's one id check, or a no-retry failure naming the argument."""
-    from airflow_provider_ordermesh.client.errors import InvalidRequestError
-    from airflow_provider_ordermesh.client.inputs import checked_id as check
-
     try:
-        return check(param, value)
+        return client_checked_id(param, value)
     except InvalidRequestError as exc:
         raise AirflowFailException(str(exc)) from None
 
@@ -81,28 +98,7 @@ def is_final(exc: BaseException) -> bool:
     A 401 reaches here only after the client re-authenticated once and was refused again, so it
     is final too. 429, 5xx and connection errors are not: Airflow's retries may help there.
     """
-    from airflow_provider_ordermesh.client.errors import (
-        AuthenticationError,
-        BadRequestError,
-        ConfigurationError,
-        ConflictError,
-        InvalidRequestError,
-        NotFoundError,
-        PermissionDeniedError,
-    )
-
-    return isinstance(
-        exc,
-        (
-            InvalidRequestError,
-            ConfigurationError,
-            BadRequestError,
-            AuthenticationError,
-            PermissionDeniedError,
-            NotFoundError,
-            ConflictError,
-        ),
-    )
+    return isinstance(exc, FINAL_ERRORS)
 
 
 class OrderMeshBaseOperator(BaseOperator):
@@ -134,6 +130,8 @@ class OrderMeshBaseOperator(BaseOperator):
 
     @cached_property
     def hook(self) -> OrderMeshHook:
+        # The one import inside a method: the hook brings the client, the models and ``requests``
+        # (~120 ms), which DAG parsing would pay for every file that uses an operator.
         from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
 
         return OrderMeshHook(ordermesh_conn_id=self.ordermesh_conn_id, **(self.hook_params or {}))
@@ -168,49 +166,24 @@ class OrderMeshBaseOperator(BaseOperator):
         any try of an operator given an ``idempotency_key`` (a re-run may have applied it)."""
         return self.try_number(context) > 1 or getattr(self, "idempotency_key", None) is not None
 
+    def send_once(self, context: Context, send: Callable[[], R], applied: Callable[[], R | None]) -> R:
+        """``send()``, for an action unsafe to repeat: unless ``applied()`` finds it done already.
 
-class OrderMeshResourceOperator(OrderMeshBaseOperator):
-    """An action on one order or shipment named by id: validate, store the link, act, summarise.
-
-    ``already_done`` lets an action that is unsafe to repeat recognise that an earlier try
-    applied it: it is asked on a retried task (try 2+) before sending, and after a request
-    whose answer was lost (``OutcomeUnknownError``). The base never assumes so.
-    """
-
-    id_param: ClassVar[str]
-    link: ClassVar[type[OrderMeshPortalLink]]
-
-    def build_request(self, context: Context) -> Any:
-        """The validated request body (or None); runs before any request is sent."""
-        return None
-
-    def act(self, context: Context, resource_id: str, request: Any) -> Any:
-        raise NotImplementedError
-
-    def already_done(self, context: Context, resource_id: str, request: Any) -> Any | None:
-        """The resource, when the action is recognisably applied already; else None."""
-        return None
-
-    def summarise(self, result: Any) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def perform(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_ordermesh.client.errors import OutcomeUnknownError
-
-        resource_id = checked_id(getattr(self, self.id_param), param=self.id_param)
-        request = self.build_request(context)
-        self.push_link(context, self.link, resource_id)
+        ``applied`` returns what ``send`` would have (or None when it finds no sign of the
+        action); it is asked before sending when ``may_be_done``, and after a request whose
+        answer was lost (``OutcomeUnknownError``): found, the action counts as done; not found,
+        the error stands and the retry checks again before sending.
+        """
         if self.may_be_done(context):
-            done = self.already_done(context, resource_id, request)
+            done = applied()
             if done is not None:
                 self.log.info("an earlier try already applied this; nothing sent")
-                return self.summarise(done)
+                return done
         try:
-            result = self.act(context, resource_id, request)
+            return send()
         except OutcomeUnknownError:
-            done = self.already_done(context, resource_id, request)
+            done = applied()
             if done is None:
                 raise
             self.log.warning("the answer was lost, but the action is recorded as applied")
-            result = done
-        return self.summarise(result)
+            return done

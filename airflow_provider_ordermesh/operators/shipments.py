@@ -13,12 +13,13 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from airflow_provider_ordermesh import models
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink, OrderMeshShipmentLink
+from airflow_provider_ordermesh.models.statuses import UnknownStatusError
 from airflow_provider_ordermesh.operators.arguments import NOT_GIVEN, refuse_blank
 from airflow_provider_ordermesh.operators.base import (
     OrderMeshBaseOperator,
-    OrderMeshResourceOperator,
     checked_id,
     parse_json_text,
     validated_argument,
@@ -29,7 +30,9 @@ from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.client.bulk import BulkResult, SendBatch
     from airflow_provider_ordermesh.compat import Context
-    from airflow_provider_ordermesh.models.shipments import Shipment
+
+# ``models`` loads each model on first use, in a task (building them at DAG parse took ~60 ms);
+# ``client.bulk`` is imported inside ``sender`` for the same reason (~3 ms).
 
 
 def _items(value: Any, *, param: str, widening: str) -> Any:
@@ -44,11 +47,9 @@ def _drop_none(body: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in body.items() if value is not None}
 
 
-class _ShipmentAction(OrderMeshResourceOperator):
-    """An action on the shipment ``shipment_id``."""
+class _ShipmentAction(OrderMeshBaseOperator):
+    """An action on the shipment ``shipment_id``, which carries the shipment's portal link."""
 
-    id_param = "shipment_id"
-    link = OrderMeshShipmentLink
     operator_extra_links = (OrderMeshShipmentLink(),)
     template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "shipment_id")
 
@@ -56,11 +57,12 @@ class _ShipmentAction(OrderMeshResourceOperator):
         super().__init__(**kwargs)
         self.shipment_id = shipment_id
 
-    def summarise(self, result: Any) -> dict[str, Any]:
+    def shipment_result(self, shipment: models.Shipment) -> dict[str, Any]:
+        """What an action on one shipment returns: its id, status name (the connection's vocabulary) and code."""
         return {
-            "shipment_id": result.id,
-            "status": self.hook.shipment_statuses.name(result.shipment_status),
-            "status_code": result.shipment_status,
+            "shipment_id": shipment.id,
+            "status": self.hook.shipment_statuses.name(shipment.shipment_status),
+            "status_code": shipment.shipment_status,
         }
 
 
@@ -95,15 +97,20 @@ class OrderMeshRerouteShipmentOperator(_ShipmentAction):
         self.reason = reason
         self.order_items = order_items
 
-    def build_request(self, context: Context) -> Any:
-        from airflow_provider_ordermesh.models.shipments import Reroute
-
-        body = {"shipmentId": self.shipment_id, "facilityId": self.facility_id, "reason": self.reason}
+    def perform(self, context: Context) -> dict[str, Any]:
+        shipment_id = checked_id(self.shipment_id, param="shipment_id")
+        body = {"shipmentId": shipment_id, "facilityId": self.facility_id, "reason": self.reason}
         if self.order_items is not NOT_GIVEN:
             body["orderItems"] = _items(self.order_items, param="order_items", widening="the whole shipment")
-        return validated_argument(Reroute, _drop_none(body), param="reroute")
+        request = validated_argument(models.Reroute, _drop_none(body), param="reroute")
+        self.push_link(context, OrderMeshShipmentLink, shipment_id)
+        return self.send_once(
+            context,
+            send=lambda: self._reroute(request),
+            applied=lambda: self._rerouted_already(shipment_id, request),
+        )
 
-    def act(self, context: Context, resource_id: str, request: Any) -> dict[str, Any]:
+    def _reroute(self, request: models.Reroute) -> dict[str, Any]:
         answer = self.client.shipments.reroute(request)
         return {
             "shipment_id": answer.shipment_id,
@@ -111,16 +118,14 @@ class OrderMeshRerouteShipmentOperator(_ShipmentAction):
             "new_shipment_ids": answer.new_shipment_ids,
         }
 
-    def already_done(self, context: Context, resource_id: str, request: Any) -> dict[str, Any] | None:
+    def _rerouted_already(self, shipment_id: str, request: models.Reroute) -> dict[str, Any] | None:
+        """The result, when a whole-shipment reroute finds the shipment at its target facility; else None."""
         if request.order_items:
             return None
-        shipment = self.client.shipments.get(resource_id)
+        shipment = self.client.shipments.get(shipment_id)
         if shipment.facility_id != request.facility_id:
             return None
         return {"shipment_id": shipment.id, "facility_id": shipment.facility_id, "new_shipment_ids": []}
-
-    def summarise(self, result: dict[str, Any]) -> dict[str, Any]:
-        return result
 
 
 class OrderMeshBulkRerouteShipmentsOperator(OrderMeshBulkOperator):
@@ -146,12 +151,10 @@ class OrderMeshBulkRerouteShipmentsOperator(OrderMeshBulkOperator):
         super().__init__(**kwargs)
         self.reroutes = reroutes
 
-    def request_model(self) -> type[Any]:
-        from airflow_provider_ordermesh.models.shipments import Reroute
+    def request_model(self) -> type[models.Reroute]:
+        return models.Reroute
 
-        return Reroute
-
-    def sender(self, context: Context) -> SendBatch[Any]:
+    def sender(self, context: Context) -> SendBatch[models.Reroute]:
         from airflow_provider_ordermesh.client.bulk import reroute_shipments_batch
 
         client, retried = self.client, self.try_number(context) > 1
@@ -178,13 +181,11 @@ class OrderMeshRejectShipmentOperator(_ShipmentAction):
         super().__init__(shipment_id=shipment_id, **kwargs)
         self.reason = reason
 
-    def build_request(self, context: Context) -> Any:
-        from airflow_provider_ordermesh.models.shipments import Reject
-
-        return validated_argument(Reject, {"reason": self.reason}, param="reason")
-
-    def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
-        return self.client.shipments.reject(resource_id, request.reason)
+    def perform(self, context: Context) -> dict[str, Any]:
+        shipment_id = checked_id(self.shipment_id, param="shipment_id")
+        request = validated_argument(models.Reject, {"reason": self.reason}, param="reason")
+        self.push_link(context, OrderMeshShipmentLink, shipment_id)
+        return self.shipment_result(self.client.shipments.reject(shipment_id, request.reason))
 
 
 class OrderMeshAssignShipmentOperator(_ShipmentAction):
@@ -204,14 +205,12 @@ class OrderMeshAssignShipmentOperator(_ShipmentAction):
         self.facility_id = facility_id
         self.vendor_id = vendor_id
 
-    def build_request(self, context: Context) -> Any:
-        from airflow_provider_ordermesh.models.shipments import Assign
-
+    def perform(self, context: Context) -> dict[str, Any]:
+        shipment_id = checked_id(self.shipment_id, param="shipment_id")
         body = {"facilityId": self.facility_id, "vendorId": self.vendor_id or None}
-        return validated_argument(Assign, _drop_none(body), param="assignment")
-
-    def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
-        return self.client.shipments.assign(resource_id, request)
+        request = validated_argument(models.Assign, _drop_none(body), param="assignment")
+        self.push_link(context, OrderMeshShipmentLink, shipment_id)
+        return self.shipment_result(self.client.shipments.assign(shipment_id, request))
 
 
 class OrderMeshUnassignItemsOperator(_ShipmentAction):
@@ -237,17 +236,15 @@ class OrderMeshUnassignItemsOperator(_ShipmentAction):
         self.order_items = order_items
         self.reason = reason
 
-    def build_request(self, context: Context) -> Any:
-        from airflow_provider_ordermesh.models.shipments import UnassignItems
-
+    def perform(self, context: Context) -> dict[str, Any]:
+        shipment_id = checked_id(self.shipment_id, param="shipment_id")
         body = {
             "orderItems": _items(self.order_items, param="order_items", widening="every item"),
             "reason": self.reason or None,
         }
-        return validated_argument(UnassignItems, _drop_none(body), param="unassign request")
-
-    def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
-        return self.client.shipments.unassign_items(resource_id, request)
+        request = validated_argument(models.UnassignItems, _drop_none(body), param="unassign request")
+        self.push_link(context, OrderMeshShipmentLink, shipment_id)
+        return self.shipment_result(self.client.shipments.unassign_items(shipment_id, request))
 
 
 class OrderMeshCancelShipmentOperator(_ShipmentAction):
@@ -263,15 +260,13 @@ class OrderMeshCancelShipmentOperator(_ShipmentAction):
         super().__init__(shipment_id=shipment_id, **kwargs)
         self.reason = reason
 
-    def build_request(self, context: Context) -> Any:
-        from airflow_provider_ordermesh.models.shipments import CancelShipment
-
-        return validated_argument(
-            CancelShipment, {"reason": self.reason} if self.reason else {}, param="reason"
+    def perform(self, context: Context) -> dict[str, Any]:
+        shipment_id = checked_id(self.shipment_id, param="shipment_id")
+        request = validated_argument(
+            models.CancelShipment, {"reason": self.reason} if self.reason else {}, param="reason"
         )
-
-    def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
-        return self.client.shipments.cancel(resource_id, request.reason)
+        self.push_link(context, OrderMeshShipmentLink, shipment_id)
+        return self.shipment_result(self.client.shipments.cancel(shipment_id, request.reason))
 
 
 class OrderMeshResubmitShipmentOperator(_ShipmentAction):
@@ -280,8 +275,10 @@ class OrderMeshResubmitShipmentOperator(_ShipmentAction):
     :param shipment_id: The shipment.
     """
 
-    def act(self, context: Context, resource_id: str, request: Any) -> Shipment:
-        return self.client.shipments.resubmit(resource_id)
+    def perform(self, context: Context) -> dict[str, Any]:
+        shipment_id = checked_id(self.shipment_id, param="shipment_id")
+        self.push_link(context, OrderMeshShipmentLink, shipment_id)
+        return self.shipment_result(self.client.shipments.resubmit(shipment_id))
 
 
 class OrderMeshCreatePackagesOperator(_ShipmentAction):
@@ -299,19 +296,13 @@ class OrderMeshCreatePackagesOperator(_ShipmentAction):
         super().__init__(shipment_id=shipment_id, **kwargs)
         self.packages = packages
 
-    def build_request(self, context: Context) -> Any:
-        from airflow_provider_ordermesh.models.shipments import CreatePackages
-
-        return validated_argument(
-            CreatePackages, {"packages": parse_json_text(self.packages, param="packages")}, param="packages"
-        )
-
-    def act(self, context: Context, resource_id: str, request: Any) -> dict[str, Any]:
-        packages = self.client.shipments.create_packages(resource_id, request)
-        return {"shipment_id": resource_id, "package_ids": [p.id for p in packages]}
-
-    def summarise(self, result: dict[str, Any]) -> dict[str, Any]:
-        return result
+    def perform(self, context: Context) -> dict[str, Any]:
+        shipment_id = checked_id(self.shipment_id, param="shipment_id")
+        packages = parse_json_text(self.packages, param="packages")
+        request = validated_argument(models.CreatePackages, {"packages": packages}, param="packages")
+        self.push_link(context, OrderMeshShipmentLink, shipment_id)
+        created = self.client.shipments.create_packages(shipment_id, request)
+        return {"shipment_id": shipment_id, "package_ids": [p.id for p in created]}
 
 
 class OrderMeshCreateShipmentOperator(OrderMeshBaseOperator):
@@ -331,9 +322,7 @@ class OrderMeshCreateShipmentOperator(OrderMeshBaseOperator):
         self.payload = payload
 
     def perform(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_ordermesh.models.shipments import CreateShipment
-
-        request = validated_argument(CreateShipment, self.payload, param="payload")
+        request = validated_argument(models.CreateShipment, self.payload, param="payload")
         self.push_link(context, OrderMeshOrderLink, request.order_id)
         shipment = self.client.shipments.create(request)
         self.push_link(context, OrderMeshShipmentLink, shipment.id)
@@ -373,10 +362,8 @@ class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
         self.output_path = output_path
 
     def perform(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_ordermesh.models.packing_slips import GeneratePackingSlip
-
         shipment_id = checked_id(self.shipment_id, param="shipment_id")
-        request = validated_argument(GeneratePackingSlip, {"format": self.format}, param="format")
+        request = validated_argument(models.GeneratePackingSlip, {"format": self.format}, param="format")
         self.push_link(context, OrderMeshShipmentLink, shipment_id)
         slip = self.client.packing_slips.generate(shipment_id, format=request.format)
         path = None
@@ -406,14 +393,10 @@ class OrderMeshSearchShipmentsOperator(OrderMeshSearchOperator):
     :return: A list of ids or of small dicts, ready for ``.partial().expand()``.
     """
 
-    def filter_model(self) -> type[Any]:
-        from airflow_provider_ordermesh.models.search import ShipmentSearch
-
-        return ShipmentSearch
+    def filter_model(self) -> type[models.ShipmentSearch]:
+        return models.ShipmentSearch
 
     def prepare_filters(self, filters: dict[str, Any]) -> dict[str, Any]:
-        from airflow_provider_ordermesh.models.statuses import UnknownStatusError
-
         status = filters.get("status")
         if status is None:
             return filters

@@ -11,7 +11,6 @@ from airflow_provider_ordermesh.compat import XCom
 from airflow_provider_ordermesh.get_provider_info import get_provider_info
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink, OrderMeshShipmentLink
 from airflow_provider_ordermesh.operators import notes, orders, shipments
-from airflow_provider_ordermesh.operators.base import OrderMeshResourceOperator
 from airflow_provider_ordermesh.operators.notes import OrderMeshCreateNoteOperator
 from airflow_provider_ordermesh.operators.orders import OrderMeshCreateOrderOperator
 from operators.conftest import FAST_RETRIES
@@ -44,10 +43,15 @@ def test_links_are_registered_with_airflow_and_named_as_the_ui_shows_them():
 
 
 def test_every_operator_acting_on_one_order_or_shipment_carries_its_link():
+    acting_on = {"order_id": "OrderMesh order", "shipment_id": "OrderMesh shipment"}
+    checked = 0
     for cls in public_operators():
         names = {link.name for link in cls.operator_extra_links}
-        if issubclass(cls, OrderMeshResourceOperator):
-            assert names == {cls.link.name}, cls.__name__
+        ids = [name for name in inspect.signature(cls.__init__).parameters if name in acting_on]
+        if ids:
+            assert names == {acting_on[ids[0]]}, cls.__name__
+            checked += 1
+    assert checked == 13  # 5 order actions, 8 shipment actions (the packing slip included)
     assert {link.name for link in OrderMeshCreateOrderOperator.operator_extra_links} == {"OrderMesh order"}
 
 

@@ -258,3 +258,65 @@ def test_search_orders_pages_through_to_max_results_and_returns_ids_or_small_rec
     assert len(limited) == 4
     assert set(limited[0]) == {"id", "externalId", "status"} and limited[0]["status"] == "Open"
     assert requests_to(om, "orders.search") >= 3 + 2
+
+
+# --- a cancel that comes too late: if_shipped ------------------------------------------------
+
+
+def ship_everything(om, api, order_id: str) -> None:
+    om.advance_shipments(ids=[s.id for s in api.shipments.list_for_order(order_id)], to_status="Shipped")
+
+
+def cancel_op(order_id: str, **kwargs):
+    return OrderMeshCancelOrderOperator(task_id="cancel", order_id=order_id, hook_params=FAST_RETRIES, **kwargs)
+
+
+def test_a_cancel_refused_because_the_item_shipped_is_reported_with_if_shipped_report(om, api):
+    created = create(om, order("TSHIRT-BLK-M", "MUG-11OZ"))
+    tshirt, mug = api.orders.get(created["order_id"]).items
+    ship_everything(om, api, created["order_id"])
+
+    result, _ = run_op(cancel_op(created["order_id"], items=[{"itemId": mug.id}], if_shipped="report"))
+
+    assert result == {"order_id": created["order_id"], "status": "Fulfilled", "shipped_first": [mug.id]}
+    assert api.orders.get_item(mug.id).status == "Fulfilled"
+    assert om.stats()["requests"]["orders.cancel"] == {"409": 1}
+
+
+def test_a_whole_order_cancel_after_everything_shipped_reports_every_item(om, api):
+    created = create(om, order("TSHIRT-BLK-M", "MUG-11OZ"))
+    items = [item.id for item in api.orders.get(created["order_id"]).items]
+    ship_everything(om, api, created["order_id"])
+
+    result, _ = run_op(cancel_op(created["order_id"], if_shipped="report"))
+
+    assert result["shipped_first"] == items and result["status"] == "Fulfilled"
+
+
+def test_by_default_a_cancel_after_the_item_shipped_fails_without_retries(om, api):
+    created = create(om)
+    ship_everything(om, api, created["order_id"])
+
+    with pytest.raises(AirflowFailException, match="409"):
+        run_op(cancel_op(created["order_id"]))
+
+
+def test_if_shipped_report_still_fails_a_conflict_that_is_not_a_shipment(om, api):
+    created = create(om, order("TSHIRT-BLK-M", "MUG-11OZ"))
+    run_op(cancel_op(created["order_id"]))  # cancelled: a second cancel is refused, nothing shipped
+
+    with pytest.raises(AirflowFailException, match="409.*already cancelled"):
+        run_op(cancel_op(created["order_id"], if_shipped="report"))
+
+
+def test_if_shipped_report_returns_an_empty_list_when_the_cancel_goes_through(om, api):
+    created = create(om)
+
+    result, _ = run_op(cancel_op(created["order_id"], if_shipped="report"))
+
+    assert result == {"order_id": created["order_id"], "status": "Cancelled", "shipped_first": []}
+
+
+def test_an_unknown_if_shipped_is_refused_when_the_dag_is_parsed():
+    with pytest.raises(ValueError, match="if_shipped must be one of fail, report; got 'skip'"):
+        cancel_op("65add270441de72442397b6e", if_shipped="skip")
