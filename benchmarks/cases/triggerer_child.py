@@ -6,7 +6,9 @@ shipment, as a triggerer would (``async for event in trigger.run()``); ``baselin
 polling loop per shipment, each with its own ``httpx.AsyncClient`` kept for the whole wait (a
 trigger written without a shared transport; ``HttpAsyncHook``'s session per request costs
 more). After imports and set-up, the process's CPU time is read before and after ``window``
-seconds of wall time. Prints one JSON line.
+seconds of wall time, and the polls started meanwhile are counted (each trigger's fetch, each
+baseline request): triggers share their searches, so requests do not tell polls. Prints one
+JSON line.
 """
 
 from __future__ import annotations
@@ -22,11 +24,24 @@ SHIPPED = (4, 5)
 FAILED = (6, 7)
 
 
+POLLS = [0]
+"""Polls made by all waits together (a trigger's fetch, or one baseline request), for the rounds."""
+
+
 def provider_waits(
     ids: list[str], *, poll_interval: float, deadline: float
 ) -> list[Callable[[], Awaitable[Any]]]:
+    import airflow_provider_ordermesh.triggers.status as trigger_module
     from airflow_provider_ordermesh.triggers.status import OrderMeshShipmentStatusTrigger
     from benchmarks.harness.environment import ORDERMESH_CONN_ID
+
+    real_afetch = trigger_module.afetch
+
+    async def counted_afetch(*args: Any, **kwargs: Any) -> Any:
+        POLLS[0] += 1
+        return await real_afetch(*args, **kwargs)
+
+    trigger_module.afetch = counted_afetch  # type: ignore[assignment]
 
     triggers = [
         OrderMeshShipmentStatusTrigger(
@@ -61,6 +76,7 @@ def baseline_waits(ids: list[str], *, url: str, poll_interval: float) -> list[Ca
         async def poll_until_shipped() -> Any:
             async with httpx.AsyncClient(timeout=30) as client:
                 while True:
+                    POLLS[0] += 1
                     answer = await client.get(f"{url}/shipment/v1/{shipment_id}", headers=headers)
                     if answer.status_code == 200 and answer.json().get("shipmentStatus") in SHIPPED + FAILED:
                         return answer.json()
@@ -76,12 +92,19 @@ async def measure(waits: list[Callable[[], Awaitable[Any]]], window: float) -> d
     tasks = [asyncio.create_task(wait()) for wait in waits]
     await asyncio.sleep(window)
     cpu, wall = time.process_time() - cpu_started, time.perf_counter() - wall_started
+    polls = POLLS[0]
     finished = [task for task in tasks if task.done()]
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     errors = [repr(task.exception())[:200] for task in finished if not task.cancelled() and task.exception()]
-    return {"cpu_seconds": cpu, "wall_seconds": wall, "finished": len(finished), "errors": errors[:3]}
+    return {
+        "cpu_seconds": cpu,
+        "wall_seconds": wall,
+        "polls": polls,
+        "finished": len(finished),
+        "errors": errors[:3],
+    }
 
 
 def main() -> None:
