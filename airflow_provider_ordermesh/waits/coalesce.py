@@ -67,8 +67,9 @@ class SharedSearches:
         weakref.WeakKeyDictionary()
     )
 
-    def __init__(self, loop: asyncio.AbstractEventLoop):
-        self._loop = loop
+    def __init__(self) -> None:
+        # No reference to the loop: it keys ``_per_loop`` weakly, and a value holding it would keep
+        # every closed loop alive.
         self._open: dict[Hashable, _Batch] = {}
         self._running: set[asyncio.Task[None]] = set()  # strong references until each batch ends
 
@@ -78,7 +79,7 @@ class SharedSearches:
         loop = asyncio.get_running_loop()
         shared = cls._per_loop.get(loop)
         if shared is None:
-            shared = cls._per_loop[loop] = cls(loop)
+            shared = cls._per_loop[loop] = cls()
         return shared
 
     def search(
@@ -94,23 +95,24 @@ class SharedSearches:
             return asyncio.ensure_future(_search_all(client, group, filters, page_size))
         id_field, ids, others, frozen_others = mergeable
         key = (client.sharing_key(), group, id_field, frozen_others, page_size)
-        future: asyncio.Future[list[Any]] = self._loop.create_future()
-        due = self._loop.time() + linger
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[Any]] = loop.create_future()
+        due = loop.time() + linger
         batch = self._open.get(key)
         if batch is None:
             batch = self._open[key] = _Batch(client, group, id_field, others, page_size, flush_at=due)
-            batch.timer = self._loop.call_at(due, self._flush, key)
+            batch.timer = loop.call_at(due, self._flush, key)
         elif due < batch.flush_at:  # a member with less patience brings the batch forward
             assert batch.timer is not None
             batch.timer.cancel()
             batch.flush_at = due
-            batch.timer = self._loop.call_at(due, self._flush, key)
+            batch.timer = loop.call_at(due, self._flush, key)
         batch.members.append((ids, future))
         return future
 
     def _flush(self, key: Hashable) -> None:
         batch = self._open.pop(key)
-        task = self._loop.create_task(self._run(batch))
+        task = asyncio.get_running_loop().create_task(self._run(batch))
         self._running.add(task)
         task.add_done_callback(self._running.discard)
 

@@ -156,3 +156,16 @@ async def test_a_wait_with_less_patience_brings_the_shared_search_forward():
 @pytest.mark.parametrize(("poll_interval", "linger"), [(0, 0.0), (0.5, 0.005), (10, 0.1), (60, MAX_LINGER)])
 def test_a_wait_lets_its_search_wait_a_hundredth_of_its_poll_interval_at_most(poll_interval, linger):
     assert linger_for(poll_interval) == pytest.approx(linger)
+
+
+def test_a_closed_event_loop_is_not_kept_alive_by_its_shared_searches():
+    import gc
+    import weakref
+
+    async def one_search() -> weakref.ref[asyncio.AbstractEventLoop]:
+        await search(FakeClient(), {"ids": ["a"]})
+        return weakref.ref(asyncio.get_running_loop())
+
+    loop = asyncio.run(one_search())
+    gc.collect()
+    assert loop() is None
