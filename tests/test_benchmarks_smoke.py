@@ -28,6 +28,7 @@ EXPECTED_ROWS = (
     "Iterate 2,000 orders from search: peak RSS",
     "100 shipment triggers in one event loop: TCP connections opened",
     "100 shipment triggers in one event loop: CPU",
+    "Fulfillment example DAG (`dag.test()`), 100 orders: API requests per order",
 )
 
 

@@ -69,6 +69,7 @@ class ClientCredentials:
         return f"client:{self.client_id}:{secret_fingerprint(self.client_secret)}"
 
     def token_operation(self) -> Operation[TokenResponse]:
+        """The client-credentials token request (``auth.client_token``), the secret in its body."""
         body = ClientTokenRequest(client_id=self.client_id, client_secret=self.client_secret).to_api()
         return Operation.of("auth.client_token", _token, body=body)
 
@@ -91,6 +92,7 @@ class PasswordCredentials:
         return f"user:{self.username}:{secret_fingerprint(self.password)}"
 
     def token_operation(self) -> Operation[TokenResponse]:
+        """The password login request (``auth.login``), whose answer also carries a refresh token."""
         body = LoginRequest(username=self.username, password=self.password).to_api()
         return Operation.of("auth.login", _token, body=body)
 
@@ -116,6 +118,7 @@ class TokenCache:
     _registry_lock = threading.Lock()
 
     def __init__(self) -> None:
+        """An empty cache; ``for_identity`` hands out the shared one, ``TokenManager.isolate`` a private one."""
         self.lock = threading.Lock()
         self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
@@ -128,6 +131,7 @@ class TokenCache:
 
     @classmethod
     def for_identity(cls, base_url: str, identity: str) -> TokenCache:
+        """The process's one cache for this identity at this base URL, created on first use."""
         with cls._registry_lock:
             return cls._registry.setdefault((base_url, identity), cls())
 
@@ -138,12 +142,14 @@ class TokenCache:
             cls._registry.clear()
 
     def valid(self, now: float, margin: float) -> str | None:
+        """The cached access token if it is still valid ``margin`` seconds after ``now``, else None."""
         token = self._token
         if token is not None and now < token.expires_at - margin:
             return token.access.get_secret_value()
         return None
 
     def store(self, answer: TokenResponse, now: float) -> str:
+        """Cache a token answer received at ``now`` (with its refresh token, if any); returns the access token."""
         self._token = _CachedToken(answer.access_token, now + answer.expires_in, answer.refresh_token)
         return answer.access_token.get_secret_value()
 
@@ -154,12 +160,14 @@ class TokenCache:
             self._token = _CachedToken(SecretStr(""), 0.0, token.refresh)
 
     def refresh_operation(self) -> Operation[TokenResponse] | None:
+        """The request that trades the cached refresh token for a new token; None without one."""
         token = self._token
         if token is None or token.refresh is None:
             return None
         return Operation.of("auth.refresh", _token, body=RefreshRequest(refresh_token=token.refresh).to_api())
 
     def forget_refresh(self) -> None:
+        """Drop the refresh token (the API refused it), so the next renewal is a full login."""
         if self._token is not None:
             self._token.refresh = None
 
@@ -176,6 +184,8 @@ class TokenManager:
         clock: Callable[[], float] = time.time,
         refresh_margin: float = 300.0,
     ):
+        """``on_new_token`` is called with every token fetched (the hook masks it in logs); a token
+        counts as expired ``refresh_margin`` seconds before its expiry by ``clock``."""
         self.credentials = credentials
         self.cache = TokenCache.for_identity(base_url, credentials.identity)
         self.on_new_token = on_new_token
@@ -191,6 +201,7 @@ class TokenManager:
         self.cache = TokenCache()
 
     def current(self) -> str | None:
+        """A cached token that is not about to expire, or None when one must be fetched."""
         return self.cache.valid(self.clock(), self.refresh_margin)
 
     def next_operations(self) -> list[Operation[TokenResponse]]:
@@ -199,6 +210,7 @@ class TokenManager:
         return ([refresh] if refresh else []) + [self.credentials.token_operation()]
 
     def accept(self, answer: TokenResponse) -> str:
+        """Cache a fresh token answer and tell ``on_new_token``; returns the access token."""
         token = self.cache.store(answer, self.clock())
         if self.on_new_token:
             self.on_new_token(token)
@@ -236,4 +248,5 @@ class TokenManager:
             return self.accept(await run(login))
 
     def invalidate(self, refused: str | None) -> None:
+        """Forget the cached token the API refused (401), unless another caller already replaced it."""
         self.cache.invalidate(refused)

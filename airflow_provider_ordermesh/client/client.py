@@ -231,6 +231,24 @@ class AsyncOrderMeshClient(_ClientBase):
         self.notes = AsyncNotes(self.execute)
         self.catalog = AsyncCatalog(self.execute)
 
+    def sharing_key(self) -> tuple[Any, ...]:
+        """What makes two async clients interchangeable: the same base URL, token cache (hence
+        identity), timeouts, TLS check, retry policy, token hook, sleep and transport.
+
+        Two clients with equal keys send a request identically, so one may send it for the other
+        (the triggers' shared searches, ``waits.coalesce``, rely on this).
+        """
+        return (
+            self.base_url,
+            self.tokens.cache,
+            self.timeout,
+            self.verify,
+            self.retry_policy,
+            self.tokens.on_new_token,
+            self._transport,
+            self._sleep,
+        )
+
     @property
     def transport(self) -> AsyncTransport:
         """The transport given to the client, else the one shared in the running event loop."""

@@ -34,6 +34,8 @@ class Timeout:
 
 @dataclass(frozen=True)
 class Request:
+    """One HTTP request, ready to send: the full URL, and ``path`` (the endpoint's, for messages)."""
+
     method: str
     url: str
     path: str
@@ -53,6 +55,8 @@ class SyncTransport:
         pool_size: int = 16,
         session: requests.Session | None = None,
     ):
+        """Pool up to ``pool_size`` connections per host; a given ``session`` is used as it is (its
+        adapters, hence its pool and retries, are the caller's)."""
         self.timeout = timeout
         self.verify = verify
         self.session = session or requests.Session()
@@ -62,6 +66,10 @@ class SyncTransport:
             self.session.mount("http://", adapter)
 
     def send(self, request: Request) -> Response:
+        """Send ``request`` once, without redirects, and return the answer whatever its status.
+
+        Raises ``TransportError`` saying whether the request may have been applied (see the module).
+        """
         try:
             answer = self.session.request(
                 request.method,
@@ -97,6 +105,7 @@ class SyncTransport:
             raise _failure(request, "request failed", exc, retryable=False, maybe_applied=True) from None
 
     def close(self) -> None:
+        """Close the session's pooled connections."""
         self.session.close()
 
 
@@ -192,6 +201,11 @@ class AsyncTransport:
         return per_loop[key]
 
     async def send(self, request: Request) -> Response:
+        """Send ``request`` once and return the answer, whatever its status.
+
+        Raises ``TransportError``: "connection failed" (never sent) or "connection dropped" (the
+        request left, the answer was lost).
+        """
         import httpx
 
         try:
@@ -209,4 +223,5 @@ class AsyncTransport:
             raise _failure(request, "connection dropped", exc, retryable=True, maybe_applied=True) from None
 
     async def aclose(self) -> None:
+        """Close the pooled connections; the transport cannot send afterwards."""
         await self._client.aclose()

@@ -6,6 +6,10 @@ batches (the same queries and evaluation as the sensors' poke), and yield exactl
 ``{"status": "success" | "failure" | "timeout" | "error", "message": str,
 "statuses": {id: status name}, "pending": [id, ...], "error_type": str | None}``
 
+The triggers of one event loop (a triggerer) share their searches: polls that fall within a
+hundredth of the poll interval of each other go out as searches of up to 100 ids
+(``waits.coalesce``), and each trigger reads only the records of its own ids.
+
 Their arguments are plain JSON and their deadline is a wall-clock epoch (``time.time()``), so a
 trigger rebuilt from ``serialize()`` on another host resumes where it was: it only depends on the
 ids and the deadline. There is nothing to cancel on kill: a wait owns no work in OrderMesh.
@@ -22,6 +26,7 @@ from typing import Any
 from airflow_provider_ordermesh.compat import BaseTrigger, TriggerEvent
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.models.statuses import ShipmentStatuses
+from airflow_provider_ordermesh.waits.coalesce import linger_for
 from airflow_provider_ordermesh.waits.progress import (
     ErrorBudget,
     Progress,
@@ -96,7 +101,10 @@ class _StatusTrigger(BaseTrigger):
         progress: Progress | None = None
         while True:
             try:
-                progress = watch.assess(await afetch(client, watch.queries(), page_size=self.page_size))
+                found = await afetch(
+                    client, watch.queries(), page_size=self.page_size, linger=linger_for(self.poll_interval)
+                )
+                progress = watch.assess(found)
             except Exception as exc:
                 if not is_transient(exc):
                     yield TriggerEvent(

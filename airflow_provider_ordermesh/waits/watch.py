@@ -23,6 +23,7 @@ from airflow_provider_ordermesh.models.statuses import (
     ShipmentStatuses,
     UnknownStatusError,
 )
+from airflow_provider_ordermesh.waits.coalesce import SharedSearches
 from airflow_provider_ordermesh.waits.progress import Progress, check_status_sets, evaluate
 
 T = TypeVar("T")
@@ -333,12 +334,24 @@ def fetch(client: Any, queries: Iterable[Query], *, page_size: int) -> dict[str,
     return found
 
 
-async def afetch(client: Any, queries: Iterable[Query], *, page_size: int) -> dict[str, list[Any]]:
-    """The same as ``fetch``, through the async client."""
+async def afetch(
+    client: Any, queries: Iterable[Query], *, page_size: int, linger: float | None = None
+) -> dict[str, list[Any]]:
+    """The same as ``fetch``, through the async client.
+
+    With ``linger`` (seconds), each query is a search shared with the other waits of the event
+    loop that ask the same within that time (``coalesce.SharedSearches``), with the same result.
+    """
     found: dict[str, list[Any]] = {}
     for query in queries:
-        group = getattr(client, query.group)
         records = found.setdefault(query.group, [])
-        async for record in group.search(query.filters, page_size=page_size):
-            records.append(record)
+        if linger is None:
+            group = getattr(client, query.group)
+            async for record in group.search(query.filters, page_size=page_size):
+                records.append(record)
+        else:
+            shared = SharedSearches.for_running_loop()
+            records += await shared.search(
+                client, query.group, query.filters, page_size=page_size, linger=linger
+            )
     return found

@@ -23,6 +23,7 @@ BENCHMARKS: tuple[str, ...] = (
     "memory",
     "triggerer_load",
     "export",
+    "end_to_end",
 )
 """Module names under ``benchmarks/cases/``, in the order they run and appear in the table."""
 

@@ -211,3 +211,20 @@ async def test_the_order_trigger_names_rejected_shipments_in_its_timeout_and_fai
     rebuilt = OrderMeshOrderStatusTrigger(**trigger.serialize()[1])
     failed = await run_once(rebuilt)
     assert failed["status"] == "failure" and f"shipment {shipment} is Rejected" in failed["message"]
+
+
+async def test_triggers_of_one_event_loop_share_their_searches_and_each_gets_only_its_own_shipments(om, api):
+    shipments = shipment_ids_of(api, create_orders(api, 3))
+    rejected, shipped = shipments[0], shipments[1:]
+    om.reject_shipments([rejected])
+    om.advance(100)
+    searched = search_requests(om.stats(), "shipments.search")
+    # A 10 s poll interval lets each search wait 0.1 s for the others' (every wait ends at its first poll).
+    triggers = [shipment_trigger(shipment_ids=[shipment], poll_interval=10) for shipment in shipments]
+
+    events = await asyncio.gather(*(run_once(trigger) for trigger in triggers))
+
+    assert search_requests(om.stats(), "shipments.search") == searched + 1, "one search for the three waits"
+    assert events[0]["status"] == "failure" and events[0]["statuses"] == {rejected: "Rejected"}
+    assert [event["statuses"] for event in events[1:]] == [{shipment: "Shipped"} for shipment in shipped]
+    assert all(event["status"] == "success" for event in events[1:])
