@@ -26,6 +26,7 @@ from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.client.client import OrderMeshClient
+    from airflow_provider_ordermesh.client.resources.orders import EncodedOrder
     from airflow_provider_ordermesh.models.common import BulkResponse, BulkResultItem
     from airflow_provider_ordermesh.models.orders import BulkUpdateOrder, CreateOrder
     from airflow_provider_ordermesh.models.shipments import Reroute
@@ -265,11 +266,11 @@ def existing_orders_by_safe_id(client: OrderMeshClient, safe_ids: Sequence[str])
 
 def create_orders_batch(
     client: OrderMeshClient,
-    batch: Sequence[BulkEntry[CreateOrder]],
+    batch: Sequence[BulkEntry[CreateOrder | EncodedOrder]],
     *,
     skip_existing: bool,
 ) -> list[ItemOutcome]:
-    """Create one batch of orders (each with its safeId set).
+    """Create one batch of orders (each with its safeId set, or already encoded with it).
 
     With ``skip_existing`` (an earlier attempt may have created some), first look up which
     safeIds exist and send only the others, so nothing is sent twice. A 409 on an entry also

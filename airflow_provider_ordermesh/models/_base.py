@@ -54,6 +54,13 @@ class RequestModel(BaseModel):
         """The JSON-ready request body in the API's own field names, without unset optionals."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
+    def to_api_json(self) -> bytes:
+        """``to_api()`` already encoded as compact UTF-8 JSON, in one pass of pydantic-core.
+
+        For bodies sent in bulk: building the dict and then encoding it costs about three times as much.
+        """
+        return self.__pydantic_serializer__.to_json(self, by_alias=True, exclude_none=True)
+
 
 ID_MAX_LENGTH = 200
 """Longest id accepted in a path or body: far beyond any id the docs show, short of abuse."""

@@ -24,6 +24,7 @@ from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.client.bulk import BulkEntry, BulkResult, SendBatch
+    from airflow_provider_ordermesh.client.resources.orders import EncodedOrder
     from airflow_provider_ordermesh.compat import Context
     from airflow_provider_ordermesh.models.orders import CreateOrder, Order
 
@@ -167,13 +168,31 @@ class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
     def prepare_item(self, context: Context, raw: dict[str, Any]) -> dict[str, Any]:
         return _with_merchant(raw, self.hook.merchant_id)
 
-    def make_entry(self, context: Context, index: int, request: CreateOrder) -> BulkEntry[CreateOrder]:
+    def make_entry(
+        self, context: Context, index: int, request: CreateOrder
+    ) -> BulkEntry[CreateOrder | EncodedOrder]:
+        """The order with its own safeId (encoded where it is sent), or with a derived one.
+
+        A derived safeId hashes the order's canonical JSON; that text, with the safeId added, is
+        then the order's request body, so the order is encoded once (``idempotency.with_safe_id_json``).
+        """
         from airflow_provider_ordermesh.client.bulk import BulkEntry
+        from airflow_provider_ordermesh.client.resources.orders import EncodedOrder
+        from airflow_provider_ordermesh.operators.idempotency import (
+            TaskIdentity,
+            canonical_content,
+            with_safe_id_json,
+        )
 
-        order = with_derived_safe_id(context, request, index=index)
-        return BulkEntry(index=index, ref=order.safe_id, item=order)
+        if request.safe_id:
+            return BulkEntry(index=index, ref=request.safe_id, item=request)
+        canonical = canonical_content(request.to_api())
+        safe_id = TaskIdentity.from_context(context).safe_id_of_canonical(canonical, index=index)
+        return BulkEntry(
+            index=index, ref=safe_id, item=EncodedOrder(safe_id, with_safe_id_json(canonical, safe_id))
+        )
 
-    def sender(self, context: Context) -> SendBatch[CreateOrder]:
+    def sender(self, context: Context) -> SendBatch[CreateOrder | EncodedOrder]:
         from airflow_provider_ordermesh.client.bulk import create_orders_batch
 
         client, retried = self.client, self.try_number(context) > 1
