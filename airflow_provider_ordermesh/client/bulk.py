@@ -34,15 +34,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 @dataclass(frozen=True)
-class BulkEntry(Generic[T]):
-    """One input item: its position in the whole input, its key (safeId or id) and the request."""
+class BulkEntry(Generic[T_co]):
+    """One input item: its position in the whole input, its key (safeId or id) and the request.
+
+    Read-only, so an entry of a narrower request type may go where a wider one is accepted.
+    """
 
     index: int
     ref: str | None
-    item: T
+    item: T_co
 
 
 @dataclass(frozen=True)

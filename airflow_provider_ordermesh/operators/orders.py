@@ -168,13 +168,15 @@ class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
     def prepare_item(self, context: Context, raw: dict[str, Any]) -> dict[str, Any]:
         return _with_merchant(raw, self.hook.merchant_id)
 
-    def make_entry(
-        self, context: Context, index: int, request: CreateOrder
-    ) -> BulkEntry[CreateOrder | EncodedOrder]:
-        """The order with its own safeId (encoded where it is sent), or with a derived one.
+    def make_entry(self, context: Context, index: int, request: CreateOrder) -> BulkEntry[EncodedOrder]:
+        """The order as the request JSON it is sent as, with its own safeId or a derived one.
 
+        It is encoded here, right after validation, and the validated model is dropped: the
+        validation pass keeps one bytes object per order instead of a tree of models, which is
+        far less memory and nothing for the cyclic garbage collector to walk again and again
+        (keeping 5,000 orders' models cost more CPU in collections than validating them).
         A derived safeId hashes the order's canonical JSON; that text, with the safeId added, is
-        then the order's request body, so the order is encoded once (``idempotency.with_safe_id_json``).
+        then the order's body, so it too is encoded once (``idempotency.with_safe_id_json``).
         """
         from airflow_provider_ordermesh.client.bulk import BulkEntry
         from airflow_provider_ordermesh.client.resources.orders import EncodedOrder
@@ -185,14 +187,16 @@ class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
         )
 
         if request.safe_id:
-            return BulkEntry(index=index, ref=request.safe_id, item=request)
+            return BulkEntry(
+                index=index, ref=request.safe_id, item=EncodedOrder(request.safe_id, request.to_api_json())
+            )
         canonical = canonical_content(request.to_api())
         safe_id = TaskIdentity.from_context(context).safe_id_of_canonical(canonical, index=index)
         return BulkEntry(
             index=index, ref=safe_id, item=EncodedOrder(safe_id, with_safe_id_json(canonical, safe_id))
         )
 
-    def sender(self, context: Context) -> SendBatch[CreateOrder | EncodedOrder]:
+    def sender(self, context: Context) -> SendBatch[EncodedOrder]:
         from airflow_provider_ordermesh.client.bulk import create_orders_batch
 
         client, retried = self.client, self.try_number(context) > 1
