@@ -21,6 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from airflow_provider_ordermesh.client.defaults import DEFAULT_BULK_CONCURRENCY
 from airflow_provider_ordermesh.client.errors import BadRequestError, InvalidRequestError, OrderMeshError
 from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 
@@ -130,7 +131,7 @@ def run_bulk(
     send_batch: SendBatch[T],
     *,
     batch_size: int = BULK_MAX_ITEMS,
-    max_concurrency: int = 4,
+    max_concurrency: int = DEFAULT_BULK_CONCURRENCY,
     what: str = "bulk request",
 ) -> BulkResult:
     """Send every entry in batches, at most ``max_concurrency`` batches at a time.

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from airflow_provider_ordermesh.client.defaults import DEFAULT_BULK_CONCURRENCY
 from airflow_provider_ordermesh.compat import AirflowException, AirflowFailException
 from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.operators.arguments import InvalidArgument, checked_int
@@ -101,7 +102,8 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
     and reported (zero counts), or fails the task with ``fail_on_empty=True``.
 
     :param on_partial_failure: ``"fail"``, ``"warn"`` or ``"skip-failed"``.
-    :param max_concurrency: Batches in flight at once (threads sharing one client), 1 to 32.
+    :param max_concurrency: Batches in flight at once (threads sharing one client), 1 to 32; default 8
+        (``client.defaults.DEFAULT_BULK_CONCURRENCY`` says why).
     :param batch_size: Items per request, 1 to 100.
     :param fail_on_empty: Fail the task when the input holds no items (default: warn and report).
     """
@@ -117,7 +119,7 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
         self,
         *,
         on_partial_failure: PartialFailurePolicy = "fail",
-        max_concurrency: int = 4,
+        max_concurrency: int = DEFAULT_BULK_CONCURRENCY,
         batch_size: int = BULK_MAX_ITEMS,
         fail_on_empty: bool = False,
         **kwargs: Any,
