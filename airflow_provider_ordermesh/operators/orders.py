@@ -180,16 +180,18 @@ class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
         """
         from airflow_provider_ordermesh.client.bulk import BulkEntry
         from airflow_provider_ordermesh.client.resources.orders import EncodedOrder
+
+        if request.safe_id:
+            return BulkEntry(
+                index=index, ref=request.safe_id, item=EncodedOrder(request.safe_id, request.to_api_json())
+            )
+        # only orders without a safeId need these (an import statement costs about 1 µs per order)
         from airflow_provider_ordermesh.operators.idempotency import (
             TaskIdentity,
             canonical_content,
             with_safe_id_json,
         )
 
-        if request.safe_id:
-            return BulkEntry(
-                index=index, ref=request.safe_id, item=EncodedOrder(request.safe_id, request.to_api_json())
-            )
         canonical = canonical_content(request.to_api())
         safe_id = TaskIdentity.from_context(context).safe_id_of_canonical(canonical, index=index)
         return BulkEntry(

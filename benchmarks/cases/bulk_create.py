@@ -47,8 +47,15 @@ A_AT_LATENCY = {"full": 500, "quick": 50}
 
 PROFILE_PARTS: dict[str, tuple[Part, ...]] = {
     "validation": (Part("pydantic/main.py", "model_validate", caller="_validated_entries"),),
-    "safeId derivation": (Part("operators/orders.py", "make_entry"),),
+    "safeId derivation": (
+        Part("operators/idempotency.py", "from_context"),
+        Part("operators/idempotency.py", "safe_id_of_canonical"),
+    ),
     "JSON encoding": (
+        Part("models/_base.py", "to_api_json"),
+        Part("models/_base.py", "to_api", caller="make_entry"),
+        Part("operators/idempotency.py", "canonical_content"),
+        Part("operators/idempotency.py", "with_safe_id_json"),
         Part("client/resources/orders.py", "create_bulk"),
         Part("json/__init__.py", "dumps", caller="_request"),
     ),
@@ -56,10 +63,10 @@ PROFILE_PARTS: dict[str, tuple[Part, ...]] = {
 """What each share of the profile note counts (``harness.profiling.Part``).
 
 - validation: the operator's pass over every order before anything is sent (``model_validate``);
-- safeId derivation: ``make_entry``, which derives an order's safeId (its canonical JSON and two
-  hashes) or keeps the order's own, and makes its entry;
-- JSON encoding: building each batch's request body (``create_bulk``) and any ``json.dumps`` of a
-  body when the request is made.
+- safeId derivation: the task instance's identity and the two hashes of a derived safeId;
+- JSON encoding: each order's request JSON (``to_api_json``, or for a derived safeId the canonical
+  JSON that is hashed and then sent), and joining each batch's body (``create_bulk``) or encoding
+  a body when the request is made (``json.dumps``: the token request).
 """
 
 
