@@ -152,8 +152,8 @@ class LatencyResult:
 
 
 def watch_at_latency(sandbox: SandboxProcess, shipment_ids: Sequence[str], subset: int) -> LatencyResult:
-    """The provider's poke-mode wait with ``LATENCY_MS`` on every request (its first poll fetches
-    its token), and one timed poll of ``subset`` HttpSensors (their token is fetched, untimed, first)."""
+    """The provider's poke-mode wait with ``LATENCY_MS`` on every request, and one timed poll of
+    ``subset`` HttpSensors (their token is fetched, untimed, first)."""
     with sandbox.latency(LATENCY_MS):
         provider = watch_in_poke_mode(sandbox, shipment_ids, baseline=False).provider
     sensors = baselines.shipment_sensors(
@@ -305,7 +305,7 @@ def run(context: Context) -> list[Figure]:
             Target.info(),
             note="provider: mean over its polls, "
             + ", ".join(f"{seconds:.2f}" for seconds in far.provider.seconds)
-            + f" s (the first fetches the token); baseline: one poll of {subset} sensors took "
+            + f" s (its pages are read one after the other); baseline: one poll of {subset} sensors took "
             f"{far.baseline_poll.mean_seconds:.2f} s ({far.baseline_poll.total} requests), scaled to {count:,}",
         ),
     ]
