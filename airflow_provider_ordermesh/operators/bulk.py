@@ -78,6 +78,25 @@ def _iter_json_lines(path: str) -> Iterator[tuple[int, Any]]:
             index += 1
 
 
+def _as_object(index: int, item: Any) -> Mapping[str, Any] | BulkFailure:
+    """An item that is not a plain dict as an object (a JSON string parsed, a model dumped), or
+    the failure saying why it is none."""
+    from airflow_provider_ordermesh.client.bulk import BulkFailure
+
+    if isinstance(item, _BadLine):
+        return BulkFailure(index, None, item.problem)
+    if isinstance(item, str):
+        try:
+            item = json.loads(item)
+        except json.JSONDecodeError as exc:
+            return BulkFailure(index, None, f"item is a string but not valid JSON ({exc.msg})")
+    if hasattr(item, "model_dump"):
+        item = item.model_dump(by_alias=True, exclude_none=True)
+    if not isinstance(item, Mapping):
+        return BulkFailure(index, None, f"expected an object, got {type(item).__name__}")
+    return item
+
+
 class OrderMeshBulkOperator(OrderMeshBaseOperator):
     """Base of the operators that send many items through a bulk endpoint.
 
@@ -190,20 +209,11 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
         from airflow_provider_ordermesh.client.errors import InvalidRequestError
 
         model = self.request_model()
-        for index, raw in iter_items(getattr(self, self.source_param), param=self.source_param):
-            if isinstance(raw, _BadLine):
-                yield BulkFailure(index, None, raw.problem)
-                continue
-            if isinstance(raw, str):
-                try:
-                    raw = json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    yield BulkFailure(index, None, f"item is a string but not valid JSON ({exc.msg})")
-                    continue
-            if hasattr(raw, "model_dump"):
-                raw = raw.model_dump(by_alias=True, exclude_none=True)
-            if not isinstance(raw, Mapping):
-                yield BulkFailure(index, None, f"expected an object, got {type(raw).__name__}")
+        for index, item in iter_items(getattr(self, self.source_param), param=self.source_param):
+            # A plain dict, the usual item, needs none of the checks of ``_as_object``.
+            raw = item if type(item) is dict else _as_object(index, item)
+            if isinstance(raw, BulkFailure):
+                yield raw
                 continue
             try:
                 request = model.model_validate(self.prepare_item(context, dict(raw)))
