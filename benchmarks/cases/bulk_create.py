@@ -59,6 +59,7 @@ PROFILE_PARTS: dict[str, tuple[Part, ...]] = {
         Part("client/resources/orders.py", "create_bulk"),
         Part("json/__init__.py", "dumps", caller="_request"),
     ),
+    "HTTP through `requests`": (Part("client/transport.py", "send"),),
 }
 """What each share of the profile note counts (``harness.profiling.Part``).
 
@@ -66,7 +67,8 @@ PROFILE_PARTS: dict[str, tuple[Part, ...]] = {
 - safeId derivation: the task instance's identity and the two hashes of a derived safeId;
 - JSON encoding: each order's request JSON (``to_api_json``, or for a derived safeId the canonical
   JSON that is hashed and then sent), and joining each batch's body (``create_bulk``) or encoding
-  a body when the request is made (``json.dumps``: the token request).
+  a body when the request is made (``json.dumps``: the token request);
+- HTTP: sending each request and receiving its answer through ``requests`` (what B spends most on).
 """
 
 
@@ -178,7 +180,7 @@ def profile_note(sandbox: SandboxProcess, orders: list[dict]) -> str:
         described.append(
             f"{label}: "
             + ", ".join(f"{name} {share:.0%}" for name, share in parts.items())
-            + f", the rest (HTTP through `requests`, reading answers, bookkeeping) {rest:.0%} "
+            + f", the rest (reading answers, per-item bookkeeping, threads) {rest:.0%} "
             f"of {total / len(source) * 1e6:,.0f} µs per order profiled"
         )
     return (
