@@ -102,7 +102,10 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
 
     Items are validated first, all of them, before any request. Then they go out in batches of
     at most 100, ``max_concurrency`` batches at a time, and every batch is sent even when some
-    fail. ``on_partial_failure`` decides what failed items mean:
+    fail. The validation pass is deliberately not overlapped with sending: with ``"fail"``, an
+    invalid item must mean that nothing was sent. It is kept cheap instead (each item is
+    validated once and kept in the form it is sent in). ``on_partial_failure`` decides what
+    failed items mean:
 
     * ``"fail"`` (default): after every batch was sent, fail the task with a message listing
       each failed item (index, key and the API's message). An invalid item fails the task
