@@ -276,8 +276,9 @@ def run(context: Context) -> list[Figure]:
                 f"{who} {run.sandbox_cpu:.2f} / {run.client_cpu:.2f} of {run.seconds:.2f} s"
                 for who, run in (("provider", provider), ("engine", engine), ("B", bare), ("A", one_by_one))
             )
-            + "; every order is validated before the first request, so the validation pass is not overlapped "
-            "with sending; encoding and sending are, batch by batch",
+            + "; every order is validated and encoded before the first request (nothing may be sent "
+            "for an invalid input), so that pass is not overlapped with sending, which runs its "
+            "batches in flight together",
         ),
         Figure(
             f"{label}: wall time, the bulk engine alone (each order validated once), vs B",
