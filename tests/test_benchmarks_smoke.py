@@ -21,7 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # One row name per benchmark: a benchmark that crashed would leave its row out.
 EXPECTED_ROWS = (
     "Bulk create 500 orders: HTTP requests",
+    "Bulk create 500 orders: client CPU per created order",
+    "Bulk create 500 orders at 100 ms per request: wall time, vs B",
     "Watch 200 shipments: requests per poll",
+    "Watch 200 shipments at 100 ms per request: requests per poll",
     "Watch 200 shipments: worker slots held while waiting",
     "200 API calls from 4 threads: token requests",
     "Import operators + sensors",

@@ -21,11 +21,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from airflow_provider_ordermesh.client.defaults import DEFAULT_BULK_CONCURRENCY
 from airflow_provider_ordermesh.client.errors import BadRequestError, InvalidRequestError, OrderMeshError
 from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.client.client import OrderMeshClient
+    from airflow_provider_ordermesh.client.resources.orders import EncodedOrder
     from airflow_provider_ordermesh.models.common import BulkResponse, BulkResultItem
     from airflow_provider_ordermesh.models.orders import BulkUpdateOrder, CreateOrder
     from airflow_provider_ordermesh.models.shipments import Reroute
@@ -33,15 +35,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 @dataclass(frozen=True)
-class BulkEntry(Generic[T]):
-    """One input item: its position in the whole input, its key (safeId or id) and the request."""
+class BulkEntry(Generic[T_co]):
+    """One input item: its position in the whole input, its key (safeId or id) and the request.
+
+    Read-only, so an entry of a narrower request type may go where a wider one is accepted.
+    """
 
     index: int
     ref: str | None
-    item: T
+    item: T_co
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,7 @@ def run_bulk(
     send_batch: SendBatch[T],
     *,
     batch_size: int = BULK_MAX_ITEMS,
-    max_concurrency: int = 4,
+    max_concurrency: int = DEFAULT_BULK_CONCURRENCY,
     what: str = "bulk request",
 ) -> BulkResult:
     """Send every entry in batches, at most ``max_concurrency`` batches at a time.
@@ -265,11 +271,11 @@ def existing_orders_by_safe_id(client: OrderMeshClient, safe_ids: Sequence[str])
 
 def create_orders_batch(
     client: OrderMeshClient,
-    batch: Sequence[BulkEntry[CreateOrder]],
+    batch: Sequence[BulkEntry[CreateOrder | EncodedOrder]],
     *,
     skip_existing: bool,
 ) -> list[ItemOutcome]:
-    """Create one batch of orders (each with its safeId set).
+    """Create one batch of orders (each with its safeId set, or already encoded with it).
 
     With ``skip_existing`` (an earlier attempt may have created some), first look up which
     safeIds exist and send only the others, so nothing is sent twice. A 409 on an entry also

@@ -19,6 +19,7 @@ from airflow_provider_ordermesh import __version__
 from airflow_provider_ordermesh.client.auth import Credentials, TokenManager
 from airflow_provider_ordermesh.client.errors import ConfigurationError, TransportError
 from airflow_provider_ordermesh.client.operation import (
+    JsonBytes,
     Operation,
     Reauthenticate,
     Response,
@@ -111,9 +112,11 @@ class _ClientBase:
     def _request(self, operation: Operation[Any], token: str | None) -> Request:
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         content = None
-        if operation.body is not None:
+        body = operation.body
+        if body is not None:
             headers["Content-Type"] = "application/json"
-            content = json.dumps(operation.body, separators=(",", ":")).encode()
+            encoded = isinstance(body, JsonBytes)
+            content = body.content if encoded else json.dumps(body, separators=(",", ":")).encode()
         if token:
             headers["Authorization"] = f"Bearer {token}"
         return Request(

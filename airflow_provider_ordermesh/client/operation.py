@@ -48,6 +48,13 @@ class Response:
 
 
 @dataclass(frozen=True)
+class JsonBytes:
+    """A request body already encoded as JSON, sent as is (bulk bodies are assembled from encoded items)."""
+
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Operation(Generic[T]):
     """What to call and how to parse the answer into ``T``.
 
@@ -59,7 +66,9 @@ class Operation(Generic[T]):
     parse: Callable[[Any], T]
     path_params: Mapping[str, str] = field(default_factory=dict)
     query: QueryParams | None = None
-    body: Any = field(default=None, repr=False)  # may hold a client secret, a password or personal data
+    body: Any = field(
+        default=None, repr=False
+    )  # JSON-ready data or ``JsonBytes``; may hold secrets or personal data
     on_conflict: Operation[T] | None = None
 
     @classmethod

@@ -54,11 +54,20 @@ class RequestModel(BaseModel):
         """The JSON-ready request body in the API's own field names, without unset optionals."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
+    def to_api_json(self) -> bytes:
+        """``to_api()`` already encoded as compact UTF-8 JSON, in one pass of pydantic-core.
+
+        For bodies sent in bulk: building the dict and then encoding it costs about three times as much.
+        """
+        return self.__pydantic_serializer__.to_json(self, by_alias=True, exclude_none=True)
+
 
 ID_MAX_LENGTH = 200
 """Longest id accepted in a path or body: far beyond any id the docs show, short of abuse."""
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ID_TROUBLE = re.compile(r"[\s\x00-\x1f\x7f/]")
+"""Any character ``id_problem`` refuses (``\\s`` is ``str.isspace``): one C scan clears a good id."""
 
 
 def id_problem(value: object) -> str | None:
@@ -69,6 +78,8 @@ def id_problem(value: object) -> str | None:
     describe (order ids of 24 hex characters, UUIDs for shipments), because the docs' own
     examples use other forms (the refund example's ``"b234ee56-7890-4f12-a123-fake"``).
     """
+    if isinstance(value, str) and 0 < len(value) <= ID_MAX_LENGTH and not _ID_TROUBLE.search(value):
+        return None  # the common case, in one scan; the checks below say what is wrong
     if not isinstance(value, str):
         return f"must be a string id, got {type(value).__name__}"
     if not value:
@@ -117,6 +128,8 @@ CurrencyCode = Annotated[str, AfterValidator(_upper_code(CURRENCY_CODES, "ISO 42
 
 def _visible(value: str) -> str:
     """Text with at least one visible character: not only spaces, controls or zero-width marks."""
+    if value and "!" <= value[0] <= "~":  # printable ASCII is visible (L, N, P, S): the common case
+        return value
     if not any(unicodedata.category(c)[0] not in "CZ" for c in value):
         raise ValueError("must have visible content (it is empty or only whitespace)")
     return value
@@ -140,8 +153,10 @@ LongText = Annotated[str, StringConstraints(min_length=1, max_length=4000), Visi
 
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000), VisibleText]
 
-Amount = Annotated[float, NotBool, Field(ge=0, allow_inf_nan=False)]
+# ``NotBool`` comes after the ``Field`` constraints on purpose: it still runs first (a before-validator
+# wraps what precedes it), and the bounds stay in pydantic-core instead of becoming Python validators.
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False), NotBool]
 """A money amount sent as a plain number, never negative."""
 
-PositiveAmount = Annotated[float, NotBool, Field(gt=0, allow_inf_nan=False)]
-Quantity = Annotated[int, NotBool, Field(ge=1, le=100_000, strict=False)]
+PositiveAmount = Annotated[float, Field(gt=0, allow_inf_nan=False), NotBool]
+Quantity = Annotated[int, Field(ge=1, le=100_000, strict=False), NotBool]

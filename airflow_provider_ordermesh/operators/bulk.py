@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from airflow_provider_ordermesh.client.defaults import DEFAULT_BULK_CONCURRENCY
 from airflow_provider_ordermesh.compat import AirflowException, AirflowFailException
 from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.operators.arguments import InvalidArgument, checked_int
@@ -77,12 +78,34 @@ def _iter_json_lines(path: str) -> Iterator[tuple[int, Any]]:
             index += 1
 
 
+def _as_object(index: int, item: Any) -> Mapping[str, Any] | BulkFailure:
+    """An item that is not a plain dict as an object (a JSON string parsed, a model dumped), or
+    the failure saying why it is none."""
+    from airflow_provider_ordermesh.client.bulk import BulkFailure
+
+    if isinstance(item, _BadLine):
+        return BulkFailure(index, None, item.problem)
+    if isinstance(item, str):
+        try:
+            item = json.loads(item)
+        except json.JSONDecodeError as exc:
+            return BulkFailure(index, None, f"item is a string but not valid JSON ({exc.msg})")
+    if hasattr(item, "model_dump"):
+        item = item.model_dump(by_alias=True, exclude_none=True)
+    if not isinstance(item, Mapping):
+        return BulkFailure(index, None, f"expected an object, got {type(item).__name__}")
+    return item
+
+
 class OrderMeshBulkOperator(OrderMeshBaseOperator):
     """Base of the operators that send many items through a bulk endpoint.
 
     Items are validated first, all of them, before any request. Then they go out in batches of
     at most 100, ``max_concurrency`` batches at a time, and every batch is sent even when some
-    fail. ``on_partial_failure`` decides what failed items mean:
+    fail. The validation pass is deliberately not overlapped with sending: with ``"fail"``, an
+    invalid item must mean that nothing was sent. It is kept cheap instead (each item is
+    validated once and kept in the form it is sent in). ``on_partial_failure`` decides what
+    failed items mean:
 
     * ``"fail"`` (default): after every batch was sent, fail the task with a message listing
       each failed item (index, key and the API's message). An invalid item fails the task
@@ -101,7 +124,8 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
     and reported (zero counts), or fails the task with ``fail_on_empty=True``.
 
     :param on_partial_failure: ``"fail"``, ``"warn"`` or ``"skip-failed"``.
-    :param max_concurrency: Batches in flight at once (threads sharing one client), 1 to 32.
+    :param max_concurrency: Batches in flight at once (threads sharing one client), 1 to 32; default 8
+        (``client.defaults.DEFAULT_BULK_CONCURRENCY`` says why).
     :param batch_size: Items per request, 1 to 100.
     :param fail_on_empty: Fail the task when the input holds no items (default: warn and report).
     """
@@ -117,7 +141,7 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
         self,
         *,
         on_partial_failure: PartialFailurePolicy = "fail",
-        max_concurrency: int = 4,
+        max_concurrency: int = DEFAULT_BULK_CONCURRENCY,
         batch_size: int = BULK_MAX_ITEMS,
         fail_on_empty: bool = False,
         **kwargs: Any,
@@ -188,20 +212,11 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
         from airflow_provider_ordermesh.client.errors import InvalidRequestError
 
         model = self.request_model()
-        for index, raw in iter_items(getattr(self, self.source_param), param=self.source_param):
-            if isinstance(raw, _BadLine):
-                yield BulkFailure(index, None, raw.problem)
-                continue
-            if isinstance(raw, str):
-                try:
-                    raw = json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    yield BulkFailure(index, None, f"item is a string but not valid JSON ({exc.msg})")
-                    continue
-            if hasattr(raw, "model_dump"):
-                raw = raw.model_dump(by_alias=True, exclude_none=True)
-            if not isinstance(raw, Mapping):
-                yield BulkFailure(index, None, f"expected an object, got {type(raw).__name__}")
+        for index, item in iter_items(getattr(self, self.source_param), param=self.source_param):
+            # A plain dict, the usual item, needs none of the checks of ``_as_object``.
+            raw = item if type(item) is dict else _as_object(index, item)
+            if isinstance(raw, BulkFailure):
+                yield raw
                 continue
             try:
                 request = model.model_validate(self.prepare_item(context, dict(raw)))

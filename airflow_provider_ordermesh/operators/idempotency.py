@@ -51,6 +51,21 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+def canonical_content(order: dict[str, Any]) -> str:
+    """What the second part of a safeId hashes: the order (API field names) without ``safeId``, canonical."""
+    return canonical_json({k: v for k, v in order.items() if k != "safeId"})
+
+
+def with_safe_id_json(canonical: str, safe_id: str) -> bytes:
+    """The order's request JSON: its ``canonical_content`` (an object) with ``safeId`` added first.
+
+    Key order means nothing to the API, so the text hashed into the safeId is the text sent, and
+    an order with a derived safeId is encoded once.
+    """
+    head = '{"safeId":' + json.dumps(safe_id)
+    return (head + ("}" if canonical == "{}" else "," + canonical[1:])).encode()
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -87,9 +102,12 @@ class TaskIdentity:
 
     def safe_id(self, order: dict[str, Any], *, index: int | None = None) -> str:
         """The safeId for ``order`` (API field names); see the module docstring."""
-        content = {k: v for k, v in order.items() if k != "safeId"}
+        return self.safe_id_of_canonical(canonical_content(order), index=index)
+
+    def safe_id_of_canonical(self, canonical: str, *, index: int | None = None) -> str:
+        """The safeId of an order given as ``canonical_content(order)``, for callers that keep that text."""
         identity = self._key() if index is None else self._key(index)
-        return f"af-{_sha256(identity)[:24]}-{_sha256(canonical_json(content))[:16]}"
+        return f"af-{_sha256(identity)[:24]}-{_sha256(canonical)[:16]}"
 
     def marker(self, kind: str, *parts: Any) -> str:
         """`` [om:<12 hex>]`` for an action of this task instance: ``kind`` and its canonical ``parts``."""

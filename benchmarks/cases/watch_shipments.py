@@ -19,6 +19,11 @@ reach Shipped after three facility steps.
   defer when it has a ``response_check``) whose shipment was not shipped at the first poke.
   The trigger's wait between polls is replaced by a move of the sandbox clock, so that it runs
   in a moment; its polls are counted by wrapping the fetch it awaits.
+- At a real API's latency, on N new shipments: the sandbox holds every request ``LATENCY_MS``
+  (token request included) and the provider's sensor watches them in poke mode again, poll by
+  poll timed: its request counts must be those of the wait without latency. The baseline's poll
+  is timed on ``BASELINE_AT_LATENCY`` of the shipments (one ``HttpSensor`` each, one poll) and
+  scaled to N: a poll of N sensors would take N round trips.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import asyncio
 import functools
 import math
 import statistics
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,13 +48,17 @@ from benchmarks.harness.task_context import task_context
 
 POLL_SECONDS = 30.0
 MAX_POLLS = 20
+LATENCY_MS = 100
+BASELINE_AT_LATENCY = {"full": 50, "quick": 10}
+"""``HttpSensor``s whose poll is timed at ``LATENCY_MS``, then scaled to all N."""
 
 
 @dataclass
 class Counted:
-    """Requests to one endpoint, poll by poll."""
+    """Requests to one endpoint, and wall time, poll by poll."""
 
     per_poll: list[int] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -58,13 +68,20 @@ class Counted:
     def mean(self) -> float:
         return statistics.mean(self.per_poll) if self.per_poll else 0.0
 
+    @property
+    def mean_seconds(self) -> float:
+        return statistics.mean(self.seconds) if self.seconds else 0.0
+
 
 def counting(sandbox: SandboxProcess, endpoint: str, counted: Counted, action: Callable[[], Any]) -> Any:
-    """Run ``action`` and add the requests it made to ``endpoint``, even when it raises (a deferral)."""
+    """Run ``action`` and add the requests it made to ``endpoint`` and its wall time, even when it
+    raises (a deferral). The counters are read outside the timing."""
     before = sandbox.requests_to(endpoint)
+    started = time.perf_counter()
     try:
         return action()
     finally:
+        counted.seconds.append(time.perf_counter() - started)
         counted.per_poll.append(sandbox.requests_to(endpoint) - before)
 
 
@@ -80,11 +97,11 @@ class PokeModeResult:
     slots_held: int
 
 
-def watch_in_poke_mode(sandbox: SandboxProcess, shipment_ids: Sequence[str]) -> PokeModeResult:
-    """Poll with the provider's sensor and with one HttpSensor per shipment until all are shipped."""
+def provider_sensor(shipment_ids: Sequence[str]) -> Any:
+    """The provider's sensor in poke mode, for all ``shipment_ids``."""
     from airflow_provider_ordermesh.sensors.status import OrderMeshShipmentStatusSensor
 
-    sensor = OrderMeshShipmentStatusSensor(
+    return OrderMeshShipmentStatusSensor(
         task_id="wait_for_shipments",
         shipment_ids=list(shipment_ids),
         ordermesh_conn_id=ORDERMESH_CONN_ID,
@@ -92,10 +109,21 @@ def watch_in_poke_mode(sandbox: SandboxProcess, shipment_ids: Sequence[str]) -> 
         mode="poke",
         deferrable=False,
     )
-    token = baselines.token_with_http_hook()
-    pending = baselines.shipment_sensors(shipment_ids, token, poke_interval=POLL_SECONDS)
+
+
+def watch_in_poke_mode(
+    sandbox: SandboxProcess, shipment_ids: Sequence[str], *, baseline: bool = True
+) -> PokeModeResult:
+    """Poll with the provider's sensor, and with one HttpSensor per shipment unless ``baseline`` is
+    False, until all are shipped."""
+    sensor = provider_sensor(shipment_ids)
+    if baseline:
+        token = baselines.token_with_http_hook()
+        pending = baselines.shipment_sensors(shipment_ids, token, poke_interval=POLL_SECONDS)
+    else:
+        pending = []
     context = task_context("wait_for_shipments")
-    provider, baseline = Counted(), Counted()
+    provider, baseline_counts = Counted(), Counted()
     provider_done, slots_held = False, -1
     for _ in range(MAX_POLLS):
         if not provider_done:
@@ -104,7 +132,7 @@ def watch_in_poke_mode(sandbox: SandboxProcess, shipment_ids: Sequence[str]) -> 
             )
         if pending:
             pending = counting(
-                sandbox, "shipments.get", baseline, functools.partial(poke_all, pending, context)
+                sandbox, "shipments.get", baseline_counts, functools.partial(poke_all, pending, context)
             )
             if slots_held < 0:
                 slots_held = len(pending)
@@ -113,7 +141,33 @@ def watch_in_poke_mode(sandbox: SandboxProcess, shipment_ids: Sequence[str]) -> 
         sandbox.advance(POLL_SECONDS)
     else:
         raise RuntimeError(f"shipments not all shipped after {MAX_POLLS} polls")
-    return PokeModeResult(provider, baseline, slots_held)
+    return PokeModeResult(provider, baseline_counts, slots_held)
+
+
+@dataclass
+class LatencyResult:
+    provider: Counted
+    baseline_poll: Counted  # one poll of a subset of HttpSensors
+    baseline_sensors: int
+
+
+def watch_at_latency(sandbox: SandboxProcess, shipment_ids: Sequence[str], subset: int) -> LatencyResult:
+    """The provider's poke-mode wait with ``LATENCY_MS`` on every request, and one timed poll of
+    ``subset`` HttpSensors (their token is fetched, untimed, first)."""
+    with sandbox.latency(LATENCY_MS):
+        provider = watch_in_poke_mode(sandbox, shipment_ids, baseline=False).provider
+    sensors = baselines.shipment_sensors(
+        shipment_ids[:subset], baselines.token_with_http_hook(), poke_interval=POLL_SECONDS
+    )
+    baseline = Counted()
+    with sandbox.latency(LATENCY_MS):
+        counting(
+            sandbox,
+            "shipments.get",
+            baseline,
+            functools.partial(poke_all, sensors, task_context("wait_for_shipments")),
+        )
+    return LatencyResult(provider, baseline, subset)
 
 
 @dataclass
@@ -179,7 +233,17 @@ def run(context: Context) -> list[Figure]:
         context.log(f"poke mode: provider {poke.provider.per_poll}, baseline {poke.baseline.per_poll}")
         deferred = watch_deferred(sandbox, create_shipments(count, prefix="defer"))
         context.log(f"deferrable: first poke {deferred.first_poke}, trigger {deferred.trigger.per_poll}")
+        subset = BASELINE_AT_LATENCY[context.mode]
+        far = watch_at_latency(sandbox, create_shipments(count, prefix="far"), subset)
+        context.log(
+            f"at {LATENCY_MS} ms: provider {far.provider.per_poll} req, "
+            + ", ".join(f"{s:.2f}" for s in far.provider.seconds)
+            + f" s per poll; {subset} HttpSensors: {far.baseline_poll.per_poll} req, "
+            f"{far.baseline_poll.mean_seconds:.2f} s"
+        )
     label = f"Watch {count:,} shipments"
+    slow = f"{label} at {LATENCY_MS} ms per request"
+    scale = count / subset
     return [
         Figure(
             f"{label}: requests per poll (baseline: one `HttpSensor` per shipment)",
@@ -216,5 +280,32 @@ def run(context: Context) -> list[Figure]:
             Target.exactly(pages),
             note=f"trigger polls until its event: {len(deferred.trigger.per_poll)}, plus "
             f"{deferred.first_poke} requests in `execute`'s first poke",
+        ),
+        Figure(
+            f"{slow}: requests per poll, vs the same wait without latency",
+            far.provider.mean,
+            poke.provider.mean,
+            "req",
+            Target.exactly(pages),
+            note=f"the sandbox holds every API request {LATENCY_MS} ms, the token request included; new "
+            f"shipments, the same clock moves; polls until all shipped: {len(far.provider.per_poll)}",
+        ),
+        Figure(
+            f"{slow}: requests over the whole wait, vs the same wait without latency",
+            far.provider.total,
+            poke.provider.total,
+            "req",
+            Target.exactly(poke.provider.total),
+        ),
+        Figure(
+            f"{slow}: wall time per poll (baseline: {subset} `HttpSensor`s timed, x{scale:,.0f})",
+            far.provider.mean_seconds,
+            far.baseline_poll.mean_seconds * scale,
+            "s",
+            Target.info(),
+            note="provider: mean over its polls, "
+            + ", ".join(f"{seconds:.2f}" for seconds in far.provider.seconds)
+            + f" s (its pages are read one after the other); baseline: one poll of {subset} sensors took "
+            f"{far.baseline_poll.mean_seconds:.2f} s ({far.baseline_poll.total} requests), scaled to {count:,}",
         ),
     ]

@@ -9,7 +9,8 @@ requests by the benchmarks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import requests
@@ -55,6 +56,28 @@ class SandboxProcess(_Process):
 
     def configure(self, **settings: Any) -> None:
         self._call("POST", "config", settings)
+
+    def set_faults(self, rules: list[dict[str, Any]]) -> None:
+        """Replace the live fault rules (``sandbox.backend.faults``); a ``reset()`` clears them."""
+        self._call("POST", "faults", {"faults": rules})
+
+    def add_latency(self, milliseconds: int) -> None:
+        """Hold every API request (the token request included) ``milliseconds`` before it is served.
+
+        Round trips to a real API over the internet then dominate, as they do for users. The
+        sandbox waits asynchronously, so requests in flight together wait together. Until the
+        next ``reset()``; the control routes are never delayed.
+        """
+        self.set_faults([{"route": "*", "kind": "latency", "latencyMs": milliseconds}])
+
+    @contextlib.contextmanager
+    def latency(self, milliseconds: int) -> Iterator[None]:
+        """``add_latency`` for the block, cleared after it."""
+        self.add_latency(milliseconds)
+        try:
+            yield
+        finally:
+            self._call("DELETE", "faults")
 
     def advance(self, seconds: float) -> None:
         """Move the lifecycle clock forward: shipments progress as if that much time had passed."""

@@ -207,3 +207,18 @@ def test_unknown_response_fields_are_kept(model: type[BaseModel], data: dict[str
 @pytest.mark.parametrize("model", [Order, OrderItem, Shipment])
 def test_missing_optional_response_fields_are_fine(model: type[BaseModel]) -> None:
     assert model.model_validate({"id": "x-1"}).id == "x-1"  # type: ignore[attr-defined]
+
+
+def test_to_api_json_encodes_exactly_what_to_api_returns():
+    """Bulk bodies are joined from ``to_api_json`` bytes: they must carry what ``to_api`` describes."""
+    import json
+
+    from airflow_provider_ordermesh.models.orders import CreateOrder
+
+    order = CreateOrder.model_validate(
+        {"safeId": "s-1", "externalId": "Zoë", "shippingAddress": {"firstName": "Ann", "line1": "1 Main St",
+         "city": "Town", "countryCode": "us"}, "items": [{"sku": "MUG", "quantity": 2, "customerPrice": 1e-7,
+         "customerShippingPrice": 3, "meta": {"k": "v"}}], "customerTotal": 123456789.125}
+    )
+
+    assert json.loads(order.to_api_json()) == order.to_api()

@@ -16,6 +16,7 @@ from airflow_provider_ordermesh.operators.orders import (
 from operators.conftest import FAST_RETRIES
 from operators.context import run_op
 from operators.data import order, orders
+from support.connection import MERCHANT_ID
 
 pytestmark = pytest.mark.sandbox
 
@@ -212,3 +213,21 @@ def test_create_orders_keeps_a_payload_safe_id(om, api):
 
     assert result["created"] == 2
     assert [api.orders.get(i).safe_id for i in result["order_ids"]] == ["mine-1", "mine-2"]
+
+
+def test_derived_safe_ids_follow_the_recipe_and_the_orders_arrive_as_validated(om, api):
+    """The bulk operator encodes an order with a derived safeId once (the hashed text is sent):
+    the safeId is still the documented one, and what the API stored is the validated order."""
+    from airflow_provider_ordermesh.models.orders import CreateOrder
+    from airflow_provider_ordermesh.operators.idempotency import TaskIdentity
+
+    source = [order(external_id="zoë-0", currencyCode="eur"), order(external_id="shop-1")]
+    result, context = run_op(create_orders(source))
+
+    identity = TaskIdentity.from_context(context)
+    for index, (raw, order_id) in enumerate(zip(source, result["order_ids"], strict=True)):
+        sent = CreateOrder.model_validate({**raw, "merchantId": MERCHANT_ID})  # the connection's default
+        stored = api.orders.get(order_id)
+        assert stored.safe_id == identity.safe_id(sent.to_api(), index=index)
+        assert (stored.external_id, stored.currency_code) == (sent.external_id, sent.currency_code)
+        assert [(i.sku, i.quantity) for i in stored.items] == [(i.sku, i.quantity) for i in sent.items]

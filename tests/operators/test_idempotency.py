@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+from airflow_provider_ordermesh.models.orders import CreateOrder
 from airflow_provider_ordermesh.operators.idempotency import (
     TaskIdentity,
+    canonical_content,
     canonical_json,
     marker_of,
     markers_in,
+    with_safe_id_json,
 )
 
 ORDER = {"shippingAddress": {"firstName": "Ada", "line1": "1 Main St", "city": "Austin", "countryCode": "US"},
@@ -42,6 +46,32 @@ def test_safe_id_changes_with_every_part_of_the_task_instance_and_with_the_conte
 
 def test_a_given_safe_id_is_not_part_of_the_content_hash():
     assert TI.safe_id({**ORDER, "safeId": "mine"}) == TI.safe_id(ORDER)
+
+
+PINNED = {"shippingAddress": {"firstName": "Ada", "line1": "1 Main St", "city": "Austin", "countryCode": "US"},
+          "items": [{"sku": "TS-1", "quantity": 2, "customerPrice": 12.5}], "externalId": "Zoë-1"}
+
+
+def test_the_safe_id_recipe_is_pinned():
+    """Values from the recipe as first released: a change would make the retry of a task that
+    started before an upgrade create its orders a second time."""
+    order = CreateOrder.model_validate(PINNED).to_api()
+
+    assert TI.safe_id(order, index=3) == "af-2462393e0cd3e409416dd8b2-13da175543c1fac4"
+    assert TI.safe_id(order) == "af-e1b0369d8c98f7d756bff129-13da175543c1fac4"
+
+
+def test_an_order_with_a_derived_safe_id_is_sent_as_the_hashed_text_plus_its_safe_id():
+    order = CreateOrder.model_validate(PINNED).to_api()
+    canonical = canonical_content(order)
+    safe_id = TI.safe_id_of_canonical(canonical, index=3)
+
+    body = with_safe_id_json(canonical, safe_id)
+
+    assert safe_id == TI.safe_id(order, index=3)
+    assert json.loads(body) == {**order, "safeId": safe_id}
+    assert body.decode().endswith(canonical[1:])  # the very text that was hashed
+    assert with_safe_id_json("{}", "s-1") == b'{"safeId":"s-1"}'
 
 
 def test_orders_of_one_task_instance_share_a_prefix():
