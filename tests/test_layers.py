@@ -295,6 +295,20 @@ def test_the_sandbox_takes_only_the_shared_vocabulary() -> None:
     assert taken <= ALLOWED["sandbox"], taken - ALLOWED["sandbox"]
 
 
+def test_a_running_sandbox_loads_only_the_shared_vocabulary() -> None:
+    """At run time too: the package roots and the shared modules, none of the client's models."""
+    code = (
+        f"import sys, {PACKAGE}.sandbox.run.server, {PACKAGE}.sandbox.http.app; "
+        f"print(sorted(m for m in sys.modules if m.startswith('{PACKAGE}.') "
+        f"and not m.startswith('{PACKAGE}.sandbox')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    loaded = {m.removeprefix(f"{PACKAGE}.") for m in ast.literal_eval(result.stdout.strip())}
+    package_roots = {"_lazy", "client", "models"}  # the lazy __init__ modules that the shared ones sit in
+    assert loaded - package_roots <= set(SANDBOX_SHARED), loaded - package_roots - set(SANDBOX_SHARED)
+
+
 @pytest.mark.parametrize("shared", sorted(SANDBOX_SHARED))
 def test_the_shared_vocabulary_imports_nothing_else(shared: str) -> None:
     """A shared module that imported models or the client would hand them to the sandbox after all."""
