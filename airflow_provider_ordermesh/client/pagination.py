@@ -1,8 +1,10 @@
-"""Lazy iteration over paged list and search answers, one page in memory at a time."""
+"""Lazy iteration over paged list and search answers, one page in memory at a time (two when
+reading ahead)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from airflow_provider_ordermesh.models.common import Page
@@ -31,11 +33,32 @@ class _Walk:
         return items
 
 
-def iter_pages(fetch_page: Callable[[int], Page[T]], *, max_items: int | None = None) -> Iterator[T]:
-    """Yield records page after page until the last page (or ``max_items``) is reached."""
+def iter_pages(
+    fetch_page: Callable[[int], Page[T]], *, max_items: int | None = None, read_ahead: bool = False
+) -> Iterator[T]:
+    """Yield records page after page until the last page (or ``max_items``) is reached.
+
+    With ``read_ahead``, page ``n + 1`` is fetched in a worker thread while the caller consumes
+    page ``n`` (an export writes a page while the API prepares the next); a failed fetch raises
+    where its page would have been yielded, and no page is fetched past the last one.
+    """
     walk = _Walk(max_items)
-    while not walk.done:
-        yield from walk.take(fetch_page(walk.next_page))
+    if not read_ahead:
+        while not walk.done:
+            yield from walk.take(fetch_page(walk.next_page))
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ordermesh-read-ahead") as worker:
+        pending: Future[Page[T]] = worker.submit(fetch_page, walk.next_page)
+        try:
+            while True:
+                items = walk.take(pending.result())
+                if walk.done:
+                    yield from items
+                    return
+                pending = worker.submit(fetch_page, walk.next_page)
+                yield from items
+        finally:
+            pending.cancel()  # a reader that stops early leaves at most the page in flight to finish
 
 
 async def aiter_pages(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -9,7 +10,9 @@ import pytest
 from client.api_mock import api_calls, query_of, register
 
 from airflow_provider_ordermesh.client import InvalidRequestError, OrderMeshClient
+from airflow_provider_ordermesh.client.pagination import iter_pages
 from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
+from airflow_provider_ordermesh.models.common import Page
 
 PAGE_SIZE = 2
 
@@ -122,3 +125,56 @@ def test_bad_paging_is_refused_before_sending(
         client.orders.search_page(**kwargs)
     assert field in caught.value.field_errors
     assert api.request_history == []
+
+
+# --- reading ahead (export record reads) ------------------------------------------------------------
+
+
+def _pages(count: int, size: int = 2) -> list[Page[int]]:
+    return [Page[int](items=list(range(n * size, n * size + size)), page=n + 1, pageSize=size, totalCount=count * size)
+            for n in range(count)]
+
+
+def test_read_ahead_yields_every_record_in_order_and_fetches_no_page_past_the_last() -> None:
+    pages, fetched = _pages(4), []
+
+    def fetch(n: int) -> Page[int]:
+        fetched.append(n)
+        return pages[n - 1]
+
+    assert list(iter_pages(fetch, read_ahead=True)) == list(range(8))
+    assert fetched == [1, 2, 3, 4]
+
+
+def test_read_ahead_fetches_the_next_page_while_the_caller_reads_one() -> None:
+    pages, fetched = _pages(3), []
+    records = iter_pages(lambda n: fetched.append(n) or pages[n - 1], read_ahead=True)
+    assert next(records) == 0
+    wait_until(lambda: fetched == [1, 2])  # page 2 is on its way while page 1 is being read
+    records.close()  # a reader that stops early: nothing more is fetched
+    assert fetched == [1, 2]
+
+
+def test_read_ahead_stops_at_max_items_and_raises_a_failed_page_where_it_belongs() -> None:
+    pages, fetched = _pages(5), []
+
+    def fetch(n: int) -> Page[int]:
+        fetched.append(n)
+        if n == 3:
+            raise InvalidRequestError("paging", {"page": "boom"})
+        return pages[n - 1]
+
+    assert list(iter_pages(fetch, max_items=3, read_ahead=True)) == [0, 1, 2]
+    assert fetched == [1, 2]
+    fetched.clear()
+    records = iter_pages(fetch, read_ahead=True)
+    assert [next(records) for _ in range(4)] == [0, 1, 2, 3]
+    with pytest.raises(InvalidRequestError, match="boom"):
+        next(records)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.01)

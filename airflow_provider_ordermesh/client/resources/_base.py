@@ -39,10 +39,12 @@ P = ParamSpec("P")
 
 @dataclass(frozen=True)
 class PagedRead(Generic[T]):
-    """A paged read: the operation that fetches page ``n``, and how many records to yield at most."""
+    """A paged read: the operation that fetches page ``n``, how many records to yield at most, and
+    whether the sync driver fetches the next page while the caller reads one (``iter_pages``)."""
 
     page: Callable[[int], Operation[Page[T]]]
     max_items: int | None = None
+    read_ahead: bool = False
 
 
 def page_operation(
@@ -75,7 +77,8 @@ def every_record(
     name: str, *, query: QueryParams | None = None, path_params: Mapping[str, str] | None = None
 ) -> PagedRead[dict[str, Any]]:
     """Every record of a paged operation as the API sent it (plain dicts, unknown fields kept), at
-    the largest page size: for exports, which write records rather than read them."""
+    the largest page size, reading one page ahead: for exports, which write records rather than
+    read them, and can write a page while the API prepares the next."""
     return PagedRead(
         lambda n: page_operation(
             name,
@@ -84,7 +87,8 @@ def every_record(
             page_size=PAGE_SIZE_MAX,
             query=query,
             path_params=path_params,  # type: ignore[type-var]
-        )
+        ),
+        read_ahead=True,
     )
 
 
@@ -183,7 +187,9 @@ class paged_read(Generic[P, T]):
 
         def read_sync(*args: P.args, **kwargs: P.kwargs) -> Iterator[T]:
             read = plan(group, *args, **kwargs)
-            return iter_pages(lambda n: execute(read.page(n)), max_items=read.max_items)
+            return iter_pages(
+                lambda n: execute(read.page(n)), max_items=read.max_items, read_ahead=read.read_ahead
+            )
 
         return functools.update_wrapper(read_sync, plan)
 
