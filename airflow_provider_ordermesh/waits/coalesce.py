@@ -144,7 +144,7 @@ async def _answer(batch: _Batch, members: list[tuple[tuple[str, ...], asyncio.Fu
     attribute = ID_FIELDS[batch.id_field]
     wanted: dict[str, list[int]] = {}
     for index, (ids, _) in enumerate(members):
-        for i in ids:
+        for i in dict.fromkeys(ids):  # an id asked twice by one wait still gets its record once
             wanted.setdefault(i, []).append(index)
     records: list[list[Any]] = [[] for _ in members]
     for answer in answers:
@@ -178,6 +178,8 @@ def _mergeable(
         return None
     ids = filters[present[0]]
     if not isinstance(ids, Sequence) or isinstance(ids, str) or not all(isinstance(i, str) for i in ids):
+        return None
+    if not ids:  # what the API makes of an empty id list is its own answer, not the merge's
         return None
     others = {name: value for name, value in filters.items() if name != present[0]}
     frozen = _frozen(others)

@@ -169,3 +169,16 @@ def test_a_closed_event_loop_is_not_kept_alive_by_its_shared_searches():
     loop = asyncio.run(one_search())
     gc.collect()
     assert loop() is None
+
+
+async def test_an_id_asked_twice_by_one_wait_comes_back_once_as_its_own_search_would():
+    client = FakeClient()
+    twice, other = await asyncio.gather(search(client, {"ids": ["a", "a"]}), search(client, {"ids": ["a", "b"]}))
+    assert client.calls == [({"ids": ["a", "b"]}, 100)]
+    assert (ids_of(twice), ids_of(other)) == (["a"], ["b", "a"])
+
+
+async def test_an_empty_id_list_is_sent_as_it_is_never_answered_by_the_merge():
+    client = FakeClient()
+    await asyncio.gather(search(client, {"ids": []}), search(client, {"ids": ["a"]}))
+    assert sorted(map(str, client.calls)) == sorted(map(str, [({"ids": []}, 100), ({"ids": ["a"]}, 100)]))
