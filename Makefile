@@ -2,6 +2,8 @@
 #   make test              the whole suite on every supported Airflow minor, each in .venv-<minor>
 #   make test AIRFLOW=3.2  the whole suite on one minor (any of $(AIRFLOW_MINORS))
 #   make lint              ruff (rules and format) and mypy on the package
+#   make docs              the documentation site (Sphinx, warnings as errors) into docs/_build/html
+#   make release-check     build the sdist and wheel, twine check, install the wheel beside Airflow
 #   make demo              the fulfillment example DAG against a local OrderMesh sandbox
 #   make bench             the benchmarks and their figures table
 #   make sandbox           a sandbox in the foreground (Ctrl-C stops it)
@@ -30,7 +32,7 @@ endef
 
 STAMP := $(call installed,$(VENV),$(LATEST))
 
-.PHONY: install test lint demo bench sandbox clean $(addprefix venv-,$(AIRFLOW_MINORS))
+.PHONY: install test lint docs release-check demo bench sandbox clean $(addprefix venv-,$(AIRFLOW_MINORS))
 
 install: $(STAMP)
 
@@ -59,5 +61,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check airflow_provider_ordermesh
 	$(BIN)/mypy
 
+docs: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	$(BIN)/python scripts/sync_readme.py --check
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs docs/_build/html
+
+release-check: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[release]"
+	$(BIN)/python scripts/check_release.py
+
 clean:
-	rm -rf $(VENV) $(addprefix .venv-,$(AIRFLOW_MINORS)) build *.egg-info
+	rm -rf $(VENV) $(addprefix .venv-,$(AIRFLOW_MINORS)) build dist docs/_build *.egg-info

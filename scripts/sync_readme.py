@@ -1,7 +1,7 @@
-"""Keep the README's generated parts true: the API table, the code quoted from dags/, the demo's output.
+"""Keep the generated parts of the README and the docs true: the API table, quoted code, the demo's output.
 
-    python scripts/sync_readme.py           # rewrite README.md in place
-    python scripts/sync_readme.py --check   # exit 1 if README.md is stale (a test runs this)
+    python scripts/sync_readme.py           # rewrite README.md and docs/*.md in place
+    python scripts/sync_readme.py --check   # exit 1 if one is stale (a test runs this)
 
 Generated parts sit between markers:
 ``<!-- api-coverage:start -->`` ... ``<!-- api-coverage:end -->``, and
@@ -22,6 +22,7 @@ from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+DOCUMENTS = [README, *sorted((ROOT / "docs").rglob("*.md"))]
 
 COVERAGE = re.compile(r"(<!-- api-coverage:start -->\n).*?(\n<!-- api-coverage:end -->)", re.S)
 DEMO_OUTPUT_FILE = ROOT / "scripts" / "demo_output.txt"
@@ -65,9 +66,14 @@ def render(text: str) -> str:
 
 
 if __name__ == "__main__":
-    current = README.read_text()
-    wanted = render(current)
+    stale = []
+    for document in DOCUMENTS:
+        current = document.read_text()
+        wanted = render(current)
+        if wanted != current:
+            stale.append(str(document.relative_to(ROOT)))
+            if "--check" not in sys.argv:
+                document.write_text(wanted)
     if "--check" in sys.argv:
-        print("README.md is stale: run python scripts/sync_readme.py" if wanted != current else "README.md is current")
-        sys.exit(int(wanted != current))
-    README.write_text(wanted)
+        print(f"stale: {', '.join(stale)}: run python scripts/sync_readme.py" if stale else "all current")
+        sys.exit(int(bool(stale)))
