@@ -1,5 +1,5 @@
-"""The layers of DESIGN.md hold: arrows point down only, Airflow enters through compat.py, and every
-API path is written once, in client/endpoints.py.
+"""The layers of docs/design.md hold: arrows point down only, Airflow enters through compat.py, and
+every API path is written once, in client/endpoints.py.
 
 Static checks read every module of the package with ``ast`` (imports inside functions count too);
 one check also imports the client and models in a fresh interpreter and looks at ``sys.modules``.
