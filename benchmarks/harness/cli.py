@@ -27,6 +27,13 @@ BENCHMARKS: tuple[str, ...] = (
 )
 """Module names under ``benchmarks/cases/``, in the order they run and appear in the table."""
 
+PUBLISHED = Path(__file__).resolve().parent.parent / "report.md"
+"""The report of the last published full run: ``docs/performance.md`` includes it, so figures are never retyped."""
+PUBLISHED_HEADER = (
+    "<!-- Written by `python -m benchmarks --publish` from a full run; docs/performance.md includes it. "
+    "Do not edit by hand. -->\n\n"
+)
+
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
@@ -48,6 +55,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=Path,
         default=RESULTS_DIR / "latest.md",
         help="where to write the Markdown report (default: benchmarks/results/latest.md)",
+    )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help=f"also write the report to {PUBLISHED.relative_to(PUBLISHED.parent.parent)}, which the docs include",
     )
     return parser.parse_args(argv)
 
@@ -93,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(text, encoding="utf-8")
+    if args.publish:
+        PUBLISHED.write_text(PUBLISHED_HEADER + text, encoding="utf-8")
     progress(f"all done in {time.monotonic() - started:.1f} s; report written to {args.results}")
     missed = any(figure.met is False for figure in figures)
     return 1 if args.check and (missed or problems) else 0
