@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from airflow_provider_ordermesh.arguments import settings
 from airflow_provider_ordermesh.client import (
     AsyncOrderMeshClient,
     ClientCredentials,
@@ -27,7 +28,6 @@ from airflow_provider_ordermesh.client.defaults import (
 )
 from airflow_provider_ordermesh.compat import BaseHook, Connection, mask_secret
 from airflow_provider_ordermesh.hooks import connection_form as form
-from airflow_provider_ordermesh.hooks import settings
 from airflow_provider_ordermesh.models.statuses import ShipmentStatuses
 
 
@@ -44,7 +44,7 @@ class OrderMeshHook(BaseHook):
     :param ordermesh_conn_id: The Airflow connection to use (default ``ordermesh_default``).
     :param client_options: Passed to ``OrderMeshClient`` over the connection's settings, e.g.
         ``max_retries``, ``timeout`` or ``retry_policy``; checked here, so that a bad one fails
-        naming it (``hooks.settings``).
+        naming it (``arguments.settings``).
     """
 
     conn_name_attr = "ordermesh_conn_id"

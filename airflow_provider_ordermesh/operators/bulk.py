@@ -12,11 +12,13 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from airflow_provider_ordermesh.arguments import InvalidArgument
+from airflow_provider_ordermesh.arguments.numbers import checked_int
+from airflow_provider_ordermesh.arguments.payloads import parse_json_text
 from airflow_provider_ordermesh.client.defaults import DEFAULT_BULK_CONCURRENCY
 from airflow_provider_ordermesh.compat import AirflowException, AirflowFailException
 from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
-from airflow_provider_ordermesh.operators.arguments import InvalidArgument, checked_int
-from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator, parse_json_text
+from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

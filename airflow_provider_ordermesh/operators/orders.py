@@ -12,17 +12,15 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
 from airflow_provider_ordermesh import models
+from airflow_provider_ordermesh.arguments import InvalidArgument
+from airflow_provider_ordermesh.arguments.ids import checked_id
+from airflow_provider_ordermesh.arguments.narrowing import NOT_GIVEN, refuse_blank
+from airflow_provider_ordermesh.arguments.payloads import parse_json_text, validated_argument
 from airflow_provider_ordermesh.client.errors import ConflictError, OutcomeUnknownError
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink
 from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES, OrderStatus
-from airflow_provider_ordermesh.operators.arguments import NOT_GIVEN, InvalidArgument, refuse_blank
-from airflow_provider_ordermesh.operators.base import (
-    OrderMeshBaseOperator,
-    checked_id,
-    parse_json_text,
-    validated_argument,
-)
+from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
 from airflow_provider_ordermesh.operators.bulk import OrderMeshBulkOperator
 from airflow_provider_ordermesh.operators.idempotency import (
     TaskIdentity,

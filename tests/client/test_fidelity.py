@@ -271,8 +271,8 @@ def test_one_id_check_everywhere() -> None:
         for p in package.rglob("*.py")
         if re.search(r"^def checked_id\(", p.read_text(), re.MULTILINE)
     ]
-    assert sorted(defined) == ["client/inputs.py", "operators/base.py"]  # the operator one only re-raises
-    assert "client.inputs import checked_id" in (package / "operators/base.py").read_text()
+    assert sorted(defined) == ["arguments/ids.py", "client/inputs.py"]  # the argument one only re-raises
+    assert "client.inputs import checked_id" in (package / "arguments/ids.py").read_text()
     assert "client.inputs import checked_id" in (package / "waits/watch.py").read_text()
     forms = [
         p.name
