@@ -104,15 +104,16 @@ def test_only_compat_imports_airflow(module: str) -> None:
 # ``limits`` holds the API's size limits, import-free, at the bottom: every layer may read them.
 ALLOWED = {
     "limits": set(),
+    "wording": set(),  # counts in words ("1 order", "2 orders"), standard library only like limits
     "models": {"limits", "_lazy"},
-    "client": {"models", "", "_lazy", "limits"},
+    "client": {"models", "", "_lazy", "limits", "wording"},
     # the sandbox shares vocabulary only (see SANDBOX_SHARED): it reads requests and writes answers itself
     "sandbox": {"models.statuses", "models.codes", "client.endpoints", "", "limits"},
     # every check of a task argument or a client setting: below operators, sensors, transfers and hooks
     "arguments": {"client", "models", "compat", "limits"},
     "hooks": {"client", "models", "compat", "arguments"},
     # what a status wait decides sits below sensors and triggers, beside hooks: no Airflow, no hook
-    "waits": {"client", "models", "limits"},
+    "waits": {"client", "models", "limits", "wording"},
     # the read-only probe: a command beside the provider; hooks (and through them Airflow) only lazily,
     # inside the connection-reading path, so that ``--host`` runs without Airflow configured
     "probe": {"client", "models", "hooks", "compat", ""},

@@ -17,9 +17,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from airflow_provider_ordermesh.arguments import InvalidArgument
-
-BLANK_TEXTS: Final = frozenset({"", "null", "none"})
-"""Rendered texts that mean "nothing" (compared stripped and lower-cased)."""
+from airflow_provider_ordermesh.models._base import BLANK_TEXTS
 
 
 class _Marker:

@@ -120,7 +120,13 @@ class OrderMeshHook(BaseHook):
         """The status vocabulary, with any ``shipment_statuses`` override from the connection extra."""
         overrides = _extra(self.connection, "shipment_statuses")
         if isinstance(overrides, str):
-            overrides = json.loads(overrides)
+            try:
+                overrides = json.loads(overrides)
+            except json.JSONDecodeError as exc:
+                raise ConfigurationError(
+                    f"connection {self.ordermesh_conn_id!r} extra shipment_statuses is not JSON ({exc.msg} at "
+                    f'column {exc.colno}); write a JSON object such as {{"Rejected": 7}}, with double quotes'
+                ) from None
         return ShipmentStatuses.from_overrides(overrides)
 
     # --- clients ---------------------------------------------------------------------------

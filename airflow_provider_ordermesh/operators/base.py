@@ -7,6 +7,7 @@ the client and ``requests``, loads when a task runs.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -95,11 +96,21 @@ class OrderMeshBaseOperator(BaseOperator):
 
     def execute(self, context: Context) -> Any:
         try:
-            return self.perform(context)
+            result = self.perform(context)
         except Exception as exc:
             if is_final(exc):
                 raise AirflowFailException(str(exc)) from exc
             raise
+        if inspect.isawaitable(result):  # an async call nobody awaited: nothing was sent, never green
+            close = getattr(result, "close", None)
+            if callable(close):
+                close()
+            raise AirflowFailException(
+                f"{type(self).__name__}.perform returned an awaitable ({type(result).__name__}) instead of "
+                "a result: an async client call was not awaited, so nothing was sent. Await it inside an "
+                "async function (asyncio.run), or use the sync client (self.client)"
+            )
+        return result
 
     def perform(self, context: Context) -> Any:
         """The operator's work; its return value becomes the task's XCom."""

@@ -27,9 +27,11 @@ CHEAP_PARTS = (f"{PACKAGE}.compat", f"{PACKAGE}.links", f"{PACKAGE}.operators")
 STANDARD_LIBRARY_ONLY = (
     "hooks/connection_form.py",  # the connection form's constants
     "limits.py",  # the API's size limits
+    "wording.py",  # counts in words
     "client/defaults.py",  # default settings
     "client/errors.py",  # the error classes
     "models/statuses.py",  # the status vocabulary
+    "models/codes.py",  # country and currency codes
 )
 """Modules that import only the standard library and each other."""
 STANDARD_LIBRARY_MODULES = {f"{PACKAGE}.{path.removesuffix('.py').replace('/', '.')}" for path in STANDARD_LIBRARY_ONLY}
@@ -37,9 +39,10 @@ CHEAP = {
     *STANDARD_LIBRARY_MODULES,
     f"{PACKAGE}.models",  # the package only: each model loads on first use
     f"{PACKAGE}.client.inputs",  # pydantic and models._base: no model of the API
+    f"{PACKAGE}.models._base",  # the field types and the id rule: pydantic, no model of the API
     "pydantic",  # Airflow has loaded it already
 }
-ARGUMENT_CHECKS = ("__init__.py", "narrowing.py", "numbers.py", "ids.py", "payloads.py")
+ARGUMENT_CHECKS = ("__init__.py", "narrowing.py", "numbers.py", "ids.py", "payloads.py", "paths.py")
 """The argument checks operators and sensors call when a DAG is parsed (not ``settings``: the hook's)."""
 CHEAP |= {f"{PACKAGE}.arguments.{name.removesuffix('.py')}" for name in ARGUMENT_CHECKS} | {f"{PACKAGE}.arguments"}
 MODULES = sorted([*ROOT.joinpath("operators").glob("*.py"), *ROOT.joinpath("links").glob("*.py"),
