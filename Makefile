@@ -46,7 +46,9 @@ $(foreach minor,$(AIRFLOW_MINORS),$(eval $(call installed,.venv-$(minor),$(minor
 test:
 	@$(PYTHON) scripts/test_matrix.py $(AIRFLOW)
 
-demo: $(STAMP)
+# REUSE_VENV=1 runs the demo with $(VENV) as it is, without (re)installing it: the test that follows the
+# README's commands in a fresh clone reuses the venv it runs in.
+demo: $(if $(REUSE_VENV),,$(STAMP))
 	$(BIN)/python scripts/demo.py
 
 bench: $(STAMP)

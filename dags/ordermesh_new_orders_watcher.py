@@ -92,7 +92,7 @@ def ordermesh_new_orders_watcher() -> None:
             ids.extend((event.extra.get("payload") or {}).get("orders", {}))
         ids.extend((params or {}).get("order_ids") or [])
         unique = list(dict.fromkeys(ids))
-        log.info("%d new orders", len(unique))
+        log.info("new orders: %d", len(unique))
         return [{"ids": unique[i : i + IDS_PER_SEARCH]} for i in range(0, len(unique), IDS_PER_SEARCH)]
 
     # [END howto_trigger_ordermesh_order_events_payload]

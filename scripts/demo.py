@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
+from airflow_provider_ordermesh.wording import counted
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_HOME = Path(os.environ.get("ORDERMESH_DEMO_HOME") or ROOT / ".airflow-demo")  # tests use their own
 DAG_FILE = ROOT / "dags" / "ordermesh_order_fulfillment.py"
@@ -45,6 +47,7 @@ SUMMARY_TASK = "report_summary"
 CONN_VAR = "AIRFLOW_CONN_ORDERMESH_DEFAULT"
 POLL_VAR = "ORDERMESH_EXAMPLE_POLL_SECONDS"
 SAMPLE_OUTPUT = ROOT / "scripts" / "demo_output.txt"  # the README quotes it (scripts/sync_readme.py)
+LAST_RUN = DEMO_HOME / "last-run.txt"  # every successful run's lines, outside the tracked files
 
 # 60 virtual seconds per real second and a status step every 30 virtual seconds: a shipment moves
 # one status every half second, so an order ships about 1.5 s after it is created.
@@ -235,7 +238,7 @@ def report(summary: Mapping[str, Any], stats: Mapping[str, Any] | None, *, secon
         f"  shipments           {shipments['total']} ({statuses})",
         f"  shipped             {shipments['shipped']}, with {summary['tracking_numbers']} tracking numbers",
         (
-            f"  reroutes            {summary['reroutes']['rerouted']} shipments rejected by their facility, "
+            f"  reroutes            {counted(summary['reroutes']['rerouted'], 'shipment')} rejected by their facility, "
             "moved to a backup facility, then shipped"
         ),
     ]
@@ -323,7 +326,7 @@ def against_real_ordermesh(target: str, *, assume_yes: bool, started: float) -> 
     return finish(run_fulfillment(env, orders_file=None), stats=None, started=started, sample=False)
 
 
-def against_sandbox(*, started: float, orders_file: Path | None) -> int:
+def against_sandbox(*, started: float, orders_file: Path | None, record: bool = False) -> int:
     from airflow_provider_ordermesh.sandbox.run.process import SandboxProcess, SandboxStartError
 
     if os.environ.get(CONN_VAR, "").strip():
@@ -342,7 +345,7 @@ def against_sandbox(*, started: float, orders_file: Path | None) -> int:
         say(f"    sandbox listening on {sandbox.url} (5% of shipments rejected, seed 7, fast clock)")
         env = airflow_env(sandbox_connection(sandbox.url), poll_seconds=SANDBOX_POLL_SECONDS)
         result = run_fulfillment(env, orders_file=orders_file)
-        return finish(result, stats=sandbox_stats(sandbox.url), started=started, sample=orders_file is None)
+        return finish(result, stats=sandbox_stats(sandbox.url), started=started, sample=record and orders_file is None)
     finally:
         sandbox.close()
 
@@ -369,8 +372,11 @@ def finish(
     lines += [f"MISMATCH {problem}" for problem in problems]
     for line in lines:
         say(line)
-    if sample and not problems:
+    if not problems:
+        LAST_RUN.write_text("\n".join(lines) + "\n")
+    if sample and not problems:  # only when asked: the README's two commands must not change tracked files
         SAMPLE_OUTPUT.write_text("\n".join(lines) + "\n")
+        say(f"recorded as {_rel(SAMPLE_OUTPUT)}; run scripts/sync_readme.py to quote it in the README")
     return 1 if problems else 0
 
 
@@ -388,6 +394,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"with --against-real-ordermesh, start without the {REAL_RUN_GRACE_SECONDS} s pause",
     )
     parser.add_argument("--orders-file", type=Path, help="a .jsonl file of orders instead of the day's 300")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help=f"also write this run's lines to {SAMPLE_OUTPUT.relative_to(ROOT)}, which the README quotes "
+        f"(every run writes them to {LAST_RUN.name} in the demo's Airflow home)",
+    )
     parser.add_argument("--run-dag-test", type=Path, help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args(argv)
     if args.run_dag_test:
@@ -400,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
                 return against_real_ordermesh(
                     args.against_real_ordermesh, assume_yes=args.yes, started=started
                 )
-            return against_sandbox(started=started, orders_file=args.orders_file)
+            return against_sandbox(started=started, orders_file=args.orders_file, record=args.record)
     except DemoFailed as exc:
         say(f"FAILED: {exc}", out=sys.stderr)
         return 1

@@ -8,7 +8,9 @@ Generated parts sit between markers:
 ``<!-- snippet: dags/FILE.py NAME -->`` ... ``<!-- /snippet -->`` for the lines between
 ``# [START NAME]`` and ``# [END NAME]`` in that DAG file, and
 ``<!-- demo-output:start -->`` ... ``<!-- demo-output:end -->`` for ``scripts/demo_output.txt``,
-which ``scripts/demo.py`` writes after each successful run against its sandbox.
+which ``scripts/demo.py --record`` writes after a successful run against its sandbox (a plain
+``make demo`` writes only ``.airflow-demo/last-run.txt``, so that the README's two commands, in
+their order, leave the tracked files as they are).
 """
 
 from __future__ import annotations

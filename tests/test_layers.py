@@ -104,13 +104,16 @@ def test_only_compat_imports_airflow(module: str) -> None:
 # ``limits`` holds the API's size limits, import-free, at the bottom: every layer may read them.
 ALLOWED = {
     "limits": set(),
+    "wording": set(),  # counts in words ("1 order", "2 orders"), standard library only like limits
     "models": {"limits", "_lazy"},
-    "client": {"models", "", "_lazy", "limits"},
+    "client": {"models", "", "_lazy", "limits", "wording"},
     # the sandbox shares vocabulary only (see SANDBOX_SHARED): it reads requests and writes answers itself
     "sandbox": {"models.statuses", "models.codes", "client.endpoints", "", "limits"},
-    "hooks": {"client", "models", "compat"},
+    # every check of a task argument or a client setting: below operators, sensors, transfers and hooks
+    "arguments": {"client", "models", "compat", "limits"},
+    "hooks": {"client", "models", "compat", "arguments"},
     # what a status wait decides sits below sensors and triggers, beside hooks: no Airflow, no hook
-    "waits": {"client", "models", "limits"},
+    "waits": {"client", "models", "limits", "wording"},
     # the read-only probe: a command beside the provider; hooks (and through them Airflow) only lazily,
     # inside the connection-reading path, so that ``--host`` runs without Airflow configured
     "probe": {"client", "models", "hooks", "compat", ""},
@@ -270,6 +273,47 @@ def test_limits_import_only_the_standard_library() -> None:
     """Operators read the limits when a DAG is parsed, so the module must stay free of imports that cost."""
     found = imports(f"{PACKAGE}.limits")
     assert found and all(name.split(".")[0] in sys.stdlib_module_names for name in found), found
+
+
+ABOVE_ARGUMENTS = ("operators", "sensors", "transfers", "triggers", "hooks")
+"""The Airflow-facing parts that check their arguments through ``arguments/``."""
+
+
+@pytest.mark.parametrize("layer", ["sensors", "transfers", "triggers", "hooks"])
+def test_only_operators_import_operators(layer: str) -> None:
+    """Argument checks live in arguments/, so nothing beside the operators needs to reach into them."""
+    crossing = {
+        (module, n)
+        for module in modules_of(layer)
+        for n in internal_imports(module)
+        if n == "operators" or n.startswith("operators.")
+    }
+    assert modules_of(layer) and not crossing, f"import checks from arguments/, not operators/: {crossing}"
+
+
+def test_argument_checks_have_one_home() -> None:
+    """The checks the operators, sensors and hooks call are defined in arguments/ only."""
+    checks = {
+        "refuse_blank",
+        "is_blank",
+        "checked_int",
+        "checked_seconds",
+        "parse_json_text",
+        "validated_argument",
+        "max_retries",
+        "as_bool",
+        "client_options",
+        "whole_number",
+        "seconds_value",
+    }
+    homes = {
+        (module, node.name)
+        for layer in ABOVE_ARGUMENTS
+        for module in modules_of(layer)
+        for node in tree(module).body
+        if isinstance(node, ast.FunctionDef) and node.name in checks
+    }
+    assert not homes, f"define argument checks in arguments/: {homes}"
 
 
 def test_triggers_know_nothing_of_sensors() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,3 +39,28 @@ def test_the_quoted_demo_output_is_what_the_demo_prints_today():
     quoted = [line[:22].strip() for line in report_part.splitlines()[1:]]
     assert report_part.splitlines()[0] == f"{demo.DAG_ID} succeeded:"
     assert quoted == labels
+
+
+def test_make_demo_then_the_readme_test_in_a_fresh_clone(tmp_path):
+    """The README's two commands in their order (issue 22): ``make demo`` leaves every tracked file as
+    it was, so the README test that ``make test`` runs next stays green. The clone reuses this venv
+    (``REUSE_VENV=1``) and imports its own package (``PYTHONPATH``), so no install is paid for."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW_", "ORDERMESH_"))},
+        "PYTHONPATH": str(clone),
+    }
+    venv = Path(sys.prefix)
+
+    demo = subprocess.run(["make", "demo", "REUSE_VENV=1", f"VENV={venv}"], cwd=clone, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
+    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=clone,
+                             capture_output=True, text=True, check=True).stdout
+    assert changed == ""
+    assert "succeeded:" in (clone / ".airflow-demo" / "last-run.txt").read_text()
+
+    readme = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_readme.py",
+                             "-k", "not fresh_clone"], cwd=clone, env=env, capture_output=True, text=True)
+    assert readme.returncode == 0, readme.stdout[-3000:]

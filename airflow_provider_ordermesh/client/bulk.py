@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from airflow_provider_ordermesh.client.defaults import DEFAULT_BULK_CONCURRENCY
 from airflow_provider_ordermesh.client.errors import BadRequestError, InvalidRequestError, OrderMeshError
 from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
+from airflow_provider_ordermesh.wording import counted
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.client.client import OrderMeshClient
@@ -151,9 +152,9 @@ def run_bulk(
             outcomes = future.result()
         except OrderMeshError as exc:
             log.warning(
-                "%s: batch of %d items starting at index %d failed as a whole: %s",
+                "%s: batch of %s starting at index %d failed as a whole: %s",
                 what,
-                len(batch),
+                counted(len(batch), "item"),
                 batch[0].index,
                 exc,
             )
@@ -177,7 +178,9 @@ def run_bulk(
                 result.failures.append(
                     BulkFailure(outcome.index, outcome.ref, outcome.message or "failed", outcome.retryable)
                 )
-        log.info("%s: batch %d done (%d items, %d failed)", what, result.batches, len(batch), failed)
+        log.info(
+            "%s: batch %d done (%s, %d failed)", what, result.batches, counted(len(batch), "item"), failed
+        )
 
     with ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="ordermesh-bulk") as pool:
         in_flight: dict[Future[list[ItemOutcome]], Sequence[BulkEntry[T]]] = {}

@@ -7,10 +7,11 @@ operators all call these, so every layer accepts exactly what the client sends.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
 from airflow_provider_ordermesh.client.errors import InvalidRequestError
 from airflow_provider_ordermesh.models._base import id_problem
 
@@ -27,14 +28,32 @@ def validated(model: type[M], value: M | Mapping[str, Any] | None, *, what: str 
         raise InvalidRequestError.from_pydantic(what or model.__name__, exc.errors()) from None
 
 
+PATH_WORDS: Final = frozenset(
+    segment.lower()
+    for endpoint in ENDPOINTS.values()
+    for segment in endpoint.path.split("/")
+    if segment and not segment.startswith("{")
+)
+"""The fixed words of the API's paths (``bulk``, ``search``, ``cancel``, ...), read from the endpoint
+table: an id equal to one would address another operation (``PATCH /v1/orders/bulk``)."""
+
+
+def path_id_problem(value: Any) -> str | None:
+    """Why ``value`` cannot be an id in a request: the models' id rule, then the API's path words."""
+    problem = id_problem(value)
+    if problem is None and value.lower() in PATH_WORDS:
+        problem = f"{value!r} is a word of the API's paths, not an id; it would address another operation"
+    return problem
+
+
 def checked_id(name: str, value: Any) -> str:
     """An id for a path or body, stripped; refused before sending if it would break the request.
 
-    Only what would break a path or a request is refused (see ``models._base.id_problem``), not
-    forms the docs themselves depart from.
+    The one id rule (``path_id_problem``): what ``models._base.id_problem`` refuses, and the API's
+    path words. Forms the docs themselves depart from (24 hex characters, UUIDs) are not enforced.
     """
     text = value.strip() if isinstance(value, str) else value
-    problem = id_problem(text)
+    problem = path_id_problem(text)
     if problem:
         raise InvalidRequestError("request", {name: problem})
     return text

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from airflow_provider_ordermesh.arguments import settings
 from airflow_provider_ordermesh.client import (
     AsyncOrderMeshClient,
     ClientCredentials,
@@ -27,7 +28,6 @@ from airflow_provider_ordermesh.client.defaults import (
 )
 from airflow_provider_ordermesh.compat import BaseHook, Connection, mask_secret
 from airflow_provider_ordermesh.hooks import connection_form as form
-from airflow_provider_ordermesh.hooks import settings
 from airflow_provider_ordermesh.models.statuses import ShipmentStatuses
 
 
@@ -44,7 +44,7 @@ class OrderMeshHook(BaseHook):
     :param ordermesh_conn_id: The Airflow connection to use (default ``ordermesh_default``).
     :param client_options: Passed to ``OrderMeshClient`` over the connection's settings, e.g.
         ``max_retries``, ``timeout`` or ``retry_policy``; checked here, so that a bad one fails
-        naming it (``hooks.settings``).
+        naming it (``arguments.settings``).
     """
 
     conn_name_attr = "ordermesh_conn_id"
@@ -120,7 +120,13 @@ class OrderMeshHook(BaseHook):
         """The status vocabulary, with any ``shipment_statuses`` override from the connection extra."""
         overrides = _extra(self.connection, "shipment_statuses")
         if isinstance(overrides, str):
-            overrides = json.loads(overrides)
+            try:
+                overrides = json.loads(overrides)
+            except json.JSONDecodeError as exc:
+                raise ConfigurationError(
+                    f"connection {self.ordermesh_conn_id!r} extra shipment_statuses is not JSON ({exc.msg} at "
+                    f'column {exc.colno}); write a JSON object such as {{"Rejected": 7}}, with double quotes'
+                ) from None
         return ShipmentStatuses.from_overrides(overrides)
 
     # --- clients ---------------------------------------------------------------------------

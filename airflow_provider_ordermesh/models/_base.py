@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Final
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
@@ -65,33 +66,56 @@ class RequestModel(BaseModel):
 ID_MAX_LENGTH = 200
 """Longest id accepted in a path or body: far beyond any id the docs show, short of abuse."""
 
+BLANK_TEXTS: Final = frozenset({"", "null", "none"})
+"""Rendered texts that mean "nothing" (compared stripped and lower-cased): what a template renders
+from a missing value (``None``, ``| tojson`` of ``None``). Never an id, a filter or a text to send."""
+
+ID_SEPARATORS: Final = "/?#%\\"
+"""Characters that end or escape a path segment (``/``, ``?``, ``#``, ``%``, ``\\``): never in an id."""
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_ID_TROUBLE = re.compile(r"[\s\x00-\x1f\x7f/]")
+_ID_TROUBLE = re.compile(r"[\s\x00-\x1f\x7f" + re.escape(ID_SEPARATORS) + "]")
 """Any character ``id_problem`` refuses (``\\s`` is ``str.isspace``): one C scan clears a good id."""
 
 
 def id_problem(value: object) -> str | None:
     """Why ``value`` cannot be sent as an id, or None when it can.
 
-    Ids guard only against what would break a path or a request: not a string, empty,
-    whitespace, ``/``, control characters, absurd length. They do not enforce the forms the docs
-    describe (order ids of 24 hex characters, UUIDs for shipments), because the docs' own
-    examples use other forms (the refund example's ``"b234ee56-7890-4f12-a123-fake"``).
+    The id rule, for every id sent in a path or a body: a string, not empty, not what a template
+    renders from a missing value (``"None"``, ``"null"``), no whitespace or control characters, no
+    path separator (``/ ? # % \\``), not ``.`` or ``..``, at most ``ID_MAX_LENGTH`` characters. An id
+    placed in a path is also refused when it is one of the API's path words (``client.inputs``).
+    The rule does not enforce the forms the docs describe (order ids of 24 hex characters, UUIDs
+    for shipments), because the docs' own examples use other forms (``"b234ee56-7890-4f12-a123-fake"``).
     """
-    if isinstance(value, str) and 0 < len(value) <= ID_MAX_LENGTH and not _ID_TROUBLE.search(value):
-        return None  # the common case, in one scan; the checks below say what is wrong
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= ID_MAX_LENGTH
+        and not _ID_TROUBLE.search(value)
+        and value.lower() not in BLANK_TEXTS
+        and value not in (".", "..")
+    ):
+        return None  # the common case; the checks below say what is wrong
     if not isinstance(value, str):
         return f"must be a string id, got {type(value).__name__}"
     if not value:
         return "must not be empty"
+    if value.lower() in BLANK_TEXTS:
+        return (
+            f"is {value!r}, what a template renders from a missing value; give the real id "
+            "(check the template or XCom that fills it)"
+        )
     if len(value) > ID_MAX_LENGTH:
         return f"is {len(value)} characters long; ids are at most {ID_MAX_LENGTH}"
     if any(ch.isspace() for ch in value):
         return f"{value!r} contains whitespace; ids never do"
     if _CONTROL.search(value):
         return "contains control characters"
-    if "/" in value:
-        return f"{value!r} contains '/', which would change the request path"
+    separator = next((ch for ch in value if ch in ID_SEPARATORS), None)
+    if separator is not None:
+        return f"{value!r} contains {separator!r}, which would change the request path; ids never do"
+    if value in (".", ".."):
+        return f"{value!r} would change the request path; give the real id"
     return None
 
 
@@ -108,6 +132,35 @@ Id = Annotated[str, AfterValidator(_valid_id)]
 Forms seen in the docs, for reading rather than checking: order ids are 24 hex characters,
 shipment, package and merchant ids are UUIDs, short ids are ``O``/``I``/``S``/``P`` plus digits.
 """
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def _uuid(value: str) -> str:
+    if not _UUID.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a UUID; OrderMesh merchant ids are UUIDs (e.g. "
+            "'b234ee56-7890-4f12-a123-4567890abcde'): copy yours from the OrderMesh portal"
+        )
+    return value
+
+
+MerchantId = Annotated[str, AfterValidator(_valid_id), AfterValidator(_uuid)]
+"""A merchant id we send: a UUID, as the docs give every ``merchantId`` (the service refuses others)."""
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            f"{value.isoformat()} has no time zone, so the API would read it in a zone of its own; write "
+            f"one, e.g. '{value.isoformat()}Z' for UTC (or a datetime with tzinfo=timezone.utc)"
+        )
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_aware)]
+"""A point in time we send (search filters): with a time zone, never a naive one read in the API's zone."""
 
 
 def _upper_code(codes: frozenset[str], what: str, example: str) -> Callable[[str], str]:
@@ -127,7 +180,13 @@ CurrencyCode = Annotated[str, AfterValidator(_upper_code(CURRENCY_CODES, "ISO 42
 
 
 def _visible(value: str) -> str:
-    """Text with at least one visible character: not only spaces, controls or zero-width marks."""
+    """Text with at least one visible character (not only spaces, controls or zero-width marks) that is
+    not what a template renders from a missing value (``"None"``, ``"null"``: ``BLANK_TEXTS``)."""
+    if len(value) <= 4 and value.strip().lower() in BLANK_TEXTS:
+        raise ValueError(
+            f"is {value!r}, what a template renders from a missing value; give the text (check the "
+            "template or XCom that fills it)"
+        )
     if value and "!" <= value[0] <= "~":  # printable ASCII is visible (L, N, P, S): the common case
         return value
     if not any(unicodedata.category(c)[0] not in "CZ" for c in value):

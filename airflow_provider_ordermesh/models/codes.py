@@ -428,3 +428,47 @@ CURRENCY_CODES: Final[frozenset[str]] = frozenset(
     }
 )
 """ISO 4217 currency codes in current use."""
+
+CURRENCY_DECIMALS: Final[dict[str, int]] = {
+    **dict.fromkeys(
+        (
+            "BIF",
+            "CLP",
+            "DJF",
+            "GNF",
+            "ISK",
+            "JPY",
+            "KMF",
+            "KRW",
+            "PYG",
+            "RWF",
+            "UGX",
+            "UYI",
+            "VND",
+            "VUV",
+            "XAF",
+            "XOF",
+            "XPF",
+        ),
+        0,
+    ),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    **dict.fromkeys(("CLF", "UYW"), 4),
+}
+"""ISO 4217 minor units of the currencies that do not have two decimals (every other one has two)."""
+
+
+def decimals_of(currency: str) -> int:
+    """How many decimals an amount in ``currency`` may have (ISO 4217 minor units; 2 unless listed)."""
+    return CURRENCY_DECIMALS.get(currency.upper(), 2)
+
+
+def amount_decimals_problem(amount: float, currency: str) -> str | None:
+    """Why ``amount`` cannot be an amount in ``currency`` (more decimals than it has), or None."""
+    places = decimals_of(currency)
+    if abs(round(amount, places) - amount) < 1e-9:  # float noise (0.1 + 0.2) is not a decimal too many
+        return None
+    return (
+        f"{amount!r} has more decimals than {currency.upper()} has ({places}); round it, "
+        f"e.g. to {round(amount, places)!r}"
+    )

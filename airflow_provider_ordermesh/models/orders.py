@@ -11,6 +11,7 @@ from airflow_provider_ordermesh.models._base import (
     ApiModel,
     CurrencyCode,
     Id,
+    MerchantId,
     PositiveAmount,
     Quantity,
     Reason,
@@ -98,7 +99,7 @@ class CreateOrder(RequestModel):
     """``CreateOrderModel``: one order to create. ``safeId`` is the idempotency key."""
 
     safe_id: Id | None = None
-    merchant_id: Id | None = None
+    merchant_id: MerchantId | None = None
     external_id: ShortText | None = None
     shipping_address: AddressInput
     billing_address: AddressInput | None = None
@@ -123,7 +124,7 @@ class InboundOrder(RequestModel):
     """Body of ``POST /v1/inbound/orders``: your own order format plus the Transformation to apply."""
 
     body: dict[str, Any]
-    merchant_id: Id
+    merchant_id: MerchantId
     transformation_id: Id
 
 

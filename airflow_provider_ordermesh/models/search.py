@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from airflow_provider_ordermesh.limits import IDS_PER_SEARCH_MAX
-from airflow_provider_ordermesh.models._base import Id, RequestModel, ShortText
+from airflow_provider_ordermesh.models._base import Id, Moment, RequestModel, ShortText
 from airflow_provider_ordermesh.models.statuses import DEFAULT_SHIPMENT_STATUSES
 
 QueryParams = dict[str, str | list[str]]
@@ -49,10 +49,10 @@ class OrderSearch(_Filters):
     safe_id: ShortText | None = None
     external_id: ShortText | None = None
     is_test: bool | None = None
-    created_from: datetime | None = None
-    created_to: datetime | None = None
-    updated_since: datetime | None = None
-    updated_before: datetime | None = None
+    created_from: Moment | None = None
+    created_to: Moment | None = None
+    updated_since: Moment | None = None
+    updated_before: Moment | None = None
 
 
 class OrderItemSearch(_Filters):
@@ -62,8 +62,8 @@ class OrderItemSearch(_Filters):
     order_id: Id | None = None
     status: list[ShortText] | None = None
     sku: ShortText | None = None
-    updated_since: datetime | None = None
-    updated_before: datetime | None = None
+    updated_since: Moment | None = None
+    updated_before: Moment | None = None
 
 
 class ShipmentSearch(_Filters):
@@ -78,8 +78,8 @@ class ShipmentSearch(_Filters):
     order_ids: list[Id] | None = Field(default=None, max_length=IDS_PER_SEARCH_MAX)
     status: list[int] | None = None
     facility_id: ShortText | None = None
-    updated_since: datetime | None = None
-    updated_before: datetime | None = None
+    updated_since: Moment | None = None
+    updated_before: Moment | None = None
 
     @field_validator("status", mode="before")
     @classmethod

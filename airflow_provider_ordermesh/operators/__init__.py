@@ -1,5 +1,5 @@
 """OrderMesh operators. ``MATCH_ALL`` and ``NOT_GIVEN`` are the explicit markers of the narrowing rule."""
 
-from airflow_provider_ordermesh.operators.arguments import MATCH_ALL, NOT_GIVEN
+from airflow_provider_ordermesh.arguments.narrowing import MATCH_ALL, NOT_GIVEN
 
 __all__ = ["MATCH_ALL", "NOT_GIVEN"]

@@ -1,18 +1,16 @@
-"""What every OrderMesh operator shares: the hook, input validation, portal links, fail-fast errors.
+"""What every OrderMesh operator shares: the hook, portal links, fail-fast errors, sending once.
 
-Importing this module stays cheap (DAG parsing pays for every import): it reads the client's
-error classes and its one id and model check (standard library and pydantic, which Airflow has
-loaded already); the hook, and with it the client and ``requests``, loads when a task runs.
+Argument checks live in ``arguments/``. Importing this module stays cheap (DAG parsing pays for
+every import): it reads the client's error classes (standard library only); the hook, and with it
+the client and ``requests``, loads when a task runs.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+import inspect
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
-
-from pydantic import BaseModel
 
 from airflow_provider_ordermesh.client.errors import (
     AuthenticationError,
@@ -24,8 +22,6 @@ from airflow_provider_ordermesh.client.errors import (
     OutcomeUnknownError,
     PermissionDeniedError,
 )
-from airflow_provider_ordermesh.client.inputs import checked_id as client_checked_id
-from airflow_provider_ordermesh.client.inputs import validated
 from airflow_provider_ordermesh.compat import AirflowFailException, BaseOperator
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 
@@ -35,7 +31,6 @@ if TYPE_CHECKING:
     from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
     from airflow_provider_ordermesh.links.portal import OrderMeshPortalLink
 
-M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
 
 FINAL_ERRORS: tuple[type[Exception], ...] = (
@@ -48,47 +43,6 @@ FINAL_ERRORS: tuple[type[Exception], ...] = (
     ConflictError,
 )
 """What no retry can change (see ``is_final``)."""
-
-
-def parse_json_text(value: Any, *, param: str) -> Any:
-    """``value`` itself, or the JSON it holds when it is a string (e.g. rendered by Jinja)."""
-    if not isinstance(value, str):
-        return value
-    try:
-        return json.loads(value)
-    except json.JSONDecodeError as exc:
-        raise AirflowFailException(
-            f"{param} is a string but not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
-            "pass a dict or list, or render JSON (e.g. with the '| tojson' filter)"
-        ) from None
-
-
-def validated_argument(model: type[M], value: Any, *, param: str) -> M:
-    """The task argument ``param`` (a model, mapping or JSON text) as ``model``, or a no-retry failure.
-
-    The model check itself is the client's (``client.inputs.validated``); this adds what
-    a rendered argument needs: JSON text parsed, another model re-read, and a failure that
-    Airflow does not retry, naming each bad field under ``param``.
-    """
-    value = parse_json_text(value, param=param)
-    if isinstance(value, model):
-        return value
-    if isinstance(value, BaseModel):
-        value = value.model_dump(by_alias=True, exclude_none=True)
-    if value is not None and not isinstance(value, Mapping):
-        raise AirflowFailException(f"invalid {param}: expected an object, got {type(value).__name__}")
-    try:
-        return validated(model, value, what=param)
-    except InvalidRequestError as exc:
-        raise AirflowFailException(str(exc)) from None
-
-
-def checked_id(value: Any, *, param: str) -> str:
-    """An id argument checked by the client's one id check, or a no-retry failure naming the argument."""
-    try:
-        return client_checked_id(param, value)
-    except InvalidRequestError as exc:
-        raise AirflowFailException(str(exc)) from None
 
 
 def is_final(exc: BaseException) -> bool:
@@ -142,11 +96,21 @@ class OrderMeshBaseOperator(BaseOperator):
 
     def execute(self, context: Context) -> Any:
         try:
-            return self.perform(context)
+            result = self.perform(context)
         except Exception as exc:
             if is_final(exc):
                 raise AirflowFailException(str(exc)) from exc
             raise
+        if inspect.isawaitable(result):  # an async call nobody awaited: nothing was sent, never green
+            close = getattr(result, "close", None)
+            if callable(close):
+                close()
+            raise AirflowFailException(
+                f"{type(self).__name__}.perform returned an awaitable ({type(result).__name__}) instead of "
+                "a result: an async client call was not awaited, so nothing was sent. Await it inside an "
+                "async function (asyncio.run), or use the sync client (self.client)"
+            )
+        return result
 
     def perform(self, context: Context) -> Any:
         """The operator's work; its return value becomes the task's XCom."""

@@ -8,15 +8,18 @@ value. Everything else lives here once.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from airflow_provider_ordermesh.arguments import InvalidArgument
+from airflow_provider_ordermesh.arguments.numbers import checked_int
+from airflow_provider_ordermesh.arguments.paths import checked_input_path
+from airflow_provider_ordermesh.arguments.payloads import parse_json_text
 from airflow_provider_ordermesh.client.defaults import DEFAULT_BULK_CONCURRENCY
 from airflow_provider_ordermesh.compat import AirflowException, AirflowFailException
 from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
-from airflow_provider_ordermesh.operators.arguments import InvalidArgument, checked_int
-from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator, parse_json_text
+from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
+from airflow_provider_ordermesh.wording import counted
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -37,9 +40,7 @@ def iter_items(source: Any, *, param: str) -> Iterator[tuple[int, Any]]:
     line that is not JSON becomes an item that fails validation, naming its line.
     """
     if isinstance(source, str) and source.strip().lower().endswith((".json", ".jsonl")):
-        path = os.path.expanduser(source.strip())
-        if not os.path.isfile(path):
-            raise AirflowFailException(f"{param}: no such file {path!r}")
+        path = checked_input_path(source, param=param)
         if path.lower().endswith(".jsonl"):
             yield from _iter_json_lines(path)
             return
@@ -254,7 +255,8 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
         if count == 0:
             return self._empty(BulkResult())
         if invalid and self.on_partial_failure == "fail":
-            raise AirflowFailException(self._failure_text(invalid, "are invalid; nothing was sent"))
+            verb = "is" if len(invalid) == 1 else "are"
+            raise AirflowFailException(self._failure_text(invalid, f"{verb} invalid; nothing was sent"))
         entries = (e for e in checked() if isinstance(e, BulkEntry))
         result = run_bulk(
             entries,
@@ -302,11 +304,13 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
         batches: int,
     ) -> None:
         if not failures:
-            self.log.info("all %d items succeeded in %d batches", total, batches)
+            self.log.info(
+                "all %s succeeded in %s", counted(total, "item"), counted(batches, "batch", "batches")
+            )
             return
         if self.on_partial_failure == "fail":
             context["ti"].xcom_push(key="failures", value=report["failures"])
-            sent = f"{batches} batch" if batches == 1 else f"{batches} batches"
+            sent = counted(batches, "batch", "batches")
             headline = f"of {total} failed after every batch was sent ({sent})"
             if any(f.retryable for f in failures):
                 retry = f"{headline}; a retry re-sends only these"
@@ -317,13 +321,14 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
             self.log.warning("%s", self._failure_text(failures, f"of {total} failed"))
         else:
             self.log.info(
-                "%d of %d items failed and were skipped (see 'failures' in the return value)",
+                "%d of %s failed and were skipped (see 'failures' in the return value)",
                 len(failures),
-                total,
+                counted(total, "item"),
             )
 
     def _failure_text(self, failures: list[BulkFailure], headline: str) -> str:
-        lines = [f"{len(failures)} {self.source_param} {headline}:"]
+        entry = self.source_param.removesuffix("s")  # each source_param names its entries in the plural
+        lines = [f"{counted(len(failures), entry, self.source_param)} {headline}:"]
         lines += [
             f"  index {f.index}, {self.ref_key} {f.ref or '-'}: {f.message}"
             for f in failures[:LISTED_FAILURES]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_ordermesh import models
+from airflow_provider_ordermesh.arguments.payloads import validated_argument
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink, OrderMeshShipmentLink
-from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator, validated_argument
+from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.compat import Context

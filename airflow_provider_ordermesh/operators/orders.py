@@ -12,17 +12,16 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
 from airflow_provider_ordermesh import models
+from airflow_provider_ordermesh.arguments import InvalidArgument
+from airflow_provider_ordermesh.arguments.ids import checked_id
+from airflow_provider_ordermesh.arguments.narrowing import NOT_GIVEN, refuse_blank
+from airflow_provider_ordermesh.arguments.payloads import parse_json_text, validated_argument
 from airflow_provider_ordermesh.client.errors import ConflictError, OutcomeUnknownError
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink
+from airflow_provider_ordermesh.models.codes import amount_decimals_problem
 from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES, OrderStatus
-from airflow_provider_ordermesh.operators.arguments import NOT_GIVEN, InvalidArgument, refuse_blank
-from airflow_provider_ordermesh.operators.base import (
-    OrderMeshBaseOperator,
-    checked_id,
-    parse_json_text,
-    validated_argument,
-)
+from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
 from airflow_provider_ordermesh.operators.bulk import OrderMeshBulkOperator
 from airflow_provider_ordermesh.operators.idempotency import (
     TaskIdentity,
@@ -381,6 +380,8 @@ class OrderMeshCancelOrderOperator(_OrderAction):
             request["items"] = parse_json_text(self.items, param="items")
             refuse_blank(request["items"], param="items", widening="the whole order")
         check_room_for_marker(self.reason, field="reason")
+        if self.reason:  # checked as written: the marker appended below would hide a rendered "None"
+            validated_argument(models.CancelOrder, {**request, "reason": self.reason}, param="cancel request")
         plain = validated_argument(models.CancelOrder, request, param="cancel request")
         identity = TaskIdentity.from_context(context, checked_key(self.idempotency_key))
         marker = identity.marker("cancel", plain.to_api())
@@ -501,6 +502,7 @@ class OrderMeshRefundOperator(_OrderAction):
         order_id = checked_id(self.order_id, param="order_id")
         request = self._request(context, order_id)
         self.push_link(context, OrderMeshOrderLink, order_id)
+        self._check_decimals(order_id, request)
         pending = request.refunds
         if self.may_be_done(context):
             pending = self._pending(request, self._recorded_markers(order_id))
@@ -544,6 +546,22 @@ class OrderMeshRefundOperator(_OrderAction):
         return validated_argument(
             models.AddRefund, {"orderId": plain.order_id, "refunds": marked}, param="refund request"
         )
+
+    def _check_decimals(self, order_id: str, request: models.AddRefund) -> None:
+        """Refuse amounts with more decimals than the order's currency has (4.995 USD), before sending."""
+        currency = self.client.orders.get(order_id).currency_code
+        if not currency:
+            self.log.warning(
+                "order %s names no currency; the refund amounts' decimals are not checked", order_id
+            )
+            return
+        problems = [
+            f"refunds.{index}.amount: {problem}"
+            for index, line in enumerate(request.refunds)
+            if (problem := amount_decimals_problem(line.amount, currency))
+        ]
+        if problems:
+            raise InvalidArgument("; ".join(problems) + "; nothing was sent")
 
     def _recorded_markers(self, order_id: str) -> set[str]:
         """The markers of the refunds the order's items record."""

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from airflow_provider_ordermesh.arguments import InvalidArgument
+from airflow_provider_ordermesh.arguments.narrowing import MATCH_ALL, blank_filter_fields, refuse_blank
+from airflow_provider_ordermesh.arguments.numbers import checked_int
+from airflow_provider_ordermesh.arguments.payloads import parse_json_text, validated_argument
 from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
-from airflow_provider_ordermesh.operators.arguments import (
-    MATCH_ALL,
-    InvalidArgument,
-    blank_filter_fields,
-    checked_int,
-    refuse_blank,
-)
-from airflow_provider_ordermesh.operators.base import (
-    OrderMeshBaseOperator,
-    parse_json_text,
-    validated_argument,
-)
+from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -33,7 +26,7 @@ class OrderMeshSearchOperator(OrderMeshBaseOperator):
     (API or Python spelling, e.g. ``"shortId"`` or ``"short_id"``; a field a record lacks is
     None). Either is JSON and fits ``.partial().expand()``.
 
-    The narrowing rule (``operators.arguments``): ``filters`` must name at least one filter, and
+    The narrowing rule (``arguments.narrowing``): ``filters`` must name at least one filter, and
     no filter may be blank (``None``, ``""``, ``"null"``, ``[]``, ...), or the task is refused
     before any request. A search over every record is ``filters=MATCH_ALL``, written in the DAG
     file. ``max_results`` is a whole number of at least 1; ``max_results=None`` written in the DAG

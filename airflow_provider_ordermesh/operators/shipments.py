@@ -14,16 +14,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_ordermesh import models
+from airflow_provider_ordermesh.arguments.ids import checked_id
+from airflow_provider_ordermesh.arguments.narrowing import NOT_GIVEN, refuse_blank
+from airflow_provider_ordermesh.arguments.paths import checked_output_path
+from airflow_provider_ordermesh.arguments.payloads import parse_json_text, validated_argument
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink, OrderMeshShipmentLink
 from airflow_provider_ordermesh.models.statuses import UnknownStatusError
-from airflow_provider_ordermesh.operators.arguments import NOT_GIVEN, refuse_blank
-from airflow_provider_ordermesh.operators.base import (
-    OrderMeshBaseOperator,
-    checked_id,
-    parse_json_text,
-    validated_argument,
-)
+from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
 from airflow_provider_ordermesh.operators.bulk import OrderMeshBulkOperator
 from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
 
@@ -364,17 +362,17 @@ class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
     def perform(self, context: Context) -> dict[str, Any]:
         shipment_id = checked_id(self.shipment_id, param="shipment_id")
         request = validated_argument(models.GeneratePackingSlip, {"format": self.format}, param="format")
+        # checked before the slip is generated: a folder or an unrendered template fails with nothing made
+        path = checked_output_path(self.output_path, param="output_path") if self.output_path else None
         self.push_link(context, OrderMeshShipmentLink, shipment_id)
         slip = self.client.packing_slips.generate(shipment_id, format=request.format)
-        path = None
-        if self.output_path:
+        if path is not None:
             document = slip.document_bytes()
             if document is None:
                 raise AirflowFailException(
                     f"packing slip {slip.packing_slip_id} came as a URL ({slip.url}), not inline; nothing "
                     f"written to {self.output_path}"
                 )
-            path = os.path.abspath(os.path.expanduser(self.output_path))
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "wb") as handle:
                 handle.write(document)

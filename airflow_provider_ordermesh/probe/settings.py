@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from airflow_provider_ordermesh.client.errors import ConfigurationError
+from airflow_provider_ordermesh.client.inputs import path_id_problem
 from airflow_provider_ordermesh.probe.plan import id_names
 from airflow_provider_ordermesh.probe.reader import ReadOnlySession
 
@@ -44,10 +45,31 @@ class ProbeSettings:
 
 
 def _id_value(text: str) -> str:
+    """An id option, checked by the client's one id rule (the probe sends it in a path)."""
     value = text.strip()
-    if not value or any(ord(c) < 32 or ord(c) == 127 for c in value) or len(value) > 200:
-        raise argparse.ArgumentTypeError("give a non-empty id of at most 200 printable characters")
+    problem = path_id_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(f"the id {problem}")
     return value
+
+
+def _report_path(text: str) -> Path:
+    """The report's path, checked before any read: a file that can be written (tried by opening it
+    for appending, removed again if it did not exist), so that no probe run ends without its report."""
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder; give the path of the report file to write")
+    existed = path.exists()
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(
+            f"cannot write the report to {text!r} ({exc.strerror}); give a writable file path"
+        ) from None
+    if not existed:
+        path.unlink()
+    return path
 
 
 def parser() -> argparse.ArgumentParser:
@@ -72,7 +94,7 @@ def parser() -> argparse.ArgumentParser:
     ids = p.add_argument_group("ids for by-id reads (otherwise taken from the list and search answers)")
     for name in id_names():
         ids.add_argument("--" + name.replace("_", "-"), dest=name, type=_id_value, metavar="ID")
-    p.add_argument("--report", type=Path, metavar="PATH", help="write the redacted JSON report here")
+    p.add_argument("--report", type=_report_path, metavar="PATH", help="write the redacted JSON report here")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout per request")
     p.add_argument(
         "--max-retries", type=int, metavar="N", help="retries per request on 429/5xx/connection errors"

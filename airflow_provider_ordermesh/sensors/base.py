@@ -14,6 +14,7 @@ from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
+from airflow_provider_ordermesh.arguments.numbers import checked_seconds
 from airflow_provider_ordermesh.compat import (
     AirflowFailException,
     AirflowSensorTimeout,
@@ -22,7 +23,6 @@ from airflow_provider_ordermesh.compat import (
     default_deferrable,
 )
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
-from airflow_provider_ordermesh.operators.arguments import checked_seconds
 from airflow_provider_ordermesh.waits.progress import (
     ErrorBudget,
     Progress,

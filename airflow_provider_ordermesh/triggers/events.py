@@ -41,6 +41,7 @@ from airflow_provider_ordermesh.models.search import OrderSearch
 from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES
 from airflow_provider_ordermesh.triggers.watermark import MAX_REMEMBERED, OrderWatermark, parse_time
 from airflow_provider_ordermesh.waits.watch import check_page_size
+from airflow_provider_ordermesh.wording import counted
 
 BASELINE_LOOKBACK: Final = timedelta(hours=1)
 """How far back the first poll looks to learn what already exists (covers clock skew with the API)."""
@@ -227,9 +228,9 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
         stored = await self._store_call("aget", self.state_key, None)
         if state := OrderWatermark.from_json(stored, capacity=self.max_remembered_orders):
             self.log.info(
-                "Resuming from the stored watermark %s (%d orders remembered)",
+                "Resuming from the stored watermark %s (%s remembered)",
                 state.watermark,
-                len(state.known),
+                counted(len(state.known), "order"),
             )
             return state
         return OrderWatermark(watermark=parse_time(self.start_watermark), capacity=self.max_remembered_orders)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from airflow_provider_ordermesh.client.errors import RateLimitError, ServerError, TransportError
+from airflow_provider_ordermesh.wording import counted
 
 EventStatus = Literal["success", "failure", "timeout", "error"]
 EVENT_STATUSES: Final = ("success", "failure", "timeout", "error")
@@ -191,7 +192,7 @@ class UnknownIdGrace:
     def message(self, unknown: Iterable[str], progress: Progress) -> str:
         parts = [f"{progress.label(i)} {i}" for i in unknown]
         return (
-            f"OrderMesh does not know {_listed(parts)}: not found in {self.polls} polls in a row "
+            f"OrderMesh does not know {_listed(parts)}: not found in {counted(self.polls, 'poll')} in a row "
             f"(unknown_id_grace={self.polls}); check the id and its kind"
         )
 

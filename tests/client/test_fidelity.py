@@ -264,15 +264,19 @@ def test_other_id_forms_go_through_unchanged(doc_form: str, wire: Wire) -> None:
 
 
 def test_one_id_check_everywhere() -> None:
-    """The client, the waits and the operators all call ``client.inputs.checked_id``; no id forms elsewhere."""
+    """The client, the waits and the operators all call ``client.inputs.checked_id``; no id forms elsewhere.
+
+    The one form enforced is the merchant id's (``models._base.MerchantId``, the sandbox's ``MerchantUuid``):
+    the docs give every ``merchantId`` as a UUID and the service refuses others (issue 22)."""
     package = ROOT / "airflow_provider_ordermesh"
     defined = [
         p.relative_to(package).as_posix()
         for p in package.rglob("*.py")
         if re.search(r"^def checked_id\(", p.read_text(), re.MULTILINE)
     ]
-    assert sorted(defined) == ["client/inputs.py", "operators/base.py"]  # the operator one only re-raises
-    assert "client.inputs import checked_id" in (package / "operators/base.py").read_text()
+    assert "MerchantId = Annotated[" in (package / "models/_base.py").read_text()
+    assert sorted(defined) == ["arguments/ids.py", "client/inputs.py"]  # the argument one only re-raises
+    assert "client.inputs import checked_id" in (package / "arguments/ids.py").read_text()
     assert "client.inputs import checked_id" in (package / "waits/watch.py").read_text()
     forms = [
         p.name

@@ -29,6 +29,7 @@ from client.wire import AsyncWire, SyncWire
 
 from airflow_provider_ordermesh.client import AsyncOrderMeshClient, OrderMeshClient
 from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
+from airflow_provider_ordermesh.client.errors import InvalidRequestError
 from airflow_provider_ordermesh.models import (
     AddVariantsResult,
     BulkResponse,
@@ -620,11 +621,15 @@ def test_operation_sends_method_path_query_and_body(row: Row, wire: Wire) -> Non
 
 
 def test_path_ids_are_quoted_into_one_segment(wire: Wire) -> None:
-    """An id can never escape its path segment (``:`` and ``?`` are percent-encoded; ``/`` is refused)."""
-    wire.answer("orders.get_by_safe_id", path_params={"safe_id": "a:b.c?d"}, json_body={"order": ORDER})
-    wire.run(lambda c: c.orders.get_by_safe_id("a:b.c?d"))
-    assert wire.sent()[0].path == ENDPOINTS["orders.get_by_safe_id"].format_path(safe_id="a:b.c?d")
+    """An id can never escape its path segment: ``:`` is percent-encoded; the separators ``/ ? # % \\`` are
+    refused before sending (the id rule), and quoted all the same should one reach the table."""
+    wire.answer("orders.get_by_safe_id", path_params={"safe_id": "a:b.c"}, json_body={"order": ORDER})
+    wire.run(lambda c: c.orders.get_by_safe_id("a:b.c"))
+    assert wire.sent()[0].path == ENDPOINTS["orders.get_by_safe_id"].format_path(safe_id="a:b.c")
     assert ENDPOINTS["orders.get_by_safe_id"].format_path(safe_id="../x?y").endswith("..%2Fx%3Fy")
+    with pytest.raises(InvalidRequestError, match=r"safeId: 'a:b.c\?d' contains '\?'"):
+        wire.run(lambda c: c.orders.get_by_safe_id("a:b.c?d"))
+    assert len(wire.sent()) == 1
 
 
 PAGED_ROWS = [row for row in ROWS if row.iterate is not None]

@@ -2,7 +2,8 @@
 
 The operator and link modules import, at module level, only ``compat`` (Airflow itself), each
 other, the standard library, pydantic (Airflow has loaded it already), modules that use only the
-standard library (a test below checks them), ``client.inputs`` (the one id and model check) and the
+standard library (a test below checks them), ``client.inputs`` (the one id and model check), the
+argument checks of ``arguments/`` (scanned here too) and the
 ``models`` package, whose names load on first use, in a task. The hook (the client, ``requests``) is
 imported inside the method that builds it. The static checks cost no interpreter start; the last
 test imports the modules in a fresh interpreter, as the DAG processor does.
@@ -26,9 +27,11 @@ CHEAP_PARTS = (f"{PACKAGE}.compat", f"{PACKAGE}.links", f"{PACKAGE}.operators")
 STANDARD_LIBRARY_ONLY = (
     "hooks/connection_form.py",  # the connection form's constants
     "limits.py",  # the API's size limits
+    "wording.py",  # counts in words
     "client/defaults.py",  # default settings
     "client/errors.py",  # the error classes
     "models/statuses.py",  # the status vocabulary
+    "models/codes.py",  # country and currency codes
 )
 """Modules that import only the standard library and each other."""
 STANDARD_LIBRARY_MODULES = {f"{PACKAGE}.{path.removesuffix('.py').replace('/', '.')}" for path in STANDARD_LIBRARY_ONLY}
@@ -36,9 +39,14 @@ CHEAP = {
     *STANDARD_LIBRARY_MODULES,
     f"{PACKAGE}.models",  # the package only: each model loads on first use
     f"{PACKAGE}.client.inputs",  # pydantic and models._base: no model of the API
+    f"{PACKAGE}.models._base",  # the field types and the id rule: pydantic, no model of the API
     "pydantic",  # Airflow has loaded it already
 }
-MODULES = sorted([*ROOT.joinpath("operators").glob("*.py"), *ROOT.joinpath("links").glob("*.py")])
+ARGUMENT_CHECKS = ("__init__.py", "narrowing.py", "numbers.py", "ids.py", "payloads.py", "paths.py")
+"""The argument checks operators and sensors call when a DAG is parsed (not ``settings``: the hook's)."""
+CHEAP |= {f"{PACKAGE}.arguments.{name.removesuffix('.py')}" for name in ARGUMENT_CHECKS} | {f"{PACKAGE}.arguments"}
+MODULES = sorted([*ROOT.joinpath("operators").glob("*.py"), *ROOT.joinpath("links").glob("*.py"),
+                  *(ROOT / "arguments" / name for name in ARGUMENT_CHECKS)])
 
 
 def module_level_imports(path: Path) -> set[str]:

@@ -7,10 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from airflow_provider_ordermesh.arguments.ids import checked_id
+from airflow_provider_ordermesh.arguments.payloads import parse_json_text, validated_argument
 from airflow_provider_ordermesh.client.bulk import BulkEntry, BulkFailure
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.models.orders import AddRefund, CreateOrder
-from airflow_provider_ordermesh.operators.base import checked_id, parse_json_text, validated_argument
 from airflow_provider_ordermesh.operators.bulk import iter_items
 from airflow_provider_ordermesh.operators.orders import OrderMeshCreateOrdersOperator
 from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator

@@ -45,6 +45,14 @@ def _no_booleans(value: Any) -> Any:
 Id = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\s/\x00-\x1f\x7f]+$")]
 """An id in a body: non-empty, without whitespace, ``/`` or control characters (an unknown one is a 404 later)."""
 
+MerchantUuid = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    ),
+]
+"""A ``merchantId`` or ``transformationId``: the docs give them as UUIDs, and the service refuses others."""
+
 Text = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 """A single-line value (names, address lines, SKUs): not blank, at most 255 characters."""
 

@@ -12,6 +12,7 @@ from airflow_provider_ordermesh.sandbox.backend.bodies.fields import (
     CurrencyCode,
     Id,
     Link,
+    MerchantUuid,
     PositiveAmount,
     Quantity,
     Reason,
@@ -128,7 +129,7 @@ class CreateOrder(WireBody):
     """``CreateOrderModel`` (§3.1), one order or one entry of ``CreateOrderModelBulkModel``."""
 
     safe_id: Id | None = Field(None, alias="safeId")
-    merchant_id: Id | None = Field(None, alias="merchantId")
+    merchant_id: MerchantUuid | None = Field(None, alias="merchantId")
     external_id: Text | None = Field(None, alias="externalId")
     shipping_address: Address = Field(alias="shippingAddress")
     billing_address: Address | None = Field(None, alias="billingAddress")
@@ -155,7 +156,7 @@ class InboundOrder(WireBody):
     """``POST /v1/inbound/orders``: the merchant's own order format and the Transformation to apply."""
 
     body: dict[str, Any]
-    merchant_id: Id = Field(alias="merchantId")
+    merchant_id: MerchantUuid = Field(alias="merchantId")
     transformation_id: Id = Field(alias="transformationId")
 
 

@@ -2,16 +2,17 @@
 
 A setting that cannot work (``max_retries: "lots"``, ``timeout: "sixty"``, ``verify: "maybe"``)
 fails before any request with a ``ConfigurationError`` that names the setting and where it came
-from, instead of a raw ``TypeError`` deep in the client.
+from, instead of a raw ``TypeError`` deep in the client. Numbers are read by ``arguments.numbers``,
+like task arguments.
 """
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from typing import Any
 
+from airflow_provider_ordermesh.arguments.numbers import seconds_value, whole_number
 from airflow_provider_ordermesh.client import ConfigurationError, RetryPolicy, Timeout
 from airflow_provider_ordermesh.client.defaults import MAX_RETRIES_LIMIT
 
@@ -37,12 +38,8 @@ def as_bool(value: Any, *, setting: str) -> bool:
 
 def max_retries(value: Any, *, setting: str) -> int:
     """Retries per request: a whole number from 0 to ``MAX_RETRIES_LIMIT``."""
-    number: Any = value
-    if isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= MAX_RETRIES_LIMIT:
+    number = whole_number(value)
+    if number is None or not 0 <= number <= MAX_RETRIES_LIMIT:
         raise ConfigurationError(
             f"{setting} must be a whole number from 0 to {MAX_RETRIES_LIMIT}, got {value!r}"
         )
@@ -51,20 +48,10 @@ def max_retries(value: Any, *, setting: str) -> int:
 
 def seconds(value: Any, *, setting: str) -> float:
     """A timeout in seconds: a finite number above zero."""
-    number: Any = value
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            number = None
-    if (
-        isinstance(number, bool)
-        or not isinstance(number, (int, float))
-        or not math.isfinite(number)
-        or number <= 0
-    ):
+    number = seconds_value(value)
+    if number is None or number <= 0:
         raise ConfigurationError(f"{setting} must be a number of seconds above 0, got {value!r}")
-    return float(number)
+    return number
 
 
 def timeout(value: Any, *, setting: str) -> Timeout:

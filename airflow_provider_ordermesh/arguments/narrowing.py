@@ -1,4 +1,4 @@
-"""What a task argument may be after rendering: the narrowing rule and the checks of numeric settings.
+"""What a task argument may be after rendering: the narrowing rule.
 
 The narrowing rule: an argument that narrows what an action touches (items, ids, filters,
 limits) either has a concrete value or the task is refused before any request, naming the
@@ -13,19 +13,11 @@ an ``AirflowFailException``: a retry cannot change a rendered argument.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any, Final
 
-from airflow_provider_ordermesh.compat import AirflowFailException
-
-
-class InvalidArgument(AirflowFailException, ValueError):
-    """A task argument that cannot work: fails the task without retries (and is a ``ValueError`` at parse time)."""
-
-
-BLANK_TEXTS: Final = frozenset({"", "null", "none"})
-"""Rendered texts that mean "nothing" (compared stripped and lower-cased)."""
+from airflow_provider_ordermesh.arguments import InvalidArgument
+from airflow_provider_ordermesh.models._base import BLANK_TEXTS
 
 
 class _Marker:
@@ -73,37 +65,3 @@ def refuse_blank(value: Any, *, param: str, widening: str) -> None:
 def blank_filter_fields(filters: Mapping[str, Any]) -> list[str]:
     """The filter names whose value is blank: sent as is, each would silently filter by nothing."""
     return [str(name) for name, value in filters.items() if is_blank(value)]
-
-
-def checked_int(value: Any, *, param: str, minimum: int, maximum: int | None = None) -> int:
-    """``value`` as an int in range (an integral number or digits), or a no-retry failure naming ``param``.
-
-    Booleans are not numbers here, and neither are NaN, infinities or fractions.
-    """
-    number: Any = value
-    if isinstance(value, str):
-        text = value.strip()
-        number = int(text) if text.lstrip("+-").isdigit() else None
-    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        number = int(value)
-    if isinstance(number, bool) or not isinstance(number, int):
-        raise InvalidArgument(f"{param} must be a whole number, got {value!r}")
-    if number < minimum or (maximum is not None and number > maximum):
-        bounds = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
-        raise InvalidArgument(f"{param} must be a whole number {bounds}, got {value!r}")
-    return number
-
-
-def checked_seconds(value: Any, *, param: str, minimum: float = 0.0) -> float:
-    """``value`` as finite seconds of at least ``minimum``, or a no-retry failure naming ``param``."""
-    number: Any = value
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            number = None
-    if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
-        raise InvalidArgument(f"{param} must be a number of seconds, got {value!r}")
-    if number < minimum:
-        raise InvalidArgument(f"{param} must be at least {minimum:g} seconds, got {value!r}")
-    return float(number)
