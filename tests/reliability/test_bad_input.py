@@ -60,7 +60,7 @@ def test_a_refund_above_the_balance_is_refused_by_the_api_naming_the_field_and_n
     placed = place_order(om)  # 2 x 20.00
     item = placed.items[0]
     lines = [{"itemId": item.id, "amount": 10.0, "reason": "late"},
-             {"itemId": item.id, "amount": 35.0, "reason": "and damaged"}]  # 45 of 40
+             {"itemId": item.id, "isShippingRefund": True, "amount": 35.0, "reason": "and damaged"}]  # 35 of 5
     reset_stats(om)
 
     with pytest.raises(AirflowFailException) as refused:
