@@ -326,14 +326,22 @@ def reroute_shipments_batch(
     batch: Sequence[BulkEntry[Reroute]],
     *,
     skip_applied: bool,
+    partial_applied: Callable[[Reroute], bool] | None = None,
 ) -> list[ItemOutcome]:
     """Reroute one batch of shipments.
 
     With ``skip_applied``, whole-shipment reroutes whose shipment already sits at the target
     facility are not sent again (one search request per batch). Partial reroutes (chosen items)
-    cannot be recognised as done from the shipment alone and are sent again.
+    cannot be recognised as done from the shipment alone: ``partial_applied`` (the caller's read,
+    e.g. of a marker in the shipment's audit log) says which are; without it they are sent again.
     """
     outcomes: dict[int, ItemOutcome] = {}
+    if skip_applied and partial_applied is not None:
+        for entry in batch:
+            if entry.item.order_items and partial_applied(entry.item):
+                outcomes[entry.index] = ItemOutcome(
+                    entry.index, entry.ref, id=entry.item.shipment_id, already_existed=True
+                )
     if skip_applied:
         whole = [e for e in batch if not e.item.order_items]
         ids = sorted({e.item.shipment_id for e in whole})

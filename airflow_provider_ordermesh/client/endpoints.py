@@ -10,7 +10,9 @@ marks list and search operations, which take ``page``/``pageSize`` and answer
 
 ``retry_safe`` says whether a request may be re-sent after its outcome became unknown (the
 connection dropped after the request left). Reads, PUT/PATCH/DELETE of a known resource and
-creates carrying a ``safeId`` are safe; refunds and other money- or state-changing POSTs are not.
+creates carrying a ``safeId`` are safe; refunds and other money- or state-changing POSTs are not,
+nor are actions that OrderMesh refuses once applied (a second reject, assign or shipment cancel is a
+409): their operators read what happened instead.
 """
 
 from __future__ import annotations
@@ -212,7 +214,9 @@ _ENDPOINTS: Final[tuple[Endpoint, ...]] = (
         "/shipment/v1/packages/{package_id}",
         "Update a specific shipment package",
     ),
-    _ep("shipments.cancel", "PATCH", "/shipment/v1/{shipment_id}/cancel", "Cancel shipment"),
+    _ep(
+        "shipments.cancel", "PATCH", "/shipment/v1/{shipment_id}/cancel", "Cancel shipment", retry_safe=False
+    ),
     _ep(
         "shipments.unassign_items",
         "POST",
@@ -241,7 +245,13 @@ _ENDPOINTS: Final[tuple[Endpoint, ...]] = (
         paged=True,
     ),
     _ep("shipments.reroute", "POST", "/shipment/v1/reroute", "Reroute shipment", retry_safe=False),
-    _ep("shipments.reject", "POST", "/shipment/v1/{shipment_id}/reject", "Rejects a shipment"),
+    _ep(
+        "shipments.reject",
+        "POST",
+        "/shipment/v1/{shipment_id}/reject",
+        "Rejects a shipment",
+        retry_safe=False,
+    ),
     _ep(
         "shipments.reroute_bulk",
         "POST",
@@ -273,7 +283,7 @@ _ENDPOINTS: Final[tuple[Endpoint, ...]] = (
         response_key="auditLogs",
         paged=True,
     ),
-    _ep("shipments.assign", "POST", "/shipment/v1/{shipment_id}/assign", "Assign Shipment"),
+    _ep("shipments.assign", "POST", "/shipment/v1/{shipment_id}/assign", "Assign Shipment", retry_safe=False),
     # --- Packing slips --------------------------------------------------------------------
     _ep(
         "packing_slips.generate",

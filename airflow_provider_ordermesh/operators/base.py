@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from airflow_provider_ordermesh.client.errors import (
     AuthenticationError,
@@ -24,6 +24,7 @@ from airflow_provider_ordermesh.client.errors import (
 )
 from airflow_provider_ordermesh.compat import AirflowFailException, BaseOperator
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
+from airflow_provider_ordermesh.operators.idempotency import Idempotency, Rule
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.client import OrderMeshClient
@@ -70,6 +71,8 @@ class OrderMeshBaseOperator(BaseOperator):
 
     template_fields: tuple[str, ...] = ("ordermesh_conn_id",)
     ui_color = "#e8f1fb"
+    idempotency: ClassVar[Rule]
+    """This operator's class under the idempotency rule (``operators.idempotency``), declared by each."""
 
     def __init__(
         self,
@@ -97,6 +100,10 @@ class OrderMeshBaseOperator(BaseOperator):
     def execute(self, context: Context) -> Any:
         try:
             result = self.perform(context)
+        except OutcomeUnknownError as exc:
+            if self.idempotency.kind is Idempotency.UNGUARDABLE:
+                raise AirflowFailException(self.lost_answer_text(exc)) from exc
+            raise
         except Exception as exc:
             if is_final(exc):
                 raise AirflowFailException(str(exc)) from exc
@@ -111,6 +118,14 @@ class OrderMeshBaseOperator(BaseOperator):
                 "async function (asyncio.run), or use the sync client (self.client)"
             )
         return result
+
+    def lost_answer_text(self, exc: OutcomeUnknownError) -> str:
+        """Why an unguardable action whose answer was lost is not retried, and what to check by hand."""
+        check = self.idempotency.check_by_hand.format_map(vars(self))
+        return (
+            f"{exc}. OrderMesh may or may not have applied it, and no read can tell, so it is not sent "
+            f"again (no Airflow retry): check by hand {check}, then clear the task only if it was not applied"
+        )
 
     def perform(self, context: Context) -> Any:
         """The operator's work; its return value becomes the task's XCom."""

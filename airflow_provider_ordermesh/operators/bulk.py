@@ -19,6 +19,7 @@ from airflow_provider_ordermesh.client.defaults import DEFAULT_BULK_CONCURRENCY
 from airflow_provider_ordermesh.compat import AirflowException, AirflowFailException
 from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS
 from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
+from airflow_provider_ordermesh.operators.idempotency import FirstSeen
 from airflow_provider_ordermesh.wording import counted
 
 if TYPE_CHECKING:
@@ -232,20 +233,18 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
 
         checked = self._checked_items(context)
         invalid: list[BulkFailure] = []
-        first_at: dict[str, int] = {}
-        duplicates: list[str] = []
+        seen = FirstSeen()
         count = 0
         for checked_item in checked():
             count += 1
             if isinstance(checked_item, BulkFailure):
                 invalid.append(checked_item)
-            elif checked_item.ref is not None:
-                earlier = first_at.setdefault(checked_item.ref, checked_item.index)
-                if earlier != checked_item.index:
-                    duplicates.append(
-                        f"  index {earlier} and index {checked_item.index} share "
-                        f"{self.ref_field} {checked_item.ref}"
-                    )
+            else:
+                seen.see(checked_item.index, checked_item.ref)
+        duplicates = [
+            f"  index {first} and index {later} share {self.ref_field} {ref}"
+            for first, later, ref in seen.repeats
+        ]
         if duplicates:
             headline = (
                 f"{len(duplicates)} {self.source_param} repeat the {self.ref_field} of an earlier one; "

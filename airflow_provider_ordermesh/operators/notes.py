@@ -8,6 +8,7 @@ from airflow_provider_ordermesh import models
 from airflow_provider_ordermesh.arguments.payloads import validated_argument
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink, OrderMeshShipmentLink
 from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
+from airflow_provider_ordermesh.operators.idempotency import guarded
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.compat import Context
@@ -23,8 +24,8 @@ _LINKS: dict[str, type[OrderMeshOrderLink] | type[OrderMeshShipmentLink]] = {
 class OrderMeshCreateNoteOperator(OrderMeshBaseOperator):
     """Attach a note to an order, an order item or a shipment.
 
-    Creating a note is not repeated blindly: on a retried task, a note with the same text
-    already on the resource is returned instead of adding a second one.
+    Creating a note is not repeated blindly: on a retried task, and after a lost answer, a note
+    with the same text already on the resource is returned instead of adding a second one.
 
     :param resource_type: ``"Order"``, ``"OrderItem"`` or ``"Shipment"``.
     :param resource_id: The id of that resource.
@@ -32,6 +33,8 @@ class OrderMeshCreateNoteOperator(OrderMeshBaseOperator):
     :param format: ``"PlainText"`` or ``"Markdown"``.
     :return: ``{"note_id", "resource_type", "resource_id", "already_existed"}``.
     """
+
+    idempotency = guarded("the resource's notes: one with the same text means done")
 
     template_fields: tuple[str, ...] = (
         *OrderMeshBaseOperator.template_fields,
@@ -79,13 +82,18 @@ class OrderMeshCreateNoteOperator(OrderMeshBaseOperator):
             param="note",
         )
         self._push_links(context, request.resource.type, request.resource.id)
-        note = self._existing(request) if self.try_number(context) > 1 else None
-        existed = note is not None
-        if note is None:
-            note = self.client.notes.create(request)
+        note, existed = self.send_once(
+            context,
+            send=lambda: (self.client.notes.create(request), False),
+            applied=lambda: self._found(request),
+        )
         return {
             "note_id": note.id,
             "resource_type": request.resource.type,
             "resource_id": request.resource.id,
             "already_existed": existed,
         }
+
+    def _found(self, request: models.CreateNote) -> tuple[models.Note, bool] | None:
+        note = self._existing(request)
+        return None if note is None else (note, True)

@@ -9,6 +9,7 @@ are small dicts or lists of ids, for ``.output`` and ``.partial().expand()``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
 from airflow_provider_ordermesh import models
@@ -16,7 +17,7 @@ from airflow_provider_ordermesh.arguments import InvalidArgument
 from airflow_provider_ordermesh.arguments.ids import checked_id
 from airflow_provider_ordermesh.arguments.narrowing import NOT_GIVEN, refuse_blank
 from airflow_provider_ordermesh.arguments.payloads import parse_json_text, validated_argument
-from airflow_provider_ordermesh.client.errors import ConflictError, OutcomeUnknownError
+from airflow_provider_ordermesh.client.errors import ConflictError, NotFoundError, OutcomeUnknownError
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink
 from airflow_provider_ordermesh.models.codes import amount_decimals_problem
@@ -24,11 +25,22 @@ from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES, O
 from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
 from airflow_provider_ordermesh.operators.bulk import OrderMeshBulkOperator
 from airflow_provider_ordermesh.operators.idempotency import (
+    CONTENT_META_KEY,
+    KeyReused,
     TaskIdentity,
     canonical_content,
+    canonical_lines,
     check_room_for_marker,
+    fingerprint,
+    fingerprint_differences,
+    guarded,
+    key_name,
     marker_of,
     markers_in,
+    natural,
+    natural_safe_id,
+    other_content_under_key,
+    refuse_duplicates,
     with_safe_id_json,
 )
 from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
@@ -64,19 +76,67 @@ def _with_merchant(order: dict[str, Any], merchant_id: str | None) -> dict[str, 
     return order
 
 
-def with_derived_safe_id(
+@dataclass(frozen=True)
+class KeyedOrder:
+    """An order ready to send: its safeId, and, when a key chose it, what names the key and the
+    ``fingerprint`` of its content (also in ``meta``), to compare with an order found under it."""
+
+    order: models.CreateOrder
+    key_name: str | None = None
+    content: str | None = None
+
+
+def keyed_order(
     context: Context,
     order: models.CreateOrder,
     *,
     index: int | None = None,
     idempotency_key: str | None = None,
-) -> models.CreateOrder:
-    """The order with its own safeId, or one derived deterministically from the task instance
-    (or from ``idempotency_key``), so that a retry or re-run sends the same one (see ``idempotency``)."""
+) -> KeyedOrder:
+    """The order with its safeId: its own, or from ``idempotency_key``, or from its ``externalId`` and
+    merchant, or from the task instance (first match; recipes in ``operators.idempotency``)."""
     if order.safe_id:
-        return order
-    safe_id = TaskIdentity.from_context(context, idempotency_key).safe_id(order.to_api(), index=index)
-    return order.model_copy(update={"safe_id": safe_id})
+        return KeyedOrder(order)
+    identity = TaskIdentity.from_context(context, idempotency_key)
+    if idempotency_key is None and not order.external_id:
+        return KeyedOrder(order.model_copy(update={"safe_id": identity.safe_id(order.to_api(), index=index)}))
+    if idempotency_key is not None:
+        safe_id, name = identity.key_safe_id(), key_name(identity)
+    else:
+        safe_id = natural_safe_id(order.merchant_id, order.external_id or "")
+        name = f"externalId {order.external_id!r} (merchant {order.merchant_id or '-'})"
+    return with_content_record(order, safe_id, name)
+
+
+def with_content_record(order: models.CreateOrder, safe_id: str, name: str) -> KeyedOrder:
+    """The order under ``safe_id`` with its content's ``fingerprint`` recorded in ``meta``."""
+    content = content_of(order.to_api())
+    meta = {**(order.meta or {}), CONTENT_META_KEY: content}
+    return KeyedOrder(order.model_copy(update={"safe_id": safe_id, "meta": meta}), name, content)
+
+
+def content_of(api_order: dict[str, Any]) -> str:
+    """The ``fingerprint`` of an order's content: without its safeId and without the record itself."""
+    meta = {k: v for k, v in (api_order.get("meta") or {}).items() if k != CONTENT_META_KEY}
+    content = {k: v for k, v in api_order.items() if k not in ("safeId", "meta")}
+    return fingerprint({**content, **({"meta": meta} if meta else {})})
+
+
+def refuse_other_content(keyed: KeyedOrder, found: models.Order) -> None:
+    """Fail when ``found`` (the order under ``keyed``'s safeId) records other content, naming the fields."""
+    recorded = (found.meta or {}).get(CONTENT_META_KEY)
+    if recorded is None:
+        raise KeyReused(
+            keyed.key_name or "the safeId",
+            f"order {found.id} has safeId {keyed.order.safe_id} but records no content to compare; "
+            "check it by hand",
+        )
+    differs = fingerprint_differences(recorded, keyed.content or "")
+    if differs:
+        raise KeyReused(
+            keyed.key_name or "the safeId",
+            f"order {found.id} differs in {', '.join(differs)}",
+        )
 
 
 def order_result(order: models.Order) -> dict[str, Any]:
@@ -98,14 +158,17 @@ class _OrderAction(OrderMeshBaseOperator):
 class OrderMeshCreateOrderOperator(OrderMeshBaseOperator):
     """Create one order, idempotently.
 
-    The order's ``safeId`` is its idempotency key: the payload's own, or, when it has none, one
-    derived from the task instance (dag_id, task_id, run_id, map_index) and a hash of the
-    order (recipe in ``operators.idempotency``). A retried task sends the same safeId, and
-    OrderMesh's 409 for an existing safeId is answered with the existing order
-    (``already_existed`` True), so a task instance never creates two orders.
+    The order's ``safeId`` is its idempotency key: the payload's own; else one from
+    ``idempotency_key``; else, when the order has an ``externalId`` (your own reference), one from
+    it and the merchant, the same in every run and DAG; else one from the task instance (dag_id,
+    task_id, run_id, map_index) and a hash of the order, which protects retries within one run only
+    (recipes in ``operators.idempotency``). OrderMesh's 409 for an existing safeId is answered
+    with the existing order (``already_existed`` True).
 
-    That protects retries within one run. A re-run (a new run_id) derives another safeId and
-    creates the order again, unless the payload has its own safeId or ``idempotency_key`` is set.
+    Under a key or an ``externalId`` the order records its content in ``meta["omContent"]``, and the
+    operator looks the safeId up first: the same content is done (nothing sent), other content
+    (say, a corrected address) is refused before anything is sent, naming the key and the fields
+    that differ.
 
     :param payload: The order (``CreateOrderModel``): a dict, a ``CreateOrder`` model or a JSON
         string. ``merchantId`` defaults to the connection's ``merchant_id`` extra.
@@ -113,6 +176,11 @@ class OrderMeshCreateOrderOperator(OrderMeshBaseOperator):
         the run in the derived safeId, so the same key creates one order across all runs.
     :return: ``{"order_id", "short_id", "safe_id", "already_existed"}``.
     """
+
+    idempotency = guarded(
+        "the safeId: its own, the idempotency_key's or the externalId's, looked up before sending; "
+        "the task instance's, answered 409 when it exists"
+    )
 
     template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "payload", "idempotency_key")
     template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
@@ -132,11 +200,25 @@ class OrderMeshCreateOrderOperator(OrderMeshBaseOperator):
         if isinstance(raw, dict):
             raw = _with_merchant(raw, self.hook.merchant_id)
         key = checked_key(self.idempotency_key)
-        order = with_derived_safe_id(
+        keyed = keyed_order(
             context, validated_argument(models.CreateOrder, raw, param="payload"), idempotency_key=key
         )
+        order = keyed.order
+        found = self._found_under_key(keyed)
+        if found is not None:
+            self.push_link(context, OrderMeshOrderLink, found.id)
+            self.log.info("%s already created order %s; nothing sent", keyed.key_name, found.id)
+            return {
+                "order_id": found.id,
+                "short_id": found.short_id,
+                "safe_id": order.safe_id,
+                "already_existed": True,
+            }
         self.log.info("creating order with safeId %s", order.safe_id)
         created = self.client.orders.create(order)
+        if created.already_existed and keyed.key_name is not None:
+            # Created meanwhile by another task under the same key: same content, or refused.
+            refuse_other_content(keyed, self.client.orders.get(created.id))
         self.push_link(context, OrderMeshOrderLink, created.id)
         if created.already_existed:
             self.log.info(
@@ -148,6 +230,17 @@ class OrderMeshCreateOrderOperator(OrderMeshBaseOperator):
             "safe_id": created.safe_id or order.safe_id,
             "already_existed": created.already_existed,
         }
+
+    def _found_under_key(self, keyed: KeyedOrder) -> models.Order | None:
+        """The order an earlier run created under ``keyed``'s key (None if none); other content is refused."""
+        if keyed.key_name is None:
+            return None
+        try:
+            found = self.client.orders.get_by_safe_id(keyed.order.safe_id or "")
+        except NotFoundError:
+            return None
+        refuse_other_content(keyed, found)
+        return found
 
 
 class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
@@ -165,6 +258,11 @@ class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
     :return: ``{"order_ids", "created", "already_existed", "failures": [{"index", "safe_id",
         "message"}]}``; ``order_ids`` lists every order that now exists, in input order.
     """
+
+    idempotency = guarded(
+        "safeIds: a retried task searches for each batch's safeIds and sends only the missing "
+        "orders; any re-sent safeId is answered 409"
+    )
 
     source_param = "orders"
     ref_field = "safeId"
@@ -197,14 +295,26 @@ class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
         from airflow_provider_ordermesh.client.bulk import BulkEntry
         from airflow_provider_ordermesh.client.resources.orders import EncodedOrder
 
-        if request.safe_id:
-            return BulkEntry(
-                index=index, ref=request.safe_id, item=EncodedOrder(request.safe_id, request.to_api_json())
-            )
+        if request.safe_id or request.external_id:
+            order = keyed_order(context, request, index=index).order
+            safe_id = order.safe_id or ""
+            return BulkEntry(index=index, ref=safe_id, item=EncodedOrder(safe_id, order.to_api_json()))
+        self._warn_run_bound_once()
         canonical = canonical_content(request.to_api())
         safe_id = TaskIdentity.from_context(context).safe_id_of_canonical(canonical, index=index)
         return BulkEntry(
             index=index, ref=safe_id, item=EncodedOrder(safe_id, with_safe_id_json(canonical, safe_id))
+        )
+
+    def _warn_run_bound_once(self) -> None:
+        """Say once per task what protects orders with neither a safeId nor an externalId, and what not."""
+        if getattr(self, "_warned_run_bound", False):
+            return
+        self._warned_run_bound = True
+        self.log.warning(
+            "some orders have neither a safeId nor an externalId: their safeIds are derived from this "
+            "task instance, which protects Airflow's retries within this run only; a re-run (a new "
+            "run) would create them again. Give each order a safeId or an externalId to protect re-runs"
         )
 
     def sender(self, context: Context) -> SendBatch[EncodedOrder]:
@@ -226,6 +336,8 @@ class OrderMeshUpdateOrderOperator(_OrderAction):
     :param payload: The changes (``UpdateOrderModel``): a dict, model or JSON string.
     :return: ``{"order_id", "status"}``.
     """
+
+    idempotency = natural("a PATCH: the same changes sent twice leave the same order")
 
     template_fields = (*_OrderAction.template_fields, "payload")
     template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
@@ -250,6 +362,8 @@ class OrderMeshUpdateOrdersOperator(OrderMeshBulkOperator):
     :param updates: A list of updates, a JSON array, or a ``.json`` / ``.jsonl`` file path.
     :return: ``{"order_ids", "updated", "failures": [{"index", "order_id", "message"}]}``.
     """
+
+    idempotency = natural("PATCHes: the same changes sent twice leave the same orders")
 
     source_param = "updates"
     ref_field = "id"
@@ -282,6 +396,8 @@ class OrderMeshUpdateOrderItemOperator(_OrderAction):
     :param payload: The changes (``UpdateOrderItemModel``).
     :return: ``{"order_id", "order_item_id", "status"}`` (the item's status).
     """
+
+    idempotency = natural("a PATCH: the same changes sent twice leave the same item")
 
     template_fields = (*_OrderAction.template_fields, "order_item_id", "payload")
     template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
@@ -338,6 +454,10 @@ class OrderMeshCancelOrderOperator(_OrderAction):
         ids of the items that shipped before the cancel reached OrderMesh (``[]`` when it went through).
     """
 
+    idempotency = guarded(
+        "the order's and items' status, and the marker of its reason in the order's audit log"
+    )
+
     template_fields = (*_OrderAction.template_fields, "items", "reason", "idempotency_key")
     template_fields_renderers: ClassVar[dict[str, str]] = {"items": "json"}
 
@@ -373,7 +493,7 @@ class OrderMeshCancelOrderOperator(_OrderAction):
         return {**order_result(order), "shipped_first": shipped_first}
 
     def _request(self, context: Context, order_id: str) -> models.CancelOrder:
-        """The validated cancel request, its reason carrying the marker."""
+        """The validated cancel request, its reason carrying the marker of its canonical content."""
         request: dict[str, Any] = {"orderId": order_id}
         if self.items is not NOT_GIVEN:
             refuse_blank(self.items, param="items", widening="the whole order")
@@ -383,8 +503,12 @@ class OrderMeshCancelOrderOperator(_OrderAction):
         if self.reason:  # checked as written: the marker appended below would hide a rendered "None"
             validated_argument(models.CancelOrder, {**request, "reason": self.reason}, param="cancel request")
         plain = validated_argument(models.CancelOrder, request, param="cancel request")
-        identity = TaskIdentity.from_context(context, checked_key(self.idempotency_key))
-        marker = identity.marker("cancel", plain.to_api())
+        refuse_duplicates(plain.items or [], lambda c: c.item_id, param="items", what="item")
+        self._identity = TaskIdentity.from_context(context, checked_key(self.idempotency_key))
+        self._legacy_marker = self._identity.marker("cancel", plain.to_api())[5:-1]
+        api = plain.to_api()
+        content = {**api, "items": canonical_lines(api["items"])} if "items" in api else api
+        marker = self._identity.line_marker("cancel", content)
         reason = f"{self.reason or 'cancelled from Airflow'}{marker}"
         return validated_argument(
             models.CancelOrder, {**plain.to_api(), "reason": reason}, param="cancel request"
@@ -419,12 +543,16 @@ class OrderMeshCancelOrderOperator(_OrderAction):
             c.quantity is None and statuses.get(c.item_id) == OrderStatus.CANCELLED for c in request.items
         ):
             return order, []
-        marker = marker_of(request.reason)
-        if any(
-            marker in markers_in(event.description) or marker in markers_in(event.new_value)
+        marker = marker_of(request.reason) or ""
+        found = {
+            hex12
             for event in self.client.orders.audit_logs(order_id)
-        ):
+            for hex12 in markers_in(event.description) | markers_in(event.new_value)
+        }
+        if marker in found or self._legacy_marker in found:
             return order, []
+        if other_content_under_key(found, marker):
+            raise KeyReused(key_name(self._identity), "a cancel with other items or quantities is recorded")
         return None
 
 
@@ -445,6 +573,8 @@ class OrderMeshCustomerCareHoldOperator(_OrderAction):
     :param reason: Why.
     :return: ``{"order_id", "status"}``.
     """
+
+    idempotency = natural("holding a held order changes nothing")
 
     template_fields = (*_OrderAction.template_fields, "reason")
 
@@ -482,6 +612,10 @@ class OrderMeshRefundOperator(_OrderAction):
         run in the markers, so that a re-run with the same key sends no line twice.
     :return: ``{"order_id", "refunds_sent", "refunds_already_recorded"}``.
     """
+
+    idempotency = guarded(
+        "the markers of its lines' reasons in the items' refund records; sends only the lines not recorded"
+    )
 
     template_fields = (*_OrderAction.template_fields, "refunds", "idempotency_key")
     template_fields_renderers: ClassVar[dict[str, str]] = {"refunds": "json"}
@@ -531,17 +665,25 @@ class OrderMeshRefundOperator(_OrderAction):
         }
 
     def _request(self, context: Context, order_id: str) -> models.AddRefund:
-        """The validated refund request, each line's reason carrying its marker."""
+        """The validated refund request, each line's reason carrying its marker.
+
+        A line is identified by its item and kind (price or shipping), the operation by its lines'
+        items, kinds and amounts in any order (reasons are words about it, not part of it).
+        """
         refunds = parse_json_text(self.refunds, param="refunds")
         plain = validated_argument(
             models.AddRefund, {"orderId": order_id, "refunds": refunds}, param="refund request"
         )
         for index, line in enumerate(plain.refunds):
             check_room_for_marker(line.reason, field=f"refunds.{index}.reason")
-        identity = TaskIdentity.from_context(context, checked_key(self.idempotency_key))
+        refuse_duplicates(plain.refunds, _refund_line, param="refunds", what="item and kind")
+        self._identity = identity = TaskIdentity.from_context(context, checked_key(self.idempotency_key))
+        lines = [r.to_api() for r in plain.refunds]
+        self._legacy = {identity.marker("refund", i, line)[5:-1]: i for i, line in enumerate(lines)}
+        content = canonical_lines({k: v for k, v in line.items() if k != "reason"} for line in lines)
         marked = [
-            {**line, "reason": line["reason"] + identity.marker("refund", i, line)}
-            for i, line in enumerate(r.to_api() for r in plain.refunds)
+            {**line, "reason": line["reason"] + identity.line_marker("refund", content, _refund_line(r))}
+            for line, r in zip(lines, plain.refunds, strict=True)
         ]
         return validated_argument(
             models.AddRefund, {"orderId": plain.order_id, "refunds": marked}, param="refund request"
@@ -574,10 +716,24 @@ class OrderMeshRefundOperator(_OrderAction):
             if (marker := marker_of(record.reason))
         }
 
-    @staticmethod
-    def _pending(request: models.AddRefund, recorded: set[str]) -> list[models.RefundItem]:
-        """The lines of ``request`` whose marker is not among ``recorded``."""
-        return [line for line in request.refunds if marker_of(line.reason) not in recorded]
+    def _pending(self, request: models.AddRefund, recorded: set[str]) -> list[models.RefundItem]:
+        """The lines of ``request`` not recorded yet; refused when its key recorded other content."""
+        legacy_recorded = {i for hex12, i in self._legacy.items() if hex12 in recorded}
+        pending = [
+            line
+            for i, line in enumerate(request.refunds)
+            if marker_of(line.reason) not in recorded and i not in legacy_recorded
+        ]
+        if pending and other_content_under_key(recorded, marker_of(pending[0].reason) or ""):
+            raise KeyReused(
+                key_name(self._identity), "refunds with other items, kinds or amounts are recorded"
+            )
+        return pending
+
+
+def _refund_line(line: models.RefundItem) -> tuple[str, bool]:
+    """What identifies a refund line within one operation: its item and kind (price or shipping)."""
+    return (line.item_id, bool(line.is_shipping_refund))
 
 
 class OrderMeshSearchOrdersOperator(OrderMeshSearchOperator):

@@ -10,6 +10,7 @@ from airflow_provider_ordermesh.arguments.numbers import checked_int
 from airflow_provider_ordermesh.arguments.payloads import parse_json_text, validated_argument
 from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
 from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
+from airflow_provider_ordermesh.operators.idempotency import read_only
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -32,6 +33,8 @@ class OrderMeshSearchOperator(OrderMeshBaseOperator):
     file. ``max_results`` is a whole number of at least 1; ``max_results=None`` written in the DAG
     file means no limit, while a template rendering to a blank or non-number is refused.
     """
+
+    idempotency = read_only("searches only")
 
     template_fields: tuple[str, ...] = (
         *OrderMeshBaseOperator.template_fields,

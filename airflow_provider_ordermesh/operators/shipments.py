@@ -18,15 +18,27 @@ from airflow_provider_ordermesh.arguments.ids import checked_id
 from airflow_provider_ordermesh.arguments.narrowing import NOT_GIVEN, refuse_blank
 from airflow_provider_ordermesh.arguments.paths import checked_output_path
 from airflow_provider_ordermesh.arguments.payloads import parse_json_text, validated_argument
+from airflow_provider_ordermesh.client.errors import OutcomeUnknownError
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink, OrderMeshShipmentLink
 from airflow_provider_ordermesh.models.statuses import UnknownStatusError
 from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
 from airflow_provider_ordermesh.operators.bulk import OrderMeshBulkOperator
+from airflow_provider_ordermesh.operators.idempotency import (
+    TaskIdentity,
+    canonical_lines,
+    check_room_for_marker,
+    guarded,
+    marker_of,
+    markers_in,
+    natural,
+    refuse_duplicates,
+)
 from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
 
 if TYPE_CHECKING:
-    from airflow_provider_ordermesh.client.bulk import BulkResult, SendBatch
+    from airflow_provider_ordermesh.client import OrderMeshClient
+    from airflow_provider_ordermesh.client.bulk import BulkEntry, BulkResult, SendBatch
     from airflow_provider_ordermesh.compat import Context
 
 # ``models`` loads each model on first use, in a task (building them at DAG parse took ~60 ms);
@@ -45,6 +57,37 @@ def _drop_none(body: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in body.items() if value is not None}
 
 
+def _item_id(entry: Any) -> Any:
+    """The item an ``[{"id", "quantity"}]`` entry names (None when it names none: validation says so)."""
+    return entry.get("id") if isinstance(entry, dict) else getattr(entry, "id", None)
+
+
+def refuse_repeated_items(items: Any, *, param: str) -> None:
+    """Refuse an item list naming one item twice (it would move or take it twice)."""
+    if isinstance(items, list):
+        refuse_duplicates(items, _item_id, param=param, what="item")
+
+
+def marked_reason(
+    context: Context, kind: str, reason: str | None, content: dict[str, Any], *, default: str, field: str
+) -> str:
+    """``reason`` (or ``default``) ending with the marker of this task instance's ``kind`` action on
+    ``content`` (item lists in canonical order), which the shipment's audit log then records."""
+    check_room_for_marker(reason, field=field)
+    canonical = {k: canonical_lines(v) if isinstance(v, list) else v for k, v in content.items()}
+    marker = TaskIdentity.from_context(context).line_marker(kind, canonical)
+    return f"{(reason or '').strip() or default}{marker}"
+
+
+def marker_recorded(client: OrderMeshClient, shipment_id: str, reason: str | None) -> bool:
+    """True when the shipment's audit log records the marker that ends ``reason``."""
+    marker = marker_of(reason)
+    return marker is not None and any(
+        marker in markers_in(event.description) or marker in markers_in(event.new_value)
+        for event in client.shipments.audit_logs(shipment_id)
+    )
+
+
 class _ShipmentAction(OrderMeshBaseOperator):
     """An action on the shipment ``shipment_id``, which carries the shipment's portal link."""
 
@@ -54,6 +97,10 @@ class _ShipmentAction(OrderMeshBaseOperator):
     def __init__(self, *, shipment_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.shipment_id = shipment_id
+
+    def marker_recorded(self, shipment_id: str, reason: str | None) -> bool:
+        """True when the shipment's audit log records the marker that ends ``reason``."""
+        return marker_recorded(self.client, shipment_id, reason)
 
     def shipment_result(self, shipment: models.Shipment) -> dict[str, Any]:
         """What an action on one shipment returns: its id, status name (the connection's vocabulary) and code."""
@@ -67,8 +114,10 @@ class _ShipmentAction(OrderMeshBaseOperator):
 class OrderMeshRerouteShipmentOperator(_ShipmentAction):
     """Move a shipment, or chosen item quantities of it, to another facility.
 
-    On a retried task, or when the answer was lost, a whole-shipment reroute whose shipment
-    already sits at ``facility_id`` is not sent again.
+    On a retried task, or when the answer was lost, the reroute is not sent again when the
+    shipment's audit log records the marker its reason ends with (`` [om:<12 hex>]``, from the task
+    instance and the request, items in any order), or, for a whole-shipment reroute, when the
+    shipment already sits at ``facility_id``. An item named twice in ``order_items`` is refused.
 
     :param shipment_id: The shipment (a UUID).
     :param facility_id: The facility to move it to.
@@ -77,6 +126,11 @@ class OrderMeshRerouteShipmentOperator(_ShipmentAction):
         shipment; once given, a rendering to ``None``, ``""``, ``"null"`` or ``[]`` refuses the task.
     :return: ``{"shipment_id", "facility_id", "new_shipment_ids"}``.
     """
+
+    idempotency = guarded(
+        "the marker of its reason in the shipment's audit log; a whole-shipment reroute also by the"
+        " shipment's facility"
+    )
 
     template_fields = (*_ShipmentAction.template_fields, "facility_id", "reason", "order_items")
     template_fields_renderers: ClassVar[dict[str, str]] = {"order_items": "json"}
@@ -100,7 +154,14 @@ class OrderMeshRerouteShipmentOperator(_ShipmentAction):
         body = {"shipmentId": shipment_id, "facilityId": self.facility_id, "reason": self.reason}
         if self.order_items is not NOT_GIVEN:
             body["orderItems"] = _items(self.order_items, param="order_items", widening="the whole shipment")
-        request = validated_argument(models.Reroute, _drop_none(body), param="reroute")
+            refuse_repeated_items(body["orderItems"], param="order_items")
+        plain = validated_argument(models.Reroute, _drop_none(body), param="reroute")
+        content = plain.to_api()
+        del content["reason"]
+        reason = marked_reason(
+            context, "reroute", plain.reason, content, default="rerouted from Airflow", field="reason"
+        )
+        request = plain.model_copy(update={"reason": reason})
         self.push_link(context, OrderMeshShipmentLink, shipment_id)
         return self.send_once(
             context,
@@ -117,7 +178,10 @@ class OrderMeshRerouteShipmentOperator(_ShipmentAction):
         }
 
     def _rerouted_already(self, shipment_id: str, request: models.Reroute) -> dict[str, Any] | None:
-        """The result, when a whole-shipment reroute finds the shipment at its target facility; else None."""
+        """The result, when the audit log records this reroute's marker or a whole-shipment reroute
+        finds the shipment at its target facility; else None."""
+        if self.marker_recorded(shipment_id, request.reason):
+            return {"shipment_id": shipment_id, "facility_id": request.facility_id, "new_shipment_ids": []}
         if request.order_items:
             return None
         shipment = self.client.shipments.get(shipment_id)
@@ -130,7 +194,9 @@ class OrderMeshBulkRerouteShipmentsOperator(OrderMeshBulkOperator):
     """Reroute many shipments through the bulk endpoint, with per-shipment results.
 
     On a retried task, whole-shipment reroutes whose shipment already sits at the target
-    facility are not sent again (one search per batch); partial reroutes are. Batching,
+    facility are not sent again (one search per batch), nor are partial reroutes whose shipment's
+    audit log records the marker at the end of their reason (from the task instance and the entry,
+    items in any order; one read per partial entry, on retries only). Batching,
     concurrency and ``on_partial_failure`` are described on ``OrderMeshBulkOperator``.
 
     :param reroutes: ``[{"shipmentId", "facilityId", "reason", "orderItems"?}]``: a list, a JSON
@@ -138,6 +204,12 @@ class OrderMeshBulkRerouteShipmentsOperator(OrderMeshBulkOperator):
     :return: ``{"shipment_ids", "rerouted", "already_rerouted", "failures": [{"index",
         "shipment_id", "message"}]}``.
     """
+
+    idempotency = guarded(
+        "a retried task reads each batch's shipments: a whole-shipment reroute is done when its "
+        "shipment sits at the target, a partial one when the shipment's audit log records its "
+        "reason's marker"
+    )
 
     source_param = "reroutes"
     ref_field = "shipmentId"
@@ -152,11 +224,28 @@ class OrderMeshBulkRerouteShipmentsOperator(OrderMeshBulkOperator):
     def request_model(self) -> type[models.Reroute]:
         return models.Reroute
 
+    def make_entry(self, context: Context, index: int, request: Any) -> BulkEntry[models.Reroute]:
+        """The reroute with the marker of its content at the end of its reason (see the class docstring)."""
+        from airflow_provider_ordermesh.client.bulk import BulkEntry
+
+        content = request.to_api()
+        del content["reason"]
+        reason = marked_reason(
+            context, "reroute", request.reason, content, default="", field=f"reroutes[{index}].reason"
+        )
+        marked = request.model_copy(update={"reason": reason})
+        return BulkEntry(index=index, ref=request.shipment_id, item=marked)
+
     def sender(self, context: Context) -> SendBatch[models.Reroute]:
         from airflow_provider_ordermesh.client.bulk import reroute_shipments_batch
 
         client, retried = self.client, self.try_number(context) > 1
-        return lambda batch: reroute_shipments_batch(client, batch, skip_applied=retried)
+        return lambda batch: reroute_shipments_batch(
+            client,
+            batch,
+            skip_applied=retried,
+            partial_applied=lambda r: marker_recorded(client, r.shipment_id, r.reason),
+        )
 
     def summarise(self, result: BulkResult) -> dict[str, Any]:
         return {
@@ -173,6 +262,8 @@ class OrderMeshRejectShipmentOperator(_ShipmentAction):
     :param reason: Why (required).
     """
 
+    idempotency = guarded("the marker of its reason in the shipment's audit log")
+
     template_fields = (*_ShipmentAction.template_fields, "reason")
 
     def __init__(self, *, shipment_id: str, reason: str, **kwargs: Any) -> None:
@@ -181,9 +272,22 @@ class OrderMeshRejectShipmentOperator(_ShipmentAction):
 
     def perform(self, context: Context) -> dict[str, Any]:
         shipment_id = checked_id(self.shipment_id, param="shipment_id")
-        request = validated_argument(models.Reject, {"reason": self.reason}, param="reason")
+        plain = validated_argument(models.Reject, {"reason": self.reason}, param="reason")
+        reason = marked_reason(
+            context, "reject", plain.reason, {"shipmentId": shipment_id}, default="", field="reason"
+        )
         self.push_link(context, OrderMeshShipmentLink, shipment_id)
-        return self.shipment_result(self.client.shipments.reject(shipment_id, request.reason))
+        return self.send_once(
+            context,
+            send=lambda: self.shipment_result(self.client.shipments.reject(shipment_id, reason)),
+            applied=lambda: self._applied(shipment_id, reason),
+        )
+
+    def _applied(self, shipment_id: str, reason: str) -> dict[str, Any] | None:
+        """The result when the audit log records this rejection's marker; else None."""
+        if not self.marker_recorded(shipment_id, reason):
+            return None
+        return self.shipment_result(self.client.shipments.get(shipment_id))
 
 
 class OrderMeshAssignShipmentOperator(_ShipmentAction):
@@ -193,6 +297,8 @@ class OrderMeshAssignShipmentOperator(_ShipmentAction):
     :param facility_id: The facility.
     :param vendor_id: The facility's vendor, if the API needs it.
     """
+
+    idempotency = guarded("the shipment's facility and status: assigned at the facility means done")
 
     template_fields = (*_ShipmentAction.template_fields, "facility_id", "vendor_id")
 
@@ -208,7 +314,19 @@ class OrderMeshAssignShipmentOperator(_ShipmentAction):
         body = {"facilityId": self.facility_id, "vendorId": self.vendor_id or None}
         request = validated_argument(models.Assign, _drop_none(body), param="assignment")
         self.push_link(context, OrderMeshShipmentLink, shipment_id)
-        return self.shipment_result(self.client.shipments.assign(shipment_id, request))
+        return self.send_once(
+            context,
+            send=lambda: self.shipment_result(self.client.shipments.assign(shipment_id, request)),
+            applied=lambda: self._assigned_already(shipment_id, request.facility_id),
+        )
+
+    def _assigned_already(self, shipment_id: str, facility_id: str) -> dict[str, Any] | None:
+        """The result when the shipment sits, assigned, at ``facility_id``; else None."""
+        shipment = self.client.shipments.get(shipment_id)
+        name = self.hook.shipment_statuses.name(shipment.shipment_status)
+        if shipment.facility_id != facility_id or name in ("Unassigned", "Rejected"):
+            return None
+        return self.shipment_result(shipment)
 
 
 class OrderMeshUnassignItemsOperator(_ShipmentAction):
@@ -218,6 +336,8 @@ class OrderMeshUnassignItemsOperator(_ShipmentAction):
     :param order_items: ``[{"id", "quantity"}]``.
     :param reason: Why.
     """
+
+    idempotency = guarded("the marker of its reason in the shipment's audit log")
 
     template_fields = (*_ShipmentAction.template_fields, "order_items", "reason")
     template_fields_renderers: ClassVar[dict[str, str]] = {"order_items": "json"}
@@ -236,13 +356,27 @@ class OrderMeshUnassignItemsOperator(_ShipmentAction):
 
     def perform(self, context: Context) -> dict[str, Any]:
         shipment_id = checked_id(self.shipment_id, param="shipment_id")
-        body = {
-            "orderItems": _items(self.order_items, param="order_items", widening="every item"),
-            "reason": self.reason or None,
-        }
-        request = validated_argument(models.UnassignItems, _drop_none(body), param="unassign request")
+        items = _items(self.order_items, param="order_items", widening="every item")
+        refuse_repeated_items(items, param="order_items")
+        body = {"orderItems": items, "reason": self.reason or None}
+        plain = validated_argument(models.UnassignItems, _drop_none(body), param="unassign request")
+        content = {"shipmentId": shipment_id, "orderItems": plain.to_api()["orderItems"]}
+        reason = marked_reason(
+            context, "unassign", plain.reason, content, default="unassigned from Airflow", field="reason"
+        )
+        request = plain.model_copy(update={"reason": reason})
         self.push_link(context, OrderMeshShipmentLink, shipment_id)
-        return self.shipment_result(self.client.shipments.unassign_items(shipment_id, request))
+        return self.send_once(
+            context,
+            send=lambda: self.shipment_result(self.client.shipments.unassign_items(shipment_id, request)),
+            applied=lambda: self._applied(shipment_id, reason),
+        )
+
+    def _applied(self, shipment_id: str, reason: str) -> dict[str, Any] | None:
+        """The result when the audit log records this unassignment's marker; else None."""
+        if not self.marker_recorded(shipment_id, reason):
+            return None
+        return self.shipment_result(self.client.shipments.get(shipment_id))
 
 
 class OrderMeshCancelShipmentOperator(_ShipmentAction):
@@ -251,6 +385,8 @@ class OrderMeshCancelShipmentOperator(_ShipmentAction):
     :param shipment_id: The shipment.
     :param reason: Why.
     """
+
+    idempotency = guarded("the shipment's status: Cancelled is final, so it means done")
 
     template_fields = (*_ShipmentAction.template_fields, "reason")
 
@@ -264,7 +400,18 @@ class OrderMeshCancelShipmentOperator(_ShipmentAction):
             models.CancelShipment, {"reason": self.reason} if self.reason else {}, param="reason"
         )
         self.push_link(context, OrderMeshShipmentLink, shipment_id)
-        return self.shipment_result(self.client.shipments.cancel(shipment_id, request.reason))
+        return self.send_once(
+            context,
+            send=lambda: self.shipment_result(self.client.shipments.cancel(shipment_id, request.reason)),
+            applied=lambda: self._cancelled_already(shipment_id),
+        )
+
+    def _cancelled_already(self, shipment_id: str) -> dict[str, Any] | None:
+        """The result when the shipment is cancelled already (a state no later action leaves); else None."""
+        shipment = self.client.shipments.get(shipment_id)
+        if self.hook.shipment_statuses.name(shipment.shipment_status) != "Cancelled":
+            return None
+        return self.shipment_result(shipment)
 
 
 class OrderMeshResubmitShipmentOperator(_ShipmentAction):
@@ -272,6 +419,10 @@ class OrderMeshResubmitShipmentOperator(_ShipmentAction):
 
     :param shipment_id: The shipment.
     """
+
+    idempotency = natural(
+        "sends the shipment to the facility it is assigned to; twice leaves it assigned there"
+    )
 
     def perform(self, context: Context) -> dict[str, Any]:
         shipment_id = checked_id(self.shipment_id, param="shipment_id")
@@ -282,10 +433,21 @@ class OrderMeshResubmitShipmentOperator(_ShipmentAction):
 class OrderMeshCreatePackagesOperator(_ShipmentAction):
     """Record the packages (parcels, carriers, tracking numbers) of a shipment.
 
+    A tracking number identifies a package: on every try the operator reads the shipment first and
+    leaves out each package whose tracking number it records already (its id is returned), and two
+    packages with one tracking number in the input are refused before anything is sent. After a
+    lost answer, packages without a tracking number cannot be recognised: the task then fails
+    without Airflow retries, asking to check the shipment's packages by hand.
+
     :param shipment_id: The shipment.
     :param packages: ``[{"carrierName", "carrierTrackingNumber", ...}]``: a list or JSON array.
     :return: ``{"shipment_id", "package_ids"}``.
     """
+
+    idempotency = guarded(
+        "tracking numbers: on every try, packages whose tracking number the shipment records are "
+        "not sent; a lost answer with a package without one fails, named"
+    )
 
     template_fields = (*_ShipmentAction.template_fields, "packages")
     template_fields_renderers: ClassVar[dict[str, str]] = {"packages": "json"}
@@ -298,9 +460,50 @@ class OrderMeshCreatePackagesOperator(_ShipmentAction):
         shipment_id = checked_id(self.shipment_id, param="shipment_id")
         packages = parse_json_text(self.packages, param="packages")
         request = validated_argument(models.CreatePackages, {"packages": packages}, param="packages")
+        refuse_duplicates(
+            request.packages, lambda p: p.carrier_tracking_number, param="packages", what="tracking number"
+        )
         self.push_link(context, OrderMeshShipmentLink, shipment_id)
-        created = self.client.shipments.create_packages(shipment_id, request)
-        return {"shipment_id": shipment_id, "package_ids": [p.id for p in created]}
+        recorded = self._recorded(shipment_id)
+        missing = [p for p in request.packages if p.carrier_tracking_number not in recorded]
+        known = [
+            recorded[p.carrier_tracking_number]
+            for p in request.packages
+            if p.carrier_tracking_number in recorded
+        ]
+        if known:
+            self.log.info(
+                "%d of %d packages are recorded already (same tracking number); not sent",
+                len(known),
+                len(request.packages),
+            )
+        if not missing:
+            return {"shipment_id": shipment_id, "package_ids": known}
+        try:
+            created = self.client.shipments.create_packages(
+                shipment_id, request.model_copy(update={"packages": missing})
+            )
+        except OutcomeUnknownError as exc:
+            if any(p.carrier_tracking_number is None for p in missing):
+                raise AirflowFailException(
+                    f"{exc}. Some packages have no tracking number, so no read can tell whether they "
+                    f"were recorded; not sent again (no Airflow retry): check shipment {shipment_id}'s "
+                    "packages by hand"
+                ) from exc
+            recorded = self._recorded(shipment_id)
+            if any(p.carrier_tracking_number not in recorded for p in missing):
+                raise  # the retry reads the tracking numbers again before sending
+            self.log.warning("the answer was lost, but every package is recorded: applied once")
+            return {
+                "shipment_id": shipment_id,
+                "package_ids": [recorded[p.carrier_tracking_number] for p in request.packages],
+            }
+        return {"shipment_id": shipment_id, "package_ids": [*known, *(p.id for p in created)]}
+
+    def _recorded(self, shipment_id: str) -> dict[str | None, str | None]:
+        """``{tracking number: package id}`` of the shipment's packages that have a tracking number."""
+        shipment = self.client.shipments.get(shipment_id)
+        return {p.carrier_tracking_number: p.id for p in shipment.packages if p.carrier_tracking_number}
 
 
 class OrderMeshCreateShipmentOperator(OrderMeshBaseOperator):
@@ -311,6 +514,10 @@ class OrderMeshCreateShipmentOperator(OrderMeshBaseOperator):
     :return: ``{"shipment_id", "order_id", "status", "status_code"}``.
     """
 
+    idempotency = guarded(
+        "the order's shipments: one at the facility carrying the requested quantities means done"
+    )
+
     template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "payload")
     template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
     operator_extra_links = (OrderMeshOrderLink(), OrderMeshShipmentLink())
@@ -320,9 +527,16 @@ class OrderMeshCreateShipmentOperator(OrderMeshBaseOperator):
         self.payload = payload
 
     def perform(self, context: Context) -> dict[str, Any]:
-        request = validated_argument(models.CreateShipment, self.payload, param="payload")
+        payload = parse_json_text(self.payload, param="payload")
+        if isinstance(payload, dict):
+            refuse_repeated_items(payload.get("orderItems"), param="payload.orderItems")
+        request = validated_argument(models.CreateShipment, payload, param="payload")
         self.push_link(context, OrderMeshOrderLink, request.order_id)
-        shipment = self.client.shipments.create(request)
+        shipment = self.send_once(
+            context,
+            send=lambda: self.client.shipments.create(request),
+            applied=lambda: self._created_already(request),
+        )
         self.push_link(context, OrderMeshShipmentLink, shipment.id)
         return {
             "shipment_id": shipment.id,
@@ -330,6 +544,17 @@ class OrderMeshCreateShipmentOperator(OrderMeshBaseOperator):
             "status": self.hook.shipment_statuses.name(shipment.shipment_status),
             "status_code": shipment.shipment_status,
         }
+
+    def _created_already(self, request: models.CreateShipment) -> models.Shipment | None:
+        """A shipment of the order at the facility that carries every requested item quantity, or None."""
+        wanted = {entry.id: entry.quantity for entry in request.order_items}
+        for shipment in self.client.shipments.search({"orderIds": [request.order_id]}):
+            carried = {item.id: item.quantity for item in shipment.order_items}
+            if shipment.facility_id == request.facility_id and all(
+                carried.get(item_id, 0) == quantity for item_id, quantity in wanted.items()
+            ):
+                return shipment
+        return None
 
 
 class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
@@ -342,6 +567,11 @@ class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
         written and the task fails if ``output_path`` was given.
     :return: ``{"packing_slip_id", "path", "url"}`` (``path`` None when nothing was written).
     """
+
+    idempotency = natural(
+        "renders the shipment's packing slip; a second one is the same document and changes no "
+        "order or shipment"
+    )
 
     template_fields: tuple[str, ...] = (
         *OrderMeshBaseOperator.template_fields,

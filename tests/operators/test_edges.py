@@ -79,13 +79,17 @@ def test_the_same_idempotency_key_creates_one_order_across_runs(om):
     )
 
     assert second == {**first, "already_existed": True}
-    assert other_run["order_id"] != first["order_id"], "without a key, a re-run is a new task instance"
+    assert other_run["order_id"] != first["order_id"], "another order (another externalId, no key)"
     assert om.stats()["orders"] == 2
+
+
+KEYED_ORDER = order(external_id="shop-order-7")
+"""One business order: the same content in every run of the keyed create."""
 
 
 def _keyed_create() -> OrderMeshCreateOrderOperator:
     return OrderMeshCreateOrderOperator(
-        task_id="create", payload=order(), idempotency_key="shop-order-{{ ds }}", hook_params=FAST_RETRIES
+        task_id="create", payload=KEYED_ORDER, idempotency_key="shop-order-{{ ds }}", hook_params=FAST_RETRIES
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from airflow_provider_ordermesh.client import OutcomeUnknownError
 from airflow_provider_ordermesh.compat import AirflowFailException
+from airflow_provider_ordermesh.operators.idempotency import natural_safe_id
 from airflow_provider_ordermesh.operators.orders import (
     OrderMeshCancelOrderOperator,
     OrderMeshCreateOrderOperator,
@@ -25,8 +26,12 @@ from operators.data import order
 pytestmark = pytest.mark.sandbox
 
 
+ORDER = order(external_id="shop-1")
+"""The order most tests create: one business order (its externalId is its natural key)."""
+
+
 def create(om, payload=None, **ti):
-    op = OrderMeshCreateOrderOperator(task_id="create", payload=payload or order(), hook_params=FAST_RETRIES)
+    op = OrderMeshCreateOrderOperator(task_id="create", payload=payload or ORDER, hook_params=FAST_RETRIES)
     return run_op(op, **ti)[0]
 
 
@@ -38,10 +43,10 @@ def requests_to(om, endpoint: str) -> int:
 
 
 def test_create_order_creates_it_with_a_derived_safe_id_and_the_connection_merchant(om, api):
-    result, context = run_op(OrderMeshCreateOrderOperator(task_id="create", payload=order(), hook_params=FAST_RETRIES))
+    result, context = run_op(OrderMeshCreateOrderOperator(task_id="create", payload=ORDER, hook_params=FAST_RETRIES))
 
     stored = api.orders.get(result["order_id"])
-    assert stored.safe_id == result["safe_id"] and result["safe_id"].startswith("af-")
+    assert stored.safe_id == result["safe_id"] == natural_safe_id(MERCHANT_ID, "shop-1")
     assert stored.merchant_id == MERCHANT_ID
     assert stored.short_id == result["short_id"] and result["already_existed"] is False
     assert context["ti"].xcoms["_link_OrderMeshOrderLink"] == f"https://portal.test/orders/{result['order_id']}"
@@ -58,12 +63,24 @@ def test_running_the_same_task_instance_twice_creates_one_order(om):
 
 def test_the_payload_safe_id_wins_and_other_task_instances_get_other_orders(om):
     own = create(om, order(safeId="shop-order-1"))
+    no_reference = {k: v for k, v in ORDER.items() if k != "externalId"}
+    mapped = create(om, no_reference, map_index=3)
+    other_run = create(om, no_reference, run_id="scheduled__2026-11-27")
+
+    assert own["safe_id"] == "shop-order-1"
+    assert mapped["safe_id"].startswith("af-") and other_run["safe_id"].startswith("af-")
+    assert len({own["order_id"], mapped["order_id"], other_run["order_id"]}) == 3
+    assert om.stats()["orders"] == 3
+
+
+def test_an_external_id_makes_every_run_and_dag_find_the_one_order_it_names(om):
+    first = create(om)
     mapped = create(om, map_index=3)
     other_run = create(om, run_id="scheduled__2026-11-27")
 
-    assert own["safe_id"] == "shop-order-1"
-    assert len({own["order_id"], mapped["order_id"], other_run["order_id"]}) == 3
-    assert om.stats()["orders"] == 3
+    assert first["already_existed"] is False
+    assert mapped == other_run == {**first, "already_existed": True}
+    assert om.stats()["orders"] == 1 and om.stats()["duplicateSafeIdAttempts"] == 0
 
 
 def test_payload_rendered_from_an_xcom_as_json_text(om, api):

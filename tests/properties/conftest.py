@@ -10,7 +10,7 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-from properties.strategies import FIGURES
+from properties.strategies import FIGURES, ONCE
 
 _SHARED = {
     "deadline": None,
@@ -28,4 +28,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(
             f"property suite: {FIGURES['tried']} examples tried, {FIGURES['refused']} refused before any request, "
             f"{FIGURES['sent']} sent and checked, {FIGURES['widened']} widened"
+        )
+    if ONCE["tried"]:
+        terminalreporter.write_line(
+            f"exactly-once suite: {ONCE['operators']} operators, {ONCE['tried']} examples tried, "
+            f"{ONCE['refused']} refused before any request, {ONCE['sent']} acted and checked, "
+            f"{ONCE['effects']} effects checked, {ONCE['duplicates']} duplicates found"
         )

@@ -10,6 +10,10 @@ from hypothesis import strategies as st
 FIGURES: Counter[str] = Counter()
 """Per run: examples ``tried``, ``refused`` before any request, ``sent`` and checked, ``widened``."""
 
+ONCE: Counter[str] = Counter()
+"""Per run of the exactly-once suite: ``operators`` covered, examples ``tried``, ``refused`` before
+any request, ``sent`` and checked, ``effects`` checked, ``duplicates`` found (an effect present twice)."""
+
 BLANKS = st.sampled_from([None, "", " ", "\t\n", "null", "None", "NULL", " none ", "[]", "{}", [], {}, ()])
 """What a rendering accident produces instead of a real value."""
 

@@ -71,9 +71,9 @@ def test_a_500_after_the_refund_was_applied_fails_the_try_and_the_retry_does_not
                                           facility_id="apparel-west", reason="down"),
          f"GET /shipment/v1/{UNKNOWN_SHIPMENT}"),
         (OrderMeshRejectShipmentOperator(task_id="reject", shipment_id=UNKNOWN_SHIPMENT, reason="no ink"),
-         f"POST /shipment/v1/{UNKNOWN_SHIPMENT}/reject"),
+         f"GET /shipment/v1/{UNKNOWN_SHIPMENT}/auditLogs"),
     ],
-    ids=["update", "refund retry", "reroute retry", "reject"],
+    ids=["update", "refund retry", "reroute retry", "reject retry"],
 )
 def test_a_404_says_which_id_was_not_found_and_fails_without_retries(om, operator, request_line):
     with pytest.raises(AirflowFailException) as failed:  # no retry can make the id exist
