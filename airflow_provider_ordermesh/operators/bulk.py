@@ -327,7 +327,7 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
 
     def _failure_text(self, failures: list[BulkFailure], headline: str) -> str:
         entry = self.source_param.removesuffix("s")  # each source_param names its entries in the plural
-        lines = [f"{counted(len(failures), entry, self.source_param)} {headline}:"]
+        lines = [f"{self.source_param}: {counted(len(failures), entry, self.source_param)} {headline}:"]
         lines += [
             f"  index {f.index}, {self.ref_key} {f.ref or '-'}: {f.message}"
             for f in failures[:LISTED_FAILURES]
