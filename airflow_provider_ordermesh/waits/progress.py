@@ -29,6 +29,8 @@ class Progress:
     failed: dict[str, str] = field(default_factory=dict)
     waiting: dict[str, str] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    """Missing ids that OrderMesh was asked for by id and did not return: the grace counts them."""
     labels: Mapping[str, str] = field(default_factory=dict)
     default_label: str = "item"
     notes: Mapping[str, str] = field(default_factory=dict)
@@ -86,6 +88,7 @@ def evaluate(
     *,
     observed: Mapping[str, str],
     expected: Iterable[str] = (),
+    looked_up: Iterable[str] = (),
     targets: Iterable[str],
     failures: Iterable[str],
     labels: Mapping[str, str] | None = None,
@@ -94,7 +97,8 @@ def evaluate(
     """Sort ``observed`` (``{id: status name}``) by ``targets`` and ``failures``.
 
     ``expected`` lists ids that must be present: any of them absent from ``observed`` is missing
-    (still pending: a record may appear later). A status in neither set is pending. Status names
+    (still pending: a record may appear later); those also in ``looked_up`` were asked for by
+    id, so they are unknown to OrderMesh so far. A status in neither set is pending. Status names
     are compared exactly; callers normalise them first (see ``models.statuses``).
     """
     target_set, failure_set = frozenset(targets), frozenset(failures)
@@ -105,11 +109,13 @@ def evaluate(
         bucket = failed if status in failure_set else reached if status in target_set else waiting
         bucket[item_id] = status
     missing = tuple(dict.fromkeys(i for i in expected if i not in observed))
+    by_id = frozenset(looked_up)
     return Progress(
         reached=reached,
         failed=failed,
         waiting=waiting,
         missing=missing,
+        unknown=tuple(i for i in missing if i in by_id),
         labels=dict(labels or {}),
         default_label=default_label,
     )
@@ -173,10 +179,15 @@ class UnknownIdGrace:
     ``record`` returns the ids that stayed unknown for ``polls`` polls: a typo, or an id of
     another kind, which no amount of waiting will find. A short grace covers an id the API
     does not list yet right after it was created.
+
+    ``earlier_polls`` counts polls made before this counter existed (a sensor's earlier
+    reschedules): an id unknown at the first ``record`` is taken to have been unknown in them
+    too, since an id OrderMesh listed once does not go away.
     """
 
     polls: int
     misses: dict[str, int] = field(default_factory=dict)
+    earlier_polls: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.polls, int) or isinstance(self.polls, bool) or self.polls < 1:
@@ -185,7 +196,8 @@ class UnknownIdGrace:
             )
 
     def record(self, missing: Iterable[str]) -> list[str]:
-        self.misses = {item_id: self.misses.get(item_id, 0) + 1 for item_id in missing}
+        earlier, self.earlier_polls = self.earlier_polls, 0
+        self.misses = {item_id: self.misses.get(item_id, earlier) + 1 for item_id in missing}
         return [item_id for item_id, count in self.misses.items() if count >= self.polls]
 
     def message(self, unknown: Iterable[str], progress: Progress) -> str:
