@@ -78,10 +78,11 @@ class OrderMeshCreateNoteOperator(OrderMeshBaseOperator):
             param="note",
         )
         self._push_links(context, request.resource.type, request.resource.id)
-        note = self._existing(request) if self.try_number(context) > 1 else None
-        existed = note is not None
-        if note is None:
-            note = self.client.notes.create(request)
+        note, existed = self.send_once(
+            context,
+            send=lambda: (self.client.notes.create(request), False),
+            applied=lambda: (found, True) if (found := self._existing(request)) else None,
+        )
         return {
             "note_id": note.id,
             "resource_type": request.resource.type,
