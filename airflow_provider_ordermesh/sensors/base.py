@@ -25,19 +25,23 @@ from airflow_provider_ordermesh.compat import (
 )
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.operators.arguments import checked_seconds
-from airflow_provider_ordermesh.waits.progress import ErrorBudget, UnknownIdGrace
-from airflow_provider_ordermesh.waits.step import WaitStep, check_on_empty, polls_before
 from airflow_provider_ordermesh.waits.watch import (
     EmptyWait,
     OrderWatch,
     ShipmentWatch,
+    check_max_consecutive_errors,
+    check_on_empty,
     check_page_size,
+    check_unknown_id_grace,
     fetch,
 )
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.compat import BaseTrigger, Context
     from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
+    from airflow_provider_ordermesh.waits.step import WaitStep
+
+# ``waits.step`` loads when a wait runs (``_new_step``): DAG parsing only checks the arguments.
 
 
 BACKSTOP_MARGIN_SECONDS: Final = 60.0
@@ -92,8 +96,8 @@ class StatusSensorBase(BaseSensorOperator):
         self.failure_statuses = failure_statuses
         self.ordermesh_conn_id = ordermesh_conn_id
         self.deferrable = default_deferrable() if deferrable is None else bool(deferrable)
-        self.max_consecutive_errors = ErrorBudget(max_consecutive_errors).limit
-        self.unknown_id_grace = UnknownIdGrace(unknown_id_grace).polls
+        self.max_consecutive_errors = check_max_consecutive_errors(max_consecutive_errors)
+        self.unknown_id_grace = check_unknown_id_grace(unknown_id_grace)
         self.on_empty = check_on_empty(on_empty)
         self.page_size = check_page_size(page_size)
         self.hook_params = dict(hook_params or {})
@@ -188,9 +192,13 @@ class StatusSensorBase(BaseSensorOperator):
         started = context["ti"].get_first_reschedule_date(context)
         if started is None:
             return 0
+        from airflow_provider_ordermesh.waits.step import polls_before
+
         return polls_before((datetime.now(UTC) - started).total_seconds(), self.poke_interval)
 
     def _new_step(self, watch: ShipmentWatch | OrderWatch, *, earlier_polls: int = 0) -> WaitStep:
+        from airflow_provider_ordermesh.waits.step import WaitStep
+
         return WaitStep(
             watch,
             max_consecutive_errors=self.max_consecutive_errors,

@@ -9,23 +9,24 @@ in the triggerer) only fetch, log and act on the verdict, like the client's
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Final, Literal, cast
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast
 
 from airflow_provider_ordermesh.waits.progress import (
-    ErrorBudget,
     EventStatus,
     Progress,
-    UnknownIdGrace,
     event_payload,
     is_transient,
+    listed,
     outcome,
 )
-from airflow_provider_ordermesh.waits.watch import OrderWatch, ShipmentWatch
-
-OnEmpty = Literal["fail", "skip", "succeed"]
-ON_EMPTY_CHOICES: Final[tuple[OnEmpty, ...]] = ("fail", "skip", "succeed")
+from airflow_provider_ordermesh.waits.watch import (
+    OrderWatch,
+    ShipmentWatch,
+    check_max_consecutive_errors,
+    check_unknown_id_grace,
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,69 @@ class Verdict:
         error_type = type(self.error).__name__ if self.error is not None else None
         status = cast("EventStatus", self.status)
         return event_payload(status, self.message, self.progress, error_type=error_type)
+
+
+@dataclass
+class ErrorBudget:
+    """Counts consecutive failed polls; a successful poll resets the count.
+
+    ``record`` returns True while the wait may go on, False once ``limit`` polls in a row failed.
+    """
+
+    limit: int
+    consecutive: int = 0
+    last_error: str = ""
+
+    def __post_init__(self) -> None:
+        check_max_consecutive_errors(self.limit)
+
+    def record(self, exc: BaseException) -> bool:
+        self.consecutive += 1
+        self.last_error = f"{type(exc).__name__}: {exc}"
+        return self.consecutive < self.limit
+
+    def reset(self) -> None:
+        self.consecutive = 0
+        self.last_error = ""
+
+    def exhausted_message(self) -> str:
+        return (
+            f"gave up after {self.consecutive} consecutive failed polls of the OrderMesh API "
+            f"(max_consecutive_errors={self.limit}); last error: {self.last_error}"
+        )
+
+
+@dataclass
+class UnknownIdGrace:
+    """Counts the polls in a row in which each id looked up by id was not found at all.
+
+    ``record`` returns the ids that stayed unknown for ``polls`` polls: a typo, or an id of
+    another kind, which no amount of waiting will find. A short grace covers an id the API
+    does not list yet right after it was created.
+
+    ``earlier_polls`` counts polls made before this counter existed (a sensor's earlier
+    reschedules): an id unknown at the first ``record`` is taken to have been unknown in them
+    too, since an id OrderMesh listed once does not go away.
+    """
+
+    polls: int
+    misses: dict[str, int] = field(default_factory=dict)
+    earlier_polls: int = 0
+
+    def __post_init__(self) -> None:
+        check_unknown_id_grace(self.polls)
+
+    def record(self, missing: Iterable[str]) -> list[str]:
+        earlier, self.earlier_polls = self.earlier_polls, 0
+        self.misses = {item_id: self.misses.get(item_id, earlier) + 1 for item_id in missing}
+        return [item_id for item_id, count in self.misses.items() if count >= self.polls]
+
+    def message(self, unknown: Iterable[str], progress: Progress) -> str:
+        parts = [f"{progress.label(i)} {i}" for i in unknown]
+        return (
+            f"OrderMesh does not know {listed(parts)}: not found in {self.polls} polls in a row "
+            f"(unknown_id_grace={self.polls}); check the id and its kind"
+        )
 
 
 class WaitStep:
@@ -116,13 +180,6 @@ class WaitStep:
         if self.budget.consecutive:
             message += f" (the last poll failed: {self.budget.last_error})"
         return message
-
-
-def check_on_empty(value: Any) -> OnEmpty:
-    """``on_empty`` as given, or an error listing the choices."""
-    if value not in ON_EMPTY_CHOICES:
-        raise ValueError(f"on_empty: must be one of {', '.join(map(repr, ON_EMPTY_CHOICES))}, got {value!r}")
-    return value
 
 
 def polls_before(waited_seconds: float, poll_interval: float) -> int:

@@ -13,7 +13,7 @@ import ast
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from airflow_provider_ordermesh.client.inputs import checked_id
 from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
@@ -24,8 +24,12 @@ from airflow_provider_ordermesh.models.statuses import (
     ShipmentStatuses,
     UnknownStatusError,
 )
-from airflow_provider_ordermesh.waits.coalesce import SharedSearches
-from airflow_provider_ordermesh.waits.progress import Progress, check_status_sets, evaluate
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.waits.progress import Progress
+
+# ``progress`` (the verdict on a poll) and ``coalesce`` (the triggers' shared searches) load when
+# a wait runs: DAG parsing only builds a watch to check the arguments.
 
 T = TypeVar("T")
 
@@ -121,6 +125,50 @@ def check_page_size(page_size: Any) -> int:
     return page_size
 
 
+# --- the wait's own settings, checked when the sensor is built ---------------------------------
+
+
+def _whole_number_of_at_least_one(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def check_max_consecutive_errors(value: Any) -> int:
+    """How many failed polls in a row a wait survives: a whole number of at least 1."""
+    if not _whole_number_of_at_least_one(value):
+        raise ValueError(f"max_consecutive_errors must be an integer of at least 1, got {value!r}")
+    return int(value)
+
+
+def check_unknown_id_grace(value: Any) -> int:
+    """How many polls in a row an id may stay unknown: a whole number of at least 1."""
+    if not _whole_number_of_at_least_one(value):
+        raise ValueError(f"unknown_id_grace must be a whole number of polls of at least 1, got {value!r}")
+    return int(value)
+
+
+OnEmpty = Literal["fail", "skip", "succeed"]
+ON_EMPTY_CHOICES: Final[tuple[OnEmpty, ...]] = ("fail", "skip", "succeed")
+
+
+def check_on_empty(value: Any) -> OnEmpty:
+    """``on_empty`` as given, or an error listing the choices."""
+    if value not in ON_EMPTY_CHOICES:
+        raise ValueError(f"on_empty: must be one of {', '.join(map(repr, ON_EMPTY_CHOICES))}, got {value!r}")
+    return value
+
+
+def check_status_sets(targets: Iterable[str], failures: Iterable[str], *, what: str) -> None:
+    """Refuse an empty target set, or a status that is both a target and a failure."""
+    target_set, failure_set = set(targets), set(failures)
+    if not target_set:
+        raise ValueError(f"target_statuses: give at least one {what} status to wait for")
+    if overlap := target_set & failure_set:
+        raise ValueError(
+            f"target_statuses and failure_statuses both contain {', '.join(sorted(map(str, overlap)))}; "
+            "a status cannot be both"
+        )
+
+
 def _naming_field(field: str, convert: Callable[[Iterable[Any]], T], statuses: Iterable[Any]) -> T:
     """``convert(statuses)``, with an unknown status reported under the parameter's name."""
     try:
@@ -213,6 +261,8 @@ class ShipmentWatch:
         A listed shipment id not found is unknown; so is an order without shipments that the
         follow-up lookup (when it ran: ``found`` has ``orders``) did not find either.
         """
+        from airflow_provider_ordermesh.waits.progress import evaluate
+
         observed: dict[str, str] = {}
         listed, orders = set(self.shipment_ids), set(self.order_ids)
         for shipment in found.get("shipments", ()):
@@ -325,6 +375,8 @@ class OrderWatch:
         return next((known for known in self.vocabulary.known if known.lower() == status.lower()), status)
 
     def assess(self, found: Mapping[str, Sequence[Any]]) -> Progress:
+        from airflow_provider_ordermesh.waits.progress import evaluate
+
         observed: dict[str, str] = {}
         labels: dict[str, str] = {}
         for group, label, wanted in (
@@ -402,6 +454,8 @@ async def afetch(
 
 async def _asearch(client: Any, query: Query, page_size: int, linger: float | None) -> list[Any]:
     if linger is not None:
+        from airflow_provider_ordermesh.waits.coalesce import SharedSearches
+
         shared = SharedSearches.for_running_loop()
         return await shared.search(client, query.group, query.filters, page_size=page_size, linger=linger)
     return [record async for record in _search(client, query, page_size)]

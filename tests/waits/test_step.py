@@ -8,8 +8,8 @@ from airflow_provider_ordermesh.client.errors import AuthenticationError, Server
 from airflow_provider_ordermesh.models.orders import Order
 from airflow_provider_ordermesh.models.shipments import Shipment
 from airflow_provider_ordermesh.models.statuses import DEFAULT_SHIPMENT_STATUSES
-from airflow_provider_ordermesh.waits.step import WaitStep, check_on_empty, polls_before
-from airflow_provider_ordermesh.waits.watch import OrderWatch, Query, ShipmentWatch
+from airflow_provider_ordermesh.waits.step import WaitStep, polls_before
+from airflow_provider_ordermesh.waits.watch import OrderWatch, Query, ShipmentWatch, check_on_empty
 
 SHIPMENT = "0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"
 ORDER = "65add270441de72442397b6e"
