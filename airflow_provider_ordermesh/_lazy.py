@@ -37,3 +37,46 @@ def lazy_attributes(module_name: str, where: Mapping[str, str | tuple[str, ...]]
         )
 
     return __getattr__
+
+
+def facade_names(source_file: str) -> dict[str, str]:
+    """``{name: module}`` for every ``from module import name`` in the file's ``if TYPE_CHECKING:`` block.
+
+    A facade writes each public name once, as such an import: type checkers and readers see real
+    imports, and ``lazy_facade`` reads the same lines to load each name on first use.
+    """
+    import ast  # already loaded by the standard library's inspect; only read on first use
+
+    with open(source_file, encoding="utf-8") as source:
+        tree = ast.parse(source.read(), filename=source_file)
+    names: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for statement in node.body:
+                if isinstance(statement, ast.ImportFrom) and statement.module:
+                    for alias in statement.names:
+                        names[alias.asname or alias.name] = statement.module
+    return names
+
+
+def lazy_facade(module_name: str, source_file: str) -> Callable[[str], Any]:
+    """A module ``__getattr__`` for a facade (``client``, ``models``): names and ``__all__`` on first use.
+
+    The facade's one listing of its public names is its ``if TYPE_CHECKING:`` block of
+    ``from <module> import <Name> as <Name>`` lines (``facade_names``); it is read the first time
+    a name, or ``__all__`` (a star import, ``dir``), is asked for, so importing the facade costs
+    nothing more.
+    """
+    resolved: list[Callable[[str], Any]] = []
+
+    def __getattr__(name: str) -> Any:
+        if not resolved:
+            where = facade_names(source_file)
+            module = importlib.import_module(module_name)
+            module.__all__ = sorted(where)  # type: ignore[attr-defined]
+            resolved.append(lazy_attributes(module_name, where))
+        if name == "__all__":
+            return importlib.import_module(module_name).__all__
+        return resolved[0](name)
+
+    return __getattr__

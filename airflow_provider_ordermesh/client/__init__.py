@@ -11,94 +11,42 @@ they are not needed to call the API.
 Names load on first use, so that importing one small submodule (``client.errors``,
 ``client.endpoints``) does not pull in ``requests`` and every resource: DAG parsing pays for
 what the sensors and operators import.
+
+Each public name is written once, as a ``from <module> import <Name> as <Name>`` line in the
+``TYPE_CHECKING`` block below: type checkers read the imports, ``_lazy.lazy_facade`` reads the
+same lines to load each name on first use and to answer ``__all__``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_provider_ordermesh._lazy import lazy_attributes
-
-_WHERE: dict[str, str] = {
-    "UnexpectedAnswerError": "answers",
-    "ClientCredentials": "auth",
-    "Credentials": "auth",
-    "PasswordCredentials": "auth",
-    "DEFAULT_BASE_URL": "client",
-    "AsyncOrderMeshClient": "client",
-    "OrderMeshClient": "client",
-    "BULK_MAX_ITEMS": "endpoints",
-    "PAGE_SIZE_MAX": "endpoints",
-    "ApiError": "errors",
-    "AuthenticationError": "errors",
-    "BadRequestError": "errors",
-    "ConfigurationError": "errors",
-    "ConflictError": "errors",
-    "InvalidRequestError": "errors",
-    "NotFoundError": "errors",
-    "OrderMeshError": "errors",
-    "OutcomeUnknownError": "errors",
-    "PermissionDeniedError": "errors",
-    "RateLimitError": "errors",
-    "ServerError": "errors",
-    "TransportError": "errors",
-    "RetryPolicy": "retry",
-    "Timeout": "transport",
-}
+from airflow_provider_ordermesh._lazy import lazy_facade
 
 if TYPE_CHECKING:
-    from airflow_provider_ordermesh.client.answers import UnexpectedAnswerError
-    from airflow_provider_ordermesh.client.auth import ClientCredentials, Credentials, PasswordCredentials
-    from airflow_provider_ordermesh.client.client import (
-        DEFAULT_BASE_URL,
-        AsyncOrderMeshClient,
-        OrderMeshClient,
-    )
-    from airflow_provider_ordermesh.client.endpoints import BULK_MAX_ITEMS, PAGE_SIZE_MAX
-    from airflow_provider_ordermesh.client.errors import (
-        ApiError,
-        AuthenticationError,
-        BadRequestError,
-        ConfigurationError,
-        ConflictError,
-        InvalidRequestError,
-        NotFoundError,
-        OrderMeshError,
-        OutcomeUnknownError,
-        PermissionDeniedError,
-        RateLimitError,
-        ServerError,
-        TransportError,
-    )
-    from airflow_provider_ordermesh.client.retry import RetryPolicy
-    from airflow_provider_ordermesh.client.transport import Timeout
+    from airflow_provider_ordermesh.client.answers import UnexpectedAnswerError as UnexpectedAnswerError
+    from airflow_provider_ordermesh.client.auth import ClientCredentials as ClientCredentials
+    from airflow_provider_ordermesh.client.auth import Credentials as Credentials
+    from airflow_provider_ordermesh.client.auth import PasswordCredentials as PasswordCredentials
+    from airflow_provider_ordermesh.client.client import DEFAULT_BASE_URL as DEFAULT_BASE_URL
+    from airflow_provider_ordermesh.client.client import AsyncOrderMeshClient as AsyncOrderMeshClient
+    from airflow_provider_ordermesh.client.client import OrderMeshClient as OrderMeshClient
+    from airflow_provider_ordermesh.client.errors import ApiError as ApiError
+    from airflow_provider_ordermesh.client.errors import AuthenticationError as AuthenticationError
+    from airflow_provider_ordermesh.client.errors import BadRequestError as BadRequestError
+    from airflow_provider_ordermesh.client.errors import ConfigurationError as ConfigurationError
+    from airflow_provider_ordermesh.client.errors import ConflictError as ConflictError
+    from airflow_provider_ordermesh.client.errors import InvalidRequestError as InvalidRequestError
+    from airflow_provider_ordermesh.client.errors import NotFoundError as NotFoundError
+    from airflow_provider_ordermesh.client.errors import OrderMeshError as OrderMeshError
+    from airflow_provider_ordermesh.client.errors import OutcomeUnknownError as OutcomeUnknownError
+    from airflow_provider_ordermesh.client.errors import PermissionDeniedError as PermissionDeniedError
+    from airflow_provider_ordermesh.client.errors import RateLimitError as RateLimitError
+    from airflow_provider_ordermesh.client.errors import ServerError as ServerError
+    from airflow_provider_ordermesh.client.errors import TransportError as TransportError
+    from airflow_provider_ordermesh.client.retry import RetryPolicy as RetryPolicy
+    from airflow_provider_ordermesh.client.transport import Timeout as Timeout
+    from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS as BULK_MAX_ITEMS
+    from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX as PAGE_SIZE_MAX
 
-
-__getattr__ = lazy_attributes(__name__, {name: f"{__name__}.{module}" for name, module in _WHERE.items()})
-
-__all__ = [
-    "BULK_MAX_ITEMS",
-    "DEFAULT_BASE_URL",
-    "PAGE_SIZE_MAX",
-    "ApiError",
-    "AsyncOrderMeshClient",
-    "AuthenticationError",
-    "BadRequestError",
-    "ClientCredentials",
-    "ConfigurationError",
-    "ConflictError",
-    "Credentials",
-    "InvalidRequestError",
-    "NotFoundError",
-    "OrderMeshClient",
-    "OrderMeshError",
-    "OutcomeUnknownError",
-    "PasswordCredentials",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "RetryPolicy",
-    "ServerError",
-    "Timeout",
-    "TransportError",
-    "UnexpectedAnswerError",
-]
+__getattr__ = lazy_facade(__name__, __file__)

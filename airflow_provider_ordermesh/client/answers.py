@@ -1,4 +1,6 @@
-"""Reading answers: each parser states the shape it expects, and anything else fails loudly.
+"""Response parsing: turn an answer's JSON into the operation's models, or fail loudly naming the shape.
+
+Each parser states the shape it expects, and anything else fails loudly.
 
 An answer in a shape the client did not expect must never become an empty or partial result
 (downstream code would read "no shipments" where the API said something else). Parsers raise
@@ -13,15 +15,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from airflow_provider_ordermesh.client.endpoints import Endpoint
 from airflow_provider_ordermesh.client.errors import OrderMeshError
 from airflow_provider_ordermesh.models.common import Page
-
-if TYPE_CHECKING:
-    from airflow_provider_ordermesh.client.operation import Operation
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -74,31 +74,27 @@ def _problems(exc: ValidationError) -> str:
     )
 
 
-def read_answer(operation: Operation[T], content: bytes) -> T:
-    """The operation's parsed result, or ``UnexpectedAnswerError`` naming operation, expected shape and arrival."""
+def read_answer(parse: Parse[T], content: bytes, *, endpoint: Endpoint, path: str) -> T:
+    """``parse`` of the answer's JSON, or ``UnexpectedAnswerError`` naming the operation (its
+    endpoint and ``path``), the shape expected and what arrived."""
+
+    def unexpected(expected: str, arrived: str) -> UnexpectedAnswerError:
+        return UnexpectedAnswerError(
+            operation=endpoint.name, method=endpoint.method, path=path, expected=expected, arrived=arrived
+        )
+
     try:
         data = json.loads(content) if content else None
     except ValueError:
-        raise _unexpected(operation, "a JSON body", f"{len(content)} bytes that are not JSON") from None
+        raise unexpected("a JSON body", f"{len(content)} bytes that are not JSON") from None
     try:
-        return operation.parse(data)
+        return parse(data)
     except ShapeMismatch as mismatch:
-        raise _unexpected(operation, mismatch.expected, mismatch.arrived) from None
+        raise unexpected(mismatch.expected, mismatch.arrived) from None
     except ValidationError as exc:
-        raise _unexpected(
-            operation, f"a valid {exc.title}", f"{shape_of(data)} with problems at {_problems(exc)}"
+        raise unexpected(
+            f"a valid {exc.title}", f"{shape_of(data)} with problems at {_problems(exc)}"
         ) from None
-
-
-def _unexpected(operation: Operation[Any], expected: str, arrived: str) -> UnexpectedAnswerError:
-    endpoint = operation.endpoint
-    return UnexpectedAnswerError(
-        operation=endpoint.name,
-        method=endpoint.method,
-        path=operation.path,
-        expected=expected,
-        arrived=arrived,
-    )
 
 
 def bare(model_type: type[M]) -> Parse[M]:

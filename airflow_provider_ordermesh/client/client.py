@@ -1,18 +1,17 @@
 """``OrderMeshClient`` (sync, requests) and ``AsyncOrderMeshClient`` (async, httpx).
 
 Both share everything but the wire: configuration checks, request building, the endpoint
-table, the models, the token cache and the retry flow (``operation.call_flow``). Each driver
-below only carries out the flow's steps with its own transport and sleep.
+table, the models, the token cache and the retry flow (``operation.call_flow``, stepped by
+``_FlowRun``). Each driver below only sends and sleeps, with its own transport and sleep.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any, Self, TypeVar
+from collections.abc import Awaitable, Callable, Generator
+from typing import Any, Generic, Self, TypeVar
 from urllib.parse import urlsplit
 
 from airflow_provider_ordermesh import __version__
@@ -21,10 +20,11 @@ from airflow_provider_ordermesh.client.errors import ConfigurationError, Transpo
 from airflow_provider_ordermesh.client.operation import (
     JsonBytes,
     Operation,
+    Outcome,
     Reauthenticate,
-    Response,
     Send,
     Sleep,
+    Step,
     call_flow,
 )
 from airflow_provider_ordermesh.client.resources import (
@@ -42,21 +42,18 @@ from airflow_provider_ordermesh.client.resources import (
     Shipments,
 )
 from airflow_provider_ordermesh.client.retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from airflow_provider_ordermesh.client.transport import AsyncTransport, Request, SyncTransport, Timeout
+from airflow_provider_ordermesh.client.transport import (
+    AsyncTransport,
+    Request,
+    SyncTransport,
+    Timeout,
+    is_loopback_host,
+)
 
 T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://api.ordermesh.io"
 USER_AGENT = f"airflow-provider-ordermesh/{__version__}"
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def normalise_base_url(base_url: str, *, allow_insecure_http: bool = False) -> str:
@@ -71,7 +68,7 @@ def normalise_base_url(base_url: str, *, allow_insecure_http: bool = False) -> s
         )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(f"base URL {base_url!r} is not an http(s) URL such as {DEFAULT_BASE_URL!r}")
-    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not allow_insecure_http and not is_loopback_host(parts.hostname):
         raise ConfigurationError(
             f"refusing plain http to {parts.hostname}: tokens and secrets would travel unencrypted. Use https, "
             "or set allow_insecure_http=True (connection extra) if you really mean it"
@@ -129,6 +126,35 @@ class _ClientBase:
         )
 
 
+class _FlowRun(Generic[T]):
+    """One run of ``call_flow`` as both drivers step it: everything but the I/O (sending, sleeping).
+
+    ``next_step`` hands the driver the next ``Send`` or ``Sleep`` (handling ``Reauthenticate``,
+    which only drops the cached token), or None once ``result`` is ready.
+    """
+
+    def __init__(self, flow: Generator[Step, Outcome, T], tokens: TokenManager) -> None:
+        self._flow = flow
+        self._tokens = tokens
+        self._started = False
+        self.token: str | None = None
+        """The token the last ``Send`` carried: the one to drop when the API refused it."""
+        self.result: T
+
+    def next_step(self, outcome: Outcome = None) -> Send | Sleep | None:
+        while True:
+            try:
+                step = self._flow.send(outcome) if self._started else next(self._flow)
+            except StopIteration as done:
+                self.result = done.value
+                return None
+            self._started = True
+            if not isinstance(step, Reauthenticate):
+                return step
+            self._tokens.invalidate(self.token)
+            outcome = None
+
+
 def _as_timeout(timeout: Timeout | float | tuple[float, float]) -> Timeout:
     if isinstance(timeout, Timeout):
         return timeout
@@ -172,25 +198,20 @@ class OrderMeshClient(_ClientBase):
         Every resource method ends here; it is public for tools that read an endpoint no method
         wraps (the probe). Raises the ``client.errors`` types the resource methods document.
         """
-        flow = call_flow(operation, self.retry_policy)
-        step = next(flow)
-        token: str | None = None
-        while True:
-            outcome: Response | TransportError | None = None
+        run = _FlowRun(call_flow(operation, self.retry_policy), self.tokens)
+        step = run.next_step()
+        while step is not None:
+            outcome: Outcome = None
             if isinstance(step, Send):
-                token = self._token() if step.operation.endpoint.authenticated else None
+                run.token = self._token() if step.operation.endpoint.authenticated else None
                 try:
-                    outcome = self.transport.send(self._request(step.operation, token))
+                    outcome = self.transport.send(self._request(step.operation, run.token))
                 except TransportError as exc:
                     outcome = exc
-            elif isinstance(step, Sleep):
+            else:
                 self._sleep(step.seconds)
-            elif isinstance(step, Reauthenticate):
-                self.tokens.invalidate(token)
-            try:
-                step = flow.send(outcome)
-            except StopIteration as done:
-                return done.value
+            step = run.next_step(outcome)
+        return run.result
 
     def _token(self) -> str:
         return self.tokens.current() or self.tokens.fetch(self.execute)
@@ -259,25 +280,20 @@ class AsyncOrderMeshClient(_ClientBase):
 
     async def execute(self, operation: Operation[T]) -> T:
         """Run one ``Operation`` to its parsed result; the async twin of ``OrderMeshClient.execute``."""
-        flow = call_flow(operation, self.retry_policy)
-        step = next(flow)
-        token: str | None = None
-        while True:
-            outcome: Response | TransportError | None = None
+        run = _FlowRun(call_flow(operation, self.retry_policy), self.tokens)
+        step = run.next_step()
+        while step is not None:
+            outcome: Outcome = None
             if isinstance(step, Send):
-                token = await self._token() if step.operation.endpoint.authenticated else None
+                run.token = await self._token() if step.operation.endpoint.authenticated else None
                 try:
-                    outcome = await self.transport.send(self._request(step.operation, token))
+                    outcome = await self.transport.send(self._request(step.operation, run.token))
                 except TransportError as exc:
                     outcome = exc
-            elif isinstance(step, Sleep):
+            else:
                 await self._sleep(step.seconds)
-            elif isinstance(step, Reauthenticate):
-                self.tokens.invalidate(token)
-            try:
-                step = flow.send(outcome)
-            except StopIteration as done:
-                return done.value
+            step = run.next_step(outcome)
+        return run.result
 
     async def _token(self) -> str:
         return self.tokens.current() or await self.tokens.afetch(self.execute)

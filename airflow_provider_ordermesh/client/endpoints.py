@@ -22,10 +22,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote
 
-# the limits live in ``limits``; re-exported so that ``client.BULK_MAX_ITEMS`` keeps working
-from airflow_provider_ordermesh.limits import BULK_MAX_ITEMS as BULK_MAX_ITEMS
-from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX as PAGE_SIZE_MAX
-
 
 @dataclass(frozen=True)
 class Endpoint:

@@ -1,4 +1,4 @@
-"""Checking caller input before anything is sent: request bodies against their models, and ids.
+"""Input checks before any request: request bodies against their models, and ids.
 
 The one home of both checks: the resource groups, the waits behind sensors and triggers, and the
 operators all call these, so every layer accepts exactly what the client sends.

@@ -1,4 +1,4 @@
-"""One API call, described as data, and the retry/re-auth flow that runs it, written once.
+"""One API call as data (``Operation``) and the retry/re-auth flow that runs it (``call_flow``), written once.
 
 ``Operation`` says what to call (an endpoint row, ids, query, body) and how to read the answer.
 ``call_flow`` decides, attempt by attempt, whether to send, wait, re-authenticate, give up or
@@ -148,7 +148,9 @@ def call_flow(operation: Operation[T], policy: RetryPolicy) -> Generator[Step, O
 
         assert outcome is not None
         if outcome.status < 400:
-            return read_answer(operation, outcome.content)
+            return read_answer(
+                operation.parse, outcome.content, endpoint=operation.endpoint, path=operation.path
+            )
 
         error = api_error(operation, outcome)
         if (

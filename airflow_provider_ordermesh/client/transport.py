@@ -145,7 +145,7 @@ def _failure(
     parts = urlsplit(request.url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     text = f"{what} talking to {parts.hostname}:{port} ({type(exc).__name__})"
-    if what == TLS_ERROR and parts.scheme == "https" and _is_loopback_host(parts.hostname or ""):
+    if what == TLS_ERROR and parts.scheme == "https" and is_loopback_host(parts.hostname or ""):
         text += (
             f"; the local sandbox speaks plain http: set the connection's host to "
             f"http://{parts.hostname}:{port} (a host without a scheme means https)"
@@ -155,7 +155,8 @@ def _failure(
     )
 
 
-def _is_loopback_host(host: str) -> bool:
+def is_loopback_host(host: str) -> bool:
+    """``localhost`` or a loopback address: the local sandbox, where plain http is allowed."""
     if host == "localhost":
         return True
     try:

@@ -2,7 +2,7 @@
 
 Start it with ``ordermesh-sandbox`` (or ``python -m airflow_provider_ordermesh.sandbox``), in
 Python with ``SandboxServer``, or in tests through the ``sandbox`` pytest fixture
-(``airflow_provider_ordermesh.sandbox.pytest_plugin``). It serves every operation of the
+(``airflow_provider_ordermesh.sandbox.run.pytest_plugin``). It serves every operation of the
 client's endpoint table over real HTTP, with the API's auth, error bodies, paging and bulk
 shapes, plus a control API under ``/_sandbox/`` (reset, config, clock, faults, stats).
 

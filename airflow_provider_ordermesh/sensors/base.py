@@ -2,7 +2,8 @@
 
 A timeout raises ``AirflowSensorTimeout``, which ``soft_fail`` turns into a skip; a real failure
 (a failure status, repeated API errors, an event the sensor does not understand) raises
-``OrderMeshWaitError``, which ``soft_fail`` leaves a failure.
+``OrderMeshWaitError``, which ``soft_fail`` leaves a failure. What each poll decides is
+``waits.step.WaitStep``, the same step the triggers drive.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
@@ -18,23 +19,29 @@ from airflow_provider_ordermesh.arguments.numbers import checked_seconds
 from airflow_provider_ordermesh.compat import (
     AirflowFailException,
     AirflowSensorTimeout,
+    AirflowSkipException,
     BaseSensorOperator,
     PokeReturnValue,
     default_deferrable,
 )
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
-from airflow_provider_ordermesh.waits.progress import (
-    ErrorBudget,
-    Progress,
-    UnknownIdGrace,
-    is_transient,
-    outcome,
+from airflow_provider_ordermesh.waits.watch import (
+    EmptyWait,
+    OrderWatch,
+    ShipmentWatch,
+    check_max_consecutive_errors,
+    check_on_empty,
+    check_page_size,
+    check_unknown_id_grace,
+    fetch,
 )
-from airflow_provider_ordermesh.waits.watch import OrderWatch, ShipmentWatch, check_page_size, fetch
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.compat import BaseTrigger, Context
     from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
+    from airflow_provider_ordermesh.waits.step import WaitStep
+
+# ``waits.step`` loads when a wait runs (``_new_step``): DAG parsing only checks the arguments.
 
 
 BACKSTOP_MARGIN_SECONDS: Final = 60.0
@@ -76,6 +83,7 @@ class StatusSensorBase(BaseSensorOperator):
         deferrable: bool | None = None,
         max_consecutive_errors: int = 5,
         unknown_id_grace: int = 3,
+        on_empty: str = "fail",
         page_size: int = 100,
         hook_params: Mapping[str, Any] | None = None,
         **kwargs: Any,
@@ -88,8 +96,9 @@ class StatusSensorBase(BaseSensorOperator):
         self.failure_statuses = failure_statuses
         self.ordermesh_conn_id = ordermesh_conn_id
         self.deferrable = default_deferrable() if deferrable is None else bool(deferrable)
-        self.max_consecutive_errors = ErrorBudget(max_consecutive_errors).limit
-        self.unknown_id_grace = UnknownIdGrace(unknown_id_grace).polls
+        self.max_consecutive_errors = check_max_consecutive_errors(max_consecutive_errors)
+        self.unknown_id_grace = check_unknown_id_grace(unknown_id_grace)
+        self.on_empty = check_on_empty(on_empty)
         self.page_size = check_page_size(page_size)
         self.hook_params = dict(hook_params or {})
         try:
@@ -98,9 +107,7 @@ class StatusSensorBase(BaseSensorOperator):
             raise ValueError(
                 "hook_params: must be JSON (it is handed to the trigger in deferrable mode)"
             ) from None
-        self._budget = ErrorBudget(self.max_consecutive_errors)
-        self._grace = UnknownIdGrace(self.unknown_id_grace)
-        self._active: ShipmentWatch | OrderWatch | None = None
+        self._step: WaitStep | None = None
 
     # --- what each sensor defines -------------------------------------------------------------
 
@@ -122,7 +129,12 @@ class StatusSensorBase(BaseSensorOperator):
         if not _concrete(self.target_statuses) or not _concrete(self.failure_statuses):
             return
         if all(_concrete(getattr(self, name)) for name in self.id_fields):
-            self.build_watch(at_runtime=False)
+            try:
+                self.build_watch(at_runtime=False)
+            except EmptyWait:
+                if self.on_empty == "fail":
+                    raise
+                self.check_statuses()
         else:
             self.check_statuses()
 
@@ -145,61 +157,79 @@ class StatusSensorBase(BaseSensorOperator):
 
     def execute(self, context: Context) -> Any:
         try:
-            self._active = self.build_watch(at_runtime=True)
+            watch = self.build_watch(at_runtime=True)
+        except EmptyWait as exc:
+            if self.on_empty == "succeed":
+                self.log.info("Nothing to wait for (on_empty='succeed'): the wait succeeds at once")
+                return {}
+            if self.on_empty == "skip":
+                raise AirflowSkipException(f"nothing to wait for (on_empty='skip'): {exc}") from None
+            raise AirflowFailException(str(exc)) from None
         except ValueError as exc:  # bad arguments after templating: a retry cannot help, nor soft_fail
             raise AirflowFailException(str(exc)) from None
-        self._budget = ErrorBudget(self.max_consecutive_errors)
-        self._grace = UnknownIdGrace(self.unknown_id_grace)
+        if missed := watch.statuses_missed():
+            self.log.warning(
+                "%s: neither a target nor a failure status, so an id that reaches one waits until "
+                "the timeout; add it to target_statuses or failure_statuses if that is not meant",
+                ", ".join(missed),
+            )
+        self._step = self._new_step(watch, earlier_polls=self._earlier_polls(context))
         if not self.deferrable:
             return super().execute(context)
         first = self.poke(context)  # a wait that is already over never defers
         if isinstance(first, PokeReturnValue):
             return first.xcom_value
         self.defer(
-            trigger=self.make_trigger(self._active, time.time() + self.timeout),
+            trigger=self.make_trigger(watch, time.time() + self.timeout),
             method_name="execute_complete",
             timeout=timedelta(seconds=self.timeout + self.poke_interval + BACKSTOP_MARGIN_SECONDS),
         )
 
-    def poke(self, context: Context) -> PokeReturnValue | bool:
-        watch = self._active or self.build_watch(at_runtime=True)
-        try:
-            found = fetch(self.hook.client, watch.queries(), page_size=self.page_size)
-        except Exception as exc:
-            if not is_transient(exc):
-                raise
-            if not self._budget.record(exc):
-                raise OrderMeshWaitError(self._budget.exhausted_message()) from exc
-            self.log.warning(
-                "OrderMesh poll failed (%d in a row, giving up at %d): %s",
-                self._budget.consecutive,
-                self._budget.limit,
-                self._budget.last_error,
-            )
-            return False
-        self._budget.reset()
-        progress = watch.assess(found)
-        self._fail_on_unknown_ids(watch, progress)
-        finished = outcome(progress)
-        if finished is None:
-            self.log.info(
-                "%d reached a target status; still waiting: %s",
-                len(progress.reached),
-                progress.pending_message(),
-            )
-            return False
-        status, message = finished
-        if status == "failure":
-            raise OrderMeshWaitError(message)
-        self.log.info("%s", message)
-        return PokeReturnValue(is_done=True, xcom_value=progress.statuses)
+    def _earlier_polls(self, context: Context) -> int:
+        """Polls of this wait in earlier reschedules (each poke is a new task run there), for the grace."""
+        if not self.reschedule or "ti" not in context:
+            return 0
+        started = context["ti"].get_first_reschedule_date(context)
+        if started is None:
+            return 0
+        from airflow_provider_ordermesh.waits.step import polls_before
 
-    def _fail_on_unknown_ids(self, watch: ShipmentWatch | OrderWatch, progress: Progress) -> None:
-        """Fail the wait once an id looked up by id stayed unknown for ``unknown_id_grace`` polls."""
-        by_id = set(watch.looked_up_by_id)
-        unknown = self._grace.record(i for i in progress.missing if i in by_id)
-        if unknown:
-            raise OrderMeshWaitError(self._grace.message(unknown, progress))
+        return polls_before((datetime.now(UTC) - started).total_seconds(), self.poke_interval)
+
+    def _new_step(self, watch: ShipmentWatch | OrderWatch, *, earlier_polls: int = 0) -> WaitStep:
+        from airflow_provider_ordermesh.waits.step import WaitStep
+
+        return WaitStep(
+            watch,
+            max_consecutive_errors=self.max_consecutive_errors,
+            unknown_id_grace=self.unknown_id_grace,
+            earlier_polls=earlier_polls,
+        )
+
+    def poke(self, context: Context) -> PokeReturnValue | bool:
+        if self._step is None:  # a poke without execute (tests; Airflow always calls execute)
+            self._step = self._new_step(self.build_watch(at_runtime=True))
+        step = self._step
+        try:
+            found = fetch(self.hook.client, step.watch, page_size=self.page_size)
+        except Exception as exc:
+            verdict = step.after_error(exc)
+        else:
+            verdict = step.after_poll(found)
+        if verdict.status == "retrying":
+            self.log.warning("%s", verdict.message)
+            return False
+        if verdict.status == "waiting":
+            self.log.info("%s", verdict.message)
+            return False
+        if verdict.status == "error":
+            if not verdict.transient and verdict.error is not None:
+                raise verdict.error
+            raise OrderMeshWaitError(verdict.message) from verdict.error
+        if verdict.status == "failure":
+            raise OrderMeshWaitError(verdict.message)
+        self.log.info("%s", verdict.message)
+        return PokeReturnValue(is_done=True, xcom_value=verdict.progress.statuses if verdict.progress else {})
 
     def execute_complete(self, context: Context, event: dict[str, Any] | None = None) -> dict[str, str]:
         """Turn the trigger's event into a result or an error; any status not known fails closed."""

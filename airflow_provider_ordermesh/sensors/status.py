@@ -56,10 +56,13 @@ class OrderMeshShipmentStatusSensor(StatusSensorBase):
     :param max_consecutive_errors: Polls in a row that may fail (429, 5xx, no answer, after the
         client's own retries) before the wait fails. In reschedule mode each poke is a new task
         run that starts counting again, so there only the timeout ends an outage.
-    :param unknown_id_grace: Polls in a row that a shipment id may go unfound before the wait fails
-        naming it (a typo, or a short id where a UUID belongs); default 3. Orders in ``order_ids``
-        that have no shipments yet are waited for until the timeout. In reschedule mode each poke
-        starts counting again.
+    :param unknown_id_grace: Polls in a row that an id OrderMesh does not know (a shipment id, or
+        an order in ``order_ids`` that has no shipments and is not found either) may stay unknown
+        before the wait fails naming it (a typo, or an id of another kind); default 3. A known
+        order without shipments yet is waited for. In reschedule mode the poke intervals since
+        the first poke count as polls.
+    :param on_empty: What an empty input (every id field empty once rendered, e.g. an upstream
+        that found nothing) does: ``"fail"`` (default), ``"skip"`` or ``"succeed"`` (returns ``{}``).
     :param page_size: Records per search page (1-100).
     :param hook_params: JSON options for ``OrderMeshHook`` and its client, e.g. ``{"max_retries": 3}``.
 

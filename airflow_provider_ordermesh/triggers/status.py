@@ -27,14 +27,8 @@ from airflow_provider_ordermesh.compat import BaseTrigger, TriggerEvent
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.models.statuses import ShipmentStatuses
 from airflow_provider_ordermesh.waits.coalesce import linger_for
-from airflow_provider_ordermesh.waits.progress import (
-    ErrorBudget,
-    Progress,
-    UnknownIdGrace,
-    event_payload,
-    is_transient,
-    outcome,
-)
+from airflow_provider_ordermesh.waits.progress import event_payload
+from airflow_provider_ordermesh.waits.step import WaitStep
 from airflow_provider_ordermesh.waits.watch import OrderWatch, ShipmentWatch, afetch
 
 
@@ -83,11 +77,16 @@ class _StatusTrigger(BaseTrigger):
         raise NotImplementedError
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        """Poll until every id reaches a target status, one fails, the deadline passes or errors pile up."""
+        """Poll until every id reaches a target status, one fails, the deadline passes or errors pile up.
+
+        What each poll decides is ``waits.step.WaitStep``, the same step the sensor's poke drives.
+        """
         try:
-            watch = self.watch()
-            budget = ErrorBudget(self.max_consecutive_errors)
-            grace = UnknownIdGrace(self.unknown_id_grace)
+            step = WaitStep(
+                self.watch(),
+                max_consecutive_errors=self.max_consecutive_errors,
+                unknown_id_grace=self.unknown_id_grace,
+            )
             from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook  # only in the triggerer
 
             client = await OrderMeshHook(self.ordermesh_conn_id, **self.hook_params).get_async_client()
@@ -98,64 +97,28 @@ class _StatusTrigger(BaseTrigger):
                 )
             )
             return
-        progress: Progress | None = None
         while True:
             try:
                 found = await afetch(
-                    client, watch.queries(), page_size=self.page_size, linger=linger_for(self.poll_interval)
+                    client, step.watch, page_size=self.page_size, linger=linger_for(self.poll_interval)
                 )
-                progress = watch.assess(found)
+                verdict = step.after_poll(found)
             except Exception as exc:
-                if not is_transient(exc):
-                    yield TriggerEvent(
-                        event_payload(
-                            "error",
-                            f"polling OrderMesh failed: {exc}",
-                            progress,
-                            error_type=type(exc).__name__,
-                        )
-                    )
-                    return
-                if not budget.record(exc):
-                    yield TriggerEvent(
-                        event_payload(
-                            "error", budget.exhausted_message(), progress, error_type=type(exc).__name__
-                        )
-                    )
-                    return
-                self.log.warning(
-                    "OrderMesh poll failed (%d in a row, giving up at %d): %s",
-                    budget.consecutive,
-                    budget.limit,
-                    budget.last_error,
-                )
+                verdict = step.after_error(exc)
+            if verdict.over:
+                yield TriggerEvent(verdict.event())
+                return
+            if verdict.status == "retrying":
+                self.log.warning("%s", verdict.message)
             else:
-                budget.reset()
-                by_id = set(watch.looked_up_by_id)
-                if unknown := grace.record(i for i in progress.missing if i in by_id):
-                    yield TriggerEvent(event_payload("failure", grace.message(unknown, progress), progress))
-                    return
-                if finished := outcome(progress):
-                    status, message = finished
-                    yield TriggerEvent(event_payload(status, message, progress))
-                    return
-                self.log.info("Still waiting: %s", progress.pending_message())
+                self.log.info("%s", verdict.message)
             # The poll above is the final check once the deadline has passed.
             remaining = self.end_time - time.time()
             if remaining <= 0:
-                yield TriggerEvent(
-                    event_payload("timeout", self._timeout_message(progress, budget), progress)
-                )
+                message = step.timeout_message(_when(self.end_time))
+                yield TriggerEvent(event_payload("timeout", message, step.progress))
                 return
             await asyncio.sleep(min(self.poll_interval, remaining))
-
-    def _timeout_message(self, progress: Progress | None, budget: ErrorBudget) -> str:
-        message = f"timed out at {_when(self.end_time)} while waiting"
-        if progress is not None:
-            message += f": {progress.pending_message()}"
-        if budget.consecutive:
-            message += f" (the last poll failed: {budget.last_error})"
-        return message
 
 
 class OrderMeshShipmentStatusTrigger(_StatusTrigger):

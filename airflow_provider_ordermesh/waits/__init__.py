@@ -1,4 +1,7 @@
-"""What a status wait decides: the batched queries and the verdict on progress, shared by sensors and triggers.
+"""Status waits without Airflow: what a sensor or trigger asks OrderMesh each poll, and what it decides.
 
-No Airflow import: sensors (in a worker) and triggers (in the triggerer) stand side by side above it.
+``watch`` builds the batched queries and reads their answers, ``progress`` sorts ids into
+reached, failed, waiting and unknown, ``step`` decides after each poll (error budget, unknown-id
+grace, outcome), and ``coalesce`` lets the triggers of one event loop share their searches. No
+Airflow import: sensors (in a worker) and triggers (in the triggerer) stand side by side above it.
 """

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from airflow_provider_ordermesh.client.errors import RateLimitError, ServerError, TransportError
-from airflow_provider_ordermesh.wording import counted
 
 EventStatus = Literal["success", "failure", "timeout", "error"]
 EVENT_STATUSES: Final = ("success", "failure", "timeout", "error")
@@ -30,6 +29,8 @@ class Progress:
     failed: dict[str, str] = field(default_factory=dict)
     waiting: dict[str, str] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    """Missing ids that OrderMesh was asked for by id and did not return: the grace counts them."""
     labels: Mapping[str, str] = field(default_factory=dict)
     default_label: str = "item"
     notes: Mapping[str, str] = field(default_factory=dict)
@@ -60,7 +61,7 @@ class Progress:
     def failure_message(self) -> str:
         """Names each id that reached a failure status, with that status."""
         parts = [self._described(i, status) for i, status in self.failed.items()]
-        return "OrderMesh wait failed: " + _listed(parts)
+        return "OrderMesh wait failed: " + listed(parts)
 
     def pending_message(self) -> str:
         """Names what is still outstanding, for timeouts and logs."""
@@ -68,15 +69,16 @@ class Progress:
         parts += [f"{self.label(i)} {i} not found" for i in self.missing]
         if not parts:
             return "nothing found to wait for"
-        return _listed(parts)
+        return listed(parts)
 
     def success_message(self) -> str:
-        return f"{len(self.reached)} reached a target status: " + _listed(
+        return f"{len(self.reached)} reached a target status: " + listed(
             [f"{self.label(i)} {i} is {s}" for i, s in self.reached.items()]
         )
 
 
-def _listed(parts: list[str]) -> str:
+def listed(parts: list[str]) -> str:
+    """Parts joined by "; ", the first ``MAX_LISTED`` of them, then "and N more"."""
     shown = "; ".join(parts[:MAX_LISTED])
     if len(parts) > MAX_LISTED:
         shown += f"; and {len(parts) - MAX_LISTED} more"
@@ -87,6 +89,7 @@ def evaluate(
     *,
     observed: Mapping[str, str],
     expected: Iterable[str] = (),
+    looked_up: Iterable[str] = (),
     targets: Iterable[str],
     failures: Iterable[str],
     labels: Mapping[str, str] | None = None,
@@ -95,7 +98,8 @@ def evaluate(
     """Sort ``observed`` (``{id: status name}``) by ``targets`` and ``failures``.
 
     ``expected`` lists ids that must be present: any of them absent from ``observed`` is missing
-    (still pending: a record may appear later). A status in neither set is pending. Status names
+    (still pending: a record may appear later); those also in ``looked_up`` were asked for by
+    id, so they are unknown to OrderMesh so far. A status in neither set is pending. Status names
     are compared exactly; callers normalise them first (see ``models.statuses``).
     """
     target_set, failure_set = frozenset(targets), frozenset(failures)
@@ -106,26 +110,16 @@ def evaluate(
         bucket = failed if status in failure_set else reached if status in target_set else waiting
         bucket[item_id] = status
     missing = tuple(dict.fromkeys(i for i in expected if i not in observed))
+    by_id = frozenset(looked_up)
     return Progress(
         reached=reached,
         failed=failed,
         waiting=waiting,
         missing=missing,
+        unknown=tuple(i for i in missing if i in by_id),
         labels=dict(labels or {}),
         default_label=default_label,
     )
-
-
-def check_status_sets(targets: Iterable[str], failures: Iterable[str], *, what: str) -> None:
-    """Refuse an empty target set, or a status that is both a target and a failure."""
-    target_set, failure_set = set(targets), set(failures)
-    if not target_set:
-        raise ValueError(f"target_statuses: give at least one {what} status to wait for")
-    if overlap := target_set & failure_set:
-        raise ValueError(
-            f"target_statuses and failure_statuses both contain {', '.join(sorted(map(str, overlap)))}; "
-            "a status cannot be both"
-        )
 
 
 # --- transient API errors ------------------------------------------------------------------
@@ -134,67 +128,6 @@ def check_status_sets(targets: Iterable[str], failures: Iterable[str], *, what: 
 def is_transient(exc: BaseException) -> bool:
     """An error worth polling again for: no answer, 429 or 5xx (after the client's own retries)."""
     return isinstance(exc, (TransportError, RateLimitError, ServerError))
-
-
-@dataclass
-class ErrorBudget:
-    """Counts consecutive failed polls; a successful poll resets the count.
-
-    ``record`` returns True while the wait may go on, False once ``limit`` polls in a row failed.
-    """
-
-    limit: int
-    consecutive: int = 0
-    last_error: str = ""
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.limit, int) or isinstance(self.limit, bool) or self.limit < 1:
-            raise ValueError(f"max_consecutive_errors must be an integer of at least 1, got {self.limit!r}")
-
-    def record(self, exc: BaseException) -> bool:
-        self.consecutive += 1
-        self.last_error = f"{type(exc).__name__}: {exc}"
-        return self.consecutive < self.limit
-
-    def reset(self) -> None:
-        self.consecutive = 0
-        self.last_error = ""
-
-    def exhausted_message(self) -> str:
-        return (
-            f"gave up after {self.consecutive} consecutive failed polls of the OrderMesh API "
-            f"(max_consecutive_errors={self.limit}); last error: {self.last_error}"
-        )
-
-
-@dataclass
-class UnknownIdGrace:
-    """Counts the polls in a row in which each id looked up by id was not found at all.
-
-    ``record`` returns the ids that stayed unknown for ``polls`` polls: a typo, or an id of
-    another kind, which no amount of waiting will find. A short grace covers an id the API
-    does not list yet right after it was created.
-    """
-
-    polls: int
-    misses: dict[str, int] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.polls, int) or isinstance(self.polls, bool) or self.polls < 1:
-            raise ValueError(
-                f"unknown_id_grace must be a whole number of polls of at least 1, got {self.polls!r}"
-            )
-
-    def record(self, missing: Iterable[str]) -> list[str]:
-        self.misses = {item_id: self.misses.get(item_id, 0) + 1 for item_id in missing}
-        return [item_id for item_id, count in self.misses.items() if count >= self.polls]
-
-    def message(self, unknown: Iterable[str], progress: Progress) -> str:
-        parts = [f"{progress.label(i)} {i}" for i in unknown]
-        return (
-            f"OrderMesh does not know {_listed(parts)}: not found in {counted(self.polls, 'poll')} in a row "
-            f"(unknown_id_grace={self.polls}); check the id and its kind"
-        )
 
 
 # --- trigger events -------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 A watch turns the watched ids into batched search queries (100 ids per query, paged), and the
 records those queries return into a ``Progress``. ``fetch`` and ``afetch`` run the queries
 through the sync or async client, so the sensor and the trigger poll in exactly the same way:
-requests per poll = pages, never one request per id.
+requests per poll = pages, never one request per id. Only orders watched for their shipments
+that have none yet cost one more search (are they known to OrderMesh at all?).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import ast
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from airflow_provider_ordermesh.client.inputs import checked_id
 from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
@@ -23,8 +24,12 @@ from airflow_provider_ordermesh.models.statuses import (
     ShipmentStatuses,
     UnknownStatusError,
 )
-from airflow_provider_ordermesh.waits.coalesce import SharedSearches
-from airflow_provider_ordermesh.waits.progress import Progress, check_status_sets, evaluate
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.waits.progress import Progress
+
+# ``progress`` (the verdict on a poll) and ``coalesce`` (the triggers' shared searches) load when
+# a wait runs: DAG parsing only builds a watch to check the arguments.
 
 T = TypeVar("T")
 
@@ -32,6 +37,22 @@ IDS_PER_QUERY: Final = 100
 """Ids per search query: the ``max_length`` of the ``ids``/``orderIds`` filters in ``models.search``."""
 
 Group = Literal["shipments", "orders", "order_items"]
+
+
+class EmptyWait(ValueError):
+    """Every id field is empty: nothing to wait for (the sensors' ``on_empty`` decides what then)."""
+
+    def __init__(self, fields: Sequence[str]) -> None:
+        super().__init__(
+            f"{' and '.join(fields)} are empty: there is nothing to wait for; give at least one id, "
+            "or set on_empty='skip' or on_empty='succeed' when an upstream task may find nothing"
+        )
+
+
+def _end_states_missed(known: Iterable[str], targets: Iterable[str], failures: Iterable[str]) -> list[str]:
+    """Statuses an item does not leave by itself that are neither a target nor a failure."""
+    covered = {*targets, *failures}
+    return sorted(status for status in known if status not in covered)
 
 
 @dataclass(frozen=True)
@@ -104,6 +125,50 @@ def check_page_size(page_size: Any) -> int:
     return page_size
 
 
+# --- the wait's own settings, checked when the sensor is built ---------------------------------
+
+
+def _whole_number_of_at_least_one(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def check_max_consecutive_errors(value: Any) -> int:
+    """How many failed polls in a row a wait survives: a whole number of at least 1."""
+    if not _whole_number_of_at_least_one(value):
+        raise ValueError(f"max_consecutive_errors must be an integer of at least 1, got {value!r}")
+    return int(value)
+
+
+def check_unknown_id_grace(value: Any) -> int:
+    """How many polls in a row an id may stay unknown: a whole number of at least 1."""
+    if not _whole_number_of_at_least_one(value):
+        raise ValueError(f"unknown_id_grace must be a whole number of polls of at least 1, got {value!r}")
+    return int(value)
+
+
+OnEmpty = Literal["fail", "skip", "succeed"]
+ON_EMPTY_CHOICES: Final[tuple[OnEmpty, ...]] = ("fail", "skip", "succeed")
+
+
+def check_on_empty(value: Any) -> OnEmpty:
+    """``on_empty`` as given, or an error listing the choices."""
+    if value not in ON_EMPTY_CHOICES:
+        raise ValueError(f"on_empty: must be one of {', '.join(map(repr, ON_EMPTY_CHOICES))}, got {value!r}")
+    return value
+
+
+def check_status_sets(targets: Iterable[str], failures: Iterable[str], *, what: str) -> None:
+    """Refuse an empty target set, or a status that is both a target and a failure."""
+    target_set, failure_set = set(targets), set(failures)
+    if not target_set:
+        raise ValueError(f"target_statuses: give at least one {what} status to wait for")
+    if overlap := target_set & failure_set:
+        raise ValueError(
+            f"target_statuses and failure_statuses both contain {', '.join(sorted(map(str, overlap)))}; "
+            "a status cannot be both"
+        )
+
+
 def _naming_field(field: str, convert: Callable[[Iterable[Any]], T], statuses: Iterable[Any]) -> T:
     """``convert(statuses)``, with an unknown status reported under the parameter's name."""
     try:
@@ -164,37 +229,60 @@ class ShipmentWatch:
         shipments = _checked(list(shipment_ids), field="shipment_ids")
         orders = _checked(list(order_ids), field="order_ids")
         if not shipments and not orders:
-            raise ValueError("give shipment_ids, order_ids or both: there is nothing to wait for")
+            raise EmptyWait(("shipment_ids", "order_ids"))
         return cls(shipments, orders, target_codes, failure_codes, vocabulary)
-
-    @property
-    def looked_up_by_id(self) -> tuple[str, ...]:
-        """The ids searched for by id: one not found is unknown (an order may have no shipments yet)."""
-        return self.shipment_ids
 
     def queries(self) -> list[Query]:
         return [Query("shipments", {"ids": chunk}) for chunk in _chunks(self.shipment_ids)] + [
             Query("shipments", {"orderIds": chunk}) for chunk in _chunks(self.order_ids)
         ]
 
+    def _orders_without_shipments(self, found: Mapping[str, Sequence[Any]]) -> list[str]:
+        seen = {shipment.order_id for shipment in found.get("shipments", ()) if shipment.order_id}
+        return [order_id for order_id in self.order_ids if order_id not in seen]
+
+    def follow_up(self, found: Mapping[str, Sequence[Any]]) -> list[Query]:
+        """After ``queries``: look up the watched orders that have no shipments, to tell "none yet"
+        from an order OrderMesh does not know (which the unknown-id grace then ends)."""
+        return [Query("orders", {"ids": chunk}) for chunk in _chunks(self._orders_without_shipments(found))]
+
+    def statuses_missed(self) -> list[str]:
+        """Terminal and failure statuses that end the wait neither way: a shipment there waits to the timeout."""
+        vocabulary = self.vocabulary
+        return _end_states_missed(
+            sorted(vocabulary.terminal | vocabulary.failures),
+            (vocabulary.name(code) for code in self.targets),
+            (vocabulary.name(code) for code in self.failures),
+        )
+
     def assess(self, found: Mapping[str, Sequence[Any]]) -> Progress:
-        """Statuses of the shipments found; listed ids not found, and orders without shipments, pend."""
+        """Statuses of the shipments found; listed ids not found, and orders without shipments, pend.
+
+        A listed shipment id not found is unknown; so is an order without shipments that the
+        follow-up lookup (when it ran: ``found`` has ``orders``) did not find either.
+        """
+        from airflow_provider_ordermesh.waits.progress import evaluate
+
         observed: dict[str, str] = {}
-        orders_seen: set[str] = set()
         listed, orders = set(self.shipment_ids), set(self.order_ids)
         for shipment in found.get("shipments", ()):
             if shipment.id not in listed and shipment.order_id not in orders:
                 continue  # not asked for (an API that ignored a filter must not decide the wait)
             observed[shipment.id] = self.vocabulary.name(shipment.shipment_status)
-            if shipment.order_id:
-                orders_seen.add(shipment.order_id)
-        empty_orders = [order_id for order_id in self.order_ids if order_id not in orders_seen]
+        empty_orders = self._orders_without_shipments(found)
+        unknown_orders: list[str] = []
+        if "orders" in found:
+            known = {order.id for order in found["orders"]}
+            unknown_orders = [order_id for order_id in empty_orders if order_id not in known]
+        labels = dict.fromkeys(empty_orders, "shipments of order")
+        labels.update(dict.fromkeys(unknown_orders, "order"))
         return evaluate(
             observed=observed,
             expected=[*self.shipment_ids, *empty_orders],
+            looked_up=[*self.shipment_ids, *unknown_orders],
             targets={self.vocabulary.name(code) for code in self.targets},
             failures={self.vocabulary.name(code) for code in self.failures},
-            labels=dict.fromkeys(empty_orders, "shipments of order"),
+            labels=labels,
             default_label="shipment",
         )
 
@@ -239,17 +327,12 @@ class OrderWatch:
         orders = _checked(list(order_ids), field="order_ids")
         items = _checked(list(order_item_ids), field="order_item_ids")
         if not orders and not items:
-            raise ValueError("give order_ids, order_item_ids or both: there is nothing to wait for")
+            raise EmptyWait(("order_ids", "order_item_ids"))
         if not isinstance(fail_on_rejected_shipments, bool):
             raise ValueError(
                 f"fail_on_rejected_shipments: must be True or False, got {fail_on_rejected_shipments!r}"
             )
         return cls(orders, items, target_names, failure_names, vocabulary, fail_on_rejected_shipments)
-
-    @property
-    def looked_up_by_id(self) -> tuple[str, ...]:
-        """The ids searched for by id: every order and order item watched."""
-        return (*self.order_ids, *self.order_item_ids)
 
     def queries(self) -> list[Query]:
         rejected = sorted(DEFAULT_SHIPMENT_STATUSES.codes([REJECTED]))
@@ -260,6 +343,17 @@ class OrderWatch:
                 Query("shipments", {"orderIds": chunk, "status": rejected})
                 for chunk in _chunks(self.order_ids)
             ]
+        )
+
+    def follow_up(self, found: Mapping[str, Sequence[Any]]) -> list[Query]:
+        """Nothing more: every id watched was asked for by id."""
+        return []
+
+    def statuses_missed(self) -> list[str]:
+        """Terminal and failure statuses that end neither way: an order there waits to the timeout."""
+        vocabulary = self.vocabulary
+        return _end_states_missed(
+            sorted(vocabulary.terminal | vocabulary.failures), self.targets, self.failures
         )
 
     def _rejected_shipments(self, found: Mapping[str, Sequence[Any]]) -> dict[str, list[str]]:
@@ -281,6 +375,8 @@ class OrderWatch:
         return next((known for known in self.vocabulary.known if known.lower() == status.lower()), status)
 
     def assess(self, found: Mapping[str, Sequence[Any]]) -> Progress:
+        from airflow_provider_ordermesh.waits.progress import evaluate
+
         observed: dict[str, str] = {}
         labels: dict[str, str] = {}
         for group, label, wanted in (
@@ -296,6 +392,7 @@ class OrderWatch:
         progress = evaluate(
             observed=observed,
             expected=[*self.order_ids, *self.order_item_ids],
+            looked_up=[*self.order_ids, *self.order_item_ids],
             targets=self.targets,
             failures=self.failures,
             labels=labels,
@@ -325,17 +422,22 @@ class OrderWatch:
 # --- running the queries -----------------------------------------------------------------------
 
 
-def fetch(client: Any, queries: Iterable[Query], *, page_size: int) -> dict[str, list[Any]]:
-    """Every record the queries match, page by page, through the sync client."""
+def fetch(client: Any, watch: ShipmentWatch | OrderWatch, *, page_size: int) -> dict[str, list[Any]]:
+    """Every record the watch's queries, then its follow-up queries, match, through the sync client."""
     found: dict[str, list[Any]] = {}
-    for query in queries:
-        group = getattr(client, query.group)
-        found.setdefault(query.group, []).extend(group.search(query.filters, page_size=page_size))
+    for query in watch.queries():
+        found.setdefault(query.group, []).extend(_search(client, query, page_size))
+    for query in watch.follow_up(found):
+        found.setdefault(query.group, []).extend(_search(client, query, page_size))
     return found
 
 
+def _search(client: Any, query: Query, page_size: int) -> Any:
+    return getattr(client, query.group).search(query.filters, page_size=page_size)
+
+
 async def afetch(
-    client: Any, queries: Iterable[Query], *, page_size: int, linger: float | None = None
+    client: Any, watch: ShipmentWatch | OrderWatch, *, page_size: int, linger: float | None = None
 ) -> dict[str, list[Any]]:
     """The same as ``fetch``, through the async client.
 
@@ -343,15 +445,17 @@ async def afetch(
     loop that ask the same within that time (``coalesce.SharedSearches``), with the same result.
     """
     found: dict[str, list[Any]] = {}
-    for query in queries:
-        records = found.setdefault(query.group, [])
-        if linger is None:
-            group = getattr(client, query.group)
-            async for record in group.search(query.filters, page_size=page_size):
-                records.append(record)
-        else:
-            shared = SharedSearches.for_running_loop()
-            records += await shared.search(
-                client, query.group, query.filters, page_size=page_size, linger=linger
-            )
+    for query in watch.queries():
+        found.setdefault(query.group, []).extend(await _asearch(client, query, page_size, linger))
+    for query in watch.follow_up(found):
+        found.setdefault(query.group, []).extend(await _asearch(client, query, page_size, linger))
     return found
+
+
+async def _asearch(client: Any, query: Query, page_size: int, linger: float | None) -> list[Any]:
+    if linger is not None:
+        from airflow_provider_ordermesh.waits.coalesce import SharedSearches
+
+        shared = SharedSearches.for_running_loop()
+        return await shared.search(client, query.group, query.filters, page_size=page_size, linger=linger)
+    return [record async for record in _search(client, query, page_size)]

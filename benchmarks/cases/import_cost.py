@@ -38,6 +38,9 @@ OPERATORS_IMPORT = (
     "import airflow_provider_ordermesh.operators.orders, airflow_provider_ordermesh.operators.shipments"
 )
 TARGET = 1.05
+ADDED_MS_TARGET = 25.0
+"""The same target in milliseconds added to the baseline: a ratio reads smaller on a slower machine
+(the same 60 ms were 1.06x on a quiet one and 1.01x on a busy one), the added time does not."""
 LISTED_MODULES = 10  # the provider's own modules named in the note, heaviest first
 
 _TIMER = (
@@ -188,7 +191,8 @@ def run(context: Context) -> list[Figure]:
         f"({provider_cpu / baseline_cpu:.2f}x)"
     )
     if not context.quick:
-        note += ". " + import_breakdown(missed=provider_s > TARGET * baseline_s)
+        missed = provider_s > TARGET * baseline_s or provider_s - baseline_s > ADDED_MS_TARGET / 1000
+        note += ". " + import_breakdown(missed=missed)
     return [
         Figure(
             "Import operators + sensors (fresh process) vs `from airflow.sdk import BaseOperator`",
@@ -197,6 +201,13 @@ def run(context: Context) -> list[Figure]:
             "s",
             Target.within(TARGET),
             note=note,
+        ),
+        Figure(
+            "Time that import adds to the baseline (the same medians, as milliseconds)",
+            provider_s,
+            baseline_s,
+            "s",
+            Target.above_at_most(ADDED_MS_TARGET / 1000, "s"),
         ),
         Figure(
             "Modules loaded by that import",

@@ -107,6 +107,20 @@ def test_create_note_on_an_order_once_even_when_retried(om, api):
 
 
 @pytest.mark.sandbox
+def test_a_note_whose_answer_is_lost_is_found_instead_of_failing_the_try(om, api):
+    # Through send_once: after a lost answer the operator looks for the note before giving up.
+    created, _ = run_op(OrderMeshCreateOrderOperator(task_id="create", payload=order(), hook_params=FAST_RETRIES))
+    om.set_faults([{"route": "notes.create", "kind": "drop", "when": "after", "count": 1}])
+    make = {"task_id": "note", "resource_type": "Order", "resource_id": created["order_id"],
+            "text": "Reprint approved", "hook_params": FAST_RETRIES}
+
+    result, _ = run_op(OrderMeshCreateNoteOperator(**make))
+
+    assert result["already_existed"] is True
+    assert notes_on(api, "Order", created["order_id"]) == ["Reprint approved"]
+
+
+@pytest.mark.sandbox
 def test_create_note_on_a_shipment_and_an_order_item(om, api):
     created, _ = run_op(OrderMeshCreateOrderOperator(task_id="create", payload=order(), hook_params=FAST_RETRIES))
     stored = api.orders.get(created["order_id"])

@@ -15,13 +15,13 @@ from airflow_provider_ordermesh.client.errors import (
 )
 from airflow_provider_ordermesh.waits.progress import (
     MAX_LISTED,
-    ErrorBudget,
-    check_status_sets,
     evaluate,
     event_payload,
     is_transient,
     outcome,
 )
+from airflow_provider_ordermesh.waits.step import ErrorBudget
+from airflow_provider_ordermesh.waits.watch import check_status_sets
 
 TARGETS = {"Shipped", "Delivered"}
 FAILURES = {"Rejected", "Cancelled"}
@@ -31,7 +31,9 @@ def test_evaluate_sorts_ids_into_reached_failed_waiting_and_missing():
     progress = evaluate(
         observed={"a": "Shipped", "b": "InProduction", "c": "Cancelled", "d": "Delivered"},
         expected=["a", "b", "c", "d", "e"],
-        targets=TARGETS, failures=FAILURES, default_label="shipment",
+        targets=TARGETS,
+        failures=FAILURES,
+        default_label="shipment",
     )
     assert progress.reached == {"a": "Shipped", "d": "Delivered"}
     assert progress.failed == {"c": "Cancelled"}
@@ -44,7 +46,9 @@ def test_evaluate_sorts_ids_into_reached_failed_waiting_and_missing():
 
 def test_done_only_when_every_id_reached_a_target():
     assert evaluate(observed={"a": "Shipped"}, expected=["a"], targets=TARGETS, failures=FAILURES).done
-    assert not evaluate(observed={"a": "Shipped"}, expected=["a", "b"], targets=TARGETS, failures=FAILURES).done
+    assert not evaluate(
+        observed={"a": "Shipped"}, expected=["a", "b"], targets=TARGETS, failures=FAILURES
+    ).done
     assert not evaluate(observed={}, targets=TARGETS, failures=FAILURES).done, "nothing seen is not success"
 
 
@@ -54,8 +58,12 @@ def test_an_unknown_status_keeps_waiting_and_is_never_success():
 
 
 def test_failure_wins_over_pending_and_names_each_id_with_its_status():
-    progress = evaluate(observed={"s1": "Rejected", "s2": "InProduction", "s3": "Cancelled"},
-                        targets=TARGETS, failures=FAILURES, default_label="shipment")
+    progress = evaluate(
+        observed={"s1": "Rejected", "s2": "InProduction", "s3": "Cancelled"},
+        targets=TARGETS,
+        failures=FAILURES,
+        default_label="shipment",
+    )
     status, message = outcome(progress)
     assert status == "failure"
     assert "shipment s1 is Rejected" in message and "shipment s3 is Cancelled" in message
@@ -71,28 +79,40 @@ def test_success_outcome_and_long_lists_are_cut_short():
 
 
 def test_pending_message_names_labels_and_missing_ids():
-    progress = evaluate(observed={"s1": "Assigned"}, expected=["s1", "o1"], targets=TARGETS, failures=FAILURES,
-                        labels={"o1": "shipments of order"}, default_label="shipment")
+    progress = evaluate(
+        observed={"s1": "Assigned"},
+        expected=["s1", "o1"],
+        targets=TARGETS,
+        failures=FAILURES,
+        labels={"o1": "shipments of order"},
+        default_label="shipment",
+    )
     assert progress.pending_message() == "shipment s1 is Assigned; shipments of order o1 not found"
 
 
-@pytest.mark.parametrize(("targets", "failures", "problem"), [
-    ([], ["Cancelled"], "at least one"),
-    (["Shipped", "Cancelled"], ["Cancelled"], "both contain Cancelled"),
-])
+@pytest.mark.parametrize(
+    ("targets", "failures", "problem"),
+    [
+        ([], ["Cancelled"], "at least one"),
+        (["Shipped", "Cancelled"], ["Cancelled"], "both contain Cancelled"),
+    ],
+)
 def test_status_sets_are_checked(targets, failures, problem):
     with pytest.raises(ValueError, match=problem):
         check_status_sets(targets, failures, what="shipment")
 
 
-@pytest.mark.parametrize(("exc", "transient"), [
-    (TransportError("connection reset", method="GET", path="/x"), True),
-    (ServerError(status=503, method="GET", path="/x"), True),
-    (RateLimitError(status=429, method="GET", path="/x"), True),
-    (AuthenticationError(status=401, method="GET", path="/x"), False),
-    (InvalidRequestError("search", {"ids": "bad"}), False),
-    (RuntimeError("bug"), False),
-])
+@pytest.mark.parametrize(
+    ("exc", "transient"),
+    [
+        (TransportError("connection reset", method="GET", path="/x"), True),
+        (ServerError(status=503, method="GET", path="/x"), True),
+        (RateLimitError(status=429, method="GET", path="/x"), True),
+        (AuthenticationError(status=401, method="GET", path="/x"), False),
+        (InvalidRequestError("search", {"ids": "bad"}), False),
+        (RuntimeError("bug"), False),
+    ],
+)
 def test_only_no_answer_429_and_5xx_are_transient(exc, transient):
     assert is_transient(exc) is transient
 
@@ -119,8 +139,13 @@ def test_event_payload_is_plain_json_with_every_key():
     progress = evaluate(observed={"a": "Shipped", "b": "Assigned"}, targets=TARGETS, failures=FAILURES)
     payload = event_payload("timeout", "timed out", progress)
     assert json.loads(json.dumps(payload)) == payload
-    assert payload == {"status": "timeout", "message": "timed out", "statuses": {"a": "Shipped", "b": "Assigned"},
-                       "pending": ["b"], "error_type": None}
+    assert payload == {
+        "status": "timeout",
+        "message": "timed out",
+        "statuses": {"a": "Shipped", "b": "Assigned"},
+        "pending": ["b"],
+        "error_type": None,
+    }
     assert event_payload("error", "boom", error_type="ServerError")["error_type"] == "ServerError"
     with pytest.raises(ValueError):
         event_payload("cancelled", "no such status")  # type: ignore[arg-type]

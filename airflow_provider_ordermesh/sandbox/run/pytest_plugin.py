@@ -1,6 +1,6 @@
 """pytest fixtures: one sandbox server per test session, reset before each test that uses it.
 
-Enable with ``pytest_plugins = ["airflow_provider_ordermesh.sandbox.pytest_plugin"]``, then::
+Enable with ``pytest_plugins = ["airflow_provider_ordermesh.sandbox.run.pytest_plugin"]``, then::
 
     def test_order_ships(sandbox):
         hook = ...  # point it at sandbox.url with sandbox.client_id and sandbox.client_secret
