@@ -13,8 +13,8 @@ import importlib.util
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_ordermesh.compat import AirflowFailException, BaseOperator
-from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
+from airflow_provider_ordermesh.compat import AirflowFailException
+from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
 from airflow_provider_ordermesh.transfers.publish import publish
 from airflow_provider_ordermesh.transfers.resources import RESOURCES
 from airflow_provider_ordermesh.transfers.window import Window, WindowError, incremental_window
@@ -33,8 +33,12 @@ def _choice(value: str, known: dict[str, Any], param: str) -> str:
     return value
 
 
-class OrderMeshToObjectStorageOperator(BaseOperator):
+class OrderMeshToObjectStorageOperator(OrderMeshBaseOperator):
     """Export an OrderMesh resource changed in a window to a partition in object storage.
+
+    A provider operator like the others (``OrderMeshBaseOperator``): ``ordermesh_conn_id`` is
+    templated, ``hook_params`` reach the hook, and an answer no retry can change (400, 403, 404,
+    409, 422, bad input) fails the task without Airflow retries.
 
     :param resource: ``orders``, ``order_items``, ``shipments``, ``order_audit_logs`` or
         ``shipment_audit_logs`` (audit events of the orders/shipments updated in the window,
@@ -50,9 +54,16 @@ class OrderMeshToObjectStorageOperator(BaseOperator):
     :param partition: override of the partition name, a ``str.format`` template with ``since`` and
         ``before`` (e.g. ``"date={since:%Y-%m-%d}/hour={since:%H}"``).
     :param storage_conn_id: Airflow connection of the object store (e.g. an AWS connection).
+    :param ordermesh_conn_id: The ``ordermesh`` connection to read from (templated).
+    :param hook_params: Keyword arguments for ``OrderMeshHook`` (client options such as ``timeout``).
     """
 
-    template_fields = ("base_path", "updated_since", "updated_before")
+    template_fields: tuple[str, ...] = (
+        *OrderMeshBaseOperator.template_fields,
+        "base_path",
+        "updated_since",
+        "updated_before",
+    )
     ui_color = "#e8f0ff"
 
     def __init__(
@@ -67,9 +78,8 @@ class OrderMeshToObjectStorageOperator(BaseOperator):
         lag: timedelta = timedelta(minutes=5),
         partition: str | None = None,
         storage_conn_id: str | None = None,
-        ordermesh_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
-    ):
+    ) -> None:
         super().__init__(**kwargs)
         self.resource = _choice(resource, RESOURCES, "resource")
         self.file_format = _choice(file_format, FORMATS, "file_format")
@@ -82,7 +92,6 @@ class OrderMeshToObjectStorageOperator(BaseOperator):
         self.lag = lag
         self.partition = partition
         self.storage_conn_id = storage_conn_id
-        self.ordermesh_conn_id = ordermesh_conn_id
         if "{{" not in str(base_path):
             self._check_scheme(str(base_path))
 
@@ -151,9 +160,8 @@ class OrderMeshToObjectStorageOperator(BaseOperator):
 
     # --- the export ------------------------------------------------------------------------------
 
-    def execute(self, context: Context) -> dict[str, Any]:
+    def perform(self, context: Context) -> dict[str, Any]:
         from airflow_provider_ordermesh.compat import ObjectStoragePath
-        from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
 
         try:
             self._check_scheme(str(self.base_path))
@@ -169,8 +177,7 @@ class OrderMeshToObjectStorageOperator(BaseOperator):
             else window.partition()
         )
 
-        client = OrderMeshHook(self.ordermesh_conn_id).get_conn()
-        records = resource.read(client, window)
+        records = resource.read(self.client, window)
         path, rows = publish(
             base,
             resource.name,

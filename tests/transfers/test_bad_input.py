@@ -42,7 +42,7 @@ def _requests(om) -> int:
 def test_a_window_ending_before_it_starts_sends_nothing(om, export, tmp_path):
     om.reset()
     with pytest.raises(
-        AirflowFailException, match="updated_before .* is earlier than updated_since .*swap them"
+        AirflowFailException, match=r"updated_before .* is earlier than updated_since .*swap them"
     ):
         export(
             f"file://{tmp_path}",
