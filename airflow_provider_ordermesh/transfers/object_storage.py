@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
-from airflow_provider_ordermesh.transfers.publish import publish
+from airflow_provider_ordermesh.transfers.manifest import (
+    PartitionConflict,
+    check_partition_template,
+    check_replaceable,
+    write_manifest,
+)
+from airflow_provider_ordermesh.transfers.publish import partition_dir, publish
 from airflow_provider_ordermesh.transfers.resources import RESOURCES
 from airflow_provider_ordermesh.transfers.window import Window, WindowError, incremental_window
 from airflow_provider_ordermesh.transfers.writers import FORMATS
@@ -52,7 +58,9 @@ class OrderMeshToObjectStorageOperator(OrderMeshBaseOperator):
         the previous run's XCom) up to now minus ``lag`` instead of the data interval.
     :param lag: in incremental mode, how recent a change may be and still wait for the next run.
     :param partition: override of the partition name, a ``str.format`` template with ``since`` and
-        ``before`` (e.g. ``"date={since:%Y-%m-%d}/hour={since:%H}"``).
+        ``before`` (e.g. ``"date={since:%Y-%m-%d}/hour={since:%H}"``). The partition's manifest
+        records its window: a run of another window that renders the same partition is refused
+        without retries rather than replacing that window's data (``transfers.manifest``).
     :param storage_conn_id: Airflow connection of the object store (e.g. an AWS connection).
     :param ordermesh_conn_id: The ``ordermesh`` connection to read from (templated).
     :param hook_params: Keyword arguments for ``OrderMeshHook`` (client options such as ``timeout``).
@@ -90,7 +98,7 @@ class OrderMeshToObjectStorageOperator(OrderMeshBaseOperator):
         self.updated_before = updated_before
         self.incremental = incremental
         self.lag = lag
-        self.partition = partition
+        self.partition = check_partition_template(partition) if partition is not None else None
         self.storage_conn_id = storage_conn_id
         if "{{" not in str(base_path):
             self._check_scheme(str(base_path))
@@ -177,6 +185,12 @@ class OrderMeshToObjectStorageOperator(OrderMeshBaseOperator):
             else window.partition()
         )
 
+        target = partition_dir(base, resource.name, partition)
+        try:
+            check_replaceable(target, window, derived=self.partition is None)
+        except PartitionConflict as exc:
+            raise AirflowFailException(str(exc)) from None
+
         records = resource.read(self.client, window)
         path, rows = publish(
             base,
@@ -185,6 +199,7 @@ class OrderMeshToObjectStorageOperator(OrderMeshBaseOperator):
             fmt.extension,
             lambda stream: fmt.write(stream, records, resource.columns),
         )
+        size = write_manifest(target, window, file=path, rows=rows, file_format=fmt.name)
         cursor = window.before.isoformat()
         if self.incremental:
             self._save_cursor(context, cursor)
@@ -201,6 +216,7 @@ class OrderMeshToObjectStorageOperator(OrderMeshBaseOperator):
             "format": fmt.name,
             "paths": [str(path)],
             "rows": rows,
+            "bytes": size,
             "window": window.to_json(),
             "partition": partition,
             "cursor": cursor,

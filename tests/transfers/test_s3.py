@@ -96,7 +96,8 @@ def test_export_to_s3_replaces_the_partition_object(om, api, export, s3):
     # Airflow's form of the path, with the storage connection, so it opens as an ObjectStoragePath.
     assert result["paths"] == again["paths"] == [f"s3://aws_lake@{BUCKET}/{key}"]
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
-    assert keys == [key]  # nothing left in staging, one object per partition
+    # nothing left in staging; one data object per partition, and its manifest
+    assert keys == [key.replace("part-00000.jsonl.gz", "_manifest.json"), key]
     body = gzip.decompress(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()).decode()
     assert sorted(json.loads(line)["id"] for line in body.splitlines()) == sorted([first, second])
     assert again["rows"] == 2
