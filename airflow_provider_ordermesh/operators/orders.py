@@ -575,5 +575,8 @@ class OrderMeshSearchOrdersOperator(OrderMeshSearchOperator):
     def filter_model(self) -> type[models.OrderSearch]:
         return models.OrderSearch
 
+    def record_model(self) -> type[models.Order]:
+        return models.Order
+
     def iterate(self, filters: Any, *, limit: int | None) -> Any:
         return self.client.orders.search(filters, page_size=self.page_size, max_items=limit)

@@ -396,6 +396,12 @@ class OrderMeshSearchShipmentsOperator(OrderMeshSearchOperator):
     def filter_model(self) -> type[models.ShipmentSearch]:
         return models.ShipmentSearch
 
+    def record_model(self) -> type[models.Shipment]:
+        return models.Shipment
+
+    def derived_fields(self) -> frozenset[str]:
+        return frozenset({"status"})  # the status name, read through the connection's vocabulary
+
     def prepare_filters(self, filters: dict[str, Any]) -> dict[str, Any]:
         status = filters.get("status")
         if status is None:

@@ -101,15 +101,22 @@ class OrderMeshToObjectStorageOperator(OrderMeshBaseOperator):
         self.partition = check_partition_template(partition) if partition is not None else None
         self.storage_conn_id = storage_conn_id
         if "{{" not in str(base_path):
-            self._check_scheme(str(base_path))
+            self._check_base_path(str(base_path))
 
     # --- checks made before any request ---------------------------------------------------------
 
     @staticmethod
-    def _check_scheme(base_path: str) -> str:
+    def _check_base_path(base_path: str) -> str:
+        """The scheme of ``base_path``; refused when no filesystem serves it, or when it is relative
+        (a relative path would land in whatever working directory the worker happens to have)."""
         from airflow_provider_ordermesh.compat import has_fs
 
-        scheme = base_path.split("://", 1)[0] if "://" in base_path else "file"
+        scheme, _, rest = base_path.partition("://") if "://" in base_path else ("file", "", base_path)
+        if scheme == "file" and not rest.startswith("/"):
+            raise ValueError(
+                f"base_path={base_path!r} is relative, so each worker would write into its own working "
+                "directory; give an absolute path (file:///data/lake) or an object-storage URL (s3://bucket/prefix)"
+            )
         if not has_fs(scheme):
             hint = {
                 "s3": "apache-airflow-providers-amazon[s3fs]",
@@ -172,11 +179,18 @@ class OrderMeshToObjectStorageOperator(OrderMeshBaseOperator):
         from airflow_provider_ordermesh.compat import ObjectStoragePath
 
         try:
-            self._check_scheme(str(self.base_path))
+            self._check_base_path(str(self.base_path))
         except ValueError as exc:
             raise AirflowFailException(str(exc)) from None
         self._check_format_dependency()
         window = self._window(context)
+        if window.empty:  # an incremental run within ``lag`` of the previous one: nothing settled yet
+            self.log.info(
+                "Nothing to export yet: the cursor %s is within lag of now; no partition written, the next "
+                "run starts from the same cursor",
+                window.since.isoformat(),
+            )
+            return self._result(context, window, partition=None, paths=[], rows=0, size=0)
         base = ObjectStoragePath(str(self.base_path).rstrip("/"), conn_id=self.storage_conn_id)
         resource, fmt = RESOURCES[self.resource], FORMATS[self.file_format]
         partition = (
@@ -200,9 +214,6 @@ class OrderMeshToObjectStorageOperator(OrderMeshBaseOperator):
             lambda stream: fmt.write(stream, records, resource.columns),
         )
         size = write_manifest(target, window, file=path, rows=rows, file_format=fmt.name)
-        cursor = window.before.isoformat()
-        if self.incremental:
-            self._save_cursor(context, cursor)
         self.log.info(
             "Exported %d %s updated in [%s, %s) to %s",
             rows,
@@ -211,10 +222,26 @@ class OrderMeshToObjectStorageOperator(OrderMeshBaseOperator):
             window.before.isoformat(),
             path,
         )
+        return self._result(context, window, partition=partition, paths=[str(path)], rows=rows, size=size)
+
+    def _result(
+        self,
+        context: Context,
+        window: Window,
+        *,
+        partition: str | None,
+        paths: list[str],
+        rows: int,
+        size: int,
+    ) -> dict[str, Any]:
+        """The task's XCom (small: no records), the cursor saved, and the outlet asset events' extra."""
+        cursor = window.before.isoformat()
+        if self.incremental:
+            self._save_cursor(context, cursor)
         result = {
-            "resource": resource.name,
-            "format": fmt.name,
-            "paths": [str(path)],
+            "resource": self.resource,
+            "format": self.file_format,
+            "paths": paths,
             "rows": rows,
             "bytes": size,
             "window": window.to_json(),
