@@ -15,4 +15,9 @@ os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = os.path.join(_AIRFLOW_HOME, "dags")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
 
-pytest_plugins = ["support.dag_runner", "airflow_provider_ordermesh.sandbox.pytest_plugin", "support.connection"]
+pytest_plugins = [
+    "support.dag_runner",
+    "airflow_provider_ordermesh.sandbox.pytest_plugin",
+    "support.connection",
+    "support.s3",
+]

@@ -9,7 +9,6 @@ status vocabulary) and store the ``OrderMesh shipment`` portal link before actin
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -340,8 +339,11 @@ class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
     :param shipment_id: The shipment.
     :param format: ``"pdf"`` or ``"html"``.
     :param output_path: Where to write the decoded document (templated; directories are
-        created). The API may answer with a URL instead of the document; then nothing is
-        written and the task fails if ``output_path`` was given.
+        created): a local path (on the worker that runs the task) or an object-storage URI such
+        as ``s3://bucket/slips/{{ ds }}.pdf`` with ``storage_conn_id``; checked before the slip
+        is generated (``files``). The API may answer with a URL instead of the document; then
+        nothing is written and the task fails if ``output_path`` was given.
+    :param storage_conn_id: The Airflow connection of the object store ``output_path`` names.
     :return: ``{"packing_slip_id", "path", "url"}`` (``path`` None when nothing was written).
     """
 
@@ -354,30 +356,42 @@ class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
     operator_extra_links = (OrderMeshShipmentLink(),)
 
     def __init__(
-        self, *, shipment_id: str, format: str = "pdf", output_path: str | None = None, **kwargs: Any
+        self,
+        *,
+        shipment_id: str,
+        format: str = "pdf",
+        output_path: str | None = None,
+        storage_conn_id: str | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.shipment_id = shipment_id
         self.format = format
         self.output_path = output_path
+        self.storage_conn_id = storage_conn_id
 
     def perform(self, context: Context) -> dict[str, Any]:
         shipment_id = checked_id(self.shipment_id, param="shipment_id")
         request = validated_argument(models.GeneratePackingSlip, {"format": self.format}, param="format")
+        from airflow_provider_ordermesh.files import shown, writable_file, write_bytes
+
+        target = (
+            writable_file(self.output_path, param="output_path", storage_conn_id=self.storage_conn_id)
+            if self.output_path
+            else None
+        )
         self.push_link(context, OrderMeshShipmentLink, shipment_id)
         slip = self.client.packing_slips.generate(shipment_id, format=request.format)
         path = None
-        if self.output_path:
+        if target is not None:
             document = slip.document_bytes()
             if document is None:
                 raise AirflowFailException(
                     f"packing slip {slip.packing_slip_id} came as a URL ({slip.url}), not inline; nothing "
                     f"written to {self.output_path}"
                 )
-            path = os.path.abspath(os.path.expanduser(self.output_path))
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as handle:
-                handle.write(document)
+            write_bytes(target, document)
+            path = shown(target)
             self.log.info("wrote packing slip %s (%d bytes) to %s", slip.packing_slip_id, len(document), path)
         return {"packing_slip_id": slip.packing_slip_id, "path": path, "url": slip.url}
 
