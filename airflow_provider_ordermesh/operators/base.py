@@ -28,6 +28,7 @@ from airflow_provider_ordermesh.client.inputs import checked_id as client_checke
 from airflow_provider_ordermesh.client.inputs import validated
 from airflow_provider_ordermesh.compat import AirflowFailException, BaseOperator
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
+from airflow_provider_ordermesh.lineage import OrderMeshLineageMixin
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.client import OrderMeshClient
@@ -101,7 +102,7 @@ def is_final(exc: BaseException) -> bool:
     return isinstance(exc, FINAL_ERRORS)
 
 
-class OrderMeshBaseOperator(BaseOperator):
+class OrderMeshBaseOperator(OrderMeshLineageMixin, BaseOperator):
     """Base of the OrderMesh operators.
 
     Subclasses implement ``perform(context)``. A request refused before sending (bad input), or
@@ -142,11 +143,14 @@ class OrderMeshBaseOperator(BaseOperator):
 
     def execute(self, context: Context) -> Any:
         try:
-            return self.perform(context)
+            result = self.perform(context)
         except Exception as exc:
+            self.record_failure(exc)
             if is_final(exc):
                 raise AirflowFailException(str(exc)) from exc
             raise
+        self.lineage_details.setdefault("counts", dict.fromkeys(self.lineage_outputs(), 1))  # one object acted on
+        return result
 
     def perform(self, context: Context) -> Any:
         """The operator's work; its return value becomes the task's XCom."""

@@ -66,6 +66,14 @@ def iter_items(source: Any, *, param: str, storage_conn_id: str | None = None) -
     yield from enumerate(source)
 
 
+def _lineage_path(source: str) -> str:
+    """The file a bulk input names, as lineage reports it (a local path made absolute)."""
+    import os
+
+    text = source.strip()
+    return text if "://" in text else os.path.abspath(os.path.expanduser(text))
+
+
 class _BadLine:
     def __init__(self, line: int, problem: str):
         self.problem = f"line {line} is not valid JSON ({problem})"
@@ -225,6 +233,8 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
 
         model = self.request_model()
         source = getattr(self, self.source_param)
+        if isinstance(source, str) and source.strip().lower().endswith(ITEM_FILE_EXTENSIONS):
+            self.lineage_details["input_files"] = [_lineage_path(source)]
         for index, item in iter_items(source, param=self.source_param, storage_conn_id=self.storage_conn_id):
             # A plain dict, the usual item, needs none of the checks of ``_as_object``.
             raw = item if type(item) is dict else _as_object(index, item)
@@ -277,6 +287,7 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
             what=self.task_id,
         )
         failures = sorted([*invalid, *result.failures], key=lambda f: f.index)
+        self.lineage_details["counts"] = dict.fromkeys(self.lineage_outputs(), result.succeeded)
         report = {
             **self.summarise(result),
             "failures": [{"index": f.index, self.ref_key: f.ref, "message": f.message} for f in failures],

@@ -32,6 +32,8 @@ class OrderMeshCreateNoteOperator(OrderMeshBaseOperator):
     :return: ``{"note_id", "resource_type", "resource_id", "already_existed"}``.
     """
 
+    lineage_writes = ("notes",)
+
     template_fields: tuple[str, ...] = (
         *OrderMeshBaseOperator.template_fields,
         "resource_type",

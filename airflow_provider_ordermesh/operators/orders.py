@@ -88,6 +88,8 @@ def order_result(order: models.Order) -> dict[str, Any]:
 class _OrderAction(OrderMeshBaseOperator):
     """An action on the order ``order_id``, which carries the order's portal link."""
 
+    lineage_writes = ("orders",)
+
     operator_extra_links = (OrderMeshOrderLink(),)
     template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "order_id")
 
@@ -114,6 +116,8 @@ class OrderMeshCreateOrderOperator(OrderMeshBaseOperator):
         the run in the derived safeId, so the same key creates one order across all runs.
     :return: ``{"order_id", "short_id", "safe_id", "already_existed"}``.
     """
+
+    lineage_writes = ("orders",)
 
     template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "payload", "idempotency_key")
     template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
@@ -166,6 +170,8 @@ class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
     :return: ``{"order_ids", "created", "already_existed", "failures": [{"index", "safe_id",
         "message"}]}``; ``order_ids`` lists every order that now exists, in input order.
     """
+
+    lineage_writes = ("orders",)
 
     source_param = "orders"
     ref_field = "safeId"
@@ -252,6 +258,8 @@ class OrderMeshUpdateOrdersOperator(OrderMeshBulkOperator):
     :return: ``{"order_ids", "updated", "failures": [{"index", "order_id", "message"}]}``.
     """
 
+    lineage_writes = ("orders",)
+
     source_param = "updates"
     ref_field = "id"
     ref_key = "order_id"
@@ -283,6 +291,8 @@ class OrderMeshUpdateOrderItemOperator(_OrderAction):
     :param payload: The changes (``UpdateOrderItemModel``).
     :return: ``{"order_id", "order_item_id", "status"}`` (the item's status).
     """
+
+    lineage_writes = ("order_items",)
 
     template_fields = (*_OrderAction.template_fields, "order_item_id", "payload")
     template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
@@ -571,6 +581,8 @@ class OrderMeshSearchOrdersOperator(OrderMeshSearchOperator):
         to return one small dict per order.
     :return: A list of ids or of small dicts, ready for ``.partial().expand()``.
     """
+
+    lineage_reads = ("orders",)
 
     def filter_model(self) -> type[models.OrderSearch]:
         return models.OrderSearch

@@ -49,6 +49,8 @@ def _drop_none(body: dict[str, Any]) -> dict[str, Any]:
 class _ShipmentAction(OrderMeshBaseOperator):
     """An action on the shipment ``shipment_id``, which carries the shipment's portal link."""
 
+    lineage_writes = ("shipments",)
+
     operator_extra_links = (OrderMeshShipmentLink(),)
     template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "shipment_id")
 
@@ -139,6 +141,8 @@ class OrderMeshBulkRerouteShipmentsOperator(OrderMeshBulkOperator):
     :return: ``{"shipment_ids", "rerouted", "already_rerouted", "failures": [{"index",
         "shipment_id", "message"}]}``.
     """
+
+    lineage_writes = ("shipments",)
 
     source_param = "reroutes"
     ref_field = "shipmentId"
@@ -312,6 +316,8 @@ class OrderMeshCreateShipmentOperator(OrderMeshBaseOperator):
     :return: ``{"shipment_id", "order_id", "status", "status_code"}``.
     """
 
+    lineage_writes = ("shipments",)
+
     template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "payload")
     template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
     operator_extra_links = (OrderMeshOrderLink(), OrderMeshShipmentLink())
@@ -346,6 +352,9 @@ class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
     :param storage_conn_id: The Airflow connection of the object store ``output_path`` names.
     :return: ``{"packing_slip_id", "path", "url"}`` (``path`` None when nothing was written).
     """
+
+    lineage_reads = ("shipments",)
+    lineage_writes = ("packing_slips",)
 
     template_fields: tuple[str, ...] = (
         *OrderMeshBaseOperator.template_fields,
@@ -392,6 +401,7 @@ class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
                 )
             write_bytes(target, document)
             path = shown(target)
+            self.lineage_details["output_files"] = [str(target) if "://" in path else path]
             self.log.info("wrote packing slip %s (%d bytes) to %s", slip.packing_slip_id, len(document), path)
         return {"packing_slip_id": slip.packing_slip_id, "path": path, "url": slip.url}
 
@@ -406,6 +416,8 @@ class OrderMeshSearchShipmentsOperator(OrderMeshSearchOperator):
         ``["id", "orderId", "facilityId", "status"]``; ``status`` is the status name).
     :return: A list of ids or of small dicts, ready for ``.partial().expand()``.
     """
+
+    lineage_reads = ("shipments",)
 
     def filter_model(self) -> type[models.ShipmentSearch]:
         return models.ShipmentSearch

@@ -22,6 +22,7 @@ from airflow_provider_ordermesh.compat import (
     default_deferrable,
 )
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
+from airflow_provider_ordermesh.lineage import OrderMeshLineageMixin
 from airflow_provider_ordermesh.operators.arguments import checked_seconds
 from airflow_provider_ordermesh.waits.progress import (
     ErrorBudget,
@@ -62,7 +63,7 @@ def _concrete(value: Any) -> bool:
     return False
 
 
-class StatusSensorBase(BaseSensorOperator):
+class StatusSensorBase(OrderMeshLineageMixin, BaseSensorOperator):
     """What both status sensors share: validation, batched poke, deferral and event handling."""
 
     id_fields: ClassVar[tuple[str, ...]] = ()

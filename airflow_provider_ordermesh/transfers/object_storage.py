@@ -103,6 +103,10 @@ class OrderMeshToObjectStorageOperator(OrderMeshBaseOperator):
         if "{{" not in str(base_path):
             self._check_base_path(str(base_path))
 
+    def lineage_inputs(self) -> tuple[str, ...]:
+        """The OrderMesh resource the export reads, as ``assets`` names it (``orders/audit_logs``)."""
+        return (RESOURCES[self.resource].dataset,)
+
     # --- checks made before any request ---------------------------------------------------------
 
     @staticmethod
@@ -214,6 +218,12 @@ class OrderMeshToObjectStorageOperator(OrderMeshBaseOperator):
             lambda stream: fmt.write(stream, records, resource.columns),
         )
         size = write_manifest(target, window, file=path, rows=rows, file_format=fmt.name)
+        self.lineage_details.update(
+            output_files=[str(target)],
+            rows=rows,
+            bytes=size,
+            columns=[(c.name, c.kind) for c in resource.columns] if fmt.name in ("csv", "parquet") else None,
+        )
         self.log.info(
             "Exported %d %s updated in [%s, %s) to %s",
             rows,
@@ -236,6 +246,7 @@ class OrderMeshToObjectStorageOperator(OrderMeshBaseOperator):
     ) -> dict[str, Any]:
         """The task's XCom (small: no records), the cursor saved, and the outlet asset events' extra."""
         cursor = window.before.isoformat()
+        self.lineage_details["window"] = window.to_json()
         if self.incremental:
             self._save_cursor(context, cursor)
         result = {
