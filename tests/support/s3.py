@@ -86,5 +86,5 @@ def _forget_filesystems() -> None:
     import s3fs
     from airflow.sdk.io import store
 
-    store._STORE_CACHE.clear()
+    getattr(store, "_STORE_CACHE", {}).clear()  # Airflow's cache of object stores by connection
     s3fs.S3FileSystem.clear_instance_cache()
