@@ -10,6 +10,7 @@ that identifies the data source). Pure string work: no Airflow import, no I/O.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 SCHEME = "ordermesh"
@@ -43,6 +44,14 @@ def namespace_and_name(uri: str) -> tuple[str, str]:
     """OpenLineage's (namespace, name) for an ``ordermesh://`` URI."""
     parts = normalize(urlsplit(uri))
     return f"{SCHEME}://{parts.netloc}", parts.path.lstrip("/")
+
+
+def to_openlineage(asset: Any, lineage_context: Any = None) -> Any:
+    """Airflow's ``asset-uris`` OpenLineage converter: an ``ordermesh://`` asset as the dataset the
+    operators report (``namespace_and_name``). Imports the OpenLineage client only when called."""
+    from openlineage.client.event_v2 import Dataset
+
+    return Dataset(*namespace_and_name(asset.uri))
 
 
 def normalize(parts: SplitResult) -> SplitResult:

@@ -51,6 +51,8 @@ _WHERE: dict[str, str | tuple[str, ...]] = {
     "CronDataIntervalTimetable": ("airflow.sdk", "airflow.timetables.interval"),
     "ObjectStoragePath": "airflow.sdk",
     "has_fs": "airflow.sdk.io",
+    # lineage.py: only when the OpenLineage provider asks an operator for its facets
+    "OperatorLineage": "airflow.providers.openlineage.extractors",
     # for tests and scripts: the public way to turn a serialized class path back into the class
     "import_string": "airflow.sdk.module_loading",
     # for tests and scripts that parse DAG files the way the DAG processor does

@@ -37,6 +37,20 @@ def get_provider_info() -> dict:
             }
         ],
         "sensors": [{"integration-name": "OrderMesh", "python-modules": [f"{PACKAGE}.sensors.status"]}],
+        "transfers": [
+            {
+                "source-integration-name": "OrderMesh",
+                "target-integration-name": "Common IO",  # Airflow's object storage (ObjectStoragePath)
+                "python-module": f"{PACKAGE}.transfers.object_storage",
+            }
+        ],
+        "asset-uris": [
+            {
+                "schemes": ["ordermesh"],
+                "handler": f"{PACKAGE}.assets.normalize",
+                "to_openlineage_converter": f"{PACKAGE}.assets.to_openlineage",
+            }
+        ],
         "triggers": [
             {
                 "integration-name": "OrderMesh",

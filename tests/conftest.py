@@ -19,4 +19,5 @@ pytest_plugins = [
     "support.dag_runner",
     "airflow_provider_ordermesh.sandbox.run.pytest_plugin",
     "support.connection",
+    "support.s3",
 ]

@@ -24,6 +24,7 @@ from airflow_provider_ordermesh.client.errors import (
 )
 from airflow_provider_ordermesh.compat import AirflowFailException, BaseOperator
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
+from airflow_provider_ordermesh.lineage import OrderMeshLineageMixin
 from airflow_provider_ordermesh.operators.idempotency import Idempotency, Rule
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def is_final(exc: BaseException) -> bool:
     return isinstance(exc, FINAL_ERRORS)
 
 
-class OrderMeshBaseOperator(BaseOperator):
+class OrderMeshBaseOperator(OrderMeshLineageMixin, BaseOperator):
     """Base of the OrderMesh operators.
 
     Subclasses implement ``perform(context)``. A request refused before sending (bad input), or
@@ -101,10 +102,12 @@ class OrderMeshBaseOperator(BaseOperator):
         try:
             result = self.perform(context)
         except OutcomeUnknownError as exc:
+            self.record_failure(exc)
             if self.idempotency.kind is Idempotency.UNGUARDABLE:
                 raise AirflowFailException(self.lost_answer_text(exc)) from exc
             raise
         except Exception as exc:
+            self.record_failure(exc)
             if is_final(exc):
                 raise AirflowFailException(str(exc)) from exc
             raise
@@ -117,6 +120,7 @@ class OrderMeshBaseOperator(BaseOperator):
                 "a result: an async client call was not awaited, so nothing was sent. Await it inside an "
                 "async function (asyncio.run), or use the sync client (self.client)"
             )
+        self.lineage_details.setdefault("counts", dict.fromkeys(self.lineage_outputs(), 1))  # one object acted on
         return result
 
     def lost_answer_text(self, exc: OutcomeUnknownError) -> str:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from airflow_provider_ordermesh.arguments import InvalidArgument
 from airflow_provider_ordermesh.arguments.numbers import checked_int
-from airflow_provider_ordermesh.arguments.paths import checked_input_path
 from airflow_provider_ordermesh.arguments.payloads import parse_json_text
 from airflow_provider_ordermesh.client.defaults import DEFAULT_BULK_CONCURRENCY
 from airflow_provider_ordermesh.compat import AirflowException, AirflowFailException
@@ -32,33 +31,51 @@ PartialFailurePolicy = Literal["fail", "warn", "skip-failed"]
 POLICIES: tuple[str, ...] = ("fail", "warn", "skip-failed")
 MAX_CONCURRENCY = 32  # batches in flight at once, at most
 LISTED_FAILURES = 100  # at most this many failures are spelled out in an error message or the log
+ITEM_FILE_EXTENSIONS = (".json", ".jsonl")
 
 
-def iter_items(source: Any, *, param: str) -> Iterator[tuple[int, Any]]:
+def iter_items(source: Any, *, param: str, storage_conn_id: str | None = None) -> Iterator[tuple[int, Any]]:
     """``(index, item)`` for each item of a list, a JSON string, or a ``.json`` / ``.jsonl`` file.
 
-    A ``.jsonl`` file is read line by line (constant memory); a blank line is skipped and a
-    line that is not JSON becomes an item that fails validation, naming its line.
+    The file is a local path or an object-storage URI (``s3://bucket/orders.jsonl`` with
+    ``storage_conn_id``), read through ``files``. A ``.jsonl`` file is read line by line
+    (constant memory); a blank line is skipped and a line that is not JSON becomes an item that
+    fails validation, naming its line.
     """
-    if isinstance(source, str) and source.strip().lower().endswith((".json", ".jsonl")):
-        path = checked_input_path(source, param=param)
-        if path.lower().endswith(".jsonl"):
+    from airflow_provider_ordermesh.files import FileArgumentError, is_file_reference, readable_file, shown
+
+    if is_file_reference(source, extensions=ITEM_FILE_EXTENSIONS):
+        path = readable_file(source, param=param, storage_conn_id=storage_conn_id)
+        if not path.name.lower().endswith(ITEM_FILE_EXTENSIONS):
+            raise FileArgumentError(
+                f"{param}: {shown(path)} is neither a .json nor a .jsonl file; give a JSON array (.json) or one "
+                "JSON object per line (.jsonl)"
+            )
+        if path.name.lower().endswith(".jsonl"):
             yield from _iter_json_lines(path)
             return
-        with open(path, encoding="utf-8") as handle:
+        with path.open("r", encoding="utf-8") as handle:
             try:
                 source = json.load(handle)
             except json.JSONDecodeError as exc:
-                problem = f"{param}: {path!r} is not valid JSON ({exc.msg} at line {exc.lineno})"
+                problem = f"{param}: {shown(path)!r} is not valid JSON ({exc.msg} at line {exc.lineno})"
                 raise AirflowFailException(problem) from None
     else:
         source = parse_json_text(source, param=param)
     if isinstance(source, Mapping) or not isinstance(source, Sequence) or isinstance(source, (str, bytes)):
         raise AirflowFailException(
-            f"{param} must be a list of objects, a JSON array, or the path of a .json or .jsonl file; "
+            f"{param} must be a list of objects, a JSON array, or the path or URI of a .json or .jsonl file; "
             f"got {type(source).__name__}"
         )
     yield from enumerate(source)
+
+
+def _lineage_path(source: str) -> str:
+    """The file a bulk input names, as lineage reports it (a local path made absolute)."""
+    import os
+
+    text = source.strip()
+    return text if "://" in text else os.path.abspath(os.path.expanduser(text))
 
 
 class _BadLine:
@@ -66,9 +83,9 @@ class _BadLine:
         self.problem = f"line {line} is not valid JSON ({problem})"
 
 
-def _iter_json_lines(path: str) -> Iterator[tuple[int, Any]]:
+def _iter_json_lines(path: Any) -> Iterator[tuple[int, Any]]:
     index = 0
-    with open(path, encoding="utf-8") as handle:
+    with path.open("r", encoding="utf-8") as handle:
         for line_number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -130,6 +147,9 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
         (``client.defaults.DEFAULT_BULK_CONCURRENCY`` says why).
     :param batch_size: Items per request, 1 to 100.
     :param fail_on_empty: Fail the task when the input holds no items (default: warn and report).
+    :param storage_conn_id: The Airflow connection of the object store when the items argument is
+        a URI such as ``s3://bucket/orders.jsonl``. A local path needs none, but must
+        exist on every worker.
     """
 
     source_param: ClassVar[str]
@@ -146,9 +166,11 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
         max_concurrency: int = DEFAULT_BULK_CONCURRENCY,
         batch_size: int = BULK_MAX_ITEMS,
         fail_on_empty: bool = False,
+        storage_conn_id: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.storage_conn_id = storage_conn_id
         if on_partial_failure not in POLICIES:
             raise InvalidArgument(
                 f"on_partial_failure must be one of {', '.join(POLICIES)}; got {on_partial_failure!r}"
@@ -214,7 +236,10 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
         from airflow_provider_ordermesh.client.errors import InvalidRequestError
 
         model = self.request_model()
-        for index, item in iter_items(getattr(self, self.source_param), param=self.source_param):
+        source = getattr(self, self.source_param)
+        if isinstance(source, str) and source.strip().lower().endswith(ITEM_FILE_EXTENSIONS):
+            self.lineage_details["input_files"] = [_lineage_path(source)]
+        for index, item in iter_items(source, param=self.source_param, storage_conn_id=self.storage_conn_id):
             # A plain dict, the usual item, needs none of the checks of ``_as_object``.
             raw = item if type(item) is dict else _as_object(index, item)
             if isinstance(raw, BulkFailure):
@@ -265,6 +290,7 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
             what=self.task_id,
         )
         failures = sorted([*invalid, *result.failures], key=lambda f: f.index)
+        self.lineage_details["counts"] = dict.fromkeys(self.lineage_outputs(), result.succeeded)
         report = {
             **self.summarise(result),
             "failures": [{"index": f.index, self.ref_key: f.ref, "message": f.message} for f in failures],

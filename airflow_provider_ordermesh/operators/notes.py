@@ -35,6 +35,7 @@ class OrderMeshCreateNoteOperator(OrderMeshBaseOperator):
     """
 
     idempotency = guarded("the resource's notes: one with the same text means done")
+    lineage_writes = ("notes",)
 
     template_fields: tuple[str, ...] = (
         *OrderMeshBaseOperator.template_fields,

@@ -147,6 +147,8 @@ def order_result(order: models.Order) -> dict[str, Any]:
 class _OrderAction(OrderMeshBaseOperator):
     """An action on the order ``order_id``, which carries the order's portal link."""
 
+    lineage_writes = ("orders",)
+
     operator_extra_links = (OrderMeshOrderLink(),)
     template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "order_id")
 
@@ -181,6 +183,7 @@ class OrderMeshCreateOrderOperator(OrderMeshBaseOperator):
         "the safeId: its own, the idempotency_key's or the externalId's, looked up before sending; "
         "the task instance's, answered 409 when it exists"
     )
+    lineage_writes = ("orders",)
 
     template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "payload", "idempotency_key")
     template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
@@ -263,6 +266,7 @@ class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
         "safeIds: a retried task searches for each batch's safeIds and sends only the missing "
         "orders; any re-sent safeId is answered 409"
     )
+    lineage_writes = ("orders",)
 
     source_param = "orders"
     ref_field = "safeId"
@@ -364,6 +368,7 @@ class OrderMeshUpdateOrdersOperator(OrderMeshBulkOperator):
     """
 
     idempotency = natural("PATCHes: the same changes sent twice leave the same orders")
+    lineage_writes = ("orders",)
 
     source_param = "updates"
     ref_field = "id"
@@ -398,6 +403,7 @@ class OrderMeshUpdateOrderItemOperator(_OrderAction):
     """
 
     idempotency = natural("a PATCH: the same changes sent twice leave the same item")
+    lineage_writes = ("order_items",)
 
     template_fields = (*_OrderAction.template_fields, "order_item_id", "payload")
     template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
@@ -746,8 +752,13 @@ class OrderMeshSearchOrdersOperator(OrderMeshSearchOperator):
     :return: A list of ids or of small dicts, ready for ``.partial().expand()``.
     """
 
+    lineage_reads = ("orders",)
+
     def filter_model(self) -> type[models.OrderSearch]:
         return models.OrderSearch
+
+    def record_model(self) -> type[models.Order]:
+        return models.Order
 
     def iterate(self, filters: Any, *, limit: int | None) -> Any:
         return self.client.orders.search(filters, page_size=self.page_size, max_items=limit)

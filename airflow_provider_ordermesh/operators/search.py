@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_ordermesh.arguments import InvalidArgument
@@ -66,6 +67,22 @@ class OrderMeshSearchOperator(OrderMeshBaseOperator):
     def prepare_filters(self, filters: dict[str, Any]) -> dict[str, Any]:
         return filters
 
+    def record_model(self) -> type[BaseModel]:
+        """The model of one search result: what ``fields`` may name."""
+        raise NotImplementedError
+
+    def derived_fields(self) -> frozenset[str]:
+        """Names ``pick`` computes beyond the record model's own fields."""
+        return frozenset()
+
+    def known_fields(self) -> frozenset[str]:
+        """Every name ``fields`` may use: the record model's fields in API and Python spelling."""
+        model = self.record_model()
+        names = {name for name in model.model_fields} | {
+            field.alias for field in model.model_fields.values() if field.alias
+        }
+        return frozenset(names) | self.derived_fields()
+
     def iterate(self, filters: Any, *, limit: int | None) -> Iterable[Any]:
         raise NotImplementedError
 
@@ -112,6 +129,19 @@ class OrderMeshSearchOperator(OrderMeshBaseOperator):
             or not all(isinstance(f, str) and f.strip() for f in fields)
         ):
             raise InvalidArgument(f"fields must be a list of field names, got {fields!r}")
+        known = self.known_fields()
+        if unknown := [f for f in fields if f not in known]:
+            hints = [
+                f"{f!r} (did you mean {close[0]!r}?)"
+                if (close := difflib.get_close_matches(f, known, n=1))
+                else repr(f)
+                for f in unknown
+            ]
+            raise InvalidArgument(
+                f"fields: {', '.join(hints)} {'is not a field' if len(unknown) == 1 else 'are not fields'} of "
+                f"{self.record_model().__name__}, so every record would return None for it; use any of: "
+                f"{', '.join(sorted(known))}"
+            )
         return list(fields)
 
     def perform(self, context: Context) -> list[Any]:

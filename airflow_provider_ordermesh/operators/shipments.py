@@ -9,14 +9,12 @@ status vocabulary) and store the ``OrderMesh shipment`` portal link before actin
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_ordermesh import models
 from airflow_provider_ordermesh.arguments.ids import checked_id
 from airflow_provider_ordermesh.arguments.narrowing import NOT_GIVEN, refuse_blank
-from airflow_provider_ordermesh.arguments.paths import checked_output_path
 from airflow_provider_ordermesh.arguments.payloads import parse_json_text, validated_argument
 from airflow_provider_ordermesh.client.errors import OutcomeUnknownError
 from airflow_provider_ordermesh.compat import AirflowFailException
@@ -90,6 +88,8 @@ def marker_recorded(client: OrderMeshClient, shipment_id: str, reason: str | Non
 
 class _ShipmentAction(OrderMeshBaseOperator):
     """An action on the shipment ``shipment_id``, which carries the shipment's portal link."""
+
+    lineage_writes = ("shipments",)
 
     operator_extra_links = (OrderMeshShipmentLink(),)
     template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "shipment_id")
@@ -210,6 +210,7 @@ class OrderMeshBulkRerouteShipmentsOperator(OrderMeshBulkOperator):
         "shipment sits at the target, a partial one when the shipment's audit log records its "
         "reason's marker"
     )
+    lineage_writes = ("shipments",)
 
     source_param = "reroutes"
     ref_field = "shipmentId"
@@ -517,6 +518,7 @@ class OrderMeshCreateShipmentOperator(OrderMeshBaseOperator):
     idempotency = guarded(
         "the order's shipments: one at the facility carrying the requested quantities means done"
     )
+    lineage_writes = ("shipments",)
 
     template_fields: tuple[str, ...] = (*OrderMeshBaseOperator.template_fields, "payload")
     template_fields_renderers: ClassVar[dict[str, str]] = {"payload": "json"}
@@ -563,8 +565,11 @@ class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
     :param shipment_id: The shipment.
     :param format: ``"pdf"`` or ``"html"``.
     :param output_path: Where to write the decoded document (templated; directories are
-        created). The API may answer with a URL instead of the document; then nothing is
-        written and the task fails if ``output_path`` was given.
+        created): a local path (on the worker that runs the task) or an object-storage URI such
+        as ``s3://bucket/slips/{{ ds }}.pdf`` with ``storage_conn_id``; checked before the slip
+        is generated (``files``). The API may answer with a URL instead of the document; then
+        nothing is written and the task fails if ``output_path`` was given.
+    :param storage_conn_id: The Airflow connection of the object store ``output_path`` names.
     :return: ``{"packing_slip_id", "path", "url"}`` (``path`` None when nothing was written).
     """
 
@@ -572,6 +577,8 @@ class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
         "renders the shipment's packing slip; a second one is the same document and changes no "
         "order or shipment"
     )
+    lineage_reads = ("shipments",)
+    lineage_writes = ("packing_slips",)
 
     template_fields: tuple[str, ...] = (
         *OrderMeshBaseOperator.template_fields,
@@ -582,30 +589,43 @@ class OrderMeshGeneratePackingSlipOperator(OrderMeshBaseOperator):
     operator_extra_links = (OrderMeshShipmentLink(),)
 
     def __init__(
-        self, *, shipment_id: str, format: str = "pdf", output_path: str | None = None, **kwargs: Any
+        self,
+        *,
+        shipment_id: str,
+        format: str = "pdf",
+        output_path: str | None = None,
+        storage_conn_id: str | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.shipment_id = shipment_id
         self.format = format
         self.output_path = output_path
+        self.storage_conn_id = storage_conn_id
 
     def perform(self, context: Context) -> dict[str, Any]:
         shipment_id = checked_id(self.shipment_id, param="shipment_id")
         request = validated_argument(models.GeneratePackingSlip, {"format": self.format}, param="format")
-        # checked before the slip is generated: a folder or an unrendered template fails with nothing made
-        path = checked_output_path(self.output_path, param="output_path") if self.output_path else None
+        from airflow_provider_ordermesh.files import shown, writable_file, write_bytes
+
+        target = (
+            writable_file(self.output_path, param="output_path", storage_conn_id=self.storage_conn_id)
+            if self.output_path
+            else None
+        )
         self.push_link(context, OrderMeshShipmentLink, shipment_id)
         slip = self.client.packing_slips.generate(shipment_id, format=request.format)
-        if path is not None:
+        path = None
+        if target is not None:
             document = slip.document_bytes()
             if document is None:
                 raise AirflowFailException(
                     f"packing slip {slip.packing_slip_id} came as a URL ({slip.url}), not inline; nothing "
                     f"written to {self.output_path}"
                 )
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as handle:
-                handle.write(document)
+            write_bytes(target, document)
+            path = shown(target)
+            self.lineage_details["output_files"] = [str(target) if "://" in path else path]
             self.log.info("wrote packing slip %s (%d bytes) to %s", slip.packing_slip_id, len(document), path)
         return {"packing_slip_id": slip.packing_slip_id, "path": path, "url": slip.url}
 
@@ -621,8 +641,16 @@ class OrderMeshSearchShipmentsOperator(OrderMeshSearchOperator):
     :return: A list of ids or of small dicts, ready for ``.partial().expand()``.
     """
 
+    lineage_reads = ("shipments",)
+
     def filter_model(self) -> type[models.ShipmentSearch]:
         return models.ShipmentSearch
+
+    def record_model(self) -> type[models.Shipment]:
+        return models.Shipment
+
+    def derived_fields(self) -> frozenset[str]:
+        return frozenset({"status"})  # the status name, read through the connection's vocabulary
 
     def prepare_filters(self, filters: dict[str, Any]) -> dict[str, Any]:
         status = filters.get("status")

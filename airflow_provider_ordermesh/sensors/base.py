@@ -25,6 +25,7 @@ from airflow_provider_ordermesh.compat import (
     default_deferrable,
 )
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
+from airflow_provider_ordermesh.lineage import OrderMeshLineageMixin
 from airflow_provider_ordermesh.waits.watch import (
     EmptyWait,
     OrderWatch,
@@ -69,7 +70,7 @@ def _concrete(value: Any) -> bool:
     return False
 
 
-class StatusSensorBase(BaseSensorOperator):
+class StatusSensorBase(OrderMeshLineageMixin, BaseSensorOperator):
     """What both status sensors share: validation, batched poke, deferral and event handling."""
 
     id_fields: ClassVar[tuple[str, ...]] = ()

@@ -69,6 +69,8 @@ class OrderMeshShipmentStatusSensor(StatusSensorBase):
     .. seealso:: The README's "Sensors and triggers" section.
     """
 
+    lineage_reads = ("shipments",)
+
     template_fields: Sequence[str] = (
         "ordermesh_conn_id",
         "shipment_ids",
@@ -171,6 +173,8 @@ class OrderMeshOrderStatusSensor(StatusSensorBase):
 
     .. seealso:: The README's "Sensors and triggers" section.
     """
+
+    lineage_reads = ("orders",)
 
     template_fields: Sequence[str] = (
         "ordermesh_conn_id",

@@ -13,9 +13,15 @@ import importlib.util
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_ordermesh.compat import AirflowFailException, BaseOperator
-from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
-from airflow_provider_ordermesh.transfers.publish import publish
+from airflow_provider_ordermesh.compat import AirflowFailException
+from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
+from airflow_provider_ordermesh.transfers.manifest import (
+    PartitionConflict,
+    check_partition_template,
+    check_replaceable,
+    write_manifest,
+)
+from airflow_provider_ordermesh.transfers.publish import partition_dir, publish
 from airflow_provider_ordermesh.transfers.resources import RESOURCES
 from airflow_provider_ordermesh.transfers.window import Window, WindowError, incremental_window
 from airflow_provider_ordermesh.transfers.writers import FORMATS
@@ -33,8 +39,12 @@ def _choice(value: str, known: dict[str, Any], param: str) -> str:
     return value
 
 
-class OrderMeshToObjectStorageOperator(BaseOperator):
+class OrderMeshToObjectStorageOperator(OrderMeshBaseOperator):
     """Export an OrderMesh resource changed in a window to a partition in object storage.
+
+    A provider operator like the others (``OrderMeshBaseOperator``): ``ordermesh_conn_id`` is
+    templated, ``hook_params`` reach the hook, and an answer no retry can change (400, 403, 404,
+    409, 422, bad input) fails the task without Airflow retries.
 
     :param resource: ``orders``, ``order_items``, ``shipments``, ``order_audit_logs`` or
         ``shipment_audit_logs`` (audit events of the orders/shipments updated in the window,
@@ -48,11 +58,20 @@ class OrderMeshToObjectStorageOperator(BaseOperator):
         the previous run's XCom) up to now minus ``lag`` instead of the data interval.
     :param lag: in incremental mode, how recent a change may be and still wait for the next run.
     :param partition: override of the partition name, a ``str.format`` template with ``since`` and
-        ``before`` (e.g. ``"date={since:%Y-%m-%d}/hour={since:%H}"``).
+        ``before`` (e.g. ``"date={since:%Y-%m-%d}/hour={since:%H}"``). The partition's manifest
+        records its window: a run of another window that renders the same partition is refused
+        without retries rather than replacing that window's data (``transfers.manifest``).
     :param storage_conn_id: Airflow connection of the object store (e.g. an AWS connection).
+    :param ordermesh_conn_id: The ``ordermesh`` connection to read from (templated).
+    :param hook_params: Keyword arguments for ``OrderMeshHook`` (client options such as ``timeout``).
     """
 
-    template_fields = ("base_path", "updated_since", "updated_before")
+    template_fields: tuple[str, ...] = (
+        *OrderMeshBaseOperator.template_fields,
+        "base_path",
+        "updated_since",
+        "updated_before",
+    )
     ui_color = "#e8f0ff"
 
     def __init__(
@@ -67,9 +86,8 @@ class OrderMeshToObjectStorageOperator(BaseOperator):
         lag: timedelta = timedelta(minutes=5),
         partition: str | None = None,
         storage_conn_id: str | None = None,
-        ordermesh_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
-    ):
+    ) -> None:
         super().__init__(**kwargs)
         self.resource = _choice(resource, RESOURCES, "resource")
         self.file_format = _choice(file_format, FORMATS, "file_format")
@@ -80,19 +98,29 @@ class OrderMeshToObjectStorageOperator(BaseOperator):
         self.updated_before = updated_before
         self.incremental = incremental
         self.lag = lag
-        self.partition = partition
+        self.partition = check_partition_template(partition) if partition is not None else None
         self.storage_conn_id = storage_conn_id
-        self.ordermesh_conn_id = ordermesh_conn_id
         if "{{" not in str(base_path):
-            self._check_scheme(str(base_path))
+            self._check_base_path(str(base_path))
+
+    def lineage_inputs(self) -> tuple[str, ...]:
+        """The OrderMesh resource the export reads, as ``assets`` names it (``orders/audit_logs``)."""
+        return (RESOURCES[self.resource].dataset,)
 
     # --- checks made before any request ---------------------------------------------------------
 
     @staticmethod
-    def _check_scheme(base_path: str) -> str:
+    def _check_base_path(base_path: str) -> str:
+        """The scheme of ``base_path``; refused when no filesystem serves it, or when it is relative
+        (a relative path would land in whatever working directory the worker happens to have)."""
         from airflow_provider_ordermesh.compat import has_fs
 
-        scheme = base_path.split("://", 1)[0] if "://" in base_path else "file"
+        scheme, _, rest = base_path.partition("://") if "://" in base_path else ("file", "", base_path)
+        if scheme == "file" and not rest.startswith("/"):
+            raise ValueError(
+                f"base_path={base_path!r} is relative, so each worker would write into its own working "
+                "directory; give an absolute path (file:///data/lake) or an object-storage URL (s3://bucket/prefix)"
+            )
         if not has_fs(scheme):
             hint = {
                 "s3": "apache-airflow-providers-amazon[s3fs]",
@@ -151,16 +179,22 @@ class OrderMeshToObjectStorageOperator(BaseOperator):
 
     # --- the export ------------------------------------------------------------------------------
 
-    def execute(self, context: Context) -> dict[str, Any]:
+    def perform(self, context: Context) -> dict[str, Any]:
         from airflow_provider_ordermesh.compat import ObjectStoragePath
-        from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
 
         try:
-            self._check_scheme(str(self.base_path))
+            self._check_base_path(str(self.base_path))
         except ValueError as exc:
             raise AirflowFailException(str(exc)) from None
         self._check_format_dependency()
         window = self._window(context)
+        if window.empty:  # an incremental run within ``lag`` of the previous one: nothing settled yet
+            self.log.info(
+                "Nothing to export yet: the cursor %s is within lag of now; no partition written, the next "
+                "run starts from the same cursor",
+                window.since.isoformat(),
+            )
+            return self._result(context, window, partition=None, paths=[], rows=0, size=0)
         base = ObjectStoragePath(str(self.base_path).rstrip("/"), conn_id=self.storage_conn_id)
         resource, fmt = RESOURCES[self.resource], FORMATS[self.file_format]
         partition = (
@@ -169,8 +203,13 @@ class OrderMeshToObjectStorageOperator(BaseOperator):
             else window.partition()
         )
 
-        client = OrderMeshHook(self.ordermesh_conn_id).get_conn()
-        records = resource.read(client, window)
+        target = partition_dir(base, resource.name, partition)
+        try:
+            check_replaceable(target, window, derived=self.partition is None)
+        except PartitionConflict as exc:
+            raise AirflowFailException(str(exc)) from None
+
+        records = resource.read(self.client, window)
         path, rows = publish(
             base,
             resource.name,
@@ -178,9 +217,13 @@ class OrderMeshToObjectStorageOperator(BaseOperator):
             fmt.extension,
             lambda stream: fmt.write(stream, records, resource.columns),
         )
-        cursor = window.before.isoformat()
-        if self.incremental:
-            self._save_cursor(context, cursor)
+        size = write_manifest(target, window, file=path, rows=rows, file_format=fmt.name)
+        self.lineage_details.update(
+            output_files=[str(target)],
+            rows=rows,
+            bytes=size,
+            columns=[(c.name, c.kind) for c in resource.columns] if fmt.name in ("csv", "parquet") else None,
+        )
         self.log.info(
             "Exported %d %s updated in [%s, %s) to %s",
             rows,
@@ -189,11 +232,29 @@ class OrderMeshToObjectStorageOperator(BaseOperator):
             window.before.isoformat(),
             path,
         )
+        return self._result(context, window, partition=partition, paths=[str(path)], rows=rows, size=size)
+
+    def _result(
+        self,
+        context: Context,
+        window: Window,
+        *,
+        partition: str | None,
+        paths: list[str],
+        rows: int,
+        size: int,
+    ) -> dict[str, Any]:
+        """The task's XCom (small: no records), the cursor saved, and the outlet asset events' extra."""
+        cursor = window.before.isoformat()
+        self.lineage_details["window"] = window.to_json()
+        if self.incremental:
+            self._save_cursor(context, cursor)
         result = {
-            "resource": resource.name,
-            "format": fmt.name,
-            "paths": [str(path)],
+            "resource": self.resource,
+            "format": self.file_format,
+            "paths": paths,
             "rows": rows,
+            "bytes": size,
             "window": window.to_json(),
             "partition": partition,
             "cursor": cursor,

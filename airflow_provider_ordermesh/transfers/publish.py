@@ -4,8 +4,9 @@
 ``{base}/_staging/`` (a name that Hive, Spark, Athena and friends ignore, like every path starting
 with ``_``) and moved into place only once complete: readers see the previous file or the new one,
 never half of one, and a failed export removes its staging file and leaves the partition as it was.
-After the move, any other file left in the partition (an earlier format) is removed, so a
-partition always holds exactly one export of its window.
+After the move, any other data file left in the partition (an earlier format) is removed, so a
+partition always holds exactly one export of its window; files whose name starts with ``_`` (the
+partition's manifest, see ``transfers.manifest``) are not data and stay.
 """
 
 from __future__ import annotations
@@ -44,6 +45,6 @@ def publish(
             staging.unlink()
         raise
     for leftover in target_dir.iterdir():
-        if leftover.name != final.name and leftover.is_file():
+        if leftover.name != final.name and not leftover.name.startswith("_") and leftover.is_file():
             leftover.unlink()
     return final, rows

@@ -85,6 +85,8 @@ class ExportResource:
     name: str
     read: Callable[[Any, Window], Iterator[Record]]
     columns: tuple[Column, ...]
+    dataset: str
+    """The resource's name in ``ordermesh://`` URIs and OpenLineage datasets (``assets``)."""
 
 
 _AUDIT = "id action description oldValue newValue createdAt resource:json user:json"
@@ -99,6 +101,7 @@ RESOURCES: dict[str, ExportResource] = {
                 "id shortId safeId externalId merchantId status statusDesc currencyCode isTest:bool "
                 "createdAt updatedAt items:json shipmentIds:json shippingAddress:json merchantTotal:json"
             ),
+            "orders",
         ),
         ExportResource(
             "order_items",
@@ -107,6 +110,7 @@ RESOURCES: dict[str, ExportResource] = {
                 "id shortId externalId sku quantity:int status statusDesc createdAt updatedAt processedAt "
                 "cancelledAt options:json images:json"
             ),
+            "order_items",
         ),
         ExportResource(
             "shipments",
@@ -116,16 +120,19 @@ RESOURCES: dict[str, ExportResource] = {
                 "isRejectedByVendor:bool shippingMethod shippingCountryCode createdDate lastModifiedDate "
                 "packages:json orderItemIDs:json"
             ),
+            "shipments",
         ),
         ExportResource(
             "order_audit_logs",
             _audit_logs(_orders, "orderId", lambda c, i: c.orders.audit_log_records(i)),
             _cols(f"orderId {_AUDIT}"),
+            "orders/audit_logs",
         ),
         ExportResource(
             "shipment_audit_logs",
             _audit_logs(_shipments, "shipmentId", lambda c, i: c.shipments.audit_log_records(i)),
             _cols(f"shipmentId {_AUDIT}"),
+            "shipments/audit_logs",
         ),
     )
 }

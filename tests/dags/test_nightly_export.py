@@ -42,7 +42,7 @@ def test_yesterdays_orders_and_shipments_land_in_their_partitions(
     assert orders["rows"] == 3
     assert orders["window"] == {"since": day.isoformat(), "before": next_midnight.isoformat()}
     partition = tmp_path / "resource=orders" / f"date={day:%Y-%m-%d}"
-    assert [p.name for p in partition.iterdir()] == ["part-00000.jsonl.gz"]
+    assert sorted(p.name for p in partition.iterdir()) == ["_manifest.json", "part-00000.jsonl.gz"]
     assert _ids(partition / "part-00000.jsonl.gz") == sorted(created)
     shipments = xcom(run, "export_shipments")
     assert shipments["rows"] == len(ordermesh.backend.state.shipments) > 0

@@ -314,11 +314,12 @@ def test_three_sweeps_of_the_exceptions_dag_hold_and_note_each_order_once(
 
 
 def _partition_rows(base: Path, resource: str, day: date) -> list[dict[str, Any]]:
-    """The records of one partition of the nightly export; the partition must hold exactly one file."""
+    """The records of one partition of the nightly export; the partition must hold exactly one data
+    file (and its manifest)."""
     folder = base / f"resource={resource}" / f"date={day.isoformat()}"
     files = sorted(path.name for path in folder.iterdir())
-    assert files == ["part-00000.jsonl.gz"], files
-    with gzip.open(folder / files[0], "rt", encoding="utf-8") as handle:
+    assert files == ["_manifest.json", "part-00000.jsonl.gz"], files
+    with gzip.open(folder / files[1], "rt", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle]
 
 

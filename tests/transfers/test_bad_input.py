@@ -42,7 +42,7 @@ def _requests(om) -> int:
 def test_a_window_ending_before_it_starts_sends_nothing(om, export, tmp_path):
     om.reset()
     with pytest.raises(
-        AirflowFailException, match="updated_before .* is earlier than updated_since .*swap them"
+        AirflowFailException, match=r"updated_before .* is earlier than updated_since .*swap them"
     ):
         export(
             f"file://{tmp_path}",
@@ -89,3 +89,75 @@ def test_parquet_without_pyarrow_names_the_extra(om, export, tmp_path, monkeypat
             before=datetime(2026, 11, 27, tzinfo=UTC),
         )
     assert _requests(om) == 0
+
+
+def test_a_window_end_without_a_time_zone_is_refused_naming_the_field(om, export, tmp_path):
+    om.reset()
+    with pytest.raises(AirflowFailException, match=r"updated_since=2026-11-26T00:00:00 has no time zone"):
+        export(
+            f"file://{tmp_path}", updated_since="2026-11-26T00:00:00", updated_before="2026-11-27T00:00:00Z"
+        )
+    with pytest.raises(AirflowFailException, match=r"updated_before=2026-11-27T00:00:00 has no time zone"):
+        export(f"file://{tmp_path}", since=datetime(2026, 11, 26, tzinfo=UTC), before=datetime(2026, 11, 27))
+    assert _requests(om) == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_window_is_refused_rather_than_written_as_an_empty_partition(om, export, tmp_path):
+    om.reset()
+    moment = datetime(2026, 11, 26, tzinfo=UTC)
+    with pytest.raises(
+        AirflowFailException, match=r"updated_since and updated_before are both .* the window is empty"
+    ):
+        export(f"file://{tmp_path}", since=moment, before=moment)
+    assert _requests(om) == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_first_incremental_run_started_by_hand_is_refused_not_an_empty_window(om, export, tmp_path):
+    """A manual run's data interval ends now: exporting [now, now - lag) would set the cursor there."""
+    om.reset()
+    with pytest.raises(
+        AirflowFailException, match=r"incremental=True has no cursor yet.*Give updated_since the start"
+    ):
+        export(f"file://{tmp_path}", incremental=True, updated_since=datetime.now(UTC).isoformat())
+    assert _requests(om) == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_incremental_run_within_lag_of_its_cursor_writes_nothing(om, export, tmp_path):
+    from datetime import timedelta
+
+    from operators.context import make_context
+
+    om.reset()
+    cursor = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    result = export(
+        f"file://{tmp_path}",
+        incremental=True,
+        context=make_context(task_id="export_orders", pulled={"export_orders": {"cursor": cursor}}),
+    )
+    assert (result["rows"], result["paths"], result["cursor"]) == (0, [], cursor)
+    assert list(tmp_path.iterdir()) == []
+    assert _requests(om) == 0
+
+
+@pytest.mark.parametrize("base_path", ["lake/ordermesh", "file://lake/ordermesh", "./lake"])
+def test_a_relative_base_path_is_refused_when_the_dag_is_parsed(base_path):
+    with pytest.raises(
+        ValueError, match=r"is relative, so each worker would write into its own working directory"
+    ):
+        _build(base_path=base_path)
+
+
+def test_a_templated_relative_base_path_is_refused_before_any_request(om, export, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    om.reset()
+    with pytest.raises(AirflowFailException, match=r"base_path='lake/x' is relative"):
+        export(
+            "{{ 'lake' }}/x",
+            since=datetime(2026, 11, 26, tzinfo=UTC),
+            before=datetime(2026, 11, 27, tzinfo=UTC),
+        )
+    assert _requests(om) == 0
+    assert list(tmp_path.iterdir()) == []
