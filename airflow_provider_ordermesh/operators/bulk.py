@@ -280,7 +280,11 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
             return self._empty(BulkResult())
         if invalid and self.on_partial_failure == "fail":
             verb = "is" if len(invalid) == 1 else "are"
-            raise AirflowFailException(self._failure_text(invalid, f"{verb} invalid; nothing was sent"))
+            raise AirflowFailException(
+                self._failure_text(
+                    invalid, f"{verb} invalid; nothing was sent (argument {self.source_param})"
+                )
+            )
         entries = (e for e in checked() if isinstance(e, BulkEntry))
         result = run_bulk(
             entries,
@@ -353,7 +357,7 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
 
     def _failure_text(self, failures: list[BulkFailure], headline: str) -> str:
         entry = self.source_param.removesuffix("s")  # each source_param names its entries in the plural
-        lines = [f"{self.source_param}: {counted(len(failures), entry, self.source_param)} {headline}:"]
+        lines = [f"{counted(len(failures), entry, self.source_param)} {headline}:"]
         lines += [
             f"  index {f.index}, {self.ref_key} {f.ref or '-'}: {f.message}"
             for f in failures[:LISTED_FAILURES]

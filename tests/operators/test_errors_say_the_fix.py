@@ -62,7 +62,7 @@ def test_a_packing_slip_path_that_is_a_folder_fails_before_the_slip_is_generated
     )
 
     with pytest.raises(
-        AirflowFailException, match=r"output_path '.*' is a folder; give the path of the file"
+        AirflowFailException, match=r"output_path=.* is a directory; give the file to write"
     ):
         run_op(slip)
 
@@ -83,12 +83,12 @@ def test_a_path_holding_an_unrendered_template_fails_naming_where_to_template_it
     slip.render_template_fields(context)
 
     with pytest.raises(
-        AirflowFailException, match=r"output_path is '.*\{\{ ds \}\}/slip.pdf': it still holds a"
+        AirflowFailException, match=r"output_path='.*\{\{ ds \}\}/slip.pdf' still holds a template"
     ):
         slip.execute(context)
     create = OrderMeshCreateOrdersOperator(task_id="bulk", orders=f"{tmp_path}/{{{{ ds }}}}.jsonl")
     with pytest.raises(
-        AirflowFailException, match=r"orders is '.*\{\{ ds \}\}.jsonl': it still holds a Jinja"
+        AirflowFailException, match=r"orders='.*\{\{ ds \}\}.jsonl' still holds a template"
     ):
         create.execute(make_context(task_id="bulk"))
 
