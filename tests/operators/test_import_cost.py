@@ -44,7 +44,7 @@ CHEAP = {
     f"{PACKAGE}.models._base",  # the field types and the id rule: pydantic, no model of the API
     "pydantic",  # Airflow has loaded it already
 }
-ARGUMENT_CHECKS = ("__init__.py", "narrowing.py", "numbers.py", "ids.py", "payloads.py", "paths.py")
+ARGUMENT_CHECKS = ("__init__.py", "narrowing.py", "numbers.py", "ids.py", "payloads.py")
 """The argument checks operators and sensors call when a DAG is parsed (not ``settings``: the hook's)."""
 CHEAP |= {f"{PACKAGE}.arguments.{name.removesuffix('.py')}" for name in ARGUMENT_CHECKS} | {f"{PACKAGE}.arguments"}
 MODULES = sorted([*ROOT.joinpath("operators").glob("*.py"), *ROOT.joinpath("links").glob("*.py"),
