@@ -141,8 +141,12 @@ class OrderMeshBaseOperator(BaseOperator):
         return self.hook.client
 
     def execute(self, context: Context) -> Any:
+        return self.fail_fast(lambda: self.perform(context))
+
+    def fail_fast(self, work: Callable[[], R]) -> R:
+        """``work()``, its final errors (``is_final``) turned into failures Airflow does not retry."""
         try:
-            return self.perform(context)
+            return work()
         except Exception as exc:
             if is_final(exc):
                 raise AirflowFailException(str(exc)) from exc
