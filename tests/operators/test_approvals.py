@@ -400,3 +400,15 @@ def test_a_cancel_above_the_threshold_waits_and_sends_the_approved_lower_quantit
     )
     assert retried["approval"]["note_id"] == result["approval"]["note_id"]
     assert sum(om.stats()["requests"].get("orders.cancel", {}).values()) == 1
+
+
+def test_an_answer_airflow_could_not_read_is_refused_not_taken_for_a_timeout(om, api, hitl):
+    order_id, item_id = create_order(api)
+    op = refund_op(order_id, item_id)
+    context, _, resume = ask(op, hitl)
+    event = {"error": "params_input does not match params", "error_type": "validation"}
+
+    with pytest.raises(AirflowFailException, match=r"the answer could not be read \(validation\)"):
+        op.resume_after_approval(context, event=event, **resume)
+
+    assert refund_requests(om) == 0 and order_notes(api, order_id) == []

@@ -66,7 +66,10 @@ def _moment(value: Any) -> str:
 
 def decided(proposal: Proposal, event: Mapping[str, Any]) -> Decision:
     """The decision an answer event (Airflow's HITL resume event) stands for; refused when invalid."""
-    if "error" in event:  # no answer and no default applied: never pays out
+    if "error" in event:
+        if event.get("error_type") != "timeout":  # e.g. Airflow 3.1's trigger refusing the answer
+            raise AnswerRefused(f"the answer could not be read ({event.get('error_type')}): {event['error']}")
+        # no answer and no default applied: never pays out
         return Decision(
             {}, [line.key for line in proposal.lines], None, _moment(event.get("responded_at")), True
         )
