@@ -59,9 +59,10 @@ def waits_for_a_person() -> tuple[type[BaseException], ...]:
     """What the task raises to wait: ``TaskAwaitingInput`` on 3.3+, ``TaskDeferred`` before."""
     from airflow.sdk import exceptions
 
-    return tuple(
-        cls for cls in (getattr(exceptions, "TaskAwaitingInput", None), exceptions.TaskDeferred) if cls
-    )
+    from airflow_provider_ordermesh import compat
+
+    awaiting = getattr(exceptions, "TaskAwaitingInput", None)
+    return (awaiting, compat.TaskDeferred) if awaiting else (compat.TaskDeferred,)
 
 
 def create_order(api: Any, shop_id: str = "shop-1") -> tuple[str, str]:
@@ -412,3 +413,18 @@ def test_an_answer_airflow_could_not_read_is_refused_not_taken_for_a_timeout(om,
         op.resume_after_approval(context, event=event, **resume)
 
     assert refund_requests(om) == 0 and order_notes(api, order_id) == []
+
+
+def test_on_an_airflow_without_human_in_the_loop_asking_for_approval_fails_at_parse_time(monkeypatch):
+    from airflow_provider_ordermesh import compat
+
+    monkeypatch.setattr(compat, "airflow_version", lambda: (3, 0))
+
+    with pytest.raises(ValueError, match=r"needs Airflow's human-in-the-loop .* this is Airflow 3\.0"):
+        refund_op("65add270441de72442397b6e", "65add270441de72442397b6f")
+    with pytest.raises(ValueError, match=r"needs Airflow's human-in-the-loop"):
+        OrderMeshCancelOrderOperator.partial(
+            task_id="cancel", require_approval_above={"USD": "1"}, approvers=["a"]
+        )
+    # without approval settings nothing changes
+    OrderMeshRefundOperator(task_id="plain", order_id="65add270441de72442397b6e", refunds=[])
