@@ -14,7 +14,9 @@ note on the order, and hands the operator the approved part of its request. Flow
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from airflow_provider_ordermesh import compat
@@ -223,8 +225,6 @@ class ApprovalGate(OrderMeshBaseOperator, Generic[Request]):
             ),
             0.0,
         )
-        from decimal import Decimal
-
         return Proposal(
             action=self.approval_action,  # type: ignore[arg-type]
             order_id=order.id,
@@ -275,6 +275,4 @@ class ApprovalGate(OrderMeshBaseOperator, Generic[Request]):
 
 def _restricted(proposal: Proposal, keys: set[str]) -> Proposal:
     """``proposal`` with only the lines whose key is in ``keys`` (those a recorded decision covered)."""
-    from dataclasses import replace
-
     return replace(proposal, lines=tuple(line for line in proposal.lines if line.key in keys))
