@@ -12,6 +12,9 @@ Features an older Airflow lacks degrade, never fail at import:
 
 * the asset state store (triggers' ``asset_state_store``): the event trigger keeps its watermark
   in memory only, and logs that it does;
+* human-in-the-loop approvals (3.1+): on an Airflow without them, an operator asked to wait for
+  an approval refuses at DAG parse time (``has_hitl``); 3.1 and 3.2 wait through the triggerer,
+  3.3+ in the ``awaiting_input`` state (``ask_a_person``);
 * declarative connection fields (``conn-fields``, 3.2+): 3.1 shows the standard fields
   only; the extras are typed as JSON in the connection's Extra field.
 """
@@ -19,7 +22,8 @@ Features an older Airflow lacks degrade, never fail at import:
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from airflow_provider_ordermesh._lazy import lazy_attributes
 
@@ -107,6 +111,90 @@ def airflow_version() -> tuple[int, int]:
     return int(major), int(minor)
 
 
+def has_hitl() -> bool:
+    """Whether this Airflow has human-in-the-loop requests (3.1+, with the standard provider's HITL)."""
+    from importlib.util import find_spec
+
+    return airflow_version() >= (3, 1) and find_spec("airflow.sdk.execution_time.hitl") is not None
+
+
+def hitl_params(fields: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Form fields ``{name: {"default", **json_schema}}`` as a HITL request stores its ``params``.
+
+    Serialised the way the standard provider's ``HITLOperator`` does on this Airflow: ``Param``
+    records (value, schema, description) from 3.1.3, plain default values before.
+    """
+    from airflow.sdk import Param
+    from airflow.sdk.definitions.param import ParamsDict
+
+    params = ParamsDict(
+        {
+            name: Param(spec["default"], **{k: v for k, v in spec.items() if k != "default"})
+            for name, spec in fields.items()
+        }
+    )
+    from airflow.providers.standard.version_compat import AIRFLOW_V_3_1_3_PLUS
+
+    if not AIRFLOW_V_3_1_3_PLUS:
+        return dict(params.dump())
+    return {name: params.get_param(name).serialize() for name in params}
+
+
+def ask_a_person(
+    operator: Any,
+    context: Any,
+    *,
+    subject: str,
+    body: str,
+    options: list[str],
+    defaults: list[str],
+    params: dict[str, Any],
+    assigned_users: list[dict[str, str]],
+    timeout: timedelta,
+    method_name: str,
+    kwargs: dict[str, Any],
+) -> NoReturn:
+    """Store a human-in-the-loop request for the running task and wait for the answer.
+
+    3.3+: the task waits in the ``awaiting_input`` state (no triggerer); 3.1 and 3.2: it defers to
+    the standard provider's ``HITLTrigger``. Either way Airflow resumes ``operator.<method_name>``
+    with ``kwargs`` and ``event`` (the answer, or the ``defaults`` once ``timeout`` has passed).
+    """
+    from airflow.sdk.execution_time.hitl import upsert_hitl_detail
+
+    ti_id = context["task_instance"].id
+    upsert_hitl_detail(
+        ti_id=ti_id,
+        options=options,
+        subject=subject,
+        body=body,
+        defaults=defaults,
+        multiple=True,
+        params=params,
+        assigned_users=assigned_users,  # type: ignore[arg-type]
+    )
+    if airflow_version() >= (3, 3):
+        from airflow.sdk.exceptions import TaskAwaitingInput
+
+        raise TaskAwaitingInput(method_name=method_name, kwargs=kwargs, timeout=timeout)
+    from airflow.providers.standard.triggers.hitl import HITLTrigger
+    from airflow.sdk.timezone import utcnow
+
+    operator.defer(
+        trigger=HITLTrigger(
+            ti_id=ti_id,
+            options=options,
+            defaults=defaults,
+            params=params,
+            multiple=True,
+            timeout_datetime=utcnow() + timeout,
+        ),
+        method_name=method_name,
+        kwargs=kwargs,
+    )
+    raise AssertionError("defer() returned")  # pragma: no cover - defer always raises
+
+
 def has_asset_state_store() -> bool:
     """Whether triggers get an asset state store (Airflow 3.3+), where the event watcher keeps its memory."""
     return airflow_version() >= (3, 3)
@@ -153,6 +241,9 @@ def serialization_round_trip(dag: Any) -> Any:
 __all__ = [
     *_WHERE,
     "airflow_version",
+    "ask_a_person",
+    "has_hitl",
+    "hitl_params",
     "default_deferrable",
     "has_asset_state_store",
     "register_dag",

@@ -19,10 +19,14 @@ they should be, so that finance can trust the numbers.
    reports it as `shipped_first` (customer service then offers a return instead). Refunds are
    `POST /v1/orders/refund` exactly as the API documents it (price and shipping refunds are
    separate lines); the operator never applies one twice, even when its answer is lost.
+   **Money waits for a person:** an order's refunds that total more than the threshold in its
+   currency (the `refund_approval_above` param) wait for one of `refund_approvers` on Airflow's
+   Required Actions page, who may approve every line, some or none, and lower an amount; no
+   answer within `approval_timeout_seconds` rejects them all (see docs/approvals.md).
 5. **read_back** and **verify_balances** read the orders again and fail unless each cancelled
    item is `Cancelled` (or shipped before the cancel, as its task reported) and each refunded
    item's `remainingPriceBalance` and `remainingShippingBalance` dropped by exactly what was
-   refunded. Its XCom sums the refunds per currency.
+   approved and refunded. Its XCom sums the refunds per currency.
 
 **Timing: a cancel must reach OrderMesh before the item ships.** With a real facility that is
 hours after the order was placed. The sandbox ships on a fast clock: under `make demo` a
@@ -54,6 +58,8 @@ from airflow_provider_ordermesh.operators.orders import (
 
 ORDERS_FILE = Path(__file__).parent / "data" / "orders_2026-11-26.jsonl"
 CENT = 0.005  # money compares equal within half a cent
+REFUND_APPROVAL_ABOVE = {"USD": "100", "EUR": "90", "GBP": "80", "CAD": "140", "AUD": "150", "SEK": "1000"}
+"""Refunds of one order above this, in the order's currency, wait for an approver (every currency of the feed)."""
 NOT_SHIPPED = ("Open", "InProduction")  # item statuses that can still be cancelled
 
 
@@ -62,6 +68,11 @@ NOT_SHIPPED = ("Open", "InProduction")  # item statuses that can still be cancel
     schedule=None,
     start_date=datetime(2026, 11, 1),
     catchup=False,
+    params={
+        "refund_approval_above": REFUND_APPROVAL_ABOVE,
+        "refund_approvers": ["finance-lead"],
+        "approval_timeout_seconds": 24 * 3600,
+    },
     doc_md=__doc__,
     tags=["ordermesh", "example"],
 )
@@ -127,9 +138,8 @@ def ordermesh_returns_and_refunds() -> None:
             refunds.append({"order_id": order["id"], "refunds": lines})
             expected[item["id"]] = {
                 "currency": order["currencyCode"],
-                "refunded": round(goodwill + shipping, 2),
-                "remainingPriceBalance": round(balances["remainingPriceBalance"] - goodwill, 2),
-                "remainingShippingBalance": 0.0,
+                "remainingPriceBalance": balances["remainingPriceBalance"],  # before the refund
+                "remainingShippingBalance": balances["remainingShippingBalance"],
             }
         return {"cancellations": cancellations, "refunds": refunds, "expected": expected}
 
@@ -150,6 +160,10 @@ def ordermesh_returns_and_refunds() -> None:
     # [START howto_operator_ordermesh_refund]
     refund_items = OrderMeshRefundOperator.partial(
         task_id="refund_items",
+        # above the threshold in the order's currency: wait for a person (see docs/approvals.md)
+        require_approval_above="{{ params.refund_approval_above | tojson }}",
+        approvers="{{ params.refund_approvers | tojson }}",
+        approval_timeout="{{ params.approval_timeout_seconds }}",
     ).expand_kwargs(
         # [{"order_id": "...", "refunds": [{"itemId", "isShippingRefund", "amount", "reason"}, ...]}, ...]
         pick.override(task_id="refunds")(plan, "refunds"),
@@ -165,11 +179,16 @@ def ordermesh_returns_and_refunds() -> None:
 
     @task
     def verify_balances(
-        plan: dict[str, Any], cancelled: list[dict[str, Any]] | None, orders: list[dict[str, Any]]
+        plan: dict[str, Any],
+        cancelled: list[dict[str, Any]] | None,
+        refunded_tasks: list[dict[str, Any]] | None,
+        orders: list[dict[str, Any]],
     ) -> dict[str, Any]:
-        """Fail unless each cancel shows (or its item shipped first) and each refund shows in the balances."""
+        """Fail unless each cancel shows (or its item shipped first) and each approved refund shows in
+        the balances, and nothing else does."""
         items = {item["id"]: item for order in orders for item in order["items"]}
         shipped_first = {item_id for result in cancelled or [] for item_id in result["shipped_first"]}
+        sent = approved_refunds(plan["refunds"], refunded_tasks or [])
         problems, refunded = [], defaultdict(float)
         for item_id, want in plan["expected"].items():
             item = items[item_id]
@@ -179,23 +198,42 @@ def ordermesh_returns_and_refunds() -> None:
                 if item["status"] != want["status"]:
                     problems.append(f"item {item_id} is {item['status']}, expected {want['status']}")
                 continue
-            for balance in ("remainingPriceBalance", "remainingShippingBalance"):
+            for balance, shipping in (("remainingPriceBalance", False), ("remainingShippingBalance", True)):
+                expected = round(want[balance] - sent[(item_id, shipping)], 2)
                 actual = item["refundData"][balance]
-                if abs(actual - want[balance]) > CENT:
-                    problems.append(f"item {item_id}: {balance} is {actual}, expected {want[balance]}")
-            refunded[want["currency"]] += want["refunded"]
+                if abs(actual - expected) > CENT:
+                    problems.append(f"item {item_id}: {balance} is {actual}, expected {expected}")
+            refunded[want["currency"]] += sent[(item_id, False)] + sent[(item_id, True)]
         if problems:
             raise ValueError("refunds and cancellations do not add up:\n" + "\n".join(problems))
         return {
             "orders": len(orders),
             "items_cancelled": len(plan["cancellations"]) - len(shipped_first),
             "items_shipped_before_cancel": len(shipped_first),
-            "items_refunded": len(plan["refunds"]),
-            "refunded": {currency: round(total, 2) for currency, total in sorted(refunded.items())},
+            "items_refunded": len({item_id for (item_id, _), amount in sent.items() if amount}),
+            "refunded": {currency: round(total, 2) for currency, total in sorted(refunded.items()) if total},
         }
 
     [cancel_items, refund_items] >> read_back
-    verify_balances(plan, cancel_items.output, read_back.output)
+    verify_balances(plan, cancel_items.output, refund_items.output, read_back.output)
+
+
+def approved_refunds(
+    planned: list[dict[str, Any]], results: list[dict[str, Any]]
+) -> defaultdict[tuple[str, bool], float]:
+    """``{(item id, is shipping): amount}`` refunded: every planned line of a task that needed no
+    approval, else the lines and amounts its approver let through."""
+    results_by_order = {result["order_id"]: result for result in results}
+    sent: defaultdict[tuple[str, bool], float] = defaultdict(float)
+    for refund in planned:
+        approval = results_by_order[refund["order_id"]].get("approval") or {"required": False}
+        if not approval["required"]:
+            for line in refund["refunds"]:
+                sent[(line["itemId"], line["isShippingRefund"])] += line["amount"]
+            continue
+        for line in approval["approved"]:
+            sent[(line["item_id"], line["kind"] == "shipping")] += float(line["approved"])
+    return sent
 
 
 ordermesh_returns_and_refunds()

@@ -99,8 +99,16 @@ class OrderMeshBaseOperator(OrderMeshLineageMixin, BaseOperator):
         return self.hook.client
 
     def execute(self, context: Context) -> Any:
+        return self.fail_fast(lambda: self.perform(context))
+
+    def fail_fast(self, work: Callable[[], R]) -> R:
+        """``work()``, its final errors (``is_final``) turned into failures Airflow does not retry.
+
+        A lost answer of an unguardable action fails without retries too, naming what to check by
+        hand; an awaitable result (an async call nobody awaited) fails, since nothing was sent.
+        """
         try:
-            result = self.perform(context)
+            result = work()
         except OutcomeUnknownError as exc:
             self.record_failure(exc)
             if self.idempotency.kind is Idempotency.UNGUARDABLE:

@@ -22,6 +22,8 @@ from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink
 from airflow_provider_ordermesh.models.codes import amount_decimals_problem
 from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES, OrderStatus
+from airflow_provider_ordermesh.operators.approval import lines as approval_lines
+from airflow_provider_ordermesh.operators.approval.gate import APPROVAL_FIELDS, ApprovalGate
 from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
 from airflow_provider_ordermesh.operators.bulk import OrderMeshBulkOperator
 from airflow_provider_ordermesh.operators.idempotency import (
@@ -49,6 +51,8 @@ if TYPE_CHECKING:
     from airflow_provider_ordermesh.client.bulk import BulkEntry, BulkResult, SendBatch
     from airflow_provider_ordermesh.client.resources.orders import EncodedOrder
     from airflow_provider_ordermesh.compat import Context
+    from airflow_provider_ordermesh.operators.approval.decision import Decision
+    from airflow_provider_ordermesh.operators.approval.proposal import ProposedLine
 
 # ``models`` loads each model on first use, in a task (building them at DAG parse took ~60 ms);
 # ``client.bulk`` and ``client.resources.orders`` are imported inside the bulk methods for the
@@ -424,7 +428,7 @@ class OrderMeshUpdateOrderItemOperator(_OrderAction):
         return {"order_id": order_id, "order_item_id": item.id, "status": item.status}
 
 
-class OrderMeshCancelOrderOperator(_OrderAction):
+class OrderMeshCancelOrderOperator(ApprovalGate["models.CancelOrder"], _OrderAction):
     """Cancel a whole order, or chosen items and quantities of it.
 
     A whole-order cancel happens only when ``items`` is left out. Once given, ``items`` must
@@ -456,15 +460,19 @@ class OrderMeshCancelOrderOperator(_OrderAction):
     :param idempotency_key: Optional, templated: replaces the run in the marker, so that a re-run
         with the same key recognises the cancel as done.
     :param if_shipped: ``"fail"`` or ``"report"``: what a cancel refused because items shipped means.
+    :param require_approval_above: ``{currency: amount}``: a cancel worth more (unit price times
+        quantity) waits for ``approvers``; see ``operators.approval.gate`` and docs/approvals.md.
     :return: ``{"order_id", "status"}``; with ``if_shipped="report"`` also ``"shipped_first"``, the
-        ids of the items that shipped before the cancel reached OrderMesh (``[]`` when it went through).
+        ids of the items that shipped before the cancel reached OrderMesh (``[]`` when it went through);
+        with approval settings also ``"approval"`` (who decided what, and when).
     """
 
+    approval_action = "cancel"
     idempotency = guarded(
         "the order's and items' status, and the marker of its reason in the order's audit log"
     )
 
-    template_fields = (*_OrderAction.template_fields, "items", "reason", "idempotency_key")
+    template_fields = (*_OrderAction.template_fields, "items", "reason", "idempotency_key", *APPROVAL_FIELDS)
     template_fields_renderers: ClassVar[dict[str, str]] = {"items": "json"}
 
     def __init__(
@@ -489,6 +497,11 @@ class OrderMeshCancelOrderOperator(_OrderAction):
         order_id = checked_id(self.order_id, param="order_id")
         request = self._request(context, order_id)
         self.push_link(context, OrderMeshOrderLink, order_id)
+        if self.asks_approval:
+            return self.with_approval(context, order_id, request)
+        return self.send_request(context, order_id, request)
+
+    def send_request(self, context: Context, order_id: str, request: models.CancelOrder) -> dict[str, Any]:
         order, shipped_first = self.send_once(
             context,
             send=lambda: self._cancel(order_id, request),
@@ -505,6 +518,10 @@ class OrderMeshCancelOrderOperator(_OrderAction):
             refuse_blank(self.items, param="items", widening="the whole order")
             request["items"] = parse_json_text(self.items, param="items")
             refuse_blank(request["items"], param="items", widening="the whole order")
+        return self._marked(context, request)
+
+    def _marked(self, context: Context, request: dict[str, Any]) -> models.CancelOrder:
+        """The plain cancel ``request`` validated, its reason carrying the marker of its content."""
         check_room_for_marker(self.reason, field="reason")
         if self.reason:  # checked as written: the marker appended below would hide a rendered "None"
             validated_argument(models.CancelOrder, {**request, "reason": self.reason}, param="cancel request")
@@ -519,6 +536,28 @@ class OrderMeshCancelOrderOperator(_OrderAction):
         return validated_argument(
             models.CancelOrder, {**plain.to_api(), "reason": reason}, param="cancel request"
         )
+
+    # approval hooks (operators.approval.gate)
+    build_request = _request
+
+    def approval_lines(
+        self, request: models.CancelOrder, order: models.Order, *, pending_only: bool
+    ) -> list[ProposedLine]:
+        return approval_lines.cancel_lines(request, order, pending_only=pending_only)
+
+    def approved_request(
+        self, context: Context, request: models.CancelOrder, decision: Decision
+    ) -> models.CancelOrder:
+        order = self.client.orders.get(request.order_id)
+        lines = approval_lines.cancel_lines(request, order, pending_only=False)
+        return self._marked(context, approval_lines.approved_cancel(request, lines, decision))
+
+    def nothing_sent(self, order_id: str, request: models.CancelOrder) -> dict[str, Any]:
+        result = order_result(self.client.orders.get(order_id))
+        return result if self.if_shipped == "fail" else {**result, "shipped_first": []}
+
+    def approval_identity_key(self) -> str | None:
+        return checked_key(self.idempotency_key)
 
     def _cancel(self, order_id: str, request: models.CancelOrder) -> tuple[models.Order, list[str]]:
         """Send the cancel: the order and ``[]``, or, refused as too late under ``"report"``, the
@@ -597,7 +636,7 @@ class OrderMeshCustomerCareHoldOperator(_OrderAction):
         return order_result(self.client.orders.customer_care_hold(order_id, request.reason))
 
 
-class OrderMeshRefundOperator(_OrderAction):
+class OrderMeshRefundOperator(ApprovalGate["models.AddRefund"], _OrderAction):
     """Record refunds of item prices or shipping: ``POST /v1/orders/refund`` (answered 204).
 
     The request is exactly the documented one: ``{"orderId", "refunds": [{"itemId",
@@ -616,14 +655,19 @@ class OrderMeshRefundOperator(_OrderAction):
     :param refunds: The refund lines: a list of dicts or a JSON array.
     :param idempotency_key: Optional, templated (e.g. ``"{{ params.return_id }}"``): replaces the
         run in the markers, so that a re-run with the same key sends no line twice.
-    :return: ``{"order_id", "refunds_sent", "refunds_already_recorded"}``.
+    :param require_approval_above: ``{currency: amount}``: refunds totalling more wait for
+        ``approvers``, who may approve all, some or none and lower amounts; see
+        ``operators.approval.gate`` and docs/approvals.md.
+    :return: ``{"order_id", "refunds_sent", "refunds_already_recorded"}``; with approval settings
+        also ``"approval"`` (who approved and rejected which lines, and when).
     """
 
+    approval_action = "refund"
     idempotency = guarded(
         "the markers of its lines' reasons in the items' refund records; sends only the lines not recorded"
     )
 
-    template_fields = (*_OrderAction.template_fields, "refunds", "idempotency_key")
+    template_fields = (*_OrderAction.template_fields, "refunds", "idempotency_key", *APPROVAL_FIELDS)
     template_fields_renderers: ClassVar[dict[str, str]] = {"refunds": "json"}
 
     def __init__(
@@ -643,6 +687,11 @@ class OrderMeshRefundOperator(_OrderAction):
         request = self._request(context, order_id)
         self.push_link(context, OrderMeshOrderLink, order_id)
         self._check_decimals(order_id, request)
+        if self.asks_approval:
+            return self.with_approval(context, order_id, request)
+        return self.send_request(context, order_id, request)
+
+    def send_request(self, context: Context, order_id: str, request: models.AddRefund) -> dict[str, Any]:
         pending = request.refunds
         if self.may_be_done(context):
             pending = self._pending(request, self._recorded_markers(order_id))
@@ -713,14 +762,26 @@ class OrderMeshRefundOperator(_OrderAction):
 
     def _recorded_markers(self, order_id: str) -> set[str]:
         """The markers of the refunds the order's items record."""
-        order = self.client.orders.get(order_id)
-        return {
-            marker
-            for item in order.items
-            if item.refund_data
-            for record in item.refund_data.refunds
-            if (marker := marker_of(record.reason))
-        }
+        return approval_lines.recorded_refund_markers(self.client.orders.get(order_id))
+
+    # approval hooks (operators.approval.gate)
+    build_request = _request
+
+    def approval_lines(
+        self, request: models.AddRefund, order: models.Order, *, pending_only: bool
+    ) -> list[ProposedLine]:
+        return approval_lines.refund_lines(request, order, pending_only=pending_only)
+
+    def approved_request(
+        self, context: Context, request: models.AddRefund, decision: Decision
+    ) -> models.AddRefund:
+        return approval_lines.approved_refund(request, decision)
+
+    def nothing_sent(self, order_id: str, request: models.AddRefund) -> dict[str, Any]:
+        return {"order_id": order_id, "refunds_sent": 0, "refunds_already_recorded": 0}
+
+    def approval_identity_key(self) -> str | None:
+        return checked_key(self.idempotency_key)
 
     def _pending(self, request: models.AddRefund, recorded: set[str]) -> list[models.RefundItem]:
         """The lines of ``request`` not recorded yet; refused when its key recorded other content."""
