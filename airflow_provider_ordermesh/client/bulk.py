@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from airflow_provider_ordermesh.client.client import OrderMeshClient
     from airflow_provider_ordermesh.client.resources.orders import EncodedOrder
     from airflow_provider_ordermesh.models.common import BulkResponse, BulkResultItem
-    from airflow_provider_ordermesh.models.orders import BulkUpdateOrder, CreateOrder
+    from airflow_provider_ordermesh.models.orders import BulkUpdateOrder, CreateOrder, Order
     from airflow_provider_ordermesh.models.shipments import Reroute
 
 log = logging.getLogger(__name__)
@@ -255,8 +255,8 @@ def outcomes_from_response(
 # --------------------------------------------------------------------------------------------
 
 
-def existing_orders_by_safe_id(client: OrderMeshClient, safe_ids: Sequence[str]) -> dict[str, str]:
-    """``{safeId: order id}`` for those of ``safe_ids`` (at most 100) that exist: one search request.
+def existing_orders(client: OrderMeshClient, safe_ids: Sequence[str]) -> dict[str, Order]:
+    """``{safeId: order}`` for those of ``safe_ids`` (at most 100) that exist: one search request.
 
     Exactly one page is read: an API that ignored the filter would otherwise make this page
     through the whole account. Anything missed is still safe: re-sent, it is answered 409 and
@@ -266,7 +266,48 @@ def existing_orders_by_safe_id(client: OrderMeshClient, safe_ids: Sequence[str])
         return {}
     wanted = set(safe_ids)
     page = client.orders.search_page({"safeIds": list(wanted)}, page_size=BULK_MAX_ITEMS)
-    return {order.safe_id: order.id for order in page.items if order.safe_id in wanted}
+    return {order.safe_id: order for order in page.items if order.safe_id in wanted}
+
+
+def existing_orders_by_safe_id(client: OrderMeshClient, safe_ids: Sequence[str]) -> dict[str, str]:
+    """``{safeId: order id}`` for those of ``safe_ids`` that exist (see ``existing_orders``)."""
+    return {safe_id: order.id for safe_id, order in existing_orders(client, safe_ids).items()}
+
+
+ContentDifferences = Callable[["Order", str], list[str]]
+"""``(existing order, wanted content record)`` -> what differs (empty when it is the same operation)."""
+
+
+def _refuse_other_content(
+    client: OrderMeshClient,
+    batch: Sequence[BulkEntry[CreateOrder | EncodedOrder]],
+    outcomes: dict[int, ItemOutcome],
+    differences: ContentDifferences,
+) -> None:
+    """Turn each "already existed" outcome whose order records other content into a refusal.
+
+    Only entries whose safeId comes from a key carry a content record (``EncodedOrder.fingerprint``):
+    the same key with other content is another operation, which no retry may report as done.
+    """
+    keyed = {
+        entry.index: fingerprint
+        for entry in batch
+        if (fingerprint := getattr(entry.item, "fingerprint", None)) and outcomes[entry.index].already_existed
+    }
+    if not keyed:
+        return
+    found = existing_orders(client, [outcomes[index].ref or "" for index in keyed])
+    for index, wanted in keyed.items():
+        outcome = outcomes[index]
+        order = found.get(outcome.ref or "")
+        differs = ["the order was not found"] if order is None else differences(order, wanted)
+        if differs:
+            outcomes[index] = ItemOutcome(
+                index,
+                outcome.ref,
+                message=f"safeId {outcome.ref} already names an order with other content "
+                f"({', '.join(differs)} differ); nothing was sent for it",
+            )
 
 
 def create_orders_batch(
@@ -274,12 +315,14 @@ def create_orders_batch(
     batch: Sequence[BulkEntry[CreateOrder | EncodedOrder]],
     *,
     skip_existing: bool,
+    differences: ContentDifferences | None = None,
 ) -> list[ItemOutcome]:
     """Create one batch of orders (each with its safeId set, or already encoded with it).
 
     With ``skip_existing`` (an earlier attempt may have created some), first look up which
     safeIds exist and send only the others, so nothing is sent twice. A 409 on an entry also
-    means "already created"; the ids of such entries are then looked up.
+    means "already created"; the ids of such entries are then looked up. With ``differences``, an
+    existing order under a key's safeId with other content is a refused entry, not a success.
     """
     outcomes: dict[int, ItemOutcome] = {}
     existing = existing_orders_by_safe_id(client, [e.ref for e in batch if e.ref]) if skip_existing else {}
@@ -308,6 +351,8 @@ def create_orders_batch(
                     "safeId but no order with that safeId was found",
                 )
             outcomes[outcome.index] = outcome
+    if differences is not None:
+        _refuse_other_content(client, batch, outcomes, differences)
     return [outcomes[entry.index] for entry in batch]
 
 
