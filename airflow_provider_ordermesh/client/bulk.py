@@ -269,11 +269,6 @@ def existing_orders(client: OrderMeshClient, safe_ids: Sequence[str]) -> dict[st
     return {order.safe_id: order for order in page.items if order.safe_id in wanted}
 
 
-def existing_orders_by_safe_id(client: OrderMeshClient, safe_ids: Sequence[str]) -> dict[str, str]:
-    """``{safeId: order id}`` for those of ``safe_ids`` that exist (see ``existing_orders``)."""
-    return {safe_id: order.id for safe_id, order in existing_orders(client, safe_ids).items()}
-
-
 ContentDifferences = Callable[["Order", str], list[str]]
 """``(existing order, wanted content record)`` -> what differs (empty when it is the same operation)."""
 
@@ -283,11 +278,14 @@ def _refuse_other_content(
     batch: Sequence[BulkEntry[CreateOrder | EncodedOrder]],
     outcomes: dict[int, ItemOutcome],
     differences: ContentDifferences,
+    *,
+    known: dict[str, Order],
 ) -> None:
     """Turn each "already existed" outcome whose order records other content into a refusal.
 
     Only entries whose safeId comes from a key carry a content record (``EncodedOrder.fingerprint``):
     the same key with other content is another operation, which no retry may report as done.
+    ``known`` holds the orders already read (by safeId); only the others are looked up.
     """
     keyed = {
         entry.index: fingerprint
@@ -296,7 +294,8 @@ def _refuse_other_content(
     }
     if not keyed:
         return
-    found = existing_orders(client, [outcomes[index].ref or "" for index in keyed])
+    unknown = [ref for index in keyed if (ref := outcomes[index].ref or "") not in known]
+    found = {**known, **(existing_orders(client, unknown) if unknown else {})}
     for index, wanted in keyed.items():
         outcome = outcomes[index]
         order = found.get(outcome.ref or "")
@@ -325,21 +324,23 @@ def create_orders_batch(
     existing order under a key's safeId with other content is a refused entry, not a success.
     """
     outcomes: dict[int, ItemOutcome] = {}
-    existing = existing_orders_by_safe_id(client, [e.ref for e in batch if e.ref]) if skip_existing else {}
+    existing = existing_orders(client, [e.ref for e in batch if e.ref]) if skip_existing else {}
     for entry in batch:
         if entry.ref in existing:
             outcomes[entry.index] = ItemOutcome(
-                entry.index, entry.ref, id=existing[entry.ref], already_existed=True
+                entry.index, entry.ref, id=existing[entry.ref].id, already_existed=True
             )
     to_send = [entry for entry in batch if entry.index not in outcomes]
     if to_send:
         response = client.orders.create_bulk([entry.item for entry in to_send])
         sent = outcomes_from_response(to_send, response, conflict_is_success=True, ref_is_id=False)
         unresolved = [o.ref for o in sent if o.ok and not o.id and o.ref]
-        resolved = existing_orders_by_safe_id(client, unresolved) if unresolved else {}
+        resolved = existing_orders(client, unresolved) if unresolved else {}
+        existing.update(resolved)
         for outcome in sent:
             if outcome.ok and not outcome.id:
-                order_id = resolved.get(outcome.ref or "")
+                found = resolved.get(outcome.ref or "")
+                order_id = found.id if found else None
                 outcome = ItemOutcome(
                     outcome.index,
                     outcome.ref,
@@ -352,7 +353,7 @@ def create_orders_batch(
                 )
             outcomes[outcome.index] = outcome
     if differences is not None:
-        _refuse_other_content(client, batch, outcomes, differences)
+        _refuse_other_content(client, batch, outcomes, differences, known=existing)
     return [outcomes[entry.index] for entry in batch]
 
 
