@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from airflow_provider_ordermesh.client.client import OrderMeshClient
     from airflow_provider_ordermesh.client.resources.orders import EncodedOrder
     from airflow_provider_ordermesh.models.common import BulkResponse, BulkResultItem
-    from airflow_provider_ordermesh.models.orders import BulkUpdateOrder, CreateOrder
+    from airflow_provider_ordermesh.models.orders import BulkUpdateOrder, CreateOrder, Order
     from airflow_provider_ordermesh.models.shipments import Reroute
 
 log = logging.getLogger(__name__)
@@ -258,8 +258,8 @@ def outcomes_from_response(
 # --------------------------------------------------------------------------------------------
 
 
-def existing_orders_by_safe_id(client: OrderMeshClient, safe_ids: Sequence[str]) -> dict[str, str]:
-    """``{safeId: order id}`` for those of ``safe_ids`` (at most 100) that exist: one search request.
+def existing_orders(client: OrderMeshClient, safe_ids: Sequence[str]) -> dict[str, Order]:
+    """``{safeId: order}`` for those of ``safe_ids`` (at most 100) that exist: one search request.
 
     Exactly one page is read: an API that ignored the filter would otherwise make this page
     through the whole account. Anything missed is still safe: re-sent, it is answered 409 and
@@ -269,7 +269,47 @@ def existing_orders_by_safe_id(client: OrderMeshClient, safe_ids: Sequence[str])
         return {}
     wanted = set(safe_ids)
     page = client.orders.search_page({"safeIds": list(wanted)}, page_size=BULK_MAX_ITEMS)
-    return {order.safe_id: order.id for order in page.items if order.safe_id in wanted}
+    return {order.safe_id: order for order in page.items if order.safe_id in wanted}
+
+
+ContentDifferences = Callable[["Order", str], list[str]]
+"""``(existing order, wanted content record)`` -> what differs (empty when it is the same operation)."""
+
+
+def _refuse_other_content(
+    client: OrderMeshClient,
+    batch: Sequence[BulkEntry[CreateOrder | EncodedOrder]],
+    outcomes: dict[int, ItemOutcome],
+    differences: ContentDifferences,
+    *,
+    known: dict[str, Order],
+) -> None:
+    """Turn each "already existed" outcome whose order records other content into a refusal.
+
+    Only entries whose safeId comes from a key carry a content record (``EncodedOrder.fingerprint``):
+    the same key with other content is another operation, which no retry may report as done.
+    ``known`` holds the orders already read (by safeId); only the others are looked up.
+    """
+    keyed = {
+        entry.index: fingerprint
+        for entry in batch
+        if (fingerprint := getattr(entry.item, "fingerprint", None)) and outcomes[entry.index].already_existed
+    }
+    if not keyed:
+        return
+    unknown = [ref for index in keyed if (ref := outcomes[index].ref or "") not in known]
+    found = {**known, **(existing_orders(client, unknown) if unknown else {})}
+    for index, wanted in keyed.items():
+        outcome = outcomes[index]
+        order = found.get(outcome.ref or "")
+        differs = ["the order was not found"] if order is None else differences(order, wanted)
+        if differs:
+            outcomes[index] = ItemOutcome(
+                index,
+                outcome.ref,
+                message=f"safeId {outcome.ref} already names an order with other content "
+                f"({', '.join(differs)} differ); nothing was sent for it",
+            )
 
 
 def create_orders_batch(
@@ -277,29 +317,33 @@ def create_orders_batch(
     batch: Sequence[BulkEntry[CreateOrder | EncodedOrder]],
     *,
     skip_existing: bool,
+    differences: ContentDifferences | None = None,
 ) -> list[ItemOutcome]:
     """Create one batch of orders (each with its safeId set, or already encoded with it).
 
     With ``skip_existing`` (an earlier attempt may have created some), first look up which
     safeIds exist and send only the others, so nothing is sent twice. A 409 on an entry also
-    means "already created"; the ids of such entries are then looked up.
+    means "already created"; the ids of such entries are then looked up. With ``differences``, an
+    existing order under a key's safeId with other content is a refused entry, not a success.
     """
     outcomes: dict[int, ItemOutcome] = {}
-    existing = existing_orders_by_safe_id(client, [e.ref for e in batch if e.ref]) if skip_existing else {}
+    existing = existing_orders(client, [e.ref for e in batch if e.ref]) if skip_existing else {}
     for entry in batch:
         if entry.ref in existing:
             outcomes[entry.index] = ItemOutcome(
-                entry.index, entry.ref, id=existing[entry.ref], already_existed=True
+                entry.index, entry.ref, id=existing[entry.ref].id, already_existed=True
             )
     to_send = [entry for entry in batch if entry.index not in outcomes]
     if to_send:
         response = client.orders.create_bulk([entry.item for entry in to_send])
         sent = outcomes_from_response(to_send, response, conflict_is_success=True, ref_is_id=False)
         unresolved = [o.ref for o in sent if o.ok and not o.id and o.ref]
-        resolved = existing_orders_by_safe_id(client, unresolved) if unresolved else {}
+        resolved = existing_orders(client, unresolved) if unresolved else {}
+        existing.update(resolved)
         for outcome in sent:
             if outcome.ok and not outcome.id:
-                order_id = resolved.get(outcome.ref or "")
+                found = resolved.get(outcome.ref or "")
+                order_id = found.id if found else None
                 outcome = ItemOutcome(
                     outcome.index,
                     outcome.ref,
@@ -311,6 +355,8 @@ def create_orders_batch(
                     "safeId but no order with that safeId was found",
                 )
             outcomes[outcome.index] = outcome
+    if differences is not None:
+        _refuse_other_content(client, batch, outcomes, differences, known=existing)
     return [outcomes[entry.index] for entry in batch]
 
 

@@ -126,21 +126,19 @@ def content_of(api_order: dict[str, Any]) -> str:
     return fingerprint({**content, **({"meta": meta} if meta else {})})
 
 
-def refuse_other_content(keyed: KeyedOrder, found: models.Order) -> None:
-    """Fail when ``found`` (the order under ``keyed``'s safeId) records other content, naming the fields."""
+def content_differences(found: models.Order, content: str) -> list[str]:
+    """The fields in which ``found`` differs from an order whose content record is ``content``."""
     recorded = (found.meta or {}).get(CONTENT_META_KEY)
     if recorded is None:
-        raise KeyReused(
-            keyed.key_name or "the safeId",
-            f"order {found.id} has safeId {keyed.order.safe_id} but records no content to compare; "
-            "check it by hand",
-        )
-    differs = fingerprint_differences(recorded, keyed.content or "")
+        return [f"unknown (order {found.id} records no content to compare; check it by hand)"]
+    return fingerprint_differences(recorded, content)
+
+
+def refuse_other_content(keyed: KeyedOrder, found: models.Order) -> None:
+    """Fail when ``found`` (the order under ``keyed``'s safeId) records other content, naming the fields."""
+    differs = content_differences(found, keyed.content or "")
     if differs:
-        raise KeyReused(
-            keyed.key_name or "the safeId",
-            f"order {found.id} differs in {', '.join(differs)}",
-        )
+        raise KeyReused(keyed.key_name or "the safeId", f"order {found.id} differs in {', '.join(differs)}")
 
 
 def order_result(order: models.Order) -> dict[str, Any]:
@@ -304,9 +302,10 @@ class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
         from airflow_provider_ordermesh.client.resources.orders import EncodedOrder
 
         if request.safe_id or request.external_id:
-            order = keyed_order(context, request, index=index).order
-            safe_id = order.safe_id or ""
-            return BulkEntry(index=index, ref=safe_id, item=EncodedOrder(safe_id, order.to_api_json()))
+            keyed = keyed_order(context, request, index=index)
+            safe_id = keyed.order.safe_id or ""
+            encoded = EncodedOrder(safe_id, keyed.order.to_api_json(), fingerprint=keyed.content)
+            return BulkEntry(index=index, ref=safe_id, item=encoded)
         self._warn_run_bound_once()
         canonical = canonical_content(request.to_api())
         safe_id = TaskIdentity.from_context(context).safe_id_of_canonical(canonical, index=index)
@@ -331,7 +330,9 @@ class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
         client, retried = self.client, self.try_number(context) > 1
         if retried:
             self.log.info("retried task: checking which safeIds exist before sending each batch")
-        return lambda batch: create_orders_batch(client, batch, skip_existing=retried)
+        return lambda batch: create_orders_batch(
+            client, batch, skip_existing=retried, differences=content_differences
+        )
 
     def summarise(self, result: BulkResult) -> dict[str, Any]:
         return {"order_ids": result.ids, "created": result.applied, "already_existed": result.already_existed}

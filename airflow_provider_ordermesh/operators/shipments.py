@@ -102,6 +102,13 @@ class _ShipmentAction(OrderMeshBaseOperator):
         """True when the shipment's audit log records the marker that ends ``reason``."""
         return marker_recorded(self.client, shipment_id, reason)
 
+    def result_if_marked(self, shipment_id: str, reason: str) -> dict[str, Any] | None:
+        """The shipment's result when its audit log records the marker ending ``reason`` (the action
+        is applied); else None."""
+        if not self.marker_recorded(shipment_id, reason):
+            return None
+        return self.shipment_result(self.client.shipments.get(shipment_id))
+
     def shipment_result(self, shipment: models.Shipment) -> dict[str, Any]:
         """What an action on one shipment returns: its id, status name (the connection's vocabulary) and code."""
         return {
@@ -281,14 +288,8 @@ class OrderMeshRejectShipmentOperator(_ShipmentAction):
         return self.send_once(
             context,
             send=lambda: self.shipment_result(self.client.shipments.reject(shipment_id, reason)),
-            applied=lambda: self._applied(shipment_id, reason),
+            applied=lambda: self.result_if_marked(shipment_id, reason),
         )
-
-    def _applied(self, shipment_id: str, reason: str) -> dict[str, Any] | None:
-        """The result when the audit log records this rejection's marker; else None."""
-        if not self.marker_recorded(shipment_id, reason):
-            return None
-        return self.shipment_result(self.client.shipments.get(shipment_id))
 
 
 class OrderMeshAssignShipmentOperator(_ShipmentAction):
@@ -370,14 +371,8 @@ class OrderMeshUnassignItemsOperator(_ShipmentAction):
         return self.send_once(
             context,
             send=lambda: self.shipment_result(self.client.shipments.unassign_items(shipment_id, request)),
-            applied=lambda: self._applied(shipment_id, reason),
+            applied=lambda: self.result_if_marked(shipment_id, reason),
         )
-
-    def _applied(self, shipment_id: str, reason: str) -> dict[str, Any] | None:
-        """The result when the audit log records this unassignment's marker; else None."""
-        if not self.marker_recorded(shipment_id, reason):
-            return None
-        return self.shipment_result(self.client.shipments.get(shipment_id))
 
 
 class OrderMeshCancelShipmentOperator(_ShipmentAction):

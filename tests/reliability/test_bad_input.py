@@ -73,6 +73,6 @@ def test_a_refund_above_the_balance_is_refused_by_the_api_naming_the_field_and_n
 
     message = str(refused.value)
     assert "OrderMesh answered 400 to POST /v1/orders/refund" in message
-    assert "refunds.1.amount" in message and "remaining price balance 30" in message
+    assert "refunds.1.amount" in message and "remaining shipping balance 5" in message
     assert requests_to(om.stats(), "orders.refund") == {"400": 1}
     assert item.refunds == [] and item.refundable(shipping=False) == 40.0

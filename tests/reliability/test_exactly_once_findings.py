@@ -264,3 +264,22 @@ def test_an_unassignment_whose_answer_was_lost_takes_the_items_off_once(om):
     assert first["shipment_id"] == shipment.id
     assert shipment.lines[item] == 1 and len(placed.shipments) == 2  # one unit split off, once
     assert sent(om.stats(), "shipments.unassign_items") == 1
+
+
+def test_a_bulk_rerun_finds_its_orders_by_external_id_and_refuses_one_whose_content_changed(om):
+    from airflow_provider_ordermesh.operators.orders import OrderMeshCreateOrdersOperator
+
+    source = [order(external_id=f"NW-{i}") for i in range(3)]
+    changed = [*source[:2], {**source[2], "customerShippingMethod": "Express"}]
+
+    def create(orders: list[dict[str, Any]]) -> OrderMeshCreateOrdersOperator:
+        return OrderMeshCreateOrdersOperator(task_id="create", orders=orders, on_partial_failure="warn",
+                                             hook_params=FAST)
+
+    first, _ = run_op(create(source))
+    again, _ = run_op(create(changed), **RERUN)
+
+    assert (first["created"], again["created"], again["already_existed"]) == (3, 0, 2)
+    assert [f["index"] for f in again["failures"]] == [2]
+    assert "other content (customerShippingMethod differ)" in again["failures"][0]["message"]
+    assert om.stats()["orders"] == 3

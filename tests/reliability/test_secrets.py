@@ -178,8 +178,12 @@ def test_the_fulfillment_example_dag_leaks_no_secret(airflow_db, secret_sandbox,
 # --- failure paths through operators ----------------------------------------------------------
 
 
+ORDER = order(external_id="shop-secret-1")
+"""One business order: a second create of it finds the first."""
+
+
 def _create() -> OrderMeshCreateOrderOperator:
-    return OrderMeshCreateOrderOperator(task_id="create_order", payload=order(), hook_params=NO_RETRIES)
+    return OrderMeshCreateOrderOperator(task_id="create_order", payload=ORDER, hook_params=NO_RETRIES)
 
 
 def test_a_401_for_a_wrong_secret_leaks_neither_it_nor_the_right_one(secret_sandbox, connect, evidence):

@@ -59,6 +59,9 @@ class EncodedOrder:
 
     safe_id: str
     content: bytes = field(repr=False)  # personal data
+    fingerprint: str | None = None
+    """The content record (``meta["omContent"]``) of an order created under a key, to compare with
+    an existing order of the same ``safeId``; None when the safeId does not come from a key."""
 
 
 _order = unwrap("order", Order)
