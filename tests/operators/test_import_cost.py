@@ -31,7 +31,6 @@ STANDARD_LIBRARY_ONLY = (
     "client/defaults.py",  # default settings
     "client/errors.py",  # the error classes
     "models/statuses.py",  # the status vocabulary
-    "models/codes.py",  # country and currency codes
 )
 """Modules that import only the standard library and each other."""
 STANDARD_LIBRARY_MODULES = {f"{PACKAGE}.{path.removesuffix('.py').replace('/', '.')}" for path in STANDARD_LIBRARY_ONLY}
