@@ -128,7 +128,9 @@ class OrderMeshBaseOperator(OrderMeshLineageMixin, BaseOperator):
                 "a result: an async client call was not awaited, so nothing was sent. Await it inside an "
                 "async function (asyncio.run), or use the sync client (self.client)"
             )
-        self.lineage_details.setdefault("counts", dict.fromkeys(self.lineage_outputs(), 1))  # one object acted on
+        self.lineage_details.setdefault(
+            "counts", dict.fromkeys(self.lineage_outputs(), 1)
+        )  # one object acted on
         return result
 
     def lost_answer_text(self, exc: OutcomeUnknownError) -> str:

@@ -280,11 +280,8 @@ class OrderMeshBulkOperator(OrderMeshBaseOperator):
             return self._empty(BulkResult())
         if invalid and self.on_partial_failure == "fail":
             verb = "is" if len(invalid) == 1 else "are"
-            raise AirflowFailException(
-                self._failure_text(
-                    invalid, f"{verb} invalid; nothing was sent (argument {self.source_param})"
-                )
-            )
+            invalid_text = self._failure_text(invalid, f"{verb} invalid; nothing was sent")
+            raise AirflowFailException(f"{self.source_param}: {invalid_text}")
         entries = (e for e in checked() if isinstance(e, BulkEntry))
         result = run_bulk(
             entries,

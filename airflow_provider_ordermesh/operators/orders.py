@@ -20,7 +20,6 @@ from airflow_provider_ordermesh.arguments.payloads import parse_json_text, valid
 from airflow_provider_ordermesh.client.errors import ConflictError, NotFoundError, OutcomeUnknownError
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.links.portal import OrderMeshOrderLink
-from airflow_provider_ordermesh.models.codes import amount_decimals_problem
 from airflow_provider_ordermesh.models.statuses import DEFAULT_ORDER_STATUSES, OrderStatus
 from airflow_provider_ordermesh.operators.approval import lines as approval_lines
 from airflow_provider_ordermesh.operators.approval.gate import APPROVAL_FIELDS, ApprovalGate
@@ -687,7 +686,6 @@ class OrderMeshRefundOperator(ApprovalGate["models.AddRefund"], _OrderAction):
         order_id = checked_id(self.order_id, param="order_id")
         request = self._request(context, order_id)
         self.push_link(context, OrderMeshOrderLink, order_id)
-        self._check_decimals(order_id, request)
         if self.asks_approval:
             return self.with_approval(context, order_id, request)
         return self.send_request(context, order_id, request)
@@ -744,22 +742,6 @@ class OrderMeshRefundOperator(ApprovalGate["models.AddRefund"], _OrderAction):
         return validated_argument(
             models.AddRefund, {"orderId": plain.order_id, "refunds": marked}, param="refund request"
         )
-
-    def _check_decimals(self, order_id: str, request: models.AddRefund) -> None:
-        """Refuse amounts with more decimals than the order's currency has (4.995 USD), before sending."""
-        currency = self.client.orders.get(order_id).currency_code
-        if not currency:
-            self.log.warning(
-                "order %s names no currency; the refund amounts' decimals are not checked", order_id
-            )
-            return
-        problems = [
-            f"refunds.{index}.amount: {problem}"
-            for index, line in enumerate(request.refunds)
-            if (problem := amount_decimals_problem(line.amount, currency))
-        ]
-        if problems:
-            raise InvalidArgument("; ".join(problems) + "; nothing was sent")
 
     def _recorded_markers(self, order_id: str) -> set[str]:
         """The markers of the refunds the order's items record."""

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from reliability.support import place_order, reset_stats, sent
+from reliability.support import reset_stats
 
 from airflow_provider_ordermesh.client import AsyncOrderMeshClient, ClientCredentials
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
-from airflow_provider_ordermesh.operators.orders import OrderMeshRefundOperator, OrderMeshSearchOrdersOperator
+from airflow_provider_ordermesh.operators.orders import OrderMeshSearchOrdersOperator
 from operators.conftest import FAST_RETRIES
 from operators.context import run_op
 
@@ -36,26 +36,6 @@ def test_a_naive_datetime_in_search_filters_is_refused_naming_the_filter(om):
         task_id="search", filters={"createdFrom": "2026-11-26T00:00:00Z"}, hook_params=FAST_RETRIES
     )
     assert run_op(aware)[0] is not None
-
-
-def test_a_refund_with_more_decimals_than_the_currency_has_is_refused_before_sending(om, api):
-    placed = place_order(om)
-    item = placed.items[0].id
-    reset_stats(om)
-    refund = OrderMeshRefundOperator(
-        task_id="refund",
-        order_id=placed.id,
-        refunds=[{"itemId": item, "amount": 4.995, "reason": "damaged"}],
-        hook_params=FAST_RETRIES,
-    )
-
-    with pytest.raises(
-        AirflowFailException, match=r"refunds.0.amount: 4.995 has more decimals than USD has \(2\)"
-    ):
-        run_op(refund)
-
-    assert sent(om.stats(), "orders.refund") == 0
-    assert not any(i.refund_data and i.refund_data.refunds for i in api.orders.get(placed.id).items)
 
 
 def async_client(om: Any) -> AsyncOrderMeshClient:
