@@ -1,7 +1,8 @@
 """Sends the sandbox's webhook deliveries over HTTP, as OrderMesh would: retried with backoff, maybe signed.
 
 A delivery answered 2xx is done; any other answer, or none, is tried again after a backoff that
-doubles from ``retry_base_seconds`` up to ``retry_cap_seconds``, until ``max_attempts``. A
+doubles from ``retry_base_seconds`` up to ``retry_cap_seconds``, until ``max_attempts`` (about four and a half
+minutes of retries by default: enough to ride out an API-server restart). A
 subscription with a token sends it in ``X-OrderMesh-Webhook-Token``; one with a signing secret
 (``whsec_<base64>``) signs the Standard Webhooks way (``webhook-id``, ``webhook-timestamp``,
 ``webhook-signature``). The hub's faults make it send a delivery twice, late, or out of order.
@@ -37,8 +38,8 @@ class WebhookDispatcher:
         hub: WebhookHub,
         *,
         retry_base_seconds: float = 0.25,
-        retry_cap_seconds: float = 8.0,
-        max_attempts: int = 10,
+        retry_cap_seconds: float = 10.0,
+        max_attempts: int = 30,
         timeout_seconds: float = 10.0,
     ) -> None:
         self._hub = hub
