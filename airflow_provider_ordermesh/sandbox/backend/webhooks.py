@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic.alias_generators import to_pascal
+
 from airflow_provider_ordermesh.sandbox.backend.state import AuditRecord, SandboxState
 
 JSON = dict[str, Any]
@@ -202,49 +204,58 @@ class WebhookHub:
 
 def payload_for(record: AuditRecord, state: SandboxState) -> JSON | None:
     """The webhook payload of one audited change, or ``None`` for changes OrderMesh does not announce."""
-    common: JSON = {"RequestId": str(uuid.uuid4()), "SubscriberId": "sandbox", "ChildSubscriberId": None}
+    fields = _fields_for(record, state)
+    if fields is None:
+        return None
+    return {to_pascal(name): value for name, value in fields.items()}  # OrderMesh spells them PascalCase
+
+
+def _fields_for(record: AuditRecord, state: SandboxState) -> JSON | None:
+    common: JSON = {"request_id": str(uuid.uuid4()), "subscriber_id": "sandbox", "child_subscriber_id": None}
     if record.resource_type == "Order":
         order = state.orders.get(record.resource_id)
         if order is None:
             return None
-        ids = {"OrderId": order.id, "ExternalOrderId": order.submitted.external_id, "SafeId": order.safe_id}
+        ids = {
+            "order_id": order.id,
+            "external_order_id": order.submitted.external_id,
+            "safe_id": order.safe_id,
+        }
         if record.action == "Created":
             return {
-                "EventType": ORDER_CREATION,
+                "event_type": ORDER_CREATION,
                 **common,
                 **ids,
-                "IsSuccessful": True,
-                "ResponseCode": 200,
-                "Description": "Order created",
-                "Reprint": None,
+                "is_successful": True,
+                "response_code": 200,
+                "description": "Order created",
+                "reprint": None,
             }
-        return {"EventType": ORDER_UPDATED, **common, **ids, "Description": record.action}
+        return {"event_type": ORDER_UPDATED, **common, **ids, "description": record.action}
     if record.resource_type == "Shipment":
         shipment = state.shipments.get(record.resource_id)
         if shipment is None:
             return None
         ids = {
-            "ShipmentId": shipment.id,
-            "OrderId": shipment.order.id,
-            "ExternalOrderId": shipment.order.submitted.external_id,
+            "shipment_id": shipment.id,
+            "order_id": shipment.order.id,
+            "external_order_id": shipment.order.submitted.external_id,
         }
         event_type = SHIPMENT_CREATED if record.action == "Created" else SHIPMENT_UPDATED
-        return {"EventType": event_type, **common, **ids, "Description": record.action}
+        return {"event_type": event_type, **common, **ids, "description": record.action}
     if record.resource_type == "InboundOrder" and record.action == INBOUND_FAILED:
         inbound = next((i for i in state.inbound if i.request_id == record.resource_id), None)
-        body = (
-            inbound.submitted.body if inbound is not None and isinstance(inbound.submitted.body, dict) else {}
-        )
+        body = inbound.submitted.body if inbound is not None else {}
         return {
-            "EventType": ORDER_CREATION,
+            "event_type": ORDER_CREATION,
             **common,
-            "RequestId": record.resource_id,
-            "OrderId": None,
-            "ExternalOrderId": body.get("externalId"),
-            "SafeId": body.get("safeId"),
-            "IsSuccessful": False,
-            "ResponseCode": 400,
-            "Description": "Order could not be created",
-            "Reprint": None,
+            "request_id": record.resource_id,
+            "order_id": None,
+            "external_order_id": body.get("externalId"),
+            "safe_id": body.get("safeId"),
+            "is_successful": False,
+            "response_code": 400,
+            "description": "Order could not be created",
+            "reprint": None,
         }
     return None
