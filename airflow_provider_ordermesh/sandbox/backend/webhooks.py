@@ -167,6 +167,8 @@ class WebhookHub:
 
     def retry_later(self, delivery: Delivery, delay: float) -> None:
         with self._lock:
+            if delivery.subscription not in self.subscriptions:
+                return  # unsubscribed while it was being sent
             delivery.due = self._clock() + delay
             self._push(delivery)
             self._lock.notify_all()
@@ -174,6 +176,8 @@ class WebhookHub:
     def record(self, delivery: Delivery, outcome: str) -> None:
         """Count an attempt's outcome (``delivered``, ``retried``, ``gave_up``) and keep what got through."""
         with self._lock:
+            if delivery.subscription not in self.subscriptions:
+                return  # unsubscribed while it was being sent: forgotten, as DELETE promises
             self.outcomes[outcome] += 1
             if outcome == "delivered":
                 self.delivered.append(
