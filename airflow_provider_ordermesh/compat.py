@@ -59,13 +59,22 @@ _WHERE: dict[str, str | tuple[str, ...]] = {
     "OperatorLineage": "airflow.providers.openlineage.extractors",
     # for tests and scripts: the public way to turn a serialized class path back into the class
     "import_string": "airflow.sdk.module_loading",
+    # receiver/: the webhook receiver in the API server (server-side names, the same in 3.1 to 3.3)
+    "AirflowPlugin": "airflow.plugins_manager",
+    "AssetEvent": "airflow.models.asset",
+    "AssetModel": "airflow.models.asset",
+    "asset_manager": "airflow.assets.manager",
+    "create_session": "airflow.utils.session",
     # for tests and scripts that parse DAG files the way the DAG processor does
     "DagBag": ("airflow.dag_processing.dagbag", "airflow.models.dagbag"),  # moved in 3.2
 }
 
 
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ finds each name
+    from airflow.assets.manager import asset_manager
     from airflow.dag_processing.dagbag import DagBag
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.plugins_manager import AirflowPlugin
 
     # transfers/
     from airflow.sdk import (
@@ -93,6 +102,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ finds each 
     from airflow.sdk.log import mask_secret
     from airflow.sdk.module_loading import import_string
     from airflow.triggers.base import BaseEventTrigger, BaseTrigger, TriggerEvent
+    from airflow.utils.session import create_session
 
 
 __getattr__ = lazy_attributes(__name__, _WHERE)
@@ -200,6 +210,21 @@ def has_asset_state_store() -> bool:
     return airflow_version() >= (3, 3)
 
 
+def server_connection(conn_id: str) -> Any | None:
+    """A connection read the way the API server reads it (secrets backends, then the metadata DB).
+
+    For code that runs inside Airflow's own server processes (the webhook receiver), where the task
+    SDK's ``Connection.get`` has no supervisor to ask. ``None`` when no backend defines ``conn_id``.
+    """
+    from airflow.exceptions import AirflowNotFoundException
+    from airflow.models.connection import Connection as ServerConnection
+
+    try:
+        return ServerConnection.get_connection_from_secrets(conn_id)
+    except AirflowNotFoundException:
+        return None
+
+
 # --- for tests and scripts that run DAGs with dag.test() -------------------------------------
 # Not used by the provider at run time. Airflow has no public call for these two, so the
 # internals they need are named here, once, per version.
@@ -249,4 +274,5 @@ __all__ = [
     "register_dag",
     "reset_metadata_db",
     "serialization_round_trip",
+    "server_connection",
 ]

@@ -117,6 +117,9 @@ ALLOWED = {
     # the read-only probe: a command beside the provider; hooks (and through them Airflow) only lazily,
     # inside the connection-reading path, so that ``--host`` runs without Airflow configured
     "probe": {"client", "models", "hooks", "compat", ""},
+    # the webhook receiver mounted in the API server by the provider's plugin: reads endpoint settings
+    # through hooks, parses with models, names assets through assets; nothing imports it
+    "receiver": {"hooks", "models", "client", "assets", "compat"},
 }
 
 LAZY_ONLY = {"probe": {"hooks", "compat"}}
@@ -157,6 +160,11 @@ def test_nothing_imports_the_sandbox(module: str) -> None:
 @pytest.mark.parametrize("module", [m for m in MODULES if not in_layer(m, "probe")])
 def test_nothing_imports_the_probe(module: str) -> None:
     assert not {i for i in internal_imports(module) if i == "probe" or i.startswith("probe.")}
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if not in_layer(m, "receiver")])
+def test_nothing_imports_the_receiver(module: str) -> None:
+    assert not {i for i in internal_imports(module) if i == "receiver" or i.startswith("receiver.")}
 
 
 def top_level_imports(module: str) -> set[str]:

@@ -17,6 +17,7 @@ EXAMPLE_DAG_IDS = frozenset(
         "ordermesh_nightly_export",
         "ordermesh_returns_and_refunds",
         "ordermesh_new_orders_watcher",
+        "ordermesh_inbound_outcomes",
     }
 )
 DAG_FILES = sorted(DAGS_DIR.glob("*.py"))

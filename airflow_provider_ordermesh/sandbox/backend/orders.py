@@ -39,6 +39,7 @@ from airflow_provider_ordermesh.sandbox.backend.state import (
     SandboxState,
 )
 from airflow_provider_ordermesh.sandbox.backend.validation import parse
+from airflow_provider_ordermesh.sandbox.backend.webhooks import INBOUND_FAILED
 
 _FINISHED = (OrderStatus.CANCELLED, OrderStatus.FULFILLED)
 
@@ -290,6 +291,9 @@ class OrdersBackend:
             )
         except SandboxError as exc:
             record.errors = exc.errors or [FieldError(None, exc.message)]
+            self._state.audit.record(
+                "InboundOrder", record.request_id, INBOUND_FAILED, "order could not be created", actor=actor
+            )
         return record
 
     # --- Helpers ------------------------------------------------------------------------------

@@ -201,6 +201,8 @@ class AuditLog:
         self._clock = clock
         self._events: dict[tuple[str, str], list[AuditRecord]] = {}
         self.revision = 0
+        self.listeners: list[Callable[[AuditRecord], None]] = []
+        """Called with each new record (the webhook hub listens here)."""
 
     def record(
         self,
@@ -227,6 +229,8 @@ class AuditLog:
             new_value=new,
         )
         self._events.setdefault((resource_type, resource_id), []).append(event)
+        for listener in self.listeners:
+            listener(event)
 
     def events(self, resource_type: str, resource_id: str) -> list[AuditRecord]:
         return self._events.get((resource_type, resource_id), [])

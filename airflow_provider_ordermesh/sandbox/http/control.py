@@ -2,7 +2,9 @@
 
 ``POST reset`` (optional config overrides), ``GET``/``POST config``, ``POST clock/advance``,
 ``POST shipments/advance``, ``POST shipments/reject``, ``GET``/``POST``/``DELETE faults``,
-``POST tokens/expire``, ``GET stats``, ``POST stats/reset`` and ``GET facilities``.
+``POST tokens/expire``, ``GET stats``, ``POST stats/reset``, ``GET facilities``, and the webhooks:
+``POST webhooks`` (subscribe), ``GET webhooks`` (subscriptions and deliveries), ``DELETE webhooks``,
+``POST webhooks/faults`` (duplicate, delayed, out-of-order deliveries).
 
 The config is what the sandbox starts with and returns to on reset; rules set through ``faults``
 last until the next reset (the config's ``faults``, e.g. from ``--fault``, come back then).
@@ -22,6 +24,7 @@ from airflow_provider_ordermesh.sandbox.backend.facilities import FACILITIES
 from airflow_provider_ordermesh.sandbox.backend.faults import FaultRule
 from airflow_provider_ordermesh.sandbox.backend.state import ShipmentRecord, ShipmentStatus
 from airflow_provider_ordermesh.sandbox.backend.validation import SandboxModel, parse, parse_json
+from airflow_provider_ordermesh.sandbox.backend.webhooks import EVENT_TYPES, WebhookFaults
 from airflow_provider_ordermesh.sandbox.http import views
 from airflow_provider_ordermesh.sandbox.http.instance import SandboxInstance
 
@@ -137,6 +140,50 @@ async def reset_stats(request: Request) -> JSON:
 @router.get("/facilities")
 async def facilities() -> JSON:
     return {"facilities": [facility.to_api() for facility in FACILITIES]}
+
+
+class WebhookSubscription(SandboxModel):
+    url: str = Field(pattern=r"^https?://")
+    events: list[str] | None = None
+    token: str | None = None
+    signing_secret: str | None = Field(None, pattern=r"^whsec_[A-Za-z0-9+/=]{20,}$")
+
+
+class WebhookFaultSettings(SandboxModel):
+    duplicate_every: int = Field(0, ge=0)
+    delay_seconds: float = Field(0.0, ge=0, le=300)
+    reorder: bool = False
+
+
+@router.post("/webhooks", status_code=201)
+async def subscribe(request: Request) -> JSON:
+    wanted = await _body(request, WebhookSubscription)
+    unknown = set(wanted.events or ()) - set(EVENT_TYPES)
+    if unknown:
+        raise ValidationFailed(f"unknown event types {sorted(unknown)}; known: {list(EVENT_TYPES)}")
+    hub = _instance(request).webhooks
+    return hub.subscribe(
+        wanted.url, events=wanted.events, token=wanted.token, signing_secret=wanted.signing_secret
+    ).view()
+
+
+@router.get("/webhooks")
+async def webhooks(request: Request) -> JSON:
+    return _instance(request).webhooks.view()
+
+
+@router.delete("/webhooks")
+async def unsubscribe(request: Request) -> JSON:
+    _instance(request).webhooks.unsubscribe_all()
+    return _instance(request).webhooks.view()
+
+
+@router.post("/webhooks/faults")
+async def webhook_faults(request: Request) -> JSON:
+    settings = await _body(request, WebhookFaultSettings)
+    hub = _instance(request).webhooks
+    hub.faults = WebhookFaults(settings.duplicate_every, settings.delay_seconds, settings.reorder)
+    return hub.view()["faults"]
 
 
 def _instance(request: Request) -> SandboxInstance:

@@ -15,6 +15,7 @@ from airflow_provider_ordermesh.sandbox.backend.auth import TokenStore
 from airflow_provider_ordermesh.sandbox.backend.backend import OrderMeshBackend
 from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
 from airflow_provider_ordermesh.sandbox.backend.faults import FaultInjector, FaultRule
+from airflow_provider_ordermesh.sandbox.backend.webhooks import WebhookHub
 from airflow_provider_ordermesh.sandbox.http.stats import Stats
 
 
@@ -23,6 +24,8 @@ class SandboxInstance:
         self.config = config
         self.tokens = TokenStore(config)
         self._request_numbers = itertools.count(1)
+        self.webhooks = WebhookHub()
+        """Webhook subscriptions and deliveries: like tokens, they outlive resets."""
         self._rebuild()
 
     def reset(self, overrides: Mapping[str, Any] | None = None) -> None:
@@ -55,5 +58,6 @@ class SandboxInstance:
 
     def _rebuild(self) -> None:
         self.backend = OrderMeshBackend(self.config)
+        self.backend.state.audit.listeners.append(self.webhooks.observe(self.backend.state))
         self.set_faults(self.config.faults)
         self.reset_stats()

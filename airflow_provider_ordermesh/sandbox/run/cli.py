@@ -47,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     with server:
+        for url in args.webhook:
+            server.instance.webhooks.subscribe(
+                url, token=args.webhook_token, signing_secret=args.webhook_secret
+            )
         print(_banner(server), flush=True)
         if args.ready_file:
             _write_atomically(args.ready_file, server.url + "\n")
@@ -97,6 +101,20 @@ def _parser() -> argparse.ArgumentParser:
         metavar="RULE",
         help="fault rule ROUTE:KIND[=VALUE][:option=value...], e.g. 'orders.*:status=503:rate=0.1'; "
         "repeatable",
+    )
+    parser.add_argument(
+        "--webhook",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="deliver every webhook event to URL (repeatable), e.g. an Airflow API server's "
+        "http://127.0.0.1:8080/ordermesh/webhooks/shop",
+    )
+    parser.add_argument(
+        "--webhook-token", help="send this token in X-OrderMesh-Webhook-Token with each delivery"
+    )
+    parser.add_argument(
+        "--webhook-secret", help="sign deliveries the Standard Webhooks way with this whsec_ secret"
     )
     parser.add_argument("--latency-ms", type=int, default=0, help="extra latency on every API request")
     parser.add_argument("--ready-file", type=Path, help="write the base URL to this file once listening")

@@ -19,6 +19,7 @@ from airflow_provider_ordermesh.sandbox.backend.config import SandboxConfig
 from airflow_provider_ordermesh.sandbox.http.app import create_app
 from airflow_provider_ordermesh.sandbox.http.connections import DroppableH11Protocol
 from airflow_provider_ordermesh.sandbox.http.instance import SandboxInstance
+from airflow_provider_ordermesh.sandbox.run.webhooks import WebhookDispatcher
 
 
 class _ReportingServer(uvicorn.Server):
@@ -54,6 +55,7 @@ class SandboxServer:
         self._socket: socket.socket | None = None
         self._server: _ReportingServer | None = None
         self._thread: threading.Thread | None = None
+        self._dispatcher: WebhookDispatcher | None = None
 
     @property
     def instance(self) -> SandboxInstance:
@@ -99,10 +101,15 @@ class SandboxServer:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError("the OrderMesh sandbox did not start; see the log above")
+        self._dispatcher = WebhookDispatcher(self.instance.webhooks)
+        self._dispatcher.start()
         return self
 
     def stop(self) -> None:
         """Shut down and wait for the server thread; a stopped server may be started again."""
+        if self._dispatcher is not None:
+            self._dispatcher.stop()
+            self._dispatcher = None
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
