@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from airflow_provider_ordermesh.arguments import InvalidArgument
+from airflow_provider_ordermesh.arguments.ids import checked_id
+from airflow_provider_ordermesh.arguments.payloads import parse_json_text
 from airflow_provider_ordermesh.client.errors import NotFoundError
-from airflow_provider_ordermesh.operators.arguments import InvalidArgument
-from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator, checked_id, parse_json_text
+from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
 from airflow_provider_ordermesh.operators.idempotency import TaskIdentity
 from airflow_provider_ordermesh.operators.orders import checked_key
 
