@@ -15,6 +15,7 @@ folder, as on separate hosts).
 from __future__ import annotations
 
 import atexit
+import base64
 import contextlib
 import os
 import re
@@ -191,6 +192,10 @@ class Deployment:
     session: requests.Session = field(default_factory=requests.Session)
     jwt_secret: str = field(default_factory=lambda: os.urandom(16).hex())
     """One secret for every component: the api-server must accept the scheduler's task tokens."""
+    fernet_key: str = field(default_factory=lambda: base64.urlsafe_b64encode(os.urandom(32)).decode())
+    """One key for every component: a trigger's arguments, encrypted by the component that stored
+    it, must decrypt in whichever triggerer runs it (components with their own homes would each
+    generate a key of their own)."""
     services: list[Any] = field(default_factory=list)
     """The distributed profile's PostgreSQL and Redis (``services.py``), in start order."""
     database_url: str = ""
@@ -221,6 +226,7 @@ class Deployment:
             "AIRFLOW__API__PORT": str(self.api_port),
             "AIRFLOW__API__BASE_URL": self.base_url,
             "AIRFLOW__API_AUTH__JWT_SECRET": self.jwt_secret,
+            "AIRFLOW__CORE__FERNET_KEY": self.fernet_key,
             "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
             "AIRFLOW__SCHEDULER__JOB_HEARTBEAT_SEC": "1",
             "AIRFLOW__TRIGGERER__JOB_HEARTBEAT_SEC": "1",
@@ -389,10 +395,16 @@ class Deployment:
         finally:
             engine.dispose()
 
-    def hostnames(self, dag_id: str, run_id: str, task_id: str) -> list[str]:
-        """The hostname of the worker of each try of a task, oldest first."""
+    def tries(self, dag_id: str, run_id: str, task_id: str) -> list[dict[str, Any]]:
+        """Each try of a task, oldest first: ``try_number``, ``state`` and ``hostname`` (the worker's).
+
+        A retry that has not started yet still shows the hostname of the try before it.
+        """
         found = self.call("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/tries")
-        return [str(t["hostname"]) for t in found["task_instances"]]
+        return [
+            {key: attempt[key] for key in ("try_number", "state", "hostname")}
+            for attempt in found["task_instances"]
+        ]
 
     def _healthy(self) -> bool:
         for component in self.components.values():

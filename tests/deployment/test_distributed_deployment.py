@@ -174,9 +174,11 @@ def test_a_triggerer_lost_with_waits_of_several_runs_hands_them_to_the_other(
             FULFILLMENT, run_id
         )
         summary = airflow.xcom(FULFILLMENT, run_id, "report_summary")
-        assert summary["shipments"]["total"] == summary["shipments"]["shipped"] == 50
+        assert summary["orders"]["created"] == 50
+        assert summary["shipments"]["total"] == summary["shipments"]["shipped"] > 0
         waits = [ti for ti in task_instances(airflow, FULFILLMENT, run_id) if ti["task_id"] == wait]
         assert [ti["try_number"] for ti in waits] == [1]  # resumed, not retried: no wait lost
+    assert om.stats()["orders"] == 150
     airflow.start(lost)
     report(record_property, "waits moved", f"{holders.count(lost)} of {len(run_ids)} on {lost}")
     report(record_property, "triggerer takeover s", round(takeover, 1))
@@ -270,7 +272,8 @@ def test_a_night_exported_to_s3_and_rerun_on_the_other_worker_holds_each_record_
             if not airflow.components[name].alive():
                 airflow.start(name)
     for resource in RESOURCES:
-        assert airflow.hostnames(EXPORT, run_id, f"export_{resource}") == list(WORKERS)
+        hosts = [attempt["hostname"] for attempt in airflow.tries(EXPORT, run_id, f"export_{resource}")]
+        assert hosts == list(WORKERS)
     report(record_property, "export partitions", {r: len(expected[r]) for r in RESOURCES})
 
 
@@ -284,26 +287,28 @@ def test_a_worker_host_lost_mid_bulk_create_is_retried_on_the_other_sending_only
     run_id = airflow.trigger(FULFILLMENT, {"orders_file": orders_file(airflow, "bulk", 3000)})
     create = "create_orders"
     wait_for("the first orders to be created", lambda: om.stats()["orders"] > 0, 300)
-    lost = airflow.hostnames(FULFILLMENT, run_id, create)[-1]
+    lost = airflow.tries(FULFILLMENT, run_id, create)[-1]["hostname"]
     tasks_killed = airflow.lose_host(lost)
     at_loss = om.stats()["orders"]
     killed_at = time.monotonic()
     assert 0 < at_loss < 3000, at_loss
     assert tasks_killed, f"{lost} ran no task process"
 
-    retried = wait_for(
-        "the retry of create_orders to start",
-        lambda: (
-            hosts if len(hosts := airflow.hostnames(FULFILLMENT, run_id, create)) > 1 and hosts[-1] else None
-        ),
-        240,
-    )
+    def retry_running() -> list[dict[str, Any]] | None:
+        tries = airflow.tries(FULFILLMENT, run_id, create)
+        return tries if len(tries) > 1 and tries[-1]["state"] in ("running", "success") else None
+
+    retried = [
+        attempt["hostname"] for attempt in wait_for("the retry of create_orders to run", retry_running, 240)
+    ]
     retry_after = time.monotonic() - killed_at
-    airflow.start(lost)
     om.clear_faults()
-    assert airflow.wait_for_run(FULFILLMENT, run_id, timeout=600) == "success", airflow.explain(
-        FULFILLMENT, run_id
-    )
+    try:
+        assert airflow.wait_for_run(FULFILLMENT, run_id, timeout=600) == "success", airflow.explain(
+            FULFILLMENT, run_id
+        )
+    finally:
+        airflow.start(lost)  # after the run: its retry can only have gone to the other worker
 
     assert retried == [lost, next(w for w in WORKERS if w != lost)]
     stats = om.stats()
