@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from airflow_deployment import DISTRIBUTED, LOCAL, Deployment, Profile, running
 from pydantic import SecretStr
+from services import LAKE_BUCKET, MotoS3Server
 
 from airflow_provider_ordermesh.client import OrderMeshClient
 from airflow_provider_ordermesh.client.auth import ClientCredentials
@@ -30,9 +31,6 @@ POLL_SECONDS = "1"
 
 EXPORT_FOLDER = "lake"
 """Where, under the deployment's home, the nightly export DAG writes its partitions."""
-
-LAKE_BUCKET = "ordermesh-lake"
-"""The distributed deployment's export bucket (on moto's S3 server)."""
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +84,6 @@ def deployment(deployed_sandbox: SandboxHandle) -> Iterator[Deployment]:
 @pytest.fixture(scope="module")
 def lake_endpoint() -> Iterator[str]:
     """moto's S3 server on a free loopback port (stopped by its process group afterwards)."""
-    from services import MotoS3Server
-
     with tempfile.TemporaryDirectory(prefix="ordermesh-moto-") as logs:
         server = MotoS3Server(Path(logs))
         try:

@@ -132,6 +132,10 @@ def _ping(port: int) -> bool:
         return False
 
 
+LAKE_BUCKET = "ordermesh-lake"
+"""The distributed deployment's export bucket on moto's S3 server."""
+
+
 @dataclass
 class MotoS3Server:
     """moto's S3 server on loopback: the object store a distributed deployment's workers share."""

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from airflow_deployment import DISTRIBUTED, Deployment, wait_for
-from conftest import LAKE_BUCKET
+from services import LAKE_BUCKET
 from support.orders import create_orders, shipment_ids_of
 from test_real_deployment import RESOURCES, _polls, _reported_orders, wait_for_task
 
