@@ -19,7 +19,7 @@ AIRFLOW        ?= $(AIRFLOW_MINORS)
 # The development venv (demo, bench, lint, sandbox) runs the newest supported minor.
 VENV ?= .venv
 BIN  := $(VENV)/bin
-EXTRAS := .[test,benchmarks]
+EXTRAS := .[test,benchmarks,deployment]
 
 # A venv is (re)installed when pyproject.toml or its constraints file changes.
 installed = $(1)/.installed-$(shell cat pyproject.toml requirements/airflow-$(2).txt | cksum | cut -d' ' -f1)

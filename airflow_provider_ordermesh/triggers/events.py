@@ -18,6 +18,13 @@ events to the database drops those events rather than repeating them (at most on
 Airflow versions without an asset state store the state lives in memory only: a restart starts
 again from "now".
 
+Two instances at once (Airflow can run one watcher's trigger on two triggerers for a while, e.g.
+a triggerer that stalled past its health check and came back): before saving, each re-reads the
+stored state and drops the pairs the other saved as reported, then saves both instances' memory.
+The asset state store has no compare-and-set, so a pair is reported twice only if both
+instances found it in polls whose re-read and save interleave (a window of two state-store
+calls, milliseconds, per poll interval).
+
 Where it starts: from ``start_watermark`` if given, else from what exists when it first runs
 (those orders are not reported). API errors never end it (a watcher that stopped would need a
 redeploy): it logs them and backs off.
@@ -164,6 +171,10 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
                 continue
             failures = 0
             if (current := state.to_json()) != saved:
+                # Another instance of this watcher may have saved since (Airflow can run one
+                # trigger on two triggerers for a while): what it reported is not reported again.
+                fresh = await self._without_reported_elsewhere(state, fresh, saved)
+                current = state.to_json()
                 # Saved before the events are handed over: a crash in between drops them rather
                 # than reporting them twice (at most once), and a restart resumes from here.
                 await self._save_state(current)
@@ -234,6 +245,33 @@ class OrderMeshOrderEventTrigger(BaseEventTrigger):
             )
             return state
         return OrderWatermark(watermark=parse_time(self.start_watermark), capacity=self.max_remembered_orders)
+
+    async def _without_reported_elsewhere(
+        self, state: OrderWatermark, fresh: dict[str, str], saved: dict[str, Any]
+    ) -> dict[str, str]:
+        """``fresh`` minus what another instance saved as reported since this one last saved.
+
+        Re-reads the store just before saving: if its value is not the one this instance last
+        saved or loaded, another instance wrote it; its watermark and statuses are taken in.
+        """
+        stored = await self._store_call("aget", self.state_key, None)
+        if stored is None or stored == saved:
+            return fresh
+        other = OrderWatermark.from_json(stored, capacity=self.max_remembered_orders)
+        if other is None:
+            return fresh
+        kept = {
+            order_id: status for order_id, status in fresh.items() if not other.reported(order_id, status)
+        }
+        if len(kept) < len(fresh):
+            self.log.warning(
+                "Another instance of this watcher (on another triggerer) already reported %d of these "
+                "orders; reporting the other %d only",
+                len(fresh) - len(kept),
+                len(kept),
+            )
+        state.absorb(other)
+        return kept
 
     async def _save_state(self, state: dict[str, Any]) -> None:
         await self._store_call("aset", self.state_key, state)

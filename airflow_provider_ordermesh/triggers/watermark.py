@@ -74,6 +74,24 @@ class OrderWatermark:
             self.known.popitem(last=False)
         return fresh
 
+    def absorb(self, other: OrderWatermark) -> None:
+        """Take in what another instance of the same watcher saved: its watermark if newer, its statuses.
+
+        For a watcher that Airflow runs on two triggerers at once: each (order, status) the other
+        reported counts as reported here too.
+        """
+        for order_id, statuses in other.known.items():
+            mine = self.known.pop(order_id, [])
+            self.known[order_id] = mine + [status for status in statuses if status not in mine]
+        if other.watermark is not None and (self.watermark is None or other.watermark > self.watermark):
+            self.watermark = other.watermark
+        while len(self.known) > self.capacity:
+            self.known.popitem(last=False)
+
+    def reported(self, order_id: str, status: str) -> bool:
+        """Whether (order, status) is remembered as reported (or as there when the watch began)."""
+        return status in self.known.get(order_id, ())
+
     def to_json(self) -> dict[str, Any]:
         """Everything a restarted trigger needs: the watermark and every remembered order's statuses."""
         return {

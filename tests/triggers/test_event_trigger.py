@@ -163,3 +163,23 @@ async def test_a_restart_before_the_first_event_keeps_the_starting_point(om, api
     async with running(second) as events:
         await wait_until(lambda: events)
     assert events[0]["orders"] == {created_while_down[0]: "Open"}
+
+
+async def test_two_instances_of_one_watcher_at_once_report_each_order_once(om, api):
+    # Airflow can run one watcher's trigger on two triggerers for a while (apache/airflow#69319).
+    store = MemoryStateStore()
+    first = OrderMeshOrderEventTrigger(statuses=["Open"], poll_interval=0.02)
+    first.asset_state_store = store
+    async with running(first) as events_first:
+        await after_polls(om, 1)  # the starting point, saved
+        second = OrderMeshOrderEventTrigger(**first.serialize()[1])
+        second.asset_state_store = store
+        async with running(second) as events_second:
+            await after_polls(om, 2)  # both are polling now
+            created = []
+            for _ in range(3):
+                created += create_orders(api, 2)
+                await after_polls(om, 4)
+    reported = [order_id for event in events_first + events_second for order_id in event["orders"]]
+    assert sorted(reported) == sorted(created)  # every order, and none twice
+    assert set(store.values[first.state_key]["orders"]) >= set(created)
