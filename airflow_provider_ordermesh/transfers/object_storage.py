@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_ordermesh.compat import AirflowFailException, BaseOperator
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
+from airflow_provider_ordermesh.operators.rate_limits import default_rate_limit_policy
 from airflow_provider_ordermesh.transfers.publish import publish
 from airflow_provider_ordermesh.transfers.resources import RESOURCES
 from airflow_provider_ordermesh.transfers.window import Window, WindowError, incremental_window
@@ -71,6 +72,7 @@ class OrderMeshToObjectStorageOperator(BaseOperator):
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
+        default_rate_limit_policy(self)  # a 429 beyond the client's retries waits as the API asked
         self.resource = _choice(resource, RESOURCES, "resource")
         self.file_format = _choice(file_format, FORMATS, "file_format")
         if lag < timedelta(0):
