@@ -5,9 +5,11 @@
 #   make demo              the fulfillment example DAG against a local OrderMesh sandbox
 #   make bench             the benchmarks and their figures table
 #   make sandbox           a sandbox in the foreground (Ctrl-C stops it)
+#   make check-wheel       the built wheel installs next to the newest minor's Airflow without changing it
 #
 # The supported minors are the constraints files requirements/airflow-<minor>.txt: supporting a
-# new minor is a new file there (and the upper bound of apache-airflow in pyproject.toml).
+# new minor is a new file there (pyproject.toml caps Airflow below 4 only). A beta's file pins
+# its pre-release exactly, which pip installs without --pre (an exact pin admits a pre-release).
 
 PYTHON ?= python3
 AIRFLOW_MINORS := $(sort $(patsubst requirements/airflow-%.txt,%,$(wildcard requirements/airflow-*.txt)))
@@ -30,7 +32,7 @@ endef
 
 STAMP := $(call installed,$(VENV),$(LATEST))
 
-.PHONY: install test lint demo bench sandbox clean $(addprefix venv-,$(AIRFLOW_MINORS))
+.PHONY: install test lint demo bench sandbox check-wheel clean $(addprefix venv-,$(AIRFLOW_MINORS))
 
 install: $(STAMP)
 
@@ -43,6 +45,9 @@ $(foreach minor,$(AIRFLOW_MINORS),$(eval $(call installed,.venv-$(minor),$(minor
 
 test:
 	@$(PYTHON) scripts/test_matrix.py $(AIRFLOW)
+
+check-wheel: venv-$(LATEST)
+	@$(PYTHON) scripts/check_wheel_install.py
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py

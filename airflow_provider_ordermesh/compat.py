@@ -155,6 +155,17 @@ def serialization_round_trip(dag: Any) -> Any:
     return serializer.from_dict(serializer.to_dict(dag))
 
 
+def asset_events_batched() -> bool:
+    """Whether an asset-scheduled DAG gets the events queued since its last run in one run.
+
+    Always before 3.4; from 3.4 only with ``[scheduler] batch_asset_events = True`` (default
+    False: one run per event). Read from this process's configuration, as the DAG processor does.
+    """
+    if airflow_version() < (3, 4):
+        return True
+    return bool(__getattr__("conf").getboolean("scheduler", "batch_asset_events", fallback=False))
+
+
 # --- retry policies (3.3+): waiting out a failure for as long as the failure itself says ---------
 
 
@@ -236,6 +247,7 @@ def _waiting_policy_class() -> type:
 __all__ = [
     *_WHERE,
     "airflow_version",
+    "asset_events_batched",
     "can_reschedule_on_failure",
     "default_deferrable",
     "has_asset_state_store",
