@@ -9,7 +9,8 @@
 #   make sandbox           a sandbox in the foreground (Ctrl-C stops it)
 #
 # The supported minors are the constraints files requirements/airflow-<minor>.txt: supporting a
-# new minor is a new file there (and the upper bound of apache-airflow in pyproject.toml).
+# new minor is a new file there (pyproject.toml caps Airflow below 4 only). A beta's file pins
+# its pre-release exactly, which pip installs without --pre (an exact pin admits a pre-release).
 
 PYTHON ?= python3
 AIRFLOW_MINORS := $(sort $(patsubst requirements/airflow-%.txt,%,$(wildcard requirements/airflow-*.txt)))

@@ -1,6 +1,7 @@
 """Every Airflow import of the provider goes through here, and every Airflow version difference.
 
-Supported: Airflow 3.1, 3.2 and 3.3 (the README's support matrix says why not 3.0). Each name is
+Supported: Airflow 3.1 to 3.4 (the README's support matrix says why not 3.0; docs/versions.md lists
+what differs per minor and where it is handled here). Each name is
 looked up in the places Airflow has kept it, newest first: ``airflow.sdk`` from 3.2 for ``conf``
 and most exceptions, the core modules in 3.1. ``client/``, ``models/`` and ``sandbox/`` never
 import this module.
@@ -16,12 +17,17 @@ Features an older Airflow lacks degrade, never fail at import:
   an approval refuses at DAG parse time (``has_hitl``); 3.1 and 3.2 wait through the triggerer,
   3.3+ in the ``awaiting_input`` state (``ask_a_person``);
 * declarative connection fields (``conn-fields``, 3.2+): 3.1 shows the standard fields
-  only; the extras are typed as JSON in the connection's Extra field.
+  only; the extras are typed as JSON in the connection's Extra field;
+* task retry policies (3.3+, ``waiting_retry_policy``): a failure that names its own wait (an
+  OrderMesh 429's ``Retry-After``) re-runs the task after it, without using a retry where
+  Airflow can reschedule (3.4+) and as the next retry's delay on 3.3; 3.1 and 3.2 retry after
+  the task's ``retry_delay``.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -263,14 +269,107 @@ def serialization_round_trip(dag: Any) -> Any:
     return serializer.from_dict(serializer.to_dict(dag))
 
 
+def asset_events_batched() -> bool:
+    """Whether an asset-scheduled DAG gets the events queued since its last run in one run.
+
+    Always before 3.4; from 3.4 only with ``[scheduler] batch_asset_events = True`` (default
+    False: one run per event). Read from this process's configuration, as the DAG processor does.
+    """
+    if airflow_version() < (3, 4):
+        return True
+    return bool(__getattr__("conf").getboolean("scheduler", "batch_asset_events", fallback=False))
+
+
+# --- retry policies (3.3+): waiting out a failure for as long as the failure itself says ---------
+
+
+def has_retry_policy() -> bool:
+    """Whether tasks take a ``retry_policy`` (Airflow 3.3+), which the worker asks after a failure."""
+    return airflow_version() >= (3, 3)
+
+
+def can_reschedule_on_failure() -> bool:
+    """Whether a retry policy can re-run a task later without using a retry (``RESCHEDULE``, 3.4+)."""
+    return airflow_version() >= (3, 4)
+
+
+def waiting_retry_policy(
+    wait_for: Callable[[BaseException], timedelta | None], *, max_reschedules: int, what: str
+) -> Any | None:
+    """A retry policy that runs a task again after ``wait_for(exception)``, or None before Airflow 3.3.
+
+    When ``wait_for`` names a wait (``what`` says why, for the task log): on 3.4+ the task is
+    rescheduled that far ahead without using a retry, up to ``max_reschedules`` times per try
+    (then the standard retry logic applies); on 3.3 the next retry waits that long (it is still a
+    retry, and only if the task has one left). Otherwise, and for every other failure, the
+    task's standard retry logic applies. Airflow never shows a policy an ``AirflowFailException``.
+    """
+    if not has_retry_policy():
+        return None
+    return _waiting_policy_class()(wait_for, max_reschedules, what)
+
+
+_WAITING_POLICY: type | None = None
+
+
+def _waiting_policy_class() -> type:
+    """The policy class of ``waiting_retry_policy``, defined on first use: its base exists from 3.3 only."""
+    global _WAITING_POLICY
+    if _WAITING_POLICY is not None:
+        return _WAITING_POLICY
+    from airflow.sdk.definitions.retry_policy import RetryDecision, RetryPolicy
+
+    reschedule = can_reschedule_on_failure()
+    decisions: Any = RetryDecision  # ``RetryDecision.reschedule`` exists from 3.4 only
+
+    class WaitingRetryPolicy(RetryPolicy):
+        """Runs the task again after the wait its failure names; see ``waiting_retry_policy``."""
+
+        def __init__(
+            self, wait_for: Callable[[BaseException], timedelta | None], max_reschedules: int, what: str
+        ) -> None:
+            self.wait_for = wait_for
+            self.max_reschedules = max_reschedules
+            self.what = what
+
+        def evaluate(
+            self, exception: BaseException, try_number: int, max_tries: int, context: Any = None
+        ) -> Any:
+            wait = self.wait_for(exception)
+            if wait is None:
+                return decisions.default()
+            reason = f"{self.what}: waiting {wait.total_seconds():.0f} s as asked"
+            if reschedule:
+                return decisions.reschedule(
+                    wait,
+                    max_reschedules=self.max_reschedules,
+                    reason=f"{reason}, rescheduled (no retry used)",
+                )
+            return decisions.retry(wait, reason=f"{reason} before the next retry")
+
+        def serialize(self) -> dict[str, Any]:
+            # Airflow stores only a has_retry_policy flag; the worker re-parses the DAG for the object.
+            return {"__type": type(self).__name__, "what": self.what, "max_reschedules": self.max_reschedules}
+
+        def __repr__(self) -> str:
+            return f"{type(self).__name__}({self.what!r}, max_reschedules={self.max_reschedules})"
+
+    _WAITING_POLICY = WaitingRetryPolicy
+    return _WAITING_POLICY
+
+
 __all__ = [
     *_WHERE,
     "airflow_version",
     "ask_a_person",
     "has_hitl",
     "hitl_params",
+    "asset_events_batched",
+    "can_reschedule_on_failure",
     "default_deferrable",
     "has_asset_state_store",
+    "has_retry_policy",
+    "waiting_retry_policy",
     "register_dag",
     "reset_metadata_db",
     "serialization_round_trip",

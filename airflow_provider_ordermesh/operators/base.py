@@ -26,6 +26,7 @@ from airflow_provider_ordermesh.compat import AirflowFailException, BaseOperator
 from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.lineage import OrderMeshLineageMixin
 from airflow_provider_ordermesh.operators.idempotency import Idempotency, Rule
+from airflow_provider_ordermesh.operators.rate_limits import default_rate_limit_policy
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.client import OrderMeshClient
@@ -63,7 +64,10 @@ class OrderMeshBaseOperator(OrderMeshLineageMixin, BaseOperator):
     Subclasses implement ``perform(context)``. A request refused before sending (bad input), or
     an answer no retry can change (400, 401 after a re-authentication, 403, 404, 409, 422; see
     ``is_final``), fails the task without Airflow retries, with the API's message and the path
-    (which holds the id). 429, 5xx and connection errors keep Airflow's retries.
+    (which holds the id). 429, 5xx and connection errors keep Airflow's retries; a 429 that
+    outlasted the client's own retries runs the task again at the time the API named, without
+    using a retry on Airflow 3.4+ (``operators.rate_limits``; a ``retry_policy`` given to the
+    task replaces this).
 
     :param ordermesh_conn_id: The ``ordermesh`` connection to use.
     :param hook_params: Keyword arguments for ``OrderMeshHook`` (client options such as
@@ -85,6 +89,7 @@ class OrderMeshBaseOperator(OrderMeshLineageMixin, BaseOperator):
         super().__init__(**kwargs)
         self.ordermesh_conn_id = ordermesh_conn_id
         self.hook_params = hook_params
+        default_rate_limit_policy(self)
 
     @cached_property
     def hook(self) -> OrderMeshHook:

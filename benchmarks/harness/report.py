@@ -34,11 +34,13 @@ def notes(figures: Sequence[Figure]) -> str:
 
 def machine() -> str:
     """One line saying where and how the figures were measured."""
+    from importlib.metadata import version
+
     import airflow_provider_ordermesh
 
     return (
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.system()} {platform.machine()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, Airflow {version('apache-airflow')}, "
         f"airflow-provider-ordermesh {airflow_provider_ordermesh.__version__}"
     )
 
