@@ -100,15 +100,25 @@ def keyed_order(
     merchant, or from the task instance (first match; recipes in ``operators.idempotency``)."""
     if order.safe_id:
         return KeyedOrder(order)
-    identity = TaskIdentity.from_context(context, idempotency_key)
-    if idempotency_key is None and not order.external_id:
+    chosen = key_safe_id(context, order, idempotency_key)
+    if chosen is None:
+        identity = TaskIdentity.from_context(context)
         return KeyedOrder(order.model_copy(update={"safe_id": identity.safe_id(order.to_api(), index=index)}))
+    return with_content_record(order, *chosen)
+
+
+def key_safe_id(
+    context: Context, order: models.CreateOrder, idempotency_key: str | None
+) -> tuple[str, str] | None:
+    """``(safeId, how a refusal names the key)`` when a key chooses the safeId of an order without
+    its own: ``idempotency_key``, else the ``externalId`` with the merchant; None when neither does."""
     if idempotency_key is not None:
-        safe_id, name = identity.key_safe_id(), key_name(identity)
-    else:
-        safe_id = natural_safe_id(order.merchant_id, order.external_id or "")
+        identity = TaskIdentity.from_context(context, idempotency_key)
+        return identity.key_safe_id(), key_name(identity)
+    if order.external_id:
         name = f"externalId {order.external_id!r} (merchant {order.merchant_id or '-'})"
-    return with_content_record(order, safe_id, name)
+        return natural_safe_id(order.merchant_id, order.external_id), name
+    return None
 
 
 def with_content_record(order: models.CreateOrder, safe_id: str, name: str) -> KeyedOrder:
@@ -116,6 +126,14 @@ def with_content_record(order: models.CreateOrder, safe_id: str, name: str) -> K
     content = content_of(order.to_api())
     meta = {**(order.meta or {}), CONTENT_META_KEY: content}
     return KeyedOrder(order.model_copy(update={"safe_id": safe_id, "meta": meta}), name, content)
+
+
+def with_content_record_json(api_order: dict[str, Any], safe_id: str) -> tuple[bytes, str]:
+    """The request JSON of an order (API field names) under ``safe_id`` with its content record in
+    ``meta``, and that record: ``with_content_record`` for the bulk path, encoded once, no model copy."""
+    content = content_of(api_order)
+    recorded = {**api_order, "meta": {**(api_order.get("meta") or {}), CONTENT_META_KEY: content}}
+    return with_safe_id_json(canonical_content(recorded), safe_id), content
 
 
 def content_of(api_order: dict[str, Any]) -> str:
@@ -300,13 +318,19 @@ class OrderMeshCreateOrdersOperator(OrderMeshBulkOperator):
         from airflow_provider_ordermesh.client.bulk import BulkEntry
         from airflow_provider_ordermesh.client.resources.orders import EncodedOrder
 
-        if request.safe_id or request.external_id:
-            keyed = keyed_order(context, request, index=index)
-            safe_id = keyed.order.safe_id or ""
-            encoded = EncodedOrder(safe_id, keyed.order.to_api_json(), fingerprint=keyed.content)
-            return BulkEntry(index=index, ref=safe_id, item=encoded)
+        if request.safe_id:
+            return BulkEntry(
+                index=index, ref=request.safe_id, item=EncodedOrder(request.safe_id, request.to_api_json())
+            )
+        api = request.to_api()
+        chosen = key_safe_id(context, request, None)
+        if chosen is not None:
+            body, content = with_content_record_json(api, chosen[0])
+            return BulkEntry(
+                index=index, ref=chosen[0], item=EncodedOrder(chosen[0], body, fingerprint=content)
+            )
         self._warn_run_bound_once()
-        canonical = canonical_content(request.to_api())
+        canonical = canonical_content(api)
         safe_id = TaskIdentity.from_context(context).safe_id_of_canonical(canonical, index=index)
         return BulkEntry(
             index=index, ref=safe_id, item=EncodedOrder(safe_id, with_safe_id_json(canonical, safe_id))
