@@ -152,3 +152,10 @@ def example_orders() -> Callable[[], list[dict[str, Any]]]:
 def single_product_order() -> Callable[[str], dict[str, Any]]:
     """``single_product_order("MUG")``: the first example order of only that product (one shipment)."""
     return _single_product_order
+
+
+@pytest.fixture(scope="session")
+def export_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ``ORDERMESH_EXPORT_BASE`` for every test of the session that runs the nightly export: its
+    outlet assets' URIs derive from it, and Airflow refuses an asset name seen with another URI."""
+    return tmp_path_factory.mktemp("ordermesh-lake")

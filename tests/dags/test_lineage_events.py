@@ -4,6 +4,7 @@ own listener and a file transport: inputs and outputs are exactly the expected d
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,22 @@ pytestmark = [pytest.mark.sandbox, pytest.mark.airflow_db]
 
 
 @pytest.fixture
-def events_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The file the OpenLineage provider's listener writes every event to, one JSON per line."""
+def events_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The file the OpenLineage provider's listener writes every event to, one JSON per line.
+
+    The provider reads its settings once and registers its listener when Airflow loads plugins,
+    which an earlier test of the session may have done without a transport: the settings' caches
+    are cleared, the listener registered with the task runner's listener manager if it is not, and
+    its client rebuilt, then all of it undone.
+    """
     pytest.importorskip("airflow.providers.openlineage", reason="needs apache-airflow-providers-openlineage")
     from airflow.providers.openlineage import conf as ol_conf
+    from airflow.providers.openlineage.plugins.listener import get_openlineage_listener
+
+    try:  # the task runner's listener manager: airflow.sdk from 3.2, core in 3.1
+        from airflow.sdk.listener import get_listener_manager
+    except ImportError:
+        from airflow.listeners.listener import get_listener_manager
 
     path = tmp_path / "events.jsonl"
     monkeypatch.setenv(
@@ -28,9 +41,24 @@ def events_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         json.dumps({"type": "file", "log_file_path": str(path), "append": True}),
     )
     monkeypatch.setenv("AIRFLOW__OPENLINEAGE__DISABLED", "False")
-    for cached in (ol_conf.transport, ol_conf.is_disabled):
-        getattr(cached, "cache_clear", lambda: None)()
-    return path
+
+    def forget_settings() -> None:
+        for setting in vars(ol_conf).values():
+            getattr(setting, "cache_clear", lambda: None)()
+        get_openlineage_listener().adapter._client = None
+
+    forget_settings()
+    manager, listener = get_listener_manager(), get_openlineage_listener()
+    added = not manager.pm.is_registered(listener)
+    if added:
+        manager.add_listener(listener)
+    try:
+        yield path
+    finally:
+        if added:
+            manager.pm.unregister(listener)
+        monkeypatch.undo()
+        forget_settings()
 
 
 def _complete(path: Path) -> list[dict[str, Any]]:
@@ -55,11 +83,11 @@ def _by_task(path: Path, tasks: set[str]) -> dict[str, set[tuple[Any, Any]]]:
 
 
 def test_the_nightly_export_emits_its_ordermesh_inputs_and_partition_outputs(
-    airflow_db, example_dag, ordermesh, example_orders, tmp_path, monkeypatch, events_file
+    airflow_db, example_dag, ordermesh, example_orders, export_lake, monkeypatch, events_file
 ):
     from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
 
-    lake = tmp_path / "lake"
+    lake = export_lake
     monkeypatch.setenv("ORDERMESH_EXPORT_BASE", f"file://{lake}")
     ordermesh.reset(speed=0, step_seconds=1_000_000)
     with OrderMeshHook().client as client:

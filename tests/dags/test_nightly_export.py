@@ -18,11 +18,11 @@ def _ids(path: Path) -> list[str]:
 
 
 def test_yesterdays_orders_and_shipments_land_in_their_partitions(
-    airflow_db, example_dag, ordermesh, xcom, example_orders, tmp_path, monkeypatch
+    airflow_db, example_dag, ordermesh, xcom, example_orders, export_lake, monkeypatch
 ):
     from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
 
-    monkeypatch.setenv("ORDERMESH_EXPORT_BASE", f"file://{tmp_path}")
+    monkeypatch.setenv("ORDERMESH_EXPORT_BASE", f"file://{export_lake}")
     ordermesh.reset(speed=0, step_seconds=1_000_000)
     with OrderMeshHook().client as client:
         created = [
@@ -41,7 +41,7 @@ def test_yesterdays_orders_and_shipments_land_in_their_partitions(
     orders = xcom(run, "export_orders")
     assert orders["rows"] == 3
     assert orders["window"] == {"since": day.isoformat(), "before": next_midnight.isoformat()}
-    partition = tmp_path / "resource=orders" / f"date={day:%Y-%m-%d}"
+    partition = export_lake / "resource=orders" / f"date={day:%Y-%m-%d}"
     assert sorted(p.name for p in partition.iterdir()) == ["_manifest.json", "part-00000.jsonl.gz"]
     assert _ids(partition / "part-00000.jsonl.gz") == sorted(created)
     shipments = xcom(run, "export_shipments")
