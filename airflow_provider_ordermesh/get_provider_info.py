@@ -33,6 +33,7 @@ def get_provider_info() -> dict:
                     f"{PACKAGE}.operators.orders",
                     f"{PACKAGE}.operators.shipments",
                     f"{PACKAGE}.operators.notes",
+                    f"{PACKAGE}.operators.inbound",
                 ],
             }
         ],

@@ -15,7 +15,7 @@ from airflow_provider_ordermesh.arguments.ids import checked_id
 from airflow_provider_ordermesh.arguments.payloads import parse_json_text
 from airflow_provider_ordermesh.client.errors import NotFoundError
 from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
-from airflow_provider_ordermesh.operators.idempotency import TaskIdentity
+from airflow_provider_ordermesh.operators.idempotency import TaskIdentity, guarded
 from airflow_provider_ordermesh.operators.orders import checked_key
 
 if TYPE_CHECKING:
@@ -40,6 +40,13 @@ class OrderMeshSubmitInboundOrderOperator(OrderMeshBaseOperator):
     :return: ``{"safe_id", "submitted", "order_id", "request_id"}``: ``submitted`` False with the
         ``order_id`` when the order already existed.
     """
+
+    idempotency = guarded(
+        "the safeId (the body's own, or derived from the task instance or idempotency_key and the body), "
+        "looked up before submitting; OrderMesh refuses a second order with that safeId, so a "
+        "re-submitted queued order fails in processing instead of creating a twin"
+    )
+    lineage_writes = ("orders",)
 
     template_fields: tuple[str, ...] = (
         *OrderMeshBaseOperator.template_fields,

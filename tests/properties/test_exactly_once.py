@@ -141,11 +141,22 @@ def _packages(world: dict[str, Any], order_: list[int]) -> Kwargs:
             "packages": [{"carrierName": "UPS", "carrierTrackingNumber": numbers[i]} for i in order_]}
 
 
+def _inbound(om: Any, api: Any) -> dict[str, Any]:
+    return {"om": om, "body": order(external_id="IN-1")}
+
+
 SCENARIOS: dict[str, Scenario] = {
     "OrderMeshCreateOrderOperator": Scenario(
         route="orders.create", setup=_create_order, keyed=True, rerun_safe=True,
         arguments=lambda w, _: {"payload": w["payload"]},
         changed=lambda kw: {**kw, "payload": {**kw["payload"], "customerShippingMethod": "Express"}},
+        effects=lambda w: [len(w["om"].backend.state.orders)],
+    ),
+    # The body is the merchant's own format: its safeId comes from the body, the task instance or
+    # the key *and* the body, so a re-run with another body is another order (docs/idempotency.md).
+    "OrderMeshSubmitInboundOrderOperator": Scenario(
+        route="orders.submit_inbound", setup=_inbound,
+        arguments=lambda w, _: {"body": w["body"], "transformation_id": "identity"},
         effects=lambda w: [len(w["om"].backend.state.orders)],
     ),
     "OrderMeshCreateOrdersOperator": Scenario(
