@@ -27,7 +27,6 @@ from airflow.sdk import Asset, dag
 
 # airflow.sdk has it from Airflow 3.2; the provider's compat module also finds it on 3.1
 from airflow_provider_ordermesh.compat import CronDataIntervalTimetable
-
 from airflow_provider_ordermesh.transfers import OrderMeshToObjectStorageOperator
 
 BASE = os.environ.get("ORDERMESH_EXPORT_BASE", "file:///tmp/ordermesh-export").rstrip("/")

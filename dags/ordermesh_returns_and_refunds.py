@@ -189,7 +189,8 @@ def ordermesh_returns_and_refunds() -> None:
         items = {item["id"]: item for order in orders for item in order["items"]}
         shipped_first = {item_id for result in cancelled or [] for item_id in result["shipped_first"]}
         sent = approved_refunds(plan["refunds"], refunded_tasks or [])
-        problems, refunded = [], defaultdict(float)
+        problems: list[str] = []
+        refunded: defaultdict[str, float] = defaultdict(float)
         for item_id, want in plan["expected"].items():
             item = items[item_id]
             if "status" in want:

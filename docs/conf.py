@@ -20,7 +20,7 @@ from airflow_provider_ordermesh import __version__  # noqa: E402
 
 project = "airflow-provider-ordermesh"
 author = "The OrderMesh provider team"
-copyright = "2026, The OrderMesh provider team"  # noqa: A001 (Sphinx's own setting name)
+copyright = "2026, The OrderMesh provider team"
 version = release = __version__
 
 extensions = [

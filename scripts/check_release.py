@@ -27,7 +27,9 @@ from test_matrix import supported_minors  # noqa: E402
 def run(*command: str | Path, env: dict[str, str] | None = None) -> str:
     """Run a command, echo it, and return its output; exit with its output when it fails."""
     print("+", " ".join(str(part) for part in command), flush=True)
-    result = subprocess.run([str(part) for part in command], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(part) for part in command], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if result.returncode:
         sys.exit(f"failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result.stdout
@@ -56,7 +58,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ordermesh-release-") as scratch:
         venv = Path(scratch) / "venv"
         run(sys.executable, "-m", "venv", venv)
-        pip = [venv / "bin" / "python", "-m", "pip", "install", "--quiet", *pre, "-c", constraints]
+        pip: list[str | Path] = [
+            venv / "bin" / "python",
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            *pre,
+            "-c",
+            constraints,
+        ]
         run(*pip, f"apache-airflow=={version}")
         run(*pip, wheel)
         installed = run(venv / "bin" / "python", "-c", "import airflow; print(airflow.__version__)").strip()
@@ -69,8 +80,10 @@ def main() -> int:
         sys.exit(f"`airflow providers list` does not show the provider:\n{providers}")
     if not re.search(r"^ordermesh\b", hooks, re.M):
         sys.exit(f"`airflow providers hooks` does not show the ordermesh connection type:\n{hooks}")
-    print(f"release check passed: {', '.join(a.name for a in artefacts)}; installs beside Airflow {version} "
-          "without changing it; Airflow lists the provider and its connection type")
+    print(
+        f"release check passed: {', '.join(a.name for a in artefacts)}; installs beside Airflow {version} "
+        "without changing it; Airflow lists the provider and its connection type"
+    )
     return 0
 
 

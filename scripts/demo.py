@@ -195,7 +195,7 @@ def run_dag_test(result_path: Path, orders_file: Path | None) -> int:
             if ti.task_id == SUMMARY_TASK and str(ti.state) == "success":
                 summary = ti.xcom_pull(task_ids=SUMMARY_TASK)
         result = {"state": str(run.state), "tasks": tasks, "summary": summary}
-    except Exception as exc:  # noqa: BLE001 (reported by the parent as one failure line)
+    except Exception as exc:
         traceback.print_exc()
         result = {"error": f"{type(exc).__name__}: {exc}"}
     result_path.write_text(json.dumps(result, default=str))
@@ -345,7 +345,9 @@ def against_sandbox(*, started: float, orders_file: Path | None, record: bool = 
         say(f"    sandbox listening on {sandbox.url} (5% of shipments rejected, seed 7, fast clock)")
         env = airflow_env(sandbox_connection(sandbox.url), poll_seconds=SANDBOX_POLL_SECONDS)
         result = run_fulfillment(env, orders_file=orders_file)
-        return finish(result, stats=sandbox_stats(sandbox.url), started=started, sample=record and orders_file is None)
+        return finish(
+            result, stats=sandbox_stats(sandbox.url), started=started, sample=record and orders_file is None
+        )
     finally:
         sandbox.close()
 
@@ -419,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         say("stopped", out=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 (the sandbox or Airflow misbehaved: one line, not a traceback)
+    except Exception as exc:
         say(f"FAILED: {type(exc).__name__}: {exc}", out=sys.stderr)
         return 1
 

@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from airflow_provider_ordermesh.models.orders import CreateOrder
+from airflow_provider_ordermesh.models.orders import CreateOrder  # noqa: E402 (a script run from a checkout)
 
 DAY = "2026-11-26"
 DEFAULT_COUNT = 300

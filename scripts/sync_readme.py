@@ -45,13 +45,17 @@ def coverage_table() -> str:
         status = "reconstructed"
         if endpoint.confirmed:
             status = f"confirmed ({endpoint.confirmed_in})" if endpoint.confirmed_in else "confirmed"
-        rows.append(f"| {endpoint.title} | `{endpoint.method} {endpoint.path}` | {client_method(endpoint.name)} | {status} |")
+        rows.append(
+            f"| {endpoint.title} | `{endpoint.method} {endpoint.path}` | {client_method(endpoint.name)} | {status} |"
+        )
     return "\n".join(rows)
 
 
 def snippet(path: str, name: str) -> str:
     source = (ROOT / path).read_text()
-    match = re.search(rf"# \[START {re.escape(name)}\]\n(.*?)\n[ \t]*# \[END {re.escape(name)}\]", source, re.DOTALL)
+    match = re.search(
+        rf"# \[START {re.escape(name)}\]\n(.*?)\n[ \t]*# \[END {re.escape(name)}\]", source, re.DOTALL
+    )
     if not match:
         raise SystemExit(f"{path} has no snippet {name!r}")
     return f"```python\n{textwrap.dedent(match.group(1))}\n```"

@@ -86,7 +86,9 @@ def marker_filter(minor: str, distributed_on: str) -> list[str]:
 def newest_final(minors: list[str]) -> str:
     """The newest minor whose constraints pin a final Airflow release (not a beta or release candidate)."""
     for minor in reversed(minors):
-        pin = re.search(r"^apache-airflow==(\S+)$", (ROOT / "requirements" / f"airflow-{minor}.txt").read_text(), re.M)
+        pin = re.search(
+            r"^apache-airflow==(\S+)$", (ROOT / "requirements" / f"airflow-{minor}.txt").read_text(), re.M
+        )
         if pin and not re.search(r"[a-z]", pin.group(1)):
             return minor
     return minors[-1]

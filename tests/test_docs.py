@@ -37,7 +37,12 @@ def test_every_example_block_is_included_by_a_page(block: str) -> None:
 
 def provided_classes() -> list[str]:
     info = get_provider_info()
-    modules = [m for key in ("operators", "sensors", "triggers") for entry in info[key] for m in entry["python-modules"]]
+    modules = [
+        m
+        for key in ("operators", "sensors", "triggers")
+        for entry in info[key]
+        for m in entry["python-modules"]
+    ]
     modules += [entry["python-module"] for entry in info.get("transfers", [])]
     names = []
     for module_name in modules:

@@ -11,8 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_readme_generated_parts_are_current():
-    result = subprocess.run([sys.executable, "scripts/sync_readme.py", "--check"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "scripts/sync_readme.py", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -32,10 +33,15 @@ def test_the_quoted_demo_output_is_what_the_demo_prints_today():
     assert all(f'task_id="{task}"' in source or f"def {task}(" in source for task in tasks), tasks
     assert all(line.split()[1] == "done" for line in task_part.splitlines())
 
-    summary = {"orders": {"requested": 1, "created": 1, "already_existed": 0},
-               "shipments": {"total": 1, "shipped": 1, "by_status": {"Shipped": 1}},
-               "tracking_numbers": 1, "reroutes": {"rerouted": 0}}
-    labels = [line[:22].strip() for line in demo.report(summary, {"requestsTotal": 1, "tokensIssued": 1}, seconds=1)]
+    summary = {
+        "orders": {"requested": 1, "created": 1, "already_existed": 0},
+        "shipments": {"total": 1, "shipped": 1, "by_status": {"Shipped": 1}},
+        "tracking_numbers": 1,
+        "reroutes": {"rerouted": 0},
+    }
+    labels = [
+        line[:22].strip() for line in demo.report(summary, {"requestsTotal": 1, "tokensIssued": 1}, seconds=1)
+    ]
     quoted = [line[:22].strip() for line in report_part.splitlines()[1:]]
     assert report_part.splitlines()[0] == f"{demo.DAG_ID} succeeded:"
     assert quoted == labels
@@ -53,14 +59,40 @@ def test_make_demo_then_the_readme_test_in_a_fresh_clone(tmp_path):
     }
     venv = Path(sys.prefix)
 
-    demo = subprocess.run(["make", "demo", "REUSE_VENV=1", f"VENV={venv}"], cwd=clone, env=env,
-                          capture_output=True, text=True, timeout=600)
+    demo = subprocess.run(
+        ["make", "demo", "REUSE_VENV=1", f"VENV={venv}"],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
-    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=clone,
-                             capture_output=True, text=True, check=True).stdout
+    changed = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert changed == ""
     assert "succeeded:" in (clone / ".airflow-demo" / "last-run.txt").read_text()
 
-    readme = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_readme.py",
-                             "-k", "not fresh_clone"], cwd=clone, env=env, capture_output=True, text=True)
+    readme = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_readme.py",
+            "-k",
+            "not fresh_clone",
+        ],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert readme.returncode == 0, readme.stdout[-3000:]

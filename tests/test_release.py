@@ -41,8 +41,11 @@ def test_the_wheel_holds_the_package_and_nothing_else(wheel: zipfile.ZipFile) ->
     strays = [
         name
         for name in wheel.namelist()
-        if any(part in {"tests", "dags", "docs", "benchmarks", "scripts", "__pycache__"} or part.startswith(".venv")
-               for part in name.split("/"))
+        if any(
+            part in {"tests", "dags", "docs", "benchmarks", "scripts", "__pycache__"}
+            or part.startswith(".venv")
+            for part in name.split("/")
+        )
     ]
     assert not strays
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 import tempfile
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from benchmarks.harness import orders_data
 from benchmarks.harness.child import run_module
@@ -22,7 +23,7 @@ from benchmarks.harness.loading import create_orders
 SMALL = 1000
 
 
-def _export(sandbox, mode: str, since: datetime, before: datetime, expected: int) -> dict:
+def _export(sandbox: Any, mode: str, since: datetime, before: datetime, expected: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="ordermesh-bench-export-") as out:
         result = run_module(
             "benchmarks.cases.export_child",
@@ -85,7 +86,7 @@ def run(context: Context) -> list[Figure]:
     ]
 
 
-def _first_hour_end(sandbox) -> datetime:
+def _first_hour_end(sandbox: Any) -> datetime:
     """The end of the window that holds only the first 1,000 orders: the moment of the clock move."""
     from benchmarks.harness.loading import client
 

@@ -43,7 +43,7 @@ def provider_waits(
         POLLS[0] += 1
         return await real_afetch(*args, **kwargs)
 
-    trigger_module.afetch = counted_afetch  # type: ignore[assignment]
+    trigger_module.afetch = counted_afetch
 
     triggers = [
         OrderMeshShipmentStatusTrigger(
@@ -106,7 +106,7 @@ def staggered(waits: list[Callable[[], Awaitable[Any]]], spread: float) -> list[
 
 async def measure(waits: list[Callable[[], Awaitable[Any]]], window: float) -> dict[str, Any]:
     cpu_started, wall_started = time.process_time(), time.perf_counter()
-    tasks = [asyncio.create_task(wait()) for wait in waits]
+    tasks: list[asyncio.Future[Any]] = [asyncio.ensure_future(wait()) for wait in waits]
     await asyncio.sleep(window)
     cpu, wall = time.process_time() - cpu_started, time.perf_counter() - wall_started
     polls = POLLS[0]

@@ -85,7 +85,7 @@ def counting(sandbox: SandboxProcess, endpoint: str, counted: Counted, action: C
         counted.per_poll.append(sandbox.requests_to(endpoint) - before)
 
 
-def poke_all(sensors: Sequence[Any], context: dict[str, Any]) -> list[Any]:
+def poke_all(sensors: Sequence[Any], context: Any) -> list[Any]:
     """Poke each sensor once; those still waiting."""
     return [sensor for sensor in sensors if not sensor.poke(context)]
 

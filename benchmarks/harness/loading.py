@@ -25,9 +25,13 @@ def client() -> Any:
 def create_orders(orders: Iterable[dict[str, Any]], *, expected: int) -> list[str]:
     """Create the orders (each with its safeId); their ids, in input order."""
     from airflow_provider_ordermesh.client.bulk import BulkEntry, create_orders_batch, run_bulk
+    from airflow_provider_ordermesh.models import CreateOrder
 
     api = client()
-    entries = (BulkEntry(index, order["safeId"], order) for index, order in enumerate(orders))
+    entries = (
+        BulkEntry(index, order["safeId"], CreateOrder.model_validate(order))
+        for index, order in enumerate(orders)
+    )
     result = run_bulk(
         entries, lambda batch: create_orders_batch(api, batch, skip_existing=False), what="benchmark set-up"
     )

@@ -6,7 +6,10 @@ they call ``execute`` directly with this stand-in: first try, XComs kept in a di
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.compat import Context
 
 
 class TaskInstanceStub:
@@ -33,8 +36,11 @@ def allow_direct_execute() -> None:
     ExecutorSafeguard.test_mode = True
 
 
-def task_context(task_id: str) -> dict[str, Any]:
-    """A context with ``ti`` and the ids a deterministic safeId would be derived from."""
+def task_context(task_id: str) -> Context:
+    """A context with ``ti`` and the ids a deterministic safeId would be derived from (the keys an
+    operator reads; the rest of Airflow's ``Context`` is not needed outside a task runner)."""
     allow_direct_execute()
     ti = TaskInstanceStub(task_id=task_id)
-    return {"ti": ti, "task_instance": ti, "run_id": ti.run_id, "dag_run": None, "params": {}}
+    return cast(
+        "Context", {"ti": ti, "task_instance": ti, "run_id": ti.run_id, "dag_run": None, "params": {}}
+    )

@@ -27,7 +27,9 @@ def fresh_tokens() -> Iterator[None]:
     TokenCache.clear_all()
 
 
-def sync_usage(base_url: str, client_id: str, client_secret: str, order: dict[str, Any]) -> tuple[Any, list[Any]]:
+def sync_usage(
+    base_url: str, client_id: str, client_secret: str, order: dict[str, Any]
+) -> tuple[Any, list[Any]]:
     # [START python_client_sync]
     from pydantic import SecretStr
 
@@ -38,12 +40,16 @@ def sync_usage(base_url: str, client_id: str, client_secret: str, order: dict[st
         created = client.orders.create(order)  # a safeId is fixed first: a retried create cannot duplicate
         for shipment in client.shipments.search({"orderIds": [created.id]}):
             print(shipment.short_id, shipment.shipment_status, shipment.shipment_status_name)
-        shipped = list(client.shipments.search({"orderIds": [created.id], "status": ["Shipped", "Delivered"]}))
+        shipped = list(
+            client.shipments.search({"orderIds": [created.id], "status": ["Shipped", "Delivered"]})
+        )
     # [END python_client_sync]
     return created, shipped
 
 
-async def async_usage(base_url: str, client_id: str, client_secret: str, order_id: str) -> tuple[Any, list[str]]:
+async def async_usage(
+    base_url: str, client_id: str, client_secret: str, order_id: str
+) -> tuple[Any, list[str]]:
     # [START python_client_async]
     from pydantic import SecretStr
 
@@ -58,17 +64,25 @@ async def async_usage(base_url: str, client_id: str, client_secret: str, order_i
 
 
 def test_the_readme_sync_example_runs(sandbox: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    created, shipped = sync_usage(sandbox.url, sandbox.client_id, sandbox.client_secret,
-                                  order_body("MUG-11OZ-WHITE"))
+    created, shipped = sync_usage(
+        sandbox.url, sandbox.client_id, sandbox.client_secret, order_body("MUG-11OZ-WHITE")
+    )
 
     assert created.id and shipped == []  # nothing has shipped yet
     printed = capsys.readouterr().out.split()
     assert len(printed) == 3 and printed[1:] == ["1", "Assigned"]
 
     sandbox.advance(90)
-    _, shipped = sync_usage(sandbox.url, sandbox.client_id, sandbox.client_secret,
-                            order_body("MUG-11OZ-WHITE", safeId=created.safe_id))
-    assert [type(s) for s in shipped] == [Shipment] and shipped[0].shipment_status_name in {"Shipped", "Delivered"}
+    _, shipped = sync_usage(
+        sandbox.url,
+        sandbox.client_id,
+        sandbox.client_secret,
+        order_body("MUG-11OZ-WHITE", safeId=created.safe_id),
+    )
+    assert [type(s) for s in shipped] == [Shipment] and shipped[0].shipment_status_name in {
+        "Shipped",
+        "Delivered",
+    }
 
 
 async def test_the_readme_async_example_runs(sandbox: Any) -> None:
@@ -78,8 +92,7 @@ async def test_the_readme_async_example_runs(sandbox: Any) -> None:
     with OrderMeshClient(sandbox.url, credentials) as client:
         created = client.orders.create(order_body("TSHIRT-5000-M-BLACK"))
 
-    order, statuses = await async_usage(sandbox.url, sandbox.client_id,
-                                        sandbox.client_secret, created.id)
+    order, statuses = await async_usage(sandbox.url, sandbox.client_id, sandbox.client_secret, created.id)
 
     assert isinstance(order, Order) and order.id == created.id
     assert statuses == ["Assigned"]
@@ -90,10 +103,15 @@ async def test_catalog_patch_and_add_variants_round_trip(kind: str, sandbox: Any
     from airflow_provider_ordermesh.client import AsyncOrderMeshClient, ClientCredentials, OrderMeshClient
 
     credentials = ClientCredentials(sandbox.client_id, SecretStr(sandbox.client_secret))
-    new_variants = {"merchantCatalogId": "681abd18c61bccfab89bc63e",
-                    "variants": [{"sku": "CAP-EMB-NAVY"}, {"sku": "CAP-EMB-BLACK"}, {"sku": "CAP-EMB-NAVY"}]}
-    patch = {"name": "Caps", "variantsSkusToRemove": ["CAP-EMB-BLACK"],
-             "variantsToUpdate": [{"sku": "CAP-EMB-NAVY", "decorations": [{"method": "Embroidery"}]}]}
+    new_variants = {
+        "merchantCatalogId": "681abd18c61bccfab89bc63e",
+        "variants": [{"sku": "CAP-EMB-NAVY"}, {"sku": "CAP-EMB-BLACK"}, {"sku": "CAP-EMB-NAVY"}],
+    }
+    patch = {
+        "name": "Caps",
+        "variantsSkusToRemove": ["CAP-EMB-BLACK"],
+        "variantsToUpdate": [{"sku": "CAP-EMB-NAVY", "decorations": [{"method": "Embroidery"}]}],
+    }
     if kind == "sync":
         with OrderMeshClient(sandbox.url, credentials) as client:
             added = client.catalog.add_variants(new_variants)

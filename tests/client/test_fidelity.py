@@ -214,7 +214,9 @@ def test_add_variants_without_a_catalog_id_is_refused_before_sending(wire: Wire)
 
 def test_the_qa_environment_is_listed_with_prod_and_dev() -> None:
     readme_host_row = next(
-        line for line in (ROOT / "docs" / "connection.md").read_text().splitlines() if line.startswith("| Host |")
+        line
+        for line in (ROOT / "docs" / "connection.md").read_text().splitlines()
+        if line.startswith("| Host |")
     )
     for env in ("https://api.ordermesh.io", "https://api.dev.ordermesh.io", "https://api.qa.ordermesh.io"):
         assert env in readme_host_row

@@ -131,8 +131,12 @@ def test_bad_paging_is_refused_before_sending(
 
 
 def _pages(count: int, size: int = 2) -> list[Page[int]]:
-    return [Page[int](items=list(range(n * size, n * size + size)), page=n + 1, pageSize=size, totalCount=count * size)
-            for n in range(count)]
+    return [
+        Page[int](
+            items=list(range(n * size, n * size + size)), page=n + 1, pageSize=size, totalCount=count * size
+        )
+        for n in range(count)
+    ]
 
 
 def test_read_ahead_yields_every_record_in_order_and_fetches_no_page_past_the_last() -> None:

@@ -94,7 +94,6 @@ def test_a_summary_the_sandbox_contradicts_is_a_failure(demo):
     ]
 
 
-
 ORDERS = SCRIPT.parents[1] / "dags" / "data" / "orders_2026-11-26.jsonl"
 
 
@@ -103,8 +102,14 @@ def run_demo(tmp_path: Path, orders: list[str], **env: str) -> subprocess.Comple
     orders_file = tmp_path / "orders.jsonl"
     orders_file.write_text("".join(f"{line}\n" for line in orders))
     environment = {**os.environ, "ORDERMESH_DEMO_HOME": str(tmp_path / "home"), **env}
-    return subprocess.run([sys.executable, str(SCRIPT), "--orders-file", str(orders_file)], env=environment,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), "--orders-file", str(orders_file)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 class Listener:
@@ -142,9 +147,18 @@ class Listener:
 def test_a_foreign_connection_in_the_shell_is_ignored_and_receives_nothing(tmp_path):
     listener = Listener()
     try:
-        foreign = json.dumps({"conn_type": "ordermesh", "host": listener.url, "login": "prod-client",
-                              "password": SECRET, "extra": {"allow_insecure_http": True}})
-        result = run_demo(tmp_path, ORDERS.read_text().splitlines()[:3], AIRFLOW_CONN_ORDERMESH_DEFAULT=foreign)
+        foreign = json.dumps(
+            {
+                "conn_type": "ordermesh",
+                "host": listener.url,
+                "login": "prod-client",
+                "password": SECRET,
+                "extra": {"allow_insecure_http": True},
+            }
+        )
+        result = run_demo(
+            tmp_path, ORDERS.read_text().splitlines()[:3], AIRFLOW_CONN_ORDERMESH_DEFAULT=foreign
+        )
     finally:
         listener.close()
 
@@ -171,7 +185,9 @@ def test_a_failed_task_is_reported_as_failed_in_one_line(tmp_path):
 def test_the_real_ordermesh_is_only_reached_through_the_flag_naming_it(demo, monkeypatch):
     monkeypatch.setenv(demo.CONN_VAR, json.dumps({"host": "https://api.ordermesh.io", "password": SECRET}))
     assert json.loads(demo.real_connection("https://api.ordermesh.io"))["host"] == "https://api.ordermesh.io"
-    with pytest.raises(demo.DemoFailed, match="names api.ordermesh.io, the flag names api.dev.ordermesh.io"):
+    with pytest.raises(
+        demo.DemoFailed, match=r"names api\.ordermesh\.io, the flag names api\.dev\.ordermesh\.io"
+    ):
         demo.real_connection("https://api.dev.ordermesh.io")
     with pytest.raises(demo.DemoFailed, match="https URL"):
         demo.real_connection("http://api.ordermesh.io")

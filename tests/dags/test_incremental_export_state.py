@@ -7,10 +7,10 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-
-from airflow_provider_ordermesh import compat
 from operators.data import order
 from support.dag_runner import run_dag, task_states
+
+from airflow_provider_ordermesh import compat
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.airflow_db]
 

@@ -38,7 +38,9 @@ def test_items_are_cancelled_and_refunds_show_in_the_balances(airflow_db, exampl
     assert summary["refunded"] == totals
 
 
-def test_a_cancel_that_comes_after_the_item_shipped_is_reported_not_failed(airflow_db, example_dag, ordermesh, xcom):
+def test_a_cancel_that_comes_after_the_item_shipped_is_reported_not_failed(
+    airflow_db, example_dag, ordermesh, xcom
+):
     # Finding 3 of issue 12: at the demo's speed the items shipped before the cancel ran (409),
     # and the DAG failed. Here they ship at once: both cancels are too late, and the run says so.
     ordermesh.reset(speed=60, step_seconds=0.001)

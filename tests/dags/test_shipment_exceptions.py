@@ -67,7 +67,9 @@ def test_a_sweep_that_finds_nothing_succeeds_with_nothing_done(airflow_db, examp
     assert ordermesh.stats()["requests"].keys() <= {"auth.client_token", "shipments.search"}
 
 
-def test_later_sweeps_leave_orders_already_held_alone(airflow_db, example_dag, ordermesh, xcom, single_product_order):
+def test_later_sweeps_leave_orders_already_held_alone(
+    airflow_db, example_dag, ordermesh, xcom, single_product_order
+):
     # Finding 2 of issue 12: a rejected shipment stays Rejected after its order is held, so
     # every sweep held the order and added the same note again.
     from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
@@ -84,8 +86,11 @@ def test_later_sweeps_leave_orders_already_held_alone(airflow_db, example_dag, o
         assert str(run.state) == "success", task_states(run)
         reports.append(xcom(run, "report"))
 
-    assert reports == [{"checked": 3, "rerouted": 0, "held": 3, "already_held": 0}] + [
-        {"checked": 3, "rerouted": 0, "held": 0, "already_held": 3}] * 2
+    assert (
+        reports
+        == [{"checked": 3, "rerouted": 0, "held": 3, "already_held": 0}]
+        + [{"checked": 3, "rerouted": 0, "held": 0, "already_held": 3}] * 2
+    )
     assert ordermesh.stats()["requests"]["orders.customer_care_hold"] == {"200": 3}
     for order_id, _ in posters:
         assert len(list(client.notes.list({"resourceType": "Order", "resourceId": order_id}))) == 1

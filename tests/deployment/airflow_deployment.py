@@ -135,10 +135,8 @@ class Component:
 
     def signal_group(self, signum: int) -> None:
         """Send ``signum`` to the component and every process it started (its process group)."""
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signum)
-        except ProcessLookupError:
-            pass
 
     def descendant_groups(self) -> set[int]:
         """The process groups of every process this one started, however deep (from ``/proc``).
@@ -168,15 +166,11 @@ class Component:
         """SIGTERM the group, then SIGKILL what is left after ``grace`` seconds; reap the leader."""
         if self.alive():
             self.signal_group(signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(grace)
-            except subprocess.TimeoutExpired:
-                pass
         self.signal_group(signal.SIGKILL)  # children that outlived their leader, too
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):  # a process that ignores SIGKILL
             self.process.wait(5)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a process that ignores SIGKILL
-            pass
 
 
 @dataclass
@@ -220,7 +214,8 @@ class Deployment:
             "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.base_url}/execution/",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": self.database_url or f"sqlite:///{self.home / 'airflow.db'}",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": self.database_url
+            or f"sqlite:///{self.home / 'airflow.db'}",
             "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(self.home / "logs"),
             "AIRFLOW__API__HOST": "127.0.0.1",
             "AIRFLOW__API__PORT": str(self.api_port),

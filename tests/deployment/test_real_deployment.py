@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from airflow_provider_ordermesh import compat
 from airflow_deployment import Deployment, wait_for
 from support.orders import create_orders, order_payload, shipment_ids_of
 
+from airflow_provider_ordermesh import compat
 from airflow_provider_ordermesh.sandbox.run.pytest_plugin import SandboxHandle
 
 pytestmark = [pytest.mark.deployment, pytest.mark.slow]
@@ -285,10 +284,14 @@ def _assert_the_consumer_took_each_order_once(airflow: Deployment, asset_id: int
 
     runs = wait_for("the consumer DAG's runs to take every reported order", consumer_runs, 180)
     events = airflow.asset_events(asset_id)
-    assert all(run["state"] == "success" for run in runs), [airflow.explain(dag_id, r["dag_run_id"]) for r in runs]
+    assert all(run["state"] == "success" for run in runs), [
+        airflow.explain(dag_id, r["dag_run_id"]) for r in runs
+    ]
     taken: Counter[str] = Counter()
     for run in runs:
-        taken.update(i for s in airflow.xcom(dag_id, run["dag_run_id"], "new_order_searches") for i in s["ids"])
+        taken.update(
+            i for s in airflow.xcom(dag_id, run["dag_run_id"], "new_order_searches") for i in s["ids"]
+        )
     assert taken == Counter(created)  # none lost, none twice
     if compat.asset_events_batched():
         assert len(runs) <= len(events)

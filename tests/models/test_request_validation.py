@@ -216,9 +216,26 @@ def test_to_api_json_encodes_exactly_what_to_api_returns():
     from airflow_provider_ordermesh.models.orders import CreateOrder
 
     order = CreateOrder.model_validate(
-        {"safeId": "s-1", "externalId": "Zoë", "shippingAddress": {"firstName": "Ann", "line1": "1 Main St",
-         "city": "Town", "countryCode": "us"}, "items": [{"sku": "MUG", "quantity": 2, "customerPrice": 1e-7,
-         "customerShippingPrice": 3, "meta": {"k": "v"}}], "customerTotal": 123456789.125}
+        {
+            "safeId": "s-1",
+            "externalId": "Zoë",
+            "shippingAddress": {
+                "firstName": "Ann",
+                "line1": "1 Main St",
+                "city": "Town",
+                "countryCode": "us",
+            },
+            "items": [
+                {
+                    "sku": "MUG",
+                    "quantity": 2,
+                    "customerPrice": 1e-7,
+                    "customerShippingPrice": 3,
+                    "meta": {"k": "v"},
+                }
+            ],
+            "customerTotal": 123456789.125,
+        }
     )
 
     assert json.loads(order.to_api_json()) == order.to_api()

@@ -5,8 +5,15 @@ from __future__ import annotations
 from itertools import count
 from typing import Any
 
-ADDRESS = {"firstName": "Ada", "lastName": "Lovelace", "line1": "1 Main St", "city": "Austin", "state": "TX",
-           "zip": "78701", "countryCode": "US"}
+ADDRESS = {
+    "firstName": "Ada",
+    "lastName": "Lovelace",
+    "line1": "1 Main St",
+    "city": "Austin",
+    "state": "TX",
+    "zip": "78701",
+    "countryCode": "US",
+}
 
 
 _SERIAL = count(1)
@@ -19,8 +26,10 @@ def order(*skus: str, external_id: str | None = None, **extra: Any) -> dict[str,
     key (the operators derive its safeId from it), so two calls are two business orders.
     """
     external_id = external_id or f"shop-{next(_SERIAL)}"
-    items = [{"sku": sku, "quantity": 2, "customerPrice": 20.0, "customerShippingPrice": 5.0}
-             for sku in (skus or ("TSHIRT-BLK-M",))]
+    items = [
+        {"sku": sku, "quantity": 2, "customerPrice": 20.0, "customerShippingPrice": 5.0}
+        for sku in (skus or ("TSHIRT-BLK-M",))
+    ]
     return {"externalId": external_id, "shippingAddress": ADDRESS, "items": items, **extra}
 
 

@@ -95,12 +95,21 @@ def test_an_unexpected_error_stops_the_run_instead_of_being_reported_as_item_fai
 
 def test_per_item_results_are_matched_by_index_and_carry_the_api_message():
     batch = [BulkEntry(index=10 + i, ref=f"s{i}", item=i) for i in range(4)]
-    response = BulkResponse.model_validate({"results": [
-        {"index": 0, "isSuccessful": True, "id": "o0"},
-        {"index": 1, "isSuccessful": False, "statusCode": 400, "message": "unknown SKU",
-         "errors": [{"field": "items.0.sku", "message": "no such SKU 'ZZ-1'"}]},
-        {"index": 2, "isSuccessful": False, "statusCode": 409, "message": "duplicate safeId"},
-    ]})
+    response = BulkResponse.model_validate(
+        {
+            "results": [
+                {"index": 0, "isSuccessful": True, "id": "o0"},
+                {
+                    "index": 1,
+                    "isSuccessful": False,
+                    "statusCode": 400,
+                    "message": "unknown SKU",
+                    "errors": [{"field": "items.0.sku", "message": "no such SKU 'ZZ-1'"}],
+                },
+                {"index": 2, "isSuccessful": False, "statusCode": 409, "message": "duplicate safeId"},
+            ]
+        }
+    )
 
     plain = outcomes_from_response(batch, response)
     creates = outcomes_from_response(batch, response, conflict_is_success=True, ref_is_id=False)

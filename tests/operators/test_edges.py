@@ -54,7 +54,7 @@ def test_leaving_items_out_still_cancels_the_whole_order(om, api):
 
 
 def test_match_all_is_the_one_way_to_search_every_order(om):
-    for i in range(3):
+    for _i in range(3):
         place_order(om)
 
     everything, _ = run_op(

@@ -61,9 +61,7 @@ def test_a_packing_slip_path_that_is_a_folder_fails_before_the_slip_is_generated
         task_id="slip", shipment_id=SHIPMENT, output_path=str(tmp_path), hook_params=FAST_RETRIES
     )
 
-    with pytest.raises(
-        AirflowFailException, match=r"output_path=.* is a directory; give the file to write"
-    ):
+    with pytest.raises(AirflowFailException, match=r"output_path=.* is a directory; give the file to write"):
         run_op(slip)
 
     assert requests_total(om) == 0
@@ -87,9 +85,7 @@ def test_a_path_holding_an_unrendered_template_fails_naming_where_to_template_it
     ):
         slip.execute(context)
     create = OrderMeshCreateOrdersOperator(task_id="bulk", orders=f"{tmp_path}/{{{{ ds }}}}.jsonl")
-    with pytest.raises(
-        AirflowFailException, match=r"orders='.*\{\{ ds \}\}.jsonl' still holds a template"
-    ):
+    with pytest.raises(AirflowFailException, match=r"orders='.*\{\{ ds \}\}.jsonl' still holds a template"):
         create.execute(make_context(task_id="bulk"))
 
     assert requests_total(om) == 0

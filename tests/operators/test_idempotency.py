@@ -15,8 +15,10 @@ from airflow_provider_ordermesh.operators.idempotency import (
     with_safe_id_json,
 )
 
-ORDER = {"shippingAddress": {"firstName": "Ada", "line1": "1 Main St", "city": "Austin", "countryCode": "US"},
-         "items": [{"sku": "TS-1", "quantity": 2}]}
+ORDER = {
+    "shippingAddress": {"firstName": "Ada", "line1": "1 Main St", "city": "Austin", "countryCode": "US"},
+    "items": [{"sku": "TS-1", "quantity": 2}],
+}
 TI = TaskIdentity(dag_id="d", task_id="t", run_id="r", map_index=-1)
 SAFE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
@@ -48,8 +50,11 @@ def test_a_given_safe_id_is_not_part_of_the_content_hash():
     assert TI.safe_id({**ORDER, "safeId": "mine"}) == TI.safe_id(ORDER)
 
 
-PINNED = {"shippingAddress": {"firstName": "Ada", "line1": "1 Main St", "city": "Austin", "countryCode": "US"},
-          "items": [{"sku": "TS-1", "quantity": 2, "customerPrice": 12.5}], "externalId": "Zoë-1"}
+PINNED = {
+    "shippingAddress": {"firstName": "Ada", "line1": "1 Main St", "city": "Austin", "countryCode": "US"},
+    "items": [{"sku": "TS-1", "quantity": 2, "customerPrice": 12.5}],
+    "externalId": "Zoë-1",
+}
 
 
 def test_the_safe_id_recipe_is_pinned():

@@ -22,7 +22,9 @@ def test_every_registered_operator_declares_its_class_under_the_rule():
     declared = {cls: getattr(cls, "idempotency", None) for cls in provider_operators()}
     undeclared = [cls.__name__ for cls, rule in declared.items() if not isinstance(rule, Rule)]
 
-    assert not undeclared, f"declare `idempotency = natural/guarded/unguardable/read_only(...)` on {undeclared}"
+    assert not undeclared, (
+        f"declare `idempotency = natural/guarded/unguardable/read_only(...)` on {undeclared}"
+    )
     assert all(cls.idempotency.why.strip() for cls in provider_operators())
     assert len(state_changing_operators()) >= 19
 
@@ -45,8 +47,12 @@ class _UnguardableRefund(OrderMeshRefundOperator):
 def test_an_unguardable_action_whose_answer_is_lost_fails_without_retries_naming_what_to_check(om):
     placed = place_order(om)
     om.set_faults([{"route": "orders.refund", "kind": "drop", "when": "before", "count": 1}])
-    refund = _UnguardableRefund(task_id="refund", order_id=placed.id, hook_params=FAST,
-                                refunds=[{"itemId": placed.items[0].id, "amount": 5.0, "reason": "late"}])
+    refund = _UnguardableRefund(
+        task_id="refund",
+        order_id=placed.id,
+        hook_params=FAST,
+        refunds=[{"itemId": placed.items[0].id, "amount": 5.0, "reason": "late"}],
+    )
 
     with pytest.raises(AirflowFailException) as failed:
         run_op(refund)

@@ -17,8 +17,10 @@ from airflow_provider_ordermesh.operators.orders import OrderMeshCreateOrdersOpe
 from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
 from operators.context import make_context
 
-ORDER = {"shippingAddress": {"firstName": "Ada", "line1": "1 Main St", "city": "Austin", "countryCode": "US"},
-         "items": [{"sku": "TS-1", "quantity": 1}]}
+ORDER = {
+    "shippingAddress": {"firstName": "Ada", "line1": "1 Main St", "city": "Austin", "countryCode": "US"},
+    "items": [{"sku": "TS-1", "quantity": 1}],
+}
 
 
 def test_a_payload_may_be_a_dict_a_model_or_json_text():
@@ -35,8 +37,12 @@ def test_text_that_is_not_json_fails_naming_the_parameter():
 
 
 def test_a_validation_failure_names_every_bad_field_in_api_spelling():
-    bad = {**ORDER, "shippingAddress": {**ORDER["shippingAddress"], "countryCode": "XX"},
-           "items": [{"sku": "TS-1", "quantity": 0}], "colour": "red"}
+    bad = {
+        **ORDER,
+        "shippingAddress": {**ORDER["shippingAddress"], "countryCode": "XX"},
+        "items": [{"sku": "TS-1", "quantity": 0}],
+        "colour": "red",
+    }
 
     with pytest.raises(AirflowFailException) as raised:
         validated_argument(CreateOrder, bad, param="payload")
@@ -48,8 +54,13 @@ def test_a_validation_failure_names_every_bad_field_in_api_spelling():
 
 
 def test_refund_amounts_must_be_positive():
-    request = {"orderId": "65add270441de72442397b6e",
-               "refunds": [{"itemId": "i1", "amount": 0, "reason": "x"}, {"itemId": "i2", "amount": -1, "reason": "y"}]}
+    request = {
+        "orderId": "65add270441de72442397b6e",
+        "refunds": [
+            {"itemId": "i1", "amount": 0, "reason": "x"},
+            {"itemId": "i2", "amount": -1, "reason": "y"},
+        ],
+    }
 
     with pytest.raises(AirflowFailException, match=r"refunds\.0\.amount.*refunds\.1\.amount"):
         validated_argument(AddRefund, request, param="refund request")
@@ -58,9 +69,9 @@ def test_refund_amounts_must_be_positive():
 def test_ids_are_checked_by_the_client_check_naming_the_argument():
     assert checked_id(" 65add270441de72442397b6e ", param="order_id") == "65add270441de72442397b6e"
     assert checked_id("b234ee56-7890-4f12-a123-fake", param="order_id") == "b234ee56-7890-4f12-a123-fake"
-    with pytest.raises(AirflowFailException, match="order_id.*must not be empty"):
+    with pytest.raises(AirflowFailException, match=r"order_id.*must not be empty"):
         checked_id("", param="order_id")
-    with pytest.raises(AirflowFailException, match="shipment_id.*'/'"):
+    with pytest.raises(AirflowFailException, match=r"shipment_id.*'/'"):
         checked_id("../etc", param="shipment_id")
 
 
@@ -86,7 +97,9 @@ def test_bad_bulk_sources_fail_naming_the_parameter(tmp_path):
 
 def test_a_bad_json_line_or_a_bad_order_becomes_a_failure_naming_its_line_or_field(tmp_path):
     path = tmp_path / "orders.jsonl"
-    path.write_text(json.dumps(ORDER) + "\n{oops\n" + json.dumps({**ORDER, "items": [], "safeId": "s-2"}) + "\n")
+    path.write_text(
+        json.dumps(ORDER) + "\n{oops\n" + json.dumps({**ORDER, "items": [], "safeId": "s-2"}) + "\n"
+    )
     op = OrderMeshCreateOrdersOperator(task_id="bulk", orders=str(path))
     op.__dict__["hook"] = SimpleNamespace(merchant_id=None)  # no connection needed to validate
 
@@ -94,16 +107,21 @@ def test_a_bad_json_line_or_a_bad_order_becomes_a_failure_naming_its_line_or_fie
 
     assert isinstance(first, BulkEntry) and first.ref and first.ref.startswith("af-")
     assert first.item.safe_id == first.ref
-    assert second == BulkFailure(1, None, "line 2 is not valid JSON (Expecting property name enclosed in double quotes)")
+    assert second == BulkFailure(
+        1, None, "line 2 is not valid JSON (Expecting property name enclosed in double quotes)"
+    )
     assert isinstance(third, BulkFailure) and third.ref == "s-2"
     assert third.message.startswith("invalid orders[2]: items:")
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"on_partial_failure": "ignore"}, "on_partial_failure must be one of fail, warn, skip-failed"),
-    ({"max_concurrency": 0}, "max_concurrency"),
-    ({"batch_size": 500}, "batch_size must be a whole number from 1 to 100"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"on_partial_failure": "ignore"}, "on_partial_failure must be one of fail, warn, skip-failed"),
+        ({"max_concurrency": 0}, "max_concurrency"),
+        ({"batch_size": 500}, "batch_size must be a whole number from 1 to 100"),
+    ],
+)
 def test_bulk_settings_are_checked_when_the_dag_is_parsed(kwargs, message):
     with pytest.raises(ValueError, match=message):
         OrderMeshCreateOrdersOperator(task_id="bulk", orders=[], **kwargs)

@@ -6,6 +6,7 @@ import inspect
 
 import pytest
 import requests
+from support.connection import PORTAL_URL
 
 from airflow_provider_ordermesh.compat import XCom
 from airflow_provider_ordermesh.get_provider_info import get_provider_info
@@ -14,7 +15,6 @@ from airflow_provider_ordermesh.operators import notes, orders, shipments
 from airflow_provider_ordermesh.operators.notes import OrderMeshCreateNoteOperator
 from airflow_provider_ordermesh.operators.orders import OrderMeshCreateOrderOperator
 from operators.conftest import FAST_RETRIES
-from support.connection import PORTAL_URL
 from operators.context import make_context, run_op
 from operators.data import order
 
@@ -22,7 +22,11 @@ from operators.data import order
 def public_operators():
     for module in (orders, shipments, notes):
         for name, cls in inspect.getmembers(module, inspect.isclass):
-            if name.startswith("OrderMesh") and name.endswith("Operator") and cls.__module__ == module.__name__:
+            if (
+                name.startswith("OrderMesh")
+                and name.endswith("Operator")
+                and cls.__module__ == module.__name__
+            ):
                 yield cls
 
 
@@ -37,8 +41,10 @@ def test_links_are_registered_with_airflow_and_named_as_the_ui_shows_them():
 
     assert classes == [OrderMeshOrderLink, OrderMeshShipmentLink]
     assert [c.name for c in classes] == ["OrderMesh order", "OrderMesh shipment"]
-    assert OrderMeshOrderLink.url("https://portal.ordermesh.io/", "65add270441de72442397b6e") == \
-        "https://portal.ordermesh.io/orders/65add270441de72442397b6e"
+    assert (
+        OrderMeshOrderLink.url("https://portal.ordermesh.io/", "65add270441de72442397b6e")
+        == "https://portal.ordermesh.io/orders/65add270441de72442397b6e"
+    )
     assert OrderMeshShipmentLink.url("https://p", "a/b") == "https://p/shipments/a%2Fb"
 
 
@@ -61,18 +67,27 @@ def test_get_link_reads_the_url_the_operator_stored(monkeypatch):
     stored = context["ti"].xcoms
     monkeypatch.setattr(XCom, "get_value", classmethod(lambda cls, *, ti_key, key: stored.get(key)))
 
-    assert OrderMeshOrderLink().get_link(OrderMeshCreateOrderOperator(task_id="t", payload={}),
-                                         ti_key=context["ti"]) == "https://p/orders/abc"
+    assert (
+        OrderMeshOrderLink().get_link(
+            OrderMeshCreateOrderOperator(task_id="t", payload={}), ti_key=context["ti"]
+        )
+        == "https://p/orders/abc"
+    )
     assert OrderMeshShipmentLink().get_link(None, ti_key=context["ti"]) == ""
 
 
 @pytest.mark.sandbox
 def test_the_link_is_stored_before_a_request_fails_and_opens_the_sandbox_portal(sandbox, monkeypatch, api):
-    monkeypatch.setenv("AIRFLOW_CONN_ORDERMESH_DEFAULT", sandbox.connection_json(portal_url=f"{sandbox.url}/portal"))
-    created, _ = run_op(OrderMeshCreateOrderOperator(task_id="create", payload=order(), hook_params=FAST_RETRIES))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_ORDERMESH_DEFAULT", sandbox.connection_json(portal_url=f"{sandbox.url}/portal")
+    )
+    created, _ = run_op(
+        OrderMeshCreateOrderOperator(task_id="create", payload=order(), hook_params=FAST_RETRIES)
+    )
     sandbox.set_faults([{"route": "orders.customer_care_hold", "kind": "status", "status": 500}])
-    op = orders.OrderMeshCustomerCareHoldOperator(task_id="hold", order_id=created["order_id"],
-                                                  hook_params=FAST_RETRIES)
+    op = orders.OrderMeshCustomerCareHoldOperator(
+        task_id="hold", order_id=created["order_id"], hook_params=FAST_RETRIES
+    )
     context = make_context(task_id="hold")
 
     with pytest.raises(Exception, match="500"):
@@ -93,9 +108,16 @@ def notes_on(api, resource_type, resource_id):
 
 @pytest.mark.sandbox
 def test_create_note_on_an_order_once_even_when_retried(om, api):
-    created, _ = run_op(OrderMeshCreateOrderOperator(task_id="create", payload=order(), hook_params=FAST_RETRIES))
-    make = {"task_id": "note", "resource_type": "Order", "resource_id": created["order_id"],
-            "text": "Customer called on {{ ds }}", "hook_params": FAST_RETRIES}
+    created, _ = run_op(
+        OrderMeshCreateOrderOperator(task_id="create", payload=order(), hook_params=FAST_RETRIES)
+    )
+    make = {
+        "task_id": "note",
+        "resource_type": "Order",
+        "resource_id": created["order_id"],
+        "text": "Customer called on {{ ds }}",
+        "hook_params": FAST_RETRIES,
+    }
 
     first, context = run_op(OrderMeshCreateNoteOperator(**make))
     again, _ = run_op(OrderMeshCreateNoteOperator(**make), try_number=2)
@@ -109,10 +131,17 @@ def test_create_note_on_an_order_once_even_when_retried(om, api):
 @pytest.mark.sandbox
 def test_a_note_whose_answer_is_lost_is_found_instead_of_failing_the_try(om, api):
     # Through send_once: after a lost answer the operator looks for the note before giving up.
-    created, _ = run_op(OrderMeshCreateOrderOperator(task_id="create", payload=order(), hook_params=FAST_RETRIES))
+    created, _ = run_op(
+        OrderMeshCreateOrderOperator(task_id="create", payload=order(), hook_params=FAST_RETRIES)
+    )
     om.set_faults([{"route": "notes.create", "kind": "drop", "when": "after", "count": 1}])
-    make = {"task_id": "note", "resource_type": "Order", "resource_id": created["order_id"],
-            "text": "Reprint approved", "hook_params": FAST_RETRIES}
+    make = {
+        "task_id": "note",
+        "resource_type": "Order",
+        "resource_id": created["order_id"],
+        "text": "Reprint approved",
+        "hook_params": FAST_RETRIES,
+    }
 
     result, _ = run_op(OrderMeshCreateNoteOperator(**make))
 
@@ -122,21 +151,31 @@ def test_a_note_whose_answer_is_lost_is_found_instead_of_failing_the_try(om, api
 
 @pytest.mark.sandbox
 def test_create_note_on_a_shipment_and_an_order_item(om, api):
-    created, _ = run_op(OrderMeshCreateOrderOperator(task_id="create", payload=order(), hook_params=FAST_RETRIES))
+    created, _ = run_op(
+        OrderMeshCreateOrderOperator(task_id="create", payload=order(), hook_params=FAST_RETRIES)
+    )
     stored = api.orders.get(created["order_id"])
     shipment_id, item_id = stored.shipment_ids[0], stored.items[0].id
 
-    _, on_shipment = run_op(OrderMeshCreateNoteOperator(task_id="n1", resource_type="Shipment",
-                                                        resource_id=shipment_id, text="fragile"))
-    _, on_item = run_op(OrderMeshCreateNoteOperator(task_id="n2", resource_type="OrderItem", resource_id=item_id,
-                                                    text="reprint", format="Markdown"))
+    _, on_shipment = run_op(
+        OrderMeshCreateNoteOperator(
+            task_id="n1", resource_type="Shipment", resource_id=shipment_id, text="fragile"
+        )
+    )
+    _, on_item = run_op(
+        OrderMeshCreateNoteOperator(
+            task_id="n2", resource_type="OrderItem", resource_id=item_id, text="reprint", format="Markdown"
+        )
+    )
 
     assert notes_on(api, "Shipment", shipment_id) == ["fragile"]
     assert notes_on(api, "OrderItem", item_id) == ["reprint"]
     # Every declared link has its XCom (Airflow logs an error for each one missing when the task
     # ends): the noted resource's URL, and an empty value for the other.
-    assert on_shipment["ti"].xcoms == {"_link_OrderMeshShipmentLink": f"{PORTAL_URL}/shipments/{shipment_id}",
-                                       "_link_OrderMeshOrderLink": ""}
+    assert on_shipment["ti"].xcoms == {
+        "_link_OrderMeshShipmentLink": f"{PORTAL_URL}/shipments/{shipment_id}",
+        "_link_OrderMeshOrderLink": "",
+    }
     assert on_item["ti"].xcoms == {"_link_OrderMeshShipmentLink": "", "_link_OrderMeshOrderLink": ""}
     declared = {link.xcom_key for link in OrderMeshCreateNoteOperator.operator_extra_links}
     assert set(on_item["ti"].xcoms) == declared

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from support.connection import MERCHANT_ID
 
 from airflow_provider_ordermesh.client import OutcomeUnknownError
 from airflow_provider_ordermesh.compat import AirflowFailException
@@ -19,7 +20,6 @@ from airflow_provider_ordermesh.operators.orders import (
     OrderMeshUpdateOrderOperator,
 )
 from operators.conftest import FAST_RETRIES
-from support.connection import MERCHANT_ID
 from operators.context import run_op
 from operators.data import order
 
@@ -43,13 +43,17 @@ def requests_to(om, endpoint: str) -> int:
 
 
 def test_create_order_creates_it_with_a_derived_safe_id_and_the_connection_merchant(om, api):
-    result, context = run_op(OrderMeshCreateOrderOperator(task_id="create", payload=ORDER, hook_params=FAST_RETRIES))
+    result, context = run_op(
+        OrderMeshCreateOrderOperator(task_id="create", payload=ORDER, hook_params=FAST_RETRIES)
+    )
 
     stored = api.orders.get(result["order_id"])
     assert stored.safe_id == result["safe_id"] == natural_safe_id(MERCHANT_ID, "shop-1")
     assert stored.merchant_id == MERCHANT_ID
     assert stored.short_id == result["short_id"] and result["already_existed"] is False
-    assert context["ti"].xcoms["_link_OrderMeshOrderLink"] == f"https://portal.test/orders/{result['order_id']}"
+    assert (
+        context["ti"].xcoms["_link_OrderMeshOrderLink"] == f"https://portal.test/orders/{result['order_id']}"
+    )
     assert json.loads(json.dumps(result)) == result
 
 
@@ -84,8 +88,9 @@ def test_an_external_id_makes_every_run_and_dag_find_the_one_order_it_names(om):
 
 
 def test_payload_rendered_from_an_xcom_as_json_text(om, api):
-    op = OrderMeshCreateOrderOperator(task_id="create", payload="{{ ti.xcom_pull(task_ids='build') | tojson }}",
-                                      hook_params=FAST_RETRIES)
+    op = OrderMeshCreateOrderOperator(
+        task_id="create", payload="{{ ti.xcom_pull(task_ids='build') | tojson }}", hook_params=FAST_RETRIES
+    )
 
     result, _ = run_op(op, pulled={"build": order(external_id="from-xcom")})
 
@@ -118,8 +123,12 @@ def test_payload_text_that_is_not_json_fails_naming_the_parameter_and_sends_noth
 
 def test_update_order_with_the_id_rendered_from_an_xcom(om, api):
     created = create(om)
-    op = OrderMeshUpdateOrderOperator(task_id="update", order_id="{{ ti.xcom_pull(task_ids='create')['order_id'] }}",
-                                      payload={"externalId": "renamed-{{ ds }}"}, hook_params=FAST_RETRIES)
+    op = OrderMeshUpdateOrderOperator(
+        task_id="update",
+        order_id="{{ ti.xcom_pull(task_ids='create')['order_id'] }}",
+        payload={"externalId": "renamed-{{ ds }}"},
+        hook_params=FAST_RETRIES,
+    )
 
     result, context = run_op(op, pulled={"create": created})
 
@@ -131,8 +140,13 @@ def test_update_order_with_the_id_rendered_from_an_xcom(om, api):
 def test_update_order_item(om, api):
     created = create(om)
     item_id = api.orders.get(created["order_id"]).items[0].id
-    op = OrderMeshUpdateOrderItemOperator(task_id="update_item", order_id=created["order_id"], order_item_id=item_id,
-                                          payload={"quantity": 5}, hook_params=FAST_RETRIES)
+    op = OrderMeshUpdateOrderItemOperator(
+        task_id="update_item",
+        order_id=created["order_id"],
+        order_item_id=item_id,
+        payload={"quantity": 5},
+        hook_params=FAST_RETRIES,
+    )
 
     result, _ = run_op(op)
 
@@ -152,15 +166,24 @@ def test_cancel_chosen_items_then_the_whole_order(om, api):
     created = create(om, order("TSHIRT-BLK-M", "MUG-11OZ"))
     tshirt, mug = api.orders.get(created["order_id"]).items
 
-    partial, _ = run_op(OrderMeshCancelOrderOperator(task_id="cancel_items", order_id=created["order_id"],
-                                                     items=[{"itemId": mug.id}], reason="out of stock",
-                                                     hook_params=FAST_RETRIES))
+    partial, _ = run_op(
+        OrderMeshCancelOrderOperator(
+            task_id="cancel_items",
+            order_id=created["order_id"],
+            items=[{"itemId": mug.id}],
+            reason="out of stock",
+            hook_params=FAST_RETRIES,
+        )
+    )
     assert partial["status"] != "Cancelled"
     assert api.orders.get_item(mug.id).status == "Cancelled"
     assert api.orders.get_item(tshirt.id).status != "Cancelled"
 
-    whole, _ = run_op(OrderMeshCancelOrderOperator(task_id="cancel", order_id=created["order_id"],
-                                                   reason="customer asked", hook_params=FAST_RETRIES))
+    whole, _ = run_op(
+        OrderMeshCancelOrderOperator(
+            task_id="cancel", order_id=created["order_id"], reason="customer asked", hook_params=FAST_RETRIES
+        )
+    )
     assert whole == {"order_id": created["order_id"], "status": "Cancelled"}
     assert api.orders.get(created["order_id"]).status == "Cancelled"
 
@@ -179,8 +202,11 @@ def test_a_retried_cancel_that_already_applied_is_not_sent_again(om):
 def test_customer_care_hold(om, api):
     created = create(om)
 
-    result, _ = run_op(OrderMeshCustomerCareHoldOperator(task_id="hold", order_id=created["order_id"],
-                                                         reason="address check", hook_params=FAST_RETRIES))
+    result, _ = run_op(
+        OrderMeshCustomerCareHoldOperator(
+            task_id="hold", order_id=created["order_id"], reason="address check", hook_params=FAST_RETRIES
+        )
+    )
 
     assert result == {"order_id": created["order_id"], "status": "CustomerCareHold"}
     assert api.orders.get(created["order_id"]).status == "CustomerCareHold"
@@ -190,10 +216,13 @@ def test_customer_care_hold(om, api):
 
 
 def refund_op(order_id, item_id, **kwargs):
-    lines = [{"itemId": item_id, "amount": 7.5, "reason": "print smudged"},
-             {"itemId": item_id, "isShippingRefund": True, "amount": 2, "reason": "late"}]
-    return OrderMeshRefundOperator(task_id="refund", order_id=order_id, refunds=lines, hook_params=FAST_RETRIES,
-                                   **kwargs)
+    lines = [
+        {"itemId": item_id, "amount": 7.5, "reason": "print smudged"},
+        {"itemId": item_id, "isShippingRefund": True, "amount": 2, "reason": "late"},
+    ]
+    return OrderMeshRefundOperator(
+        task_id="refund", order_id=order_id, refunds=lines, hook_params=FAST_RETRIES, **kwargs
+    )
 
 
 def refunds_of(api, item_id):
@@ -213,8 +242,11 @@ def test_refund_sends_the_documented_request_with_a_marker_in_each_reason(om, ap
 
 
 def test_refund_amounts_are_checked_before_sending(om):
-    op = OrderMeshRefundOperator(task_id="refund", order_id="65add270441de72442397b6e",
-                                 refunds=[{"itemId": "i1", "amount": 0, "reason": "x"}])
+    op = OrderMeshRefundOperator(
+        task_id="refund",
+        order_id="65add270441de72442397b6e",
+        refunds=[{"itemId": "i1", "amount": 0, "reason": "x"}],
+    )
 
     with pytest.raises(AirflowFailException, match=r"refunds\.0\.amount"):
         run_op(op)
@@ -265,11 +297,20 @@ def test_a_different_run_refunds_again(om, api):
 def test_search_orders_pages_through_to_max_results_and_returns_ids_or_small_records(om):
     created = [create(om, order(external_id=f"s-{i}"), map_index=i)["order_id"] for i in range(7)]
 
-    ids, _ = run_op(OrderMeshSearchOrdersOperator(task_id="search", filters={"status": ["Open"]}, page_size=3,
-                                                  hook_params=FAST_RETRIES))
-    limited, _ = run_op(OrderMeshSearchOrdersOperator(task_id="search", filters='{"status": ["Open"]}',
-                                                      max_results=4, page_size=3,
-                                                      fields=["id", "externalId", "status"]))
+    ids, _ = run_op(
+        OrderMeshSearchOrdersOperator(
+            task_id="search", filters={"status": ["Open"]}, page_size=3, hook_params=FAST_RETRIES
+        )
+    )
+    limited, _ = run_op(
+        OrderMeshSearchOrdersOperator(
+            task_id="search",
+            filters='{"status": ["Open"]}',
+            max_results=4,
+            page_size=3,
+            fields=["id", "externalId", "status"],
+        )
+    )
 
     assert sorted(ids) == sorted(created)
     assert len(limited) == 4
@@ -285,12 +326,14 @@ def ship_everything(om, api, order_id: str) -> None:
 
 
 def cancel_op(order_id: str, **kwargs):
-    return OrderMeshCancelOrderOperator(task_id="cancel", order_id=order_id, hook_params=FAST_RETRIES, **kwargs)
+    return OrderMeshCancelOrderOperator(
+        task_id="cancel", order_id=order_id, hook_params=FAST_RETRIES, **kwargs
+    )
 
 
 def test_a_cancel_refused_because_the_item_shipped_is_reported_with_if_shipped_report(om, api):
     created = create(om, order("TSHIRT-BLK-M", "MUG-11OZ"))
-    tshirt, mug = api.orders.get(created["order_id"]).items
+    _tshirt, mug = api.orders.get(created["order_id"]).items
     ship_everything(om, api, created["order_id"])
 
     result, _ = run_op(cancel_op(created["order_id"], items=[{"itemId": mug.id}], if_shipped="report"))
@@ -322,7 +365,7 @@ def test_if_shipped_report_still_fails_a_conflict_that_is_not_a_shipment(om, api
     created = create(om, order("TSHIRT-BLK-M", "MUG-11OZ"))
     run_op(cancel_op(created["order_id"]))  # cancelled: a second cancel is refused, nothing shipped
 
-    with pytest.raises(AirflowFailException, match="409.*already cancelled"):
+    with pytest.raises(AirflowFailException, match=r"409.*already cancelled"):
         run_op(cancel_op(created["order_id"], if_shipped="report"))
 
 

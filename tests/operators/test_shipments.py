@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support.connection import PORTAL_URL
 
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.operators.orders import OrderMeshCreateOrderOperator
@@ -20,7 +21,6 @@ from airflow_provider_ordermesh.operators.shipments import (
     OrderMeshUnassignItemsOperator,
 )
 from operators.conftest import FAST_RETRIES
-from support.connection import PORTAL_URL
 from operators.context import run_op
 from operators.data import order
 
@@ -35,8 +35,10 @@ def requests_to(om, endpoint: str) -> int:
 
 def new_order(api, *skus, map_index=-1):
     """An order through the operator; its shipments, one per facility, by facility id."""
-    created, _ = run_op(OrderMeshCreateOrderOperator(task_id="create", payload=order(*skus), hook_params=FAST_RETRIES),
-                        map_index=map_index)
+    created, _ = run_op(
+        OrderMeshCreateOrderOperator(task_id="create", payload=order(*skus), hook_params=FAST_RETRIES),
+        map_index=map_index,
+    )
     return created["order_id"], {s.facility_id: s for s in api.shipments.list_for_order(created["order_id"])}
 
 
@@ -48,8 +50,12 @@ def test_reroute_a_whole_shipment(om, api):
     _, shipments = new_order(api)
     shipment = shipments["apparel-east"]
 
-    result, context = run(OrderMeshRerouteShipmentOperator, shipment_id=shipment.id, facility_id="apparel-west",
-                          reason="east is backed up")
+    result, context = run(
+        OrderMeshRerouteShipmentOperator,
+        shipment_id=shipment.id,
+        facility_id="apparel-west",
+        reason="east is backed up",
+    )
 
     assert result == {"shipment_id": shipment.id, "facility_id": "apparel-west", "new_shipment_ids": []}
     assert api.shipments.get(shipment.id).facility_id == "apparel-west"
@@ -61,8 +67,13 @@ def test_reroute_some_items_splits_them_off_to_a_new_shipment(om, api):
     shipment = shipments["apparel-east"]
     item_id = shipment.order_item_ids[0]
 
-    result, _ = run(OrderMeshRerouteShipmentOperator, shipment_id=shipment.id, facility_id="apparel-west",
-                    reason="split", order_items=f'[{{"id": "{item_id}", "quantity": 1}}]')
+    result, _ = run(
+        OrderMeshRerouteShipmentOperator,
+        shipment_id=shipment.id,
+        facility_id="apparel-west",
+        reason="split",
+        order_items=f'[{{"id": "{item_id}", "quantity": 1}}]',
+    )
 
     (new_id,) = result["new_shipment_ids"]
     moved = api.shipments.get(new_id)
@@ -72,8 +83,13 @@ def test_reroute_some_items_splits_them_off_to_a_new_shipment(om, api):
 
 def test_a_retried_whole_reroute_already_applied_is_not_sent_again(om, api):
     _, shipments = new_order(api)
-    kwargs = {"task_id": "act", "shipment_id": shipments["apparel-east"].id, "facility_id": "apparel-west",
-              "reason": "r", "hook_params": FAST_RETRIES}
+    kwargs = {
+        "task_id": "act",
+        "shipment_id": shipments["apparel-east"].id,
+        "facility_id": "apparel-west",
+        "reason": "r",
+        "hook_params": FAST_RETRIES,
+    }
     run_op(OrderMeshRerouteShipmentOperator(**kwargs))
 
     result, _ = run_op(OrderMeshRerouteShipmentOperator(**kwargs), try_number=2)
@@ -83,31 +99,48 @@ def test_a_retried_whole_reroute_already_applied_is_not_sent_again(om, api):
 
 
 def test_reroute_arguments_are_checked_before_any_request(om):
-    with pytest.raises(AirflowFailException, match="shipment_id.*whitespace"):
+    with pytest.raises(AirflowFailException, match=r"shipment_id.*whitespace"):
         run(OrderMeshRerouteShipmentOperator, shipment_id="S1234 567890", facility_id="f", reason="r")
     with pytest.raises(AirflowFailException, match=r"invalid reroute: reason: .*at least 1 character"):
-        run(OrderMeshRerouteShipmentOperator, shipment_id="3ed09cf5-1d2c-4c1e-9b7e-8f6a2b1c0d9e", facility_id="f",
-            reason="")
+        run(
+            OrderMeshRerouteShipmentOperator,
+            shipment_id="3ed09cf5-1d2c-4c1e-9b7e-8f6a2b1c0d9e",
+            facility_id="f",
+            reason="",
+        )
     assert om.stats()["requestsTotal"] == 0
 
 
 def test_bulk_reroute_reports_refused_shipments_and_a_retry_skips_what_was_rerouted(om, api):
     shipment_ids = [new_order(api, map_index=i)[1]["apparel-east"].id for i in range(4)]
     om.advance_shipments(ids=[shipment_ids[2]], to_status=3)  # in production: too late to reroute
-    reroutes = [{"shipmentId": sid, "facilityId": "apparel-west", "reason": "rebalance"} for sid in shipment_ids[:3]]
+    reroutes = [
+        {"shipmentId": sid, "facilityId": "apparel-west", "reason": "rebalance"} for sid in shipment_ids[:3]
+    ]
     reroutes.append({"shipmentId": shipment_ids[3], "facilityId": "nowhere", "reason": "typo"})
 
     result, _ = run(OrderMeshBulkRerouteShipmentsOperator, reroutes=reroutes, on_partial_failure="warn")
 
     assert (result["rerouted"], result["already_rerouted"]) == (2, 0)
     assert result["shipment_ids"] == shipment_ids[:2]
-    assert [(f["index"], f["shipment_id"]) for f in result["failures"]] == [(2, shipment_ids[2]), (3, shipment_ids[3])]
-    assert "(HTTP 409)" in result["failures"][0]["message"] and "(HTTP 404)" in result["failures"][1]["message"]
-    assert [api.shipments.get(sid).facility_id for sid in shipment_ids] == ["apparel-west", "apparel-west",
-                                                                            "apparel-east", "apparel-east"]
+    assert [(f["index"], f["shipment_id"]) for f in result["failures"]] == [
+        (2, shipment_ids[2]),
+        (3, shipment_ids[3]),
+    ]
+    assert (
+        "(HTTP 409)" in result["failures"][0]["message"] and "(HTTP 404)" in result["failures"][1]["message"]
+    )
+    assert [api.shipments.get(sid).facility_id for sid in shipment_ids] == [
+        "apparel-west",
+        "apparel-west",
+        "apparel-east",
+        "apparel-east",
+    ]
 
-    retried, _ = run_op(OrderMeshBulkRerouteShipmentsOperator(task_id="act", reroutes=reroutes[:2],
-                                                             hook_params=FAST_RETRIES), try_number=2)
+    retried, _ = run_op(
+        OrderMeshBulkRerouteShipmentsOperator(task_id="act", reroutes=reroutes[:2], hook_params=FAST_RETRIES),
+        try_number=2,
+    )
     assert (retried["rerouted"], retried["already_rerouted"]) == (0, 2)
     assert requests_to(om, "shipments.reroute_bulk") == 1
 
@@ -130,7 +163,9 @@ def test_unassign_every_item_then_assign_to_another_facility(om, api):
     shipment = shipments["apparel-east"]
     items = [{"id": i.id, "quantity": i.quantity} for i in shipment.order_items]
 
-    unassigned, _ = run(OrderMeshUnassignItemsOperator, shipment_id=shipment.id, order_items=items, reason="recheck")
+    unassigned, _ = run(
+        OrderMeshUnassignItemsOperator, shipment_id=shipment.id, order_items=items, reason="recheck"
+    )
     assert unassigned["status"] == "Unassigned" and api.shipments.get(shipment.id).facility_id is None
 
     assigned, _ = run(OrderMeshAssignShipmentOperator, shipment_id=shipment.id, facility_id="apparel-west")
@@ -152,8 +187,11 @@ def test_create_shipment_for_items_no_shipment_carries(om, api):
     order_id, shipments = new_order(api)
     old = shipments["apparel-east"]
     api.shipments.delete(old.id)
-    payload = {"orderId": order_id, "facilityId": "apparel-west",
-               "orderItems": [{"id": i.id, "quantity": i.quantity} for i in old.order_items]}
+    payload = {
+        "orderId": order_id,
+        "facilityId": "apparel-west",
+        "orderItems": [{"id": i.id, "quantity": i.quantity} for i in old.order_items],
+    }
 
     result, context = run(OrderMeshCreateShipmentOperator, payload=payload)
 
@@ -180,8 +218,12 @@ def test_generate_packing_slip_writes_the_document(om, api, tmp_path):
     _, shipments = new_order(api)
     shipment_id = shipments["apparel-east"].id
 
-    result, _ = run(OrderMeshGeneratePackingSlipOperator, shipment_id=shipment_id, format="html",
-                    output_path=str(tmp_path / "{{ ds }}" / "slip.html"))
+    result, _ = run(
+        OrderMeshGeneratePackingSlipOperator,
+        shipment_id=shipment_id,
+        format="html",
+        output_path=str(tmp_path / "{{ ds }}" / "slip.html"),
+    )
 
     path = tmp_path / "2026-11-26" / "slip.html"
     assert result["path"] == str(path) and result["packing_slip_id"]
@@ -193,11 +235,16 @@ def test_search_shipments_by_status_name_returns_ids_or_records(om, api):
     run(OrderMeshRejectShipmentOperator, shipment_id=shipments["drinkware-north"].id, reason="x")
 
     rejected, _ = run(OrderMeshSearchShipmentsOperator, filters={"status": ["Rejected"]})
-    records, _ = run(OrderMeshSearchShipmentsOperator, filters={"status": "assigned"},
-                     fields=["id", "facilityId", "status"])
+    records, _ = run(
+        OrderMeshSearchShipmentsOperator,
+        filters={"status": "assigned"},
+        fields=["id", "facilityId", "status"],
+    )
 
     assert rejected == [shipments["drinkware-north"].id]
-    assert records == [{"id": shipments["apparel-east"].id, "facilityId": "apparel-east", "status": "Assigned"}]
+    assert records == [
+        {"id": shipments["apparel-east"].id, "facilityId": "apparel-east", "status": "Assigned"}
+    ]
 
 
 def test_search_shipments_refuses_an_unknown_status_before_any_request(om):

@@ -137,8 +137,10 @@ def _facility_units(world: dict[str, Any], facility_id: str, status: Any = None)
 
 def _packages(world: dict[str, Any], order_: list[int]) -> Kwargs:
     numbers = ["1Z001", "1Z002", "1Z003"]
-    return {"shipment_id": world["shipment"].id,
-            "packages": [{"carrierName": "UPS", "carrierTrackingNumber": numbers[i]} for i in order_]}
+    return {
+        "shipment_id": world["shipment"].id,
+        "packages": [{"carrierName": "UPS", "carrierTrackingNumber": numbers[i]} for i in order_],
+    }
 
 
 def _inbound(om: Any, api: Any) -> dict[str, Any]:
@@ -147,7 +149,10 @@ def _inbound(om: Any, api: Any) -> dict[str, Any]:
 
 SCENARIOS: dict[str, Scenario] = {
     "OrderMeshCreateOrderOperator": Scenario(
-        route="orders.create", setup=_create_order, keyed=True, rerun_safe=True,
+        route="orders.create",
+        setup=_create_order,
+        keyed=True,
+        rerun_safe=True,
         arguments=lambda w, _: {"payload": w["payload"]},
         changed=lambda kw: {**kw, "payload": {**kw["payload"], "customerShippingMethod": "Express"}},
         effects=lambda w: [len(w["om"].backend.state.orders)],
@@ -155,57 +160,98 @@ SCENARIOS: dict[str, Scenario] = {
     # The body is the merchant's own format: its safeId comes from the body, the task instance or
     # the key *and* the body, so a re-run with another body is another order (docs/idempotency.md).
     "OrderMeshSubmitInboundOrderOperator": Scenario(
-        route="orders.submit_inbound", setup=_inbound,
+        route="orders.submit_inbound",
+        setup=_inbound,
         arguments=lambda w, _: {"body": w["body"], "transformation_id": "identity"},
         effects=lambda w: [len(w["om"].backend.state.orders)],
     ),
     "OrderMeshCreateOrdersOperator": Scenario(
-        route="orders.create_bulk", setup=_create_orders, lines=3, rerun_safe=True,
+        route="orders.create_bulk",
+        setup=_create_orders,
+        lines=3,
+        rerun_safe=True,
         arguments=lambda w, o: {"orders": in_order(w["orders"], o)},
         duplicated=with_first_repeated("orders"),
         effects=lambda w: [
-            sum(1 for r in w["om"].backend.state.orders.values() if r.submitted.external_id == source["externalId"])
+            sum(
+                1
+                for r in w["om"].backend.state.orders.values()
+                if r.submitted.external_id == source["externalId"]
+            )
             for source in w["orders"]
         ],
     ),
     "OrderMeshUpdateOrderOperator": Scenario(
-        route="orders.update", setup=_order_setup(),
+        route="orders.update",
+        setup=_order_setup(),
         arguments=lambda w, _: {"order_id": w["order"].id, "payload": {"customerShippingMethod": "Express"}},
         effects=lambda w: [int(w["order"].submitted.customer_shipping_method == "Express")],
     ),
     "OrderMeshUpdateOrdersOperator": Scenario(
-        route="orders.update_bulk", setup=_orders_setup, lines=3,
-        arguments=lambda w, o: {"updates": [{"id": w["orders"][i].id, "customerShippingMethod": "Express"}
-                                            for i in o]},
+        route="orders.update_bulk",
+        setup=_orders_setup,
+        lines=3,
+        arguments=lambda w, o: {
+            "updates": [{"id": w["orders"][i].id, "customerShippingMethod": "Express"} for i in o]
+        },
         duplicated=with_first_repeated("updates"),
         effects=lambda w: [int(r.submitted.customer_shipping_method == "Express") for r in w["orders"]],
     ),
     "OrderMeshUpdateOrderItemOperator": Scenario(
-        route="orders.update_item", setup=_order_setup(),
-        arguments=lambda w, _: {"order_id": w["order"].id, "order_item_id": w["order"].items[0].id,
-                                "payload": {"meta": {"gift": "yes"}}},
+        route="orders.update_item",
+        setup=_order_setup(),
+        arguments=lambda w, _: {
+            "order_id": w["order"].id,
+            "order_item_id": w["order"].items[0].id,
+            "payload": {"meta": {"gift": "yes"}},
+        },
         effects=lambda w: [int(w["order"].items[0].submitted.meta == {"gift": "yes"})],
     ),
     "OrderMeshCancelOrderOperator": Scenario(
-        route="orders.cancel", setup=_order_setup(*APPAREL), lines=2, keyed=True,
-        arguments=lambda w, o: {"order_id": w["order"].id,
-                                "items": [{"itemId": w["order"].items[i].id, "quantity": 1} for i in o]},
+        route="orders.cancel",
+        setup=_order_setup(*APPAREL),
+        lines=2,
+        keyed=True,
+        arguments=lambda w, o: {
+            "order_id": w["order"].id,
+            "items": [{"itemId": w["order"].items[i].id, "quantity": 1} for i in o],
+        },
         duplicated=with_first_repeated("items"),
         changed=lambda kw: {**kw, "items": [{**kw["items"][0], "quantity": 2}, *kw["items"][1:]]},
         effects=lambda w: [item.cancelled_quantity for item in w["order"].items],
     ),
     "OrderMeshCustomerCareHoldOperator": Scenario(
-        route="orders.customer_care_hold", setup=_order_setup(),
+        route="orders.customer_care_hold",
+        setup=_order_setup(),
         arguments=lambda w, _: {"order_id": w["order"].id, "reason": "address check"},
-        effects=lambda w: [sum(1 for e in w["om"].backend.state.audit.events("Order", w["order"].id)
-                               if e.action == "CustomerCareHold")],
+        effects=lambda w: [
+            sum(
+                1
+                for e in w["om"].backend.state.audit.events("Order", w["order"].id)
+                if e.action == "CustomerCareHold"
+            )
+        ],
     ),
     "OrderMeshRefundOperator": Scenario(
-        route="orders.refund", setup=_order_setup(), lines=2, keyed=True,
-        arguments=lambda w, o: {"order_id": w["order"].id, "refunds": in_order([
-            {"itemId": w["order"].items[0].id, "amount": 15.0, "reason": "print faded"},
-            {"itemId": w["order"].items[0].id, "isShippingRefund": True, "amount": 5, "reason": "late"},
-        ], o)},
+        route="orders.refund",
+        setup=_order_setup(),
+        lines=2,
+        keyed=True,
+        arguments=lambda w, o: {
+            "order_id": w["order"].id,
+            "refunds": in_order(
+                [
+                    {"itemId": w["order"].items[0].id, "amount": 15.0, "reason": "print faded"},
+                    {
+                        "itemId": w["order"].items[0].id,
+                        "isShippingRefund": True,
+                        "amount": 5,
+                        "reason": "late",
+                    },
+                ],
+                o,
+            ),
+        },
         duplicated=with_first_repeated("refunds"),
         changed=lambda kw: {**kw, "refunds": [{**kw["refunds"][0], "amount": 1.0}, *kw["refunds"][1:]]},
         effects=lambda w: [
@@ -214,50 +260,77 @@ SCENARIOS: dict[str, Scenario] = {
         ],
     ),
     "OrderMeshRerouteShipmentOperator": Scenario(
-        route="shipments.reroute", setup=_order_setup(*APPAREL), lines=2,
-        arguments=lambda w, o: {"shipment_id": w["shipment"].id, "facility_id": "apparel-west", "reason": "balance",
-                                "order_items": [{"id": w["order"].items[i].id, "quantity": 1} for i in o]},
+        route="shipments.reroute",
+        setup=_order_setup(*APPAREL),
+        lines=2,
+        arguments=lambda w, o: {
+            "shipment_id": w["shipment"].id,
+            "facility_id": "apparel-west",
+            "reason": "balance",
+            "order_items": [{"id": w["order"].items[i].id, "quantity": 1} for i in o],
+        },
         duplicated=with_first_repeated("order_items"),
         effects=lambda w: _facility_units(w, "apparel-west"),
     ),
     "OrderMeshBulkRerouteShipmentsOperator": Scenario(
-        route="shipments.reroute_bulk", setup=_orders_setup, lines=3,
-        arguments=lambda w, o: {"reroutes": [{"shipmentId": w["shipments"][i].id, "facilityId": "apparel-west",
-                                              "reason": "balance"} for i in o]},
+        route="shipments.reroute_bulk",
+        setup=_orders_setup,
+        lines=3,
+        arguments=lambda w, o: {
+            "reroutes": [
+                {"shipmentId": w["shipments"][i].id, "facilityId": "apparel-west", "reason": "balance"}
+                for i in o
+            ]
+        },
         duplicated=with_first_repeated("reroutes"),
-        effects=lambda w: [audit_count(w["om"], s.id, lambda e: "rerouted to" in e.description)
-                           for s in w["shipments"]],
+        effects=lambda w: [
+            audit_count(w["om"], s.id, lambda e: "rerouted to" in e.description) for s in w["shipments"]
+        ],
     ),
     "OrderMeshRejectShipmentOperator": Scenario(
-        route="shipments.reject", setup=_order_setup(),
+        route="shipments.reject",
+        setup=_order_setup(),
         arguments=lambda w, _: {"shipment_id": w["shipment"].id, "reason": "no ink"},
         effects=lambda w: [audit_count(w["om"], w["shipment"].id, lambda e: e.new_value == "Rejected")],
     ),
     "OrderMeshAssignShipmentOperator": Scenario(
-        route="shipments.assign", setup=_rejected_setup,
+        route="shipments.assign",
+        setup=_rejected_setup,
         arguments=lambda w, _: {"shipment_id": w["shipment"].id, "facility_id": "apparel-west"},
-        effects=lambda w: [audit_count(w["om"], w["shipment"].id,
-                                       lambda e: e.old_value == "Rejected" and e.new_value == "Assigned")],
+        effects=lambda w: [
+            audit_count(
+                w["om"], w["shipment"].id, lambda e: e.old_value == "Rejected" and e.new_value == "Assigned"
+            )
+        ],
     ),
     "OrderMeshUnassignItemsOperator": Scenario(
-        route="shipments.unassign_items", setup=_order_setup(*APPAREL), lines=2,
-        arguments=lambda w, o: {"shipment_id": w["shipment"].id,
-                                "order_items": [{"id": w["order"].items[i].id, "quantity": 1} for i in o]},
+        route="shipments.unassign_items",
+        setup=_order_setup(*APPAREL),
+        lines=2,
+        arguments=lambda w, o: {
+            "shipment_id": w["shipment"].id,
+            "order_items": [{"id": w["order"].items[i].id, "quantity": 1} for i in o],
+        },
         duplicated=with_first_repeated("order_items"),
         effects=lambda w: _facility_units(w, None),
     ),
     "OrderMeshCancelShipmentOperator": Scenario(
-        route="shipments.cancel", setup=_order_setup(),
+        route="shipments.cancel",
+        setup=_order_setup(),
         arguments=lambda w, _: {"shipment_id": w["shipment"].id, "reason": "duplicate"},
         effects=lambda w: [audit_count(w["om"], w["shipment"].id, lambda e: e.new_value == "Cancelled")],
     ),
     "OrderMeshResubmitShipmentOperator": Scenario(
-        route="shipments.resubmit", setup=_rejected_setup,
+        route="shipments.resubmit",
+        setup=_rejected_setup,
         arguments=lambda w, _: {"shipment_id": w["shipment"].id},
         effects=lambda w: [int(w["shipment"].status.label == "Assigned")],
     ),
     "OrderMeshCreatePackagesOperator": Scenario(
-        route="shipments.create_packages", setup=_order_setup(), lines=3, rerun_safe=True,
+        route="shipments.create_packages",
+        setup=_order_setup(),
+        lines=3,
+        rerun_safe=True,
         arguments=_packages,
         duplicated=with_first_repeated("packages"),
         effects=lambda w: [
@@ -266,25 +339,43 @@ SCENARIOS: dict[str, Scenario] = {
         ],
     ),
     "OrderMeshCreateShipmentOperator": Scenario(
-        route="shipments.create", setup=_unallocated_setup, lines=2,
-        arguments=lambda w, o: {"payload": {"orderId": w["order"].id, "facilityId": "apparel-west",
-                                            "orderItems": [{"id": w["order"].items[i].id, "quantity": 2}
-                                                           for i in o]}},
-        duplicated=lambda kw: {"payload": {**kw["payload"],
-                                           "orderItems": [*kw["payload"]["orderItems"],
-                                                          kw["payload"]["orderItems"][0]]}},
+        route="shipments.create",
+        setup=_unallocated_setup,
+        lines=2,
+        arguments=lambda w, o: {
+            "payload": {
+                "orderId": w["order"].id,
+                "facilityId": "apparel-west",
+                "orderItems": [{"id": w["order"].items[i].id, "quantity": 2} for i in o],
+            }
+        },
+        duplicated=lambda kw: {
+            "payload": {
+                **kw["payload"],
+                "orderItems": [*kw["payload"]["orderItems"], kw["payload"]["orderItems"][0]],
+            }
+        },
         effects=lambda w: [units // 2 for units in _facility_units(w, "apparel-west")],
     ),
     "OrderMeshGeneratePackingSlipOperator": Scenario(
-        route="packing_slips.generate", setup=_order_setup(),
+        route="packing_slips.generate",
+        setup=_order_setup(),
         arguments=lambda w, _: {"shipment_id": w["shipment"].id},
-        effects=lambda w: [int(any(s.shipment is w["shipment"]
-                                   for s in w["om"].backend.state.packing_slips.values()))],
+        effects=lambda w: [
+            int(any(s.shipment is w["shipment"] for s in w["om"].backend.state.packing_slips.values()))
+        ],
     ),
     "OrderMeshCreateNoteOperator": Scenario(
-        route="notes.create", setup=_order_setup(),
-        arguments=lambda w, _: {"resource_type": "Order", "resource_id": w["order"].id, "text": "call the customer"},
-        effects=lambda w: [sum(1 for n in w["om"].backend.state.notes.values() if n.resource_id == w["order"].id)],
+        route="notes.create",
+        setup=_order_setup(),
+        arguments=lambda w, _: {
+            "resource_type": "Order",
+            "resource_id": w["order"].id,
+            "text": "call the customer",
+        },
+        effects=lambda w: [
+            sum(1 for n in w["om"].backend.state.notes.values() if n.resource_id == w["order"].id)
+        ],
     ),
 }
 
@@ -306,7 +397,9 @@ class Plan:
 
 def plans(scenario: Scenario) -> st.SearchStrategy[Plan]:
     lines = list(range(scenario.lines))
-    reruns = ["none", "same", "other"] if scenario.keyed else ["none", "same"] if scenario.rerun_safe else ["none"]
+    reruns = (
+        ["none", "same", "other"] if scenario.keyed else ["none", "same"] if scenario.rerun_safe else ["none"]
+    )
     return st.builds(
         Plan,
         first=st.permutations(lines).map(list),
@@ -369,7 +462,9 @@ def exercise(om: Any, api: Any, operator_class: type, scenario: Scenario, plan: 
     elif plan.rerun == "other" and scenario.changed is not None:
         sent_before = sum(om.stats()["requests"].get(scenario.route, {}).values())
         outcome, error = run_task(operator_class, scenario.changed(kwargs), run_id="run-2")
-        assert outcome == "failed" and "already used for an operation with different content" in str(error), error
+        assert outcome == "failed" and "already used for an operation with different content" in str(error), (
+            error
+        )
         assert sum(om.stats()["requests"].get(scenario.route, {}).values()) == sent_before
         FIGURES["refused"] += 1
     effects = scenario.effects(world)

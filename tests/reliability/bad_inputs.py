@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from support.connection import MERCHANT_ID
-
 from airflow_provider_ordermesh.operators import notes, orders, shipments
 from airflow_provider_ordermesh.sensors import status
 
@@ -90,8 +88,9 @@ def case(operator: type, field: str, params: dict[str, Any] | None = None, **kwa
 
 CASES: dict[str, Case] = {
     # --- create one order: missing, wrong-typed, out of range, bad codes, oversized, unknown ---
-    "order without shippingAddress": case(create, "shippingAddress",
-                                          payload=_without(ORDER, "shippingAddress")),
+    "order without shippingAddress": case(
+        create, "shippingAddress", payload=_without(ORDER, "shippingAddress")
+    ),
     "order without items": case(create, "items", payload=_without(ORDER, "items")),
     "order with an empty item list": case(create, "items", payload=_order(items=[])),
     "item without sku": case(create, "items.0.sku", payload=_order(items=[{"quantity": 1}])),
@@ -102,13 +101,16 @@ CASES: dict[str, Case] = {
     "item quantity as words": case(create, "items.0.quantity", payload=_item(quantity="two")),
     "item price negative": case(create, "items.0.customerPrice", payload=_item(customerPrice=-1)),
     "item price not a number": case(create, "items.0.customerPrice", payload=_item(customerPrice="free")),
-    "three-letter country code": case(create, "shippingAddress.countryCode",
-                                      payload=_address(countryCode="USA")),
+    "three-letter country code": case(
+        create, "shippingAddress.countryCode", payload=_address(countryCode="USA")
+    ),
     "unknown country code": case(create, "shippingAddress.countryCode", payload=_address(countryCode="XX")),
-    "address without city": case(create, "shippingAddress.city",
-                                 payload=_order(shippingAddress=_without(ADDRESS, "city"))),
-    "256-character first name": case(create, "shippingAddress.firstName",
-                                     payload=_address(firstName="A" * 256)),
+    "address without city": case(
+        create, "shippingAddress.city", payload=_order(shippingAddress=_without(ADDRESS, "city"))
+    ),
+    "256-character first name": case(
+        create, "shippingAddress.firstName", payload=_address(firstName="A" * 256)
+    ),
     "unknown currency code": case(create, "currencyCode", payload=_order(currencyCode="ABC")),
     "currency as a name": case(create, "currencyCode", payload=_order(currencyCode="dollars")),
     "merchantId with a space": case(create, "merchantId", payload=_order(merchantId="merchant 7")),
@@ -123,8 +125,11 @@ CASES: dict[str, Case] = {
     "payload is a list": case(create, "payload", payload=[ORDER]),
     "payload template renders to invalid JSON": case(create, "payload", PY_DICT, payload=NOT_JSON),
     # --- create many ------------------------------------------------------------------------
-    "one bad country among valid orders": case(create_many, "orders[1]: shippingAddress.countryCode",
-                                               orders=[ORDER, _address(countryCode="ZZ"), ORDER]),
+    "one bad country among valid orders": case(
+        create_many,
+        "orders[1]: shippingAddress.countryCode",
+        orders=[ORDER, _address(countryCode="ZZ"), ORDER],
+    ),
     "bulk order with an empty item list": case(create_many, "orders[0]: items", orders=[_order(items=[])]),
     "orders is an object, not a list": case(create_many, "orders", orders={"order": ORDER}),
     "an order that is a number": case(create_many, "orders", orders=[ORDER, 42]),
@@ -132,161 +137,244 @@ CASES: dict[str, Case] = {
     "orders file that does not exist": case(create_many, "orders", orders="/nonexistent/orders.jsonl"),
     # --- update -----------------------------------------------------------------------------
     "order id with a slash": case(update, "order_id", order_id="65add270/1", payload={"externalId": "x"}),
-    "order id with a control character": case(update, "order_id", order_id="65add270\x01",
-                                             payload={"externalId": "x"}),
+    "order id with a control character": case(
+        update, "order_id", order_id="65add270\x01", payload={"externalId": "x"}
+    ),
     "update that changes nothing": case(update, "payload", order_id=ORDER_ID, payload={}),
-    "update with a bad country": case(update, "shippingAddress.countryCode", order_id=ORDER_ID,
-                                      payload={"shippingAddress": {**ADDRESS, "countryCode": "U$"}}),
+    "update with a bad country": case(
+        update,
+        "shippingAddress.countryCode",
+        order_id=ORDER_ID,
+        payload={"shippingAddress": {**ADDRESS, "countryCode": "U$"}},
+    ),
     "bulk update without id": case(update_many, "id", updates=[{"externalId": "x"}]),
-    "bulk update with an id with a slash": case(update_many, "id", updates=[{"id": "a/bc", "externalId": "x"}]),
-    "order item id with a space": case(update_item, "order_item_id", order_id=ORDER_ID,
-                                       order_item_id="item 1", payload={"quantity": 2}),
-    "item update with quantity zero": case(update_item, "quantity", order_id=ORDER_ID, order_item_id=ITEM_ID,
-                                           payload={"quantity": 0}),
+    "bulk update with an id with a slash": case(
+        update_many, "id", updates=[{"id": "a/bc", "externalId": "x"}]
+    ),
+    "order item id with a space": case(
+        update_item, "order_item_id", order_id=ORDER_ID, order_item_id="item 1", payload={"quantity": 2}
+    ),
+    "item update with quantity zero": case(
+        update_item, "quantity", order_id=ORDER_ID, order_item_id=ITEM_ID, payload={"quantity": 0}
+    ),
     # --- cancel and hold --------------------------------------------------------------------
     "cancel with an empty item list": case(cancel, "items", order_id=ORDER_ID, items=[]),
     "cancel item without itemId": case(cancel, "items.0.itemId", order_id=ORDER_ID, items=[{"quantity": 1}]),
-    "cancel quantity zero": case(cancel, "items.0.quantity", order_id=ORDER_ID,
-                                 items=[{"itemId": ITEM_ID, "quantity": 0}]),
+    "cancel quantity zero": case(
+        cancel, "items.0.quantity", order_id=ORDER_ID, items=[{"itemId": ITEM_ID, "quantity": 0}]
+    ),
     "cancel reason of 1,001 characters": case(cancel, "reason", order_id=ORDER_ID, reason="r" * 1001),
-    "cancel items template renders to invalid JSON": case(cancel, "items", PY_DICT, order_id=ORDER_ID,
-                                                          items=NOT_JSON),
+    "cancel items template renders to invalid JSON": case(
+        cancel, "items", PY_DICT, order_id=ORDER_ID, items=NOT_JSON
+    ),
     "hold of an empty order id": case(hold, "order_id", order_id=""),
     "hold reason of 1,001 characters": case(hold, "reason", order_id=ORDER_ID, reason="r" * 1001),
     # --- refund -----------------------------------------------------------------------------
     "refund amount negative": case(refund, "refunds.0.amount", order_id=ORDER_ID, refunds=_refund(amount=-5)),
     "refund amount zero": case(refund, "refunds.0.amount", order_id=ORDER_ID, refunds=_refund(amount=0)),
-    "refund amount as words": case(refund, "refunds.0.amount", order_id=ORDER_ID,
-                                   refunds=_refund(amount="ten")),
-    "refund amount infinite": case(refund, "refunds.0.amount", order_id=ORDER_ID,
-                                   refunds=_refund(amount=float("inf"))),
-    "refund without reason": case(refund, "refunds.0.reason", order_id=ORDER_ID,
-                                  refunds=[_without(REFUND, "reason")]),
-    "refund without itemId": case(refund, "refunds.0.itemId", order_id=ORDER_ID,
-                                  refunds=[_without(REFUND, "itemId")]),
-    "refund reason of 1,001 characters": case(refund, "refunds.0.reason", order_id=ORDER_ID,
-                                              refunds=_refund(reason="r" * 1001)),
-    "refund shipping flag not a boolean": case(refund, "refunds.0.isShippingRefund", order_id=ORDER_ID,
-                                               refunds=_refund(isShippingRefund="sometimes")),
+    "refund amount as words": case(
+        refund, "refunds.0.amount", order_id=ORDER_ID, refunds=_refund(amount="ten")
+    ),
+    "refund amount infinite": case(
+        refund, "refunds.0.amount", order_id=ORDER_ID, refunds=_refund(amount=float("inf"))
+    ),
+    "refund without reason": case(
+        refund, "refunds.0.reason", order_id=ORDER_ID, refunds=[_without(REFUND, "reason")]
+    ),
+    "refund without itemId": case(
+        refund, "refunds.0.itemId", order_id=ORDER_ID, refunds=[_without(REFUND, "itemId")]
+    ),
+    "refund reason of 1,001 characters": case(
+        refund, "refunds.0.reason", order_id=ORDER_ID, refunds=_refund(reason="r" * 1001)
+    ),
+    "refund shipping flag not a boolean": case(
+        refund, "refunds.0.isShippingRefund", order_id=ORDER_ID, refunds=_refund(isShippingRefund="sometimes")
+    ),
     "refund with no lines": case(refund, "refunds", order_id=ORDER_ID, refunds=[]),
-    "refund of an order id with a slash": case(refund, "order_id", order_id="65add270/441de72442397b6e",
-                                              refunds=_refund()),
-    "refunds template renders to invalid JSON": case(refund, "refunds", PY_DICT, order_id=ORDER_ID,
-                                                     refunds=NOT_JSON),
+    "refund of an order id with a slash": case(
+        refund, "order_id", order_id="65add270/441de72442397b6e", refunds=_refund()
+    ),
+    "refunds template renders to invalid JSON": case(
+        refund, "refunds", PY_DICT, order_id=ORDER_ID, refunds=NOT_JSON
+    ),
     "order search by a malformed id": case(search_orders, "ids.0", filters={"ids": ["no pe"]}),
-    "order search from a date that is not one": case(search_orders, "createdFrom",
-                                                      filters={"createdFrom": "yesterday"}),
+    "order search from a date that is not one": case(
+        search_orders, "createdFrom", filters={"createdFrom": "yesterday"}
+    ),
     "order search by an unknown filter": case(search_orders, "colour", filters={"colour": "red"}),
     # --- shipments --------------------------------------------------------------------------
-    "reroute of a shipment id with a space": case(reroute, "shipment_id",
-                                                  **{**REROUTE, "shipment_id": "S000 0000001"}),
+    "reroute of a shipment id with a space": case(
+        reroute, "shipment_id", **{**REROUTE, "shipment_id": "S000 0000001"}
+    ),
     "reroute without reason": case(reroute, "reason", **{**REROUTE, "reason": ""}),
     "reroute of an empty item list": case(reroute, "order_items", **REROUTE, order_items=[]),
-    "reroute of zero units": case(reroute, "orderItems.0.quantity", **REROUTE,
-                                  order_items=[{"id": ITEM_ID, "quantity": 0}]),
-    "bulk reroute with a malformed shipment id": case(reroute_many, "shipmentId", reroutes=[
-        {"shipmentId": "1/23", "facilityId": FACILITY_ID, "reason": "down"}]),
+    "reroute of zero units": case(
+        reroute, "orderItems.0.quantity", **REROUTE, order_items=[{"id": ITEM_ID, "quantity": 0}]
+    ),
+    "bulk reroute with a malformed shipment id": case(
+        reroute_many,
+        "shipmentId",
+        reroutes=[{"shipmentId": "1/23", "facilityId": FACILITY_ID, "reason": "down"}],
+    ),
     "reject without reason": case(reject, "reason", shipment_id=SHIPMENT_ID, reason=""),
-    "assign to a facility id with a slash": case(assign, "facilityId", shipment_id=SHIPMENT_ID,
-                                                 facility_id="eu/1"),
+    "assign to a facility id with a slash": case(
+        assign, "facilityId", shipment_id=SHIPMENT_ID, facility_id="eu/1"
+    ),
     "unassign of an empty item list": case(unassign, "order_items", shipment_id=SHIPMENT_ID, order_items=[]),
     "cancel of a shipment id with a slash": case(cancel_shipment, "shipment_id", shipment_id="a/b"),
     "resubmit of an empty shipment id": case(resubmit, "shipment_id", shipment_id=""),
     "no packages": case(packages, "packages", shipment_id=SHIPMENT_ID, packages=[]),
     "shipment without items": case(create_shipment, "orderItems", payload=_without(SHIPMENT, "orderItems")),
-    "shipment for a malformed order id": case(create_shipment, "orderId",
-                                              payload={**SHIPMENT, "orderId": "O0000/0001"}),
+    "shipment for a malformed order id": case(
+        create_shipment, "orderId", payload={**SHIPMENT, "orderId": "O0000/0001"}
+    ),
     "packing slip as docx": case(packing_slip, "format", shipment_id=SHIPMENT_ID, format="docx"),
     "shipment search by an unknown status": case(search_shipments, "status", filters={"status": ["Shiped"]}),
     # --- notes ------------------------------------------------------------------------------
-    "note on an unknown kind of resource": case(note, "resource.type",
-                                                **{**NOTE, "resource_type": "Customer"}),
+    "note on an unknown kind of resource": case(
+        note, "resource.type", **{**NOTE, "resource_type": "Customer"}
+    ),
     "empty note": case(note, "text", **{**NOTE, "text": ""}),
     "note of 4,001 characters": case(note, "text", **{**NOTE, "text": "n" * 4001}),
     "note in an unknown format": case(note, "format", **NOTE, format="html"),
     # --- sensors ----------------------------------------------------------------------------
-    "shipment sensor waiting for an unknown status": case(shipment_sensor, "target_statuses",
-                                                          shipment_ids=[SHIPMENT_ID],
-                                                          target_statuses=["Shiped"]),
-    "shipment sensor failing on an unknown code": case(shipment_sensor, "failure_statuses",
-                                                       shipment_ids=[SHIPMENT_ID], failure_statuses=[42]),
-    "shipment sensor with a status in both lists": case(shipment_sensor, "target_statuses",
-                                                        shipment_ids=[SHIPMENT_ID],
-                                                        target_statuses=["Shipped"],
-                                                        failure_statuses=["Shipped"]),
-    "shipment sensor with a templated unknown status": case(shipment_sensor, "target_statuses",
-                                                            {"params": {"value": "Shipped,Teleported"}},
-                                                            shipment_ids=[SHIPMENT_ID],
-                                                            target_statuses="{{ params.value }}"),
+    "shipment sensor waiting for an unknown status": case(
+        shipment_sensor, "target_statuses", shipment_ids=[SHIPMENT_ID], target_statuses=["Shiped"]
+    ),
+    "shipment sensor failing on an unknown code": case(
+        shipment_sensor, "failure_statuses", shipment_ids=[SHIPMENT_ID], failure_statuses=[42]
+    ),
+    "shipment sensor with a status in both lists": case(
+        shipment_sensor,
+        "target_statuses",
+        shipment_ids=[SHIPMENT_ID],
+        target_statuses=["Shipped"],
+        failure_statuses=["Shipped"],
+    ),
+    "shipment sensor with a templated unknown status": case(
+        shipment_sensor,
+        "target_statuses",
+        {"params": {"value": "Shipped,Teleported"}},
+        shipment_ids=[SHIPMENT_ID],
+        target_statuses="{{ params.value }}",
+    ),
     "shipment sensor on malformed order ids": case(shipment_sensor, "order_ids", order_ids=["123/45"]),
     "shipment sensor with nothing to watch": case(shipment_sensor, "shipment_ids", shipment_ids=[]),
-    "order sensor waiting for an unknown status": case(order_sensor, "target_statuses", order_ids=[ORDER_ID],
-                                                       target_statuses=["Done"]),
+    "order sensor waiting for an unknown status": case(
+        order_sensor, "target_statuses", order_ids=[ORDER_ID], target_statuses=["Done"]
+    ),
     # --- issue 11: a rendered blank never widens an action -----------------------------------
-    "cancel items from a misspelt XCom task id": case(cancel, "items", order_id=ORDER_ID,
-                                                      items="{{ ti.xcom_pull(task_ids='plan_cancelation') | tojson }}"),
-    "cancel items rendered as None": case(cancel, "items", {"params": {"value": None}}, order_id=ORDER_ID,
-                                          items="{{ params.value }}"),
+    "cancel items from a misspelt XCom task id": case(
+        cancel, "items", order_id=ORDER_ID, items="{{ ti.xcom_pull(task_ids='plan_cancelation') | tojson }}"
+    ),
+    "cancel items rendered as None": case(
+        cancel, "items", {"params": {"value": None}}, order_id=ORDER_ID, items="{{ params.value }}"
+    ),
     "cancel items rendered blank": case(cancel, "items", order_id=ORDER_ID, items="   "),
     "cancel items as an empty object": case(cancel, "items", order_id=ORDER_ID, items={}),
     "order search filters from a misspelt XCom task id": case(
-        search_orders, "filters", filters="{{ ti.xcom_pull(task_ids='build_filterz') | tojson }}"),
+        search_orders, "filters", filters="{{ ti.xcom_pull(task_ids='build_filterz') | tojson }}"
+    ),
     "order search with empty filters": case(search_orders, "filters", filters={}),
     "order search with None filters": case(search_orders, "filters", filters=None),
     "order search with a blank status filter": case(search_orders, "status", filters={"status": []}),
-    "order search max_results as words": case(search_orders, "max_results", filters={"status": ["Open"]},
-                                              max_results="abc"),
-    "order search max_results negative": case(search_orders, "max_results", filters={"status": ["Open"]},
-                                              max_results=-5),
-    "order search max_results rendered blank": case(search_orders, "max_results", filters={"status": ["Open"]},
-                                                    max_results=""),
-    "order search max_results as a boolean": case(search_orders, "max_results", filters={"status": ["Open"]},
-                                                  max_results=True),
+    "order search max_results as words": case(
+        search_orders, "max_results", filters={"status": ["Open"]}, max_results="abc"
+    ),
+    "order search max_results negative": case(
+        search_orders, "max_results", filters={"status": ["Open"]}, max_results=-5
+    ),
+    "order search max_results rendered blank": case(
+        search_orders, "max_results", filters={"status": ["Open"]}, max_results=""
+    ),
+    "order search max_results as a boolean": case(
+        search_orders, "max_results", filters={"status": ["Open"]}, max_results=True
+    ),
     "shipment search filters rendered null": case(search_shipments, "filters", filters="null"),
     "reroute items rendered null": case(reroute, "order_items", **REROUTE, order_items="null"),
-    "unassign items rendered None": case(unassign, "order_items", shipment_id=SHIPMENT_ID, order_items="None"),
+    "unassign items rendered None": case(
+        unassign, "order_items", shipment_id=SHIPMENT_ID, order_items="None"
+    ),
     # --- issue 11: everything in an input is accounted for ---------------------------------
-    "two orders with one safeId": case(create_many, "index 0 and index 1 share safeId shop-7",
-                                       orders=[_order(safeId="shop-7"), _order(safeId="shop-7", externalId="b")]),
-    "two updates of one order": case(update_many, "index 0 and index 1 share id",
-                                     updates=[{"id": ORDER_ID, "externalId": "a"}, {"id": ORDER_ID, "externalId": "b"}]),
-    "two reroutes of one shipment": case(reroute_many, "index 0 and index 1 share shipmentId", reroutes=[
-        {"shipmentId": SHIPMENT_ID, "facilityId": FACILITY_ID, "reason": "down"},
-        {"shipmentId": SHIPMENT_ID, "facilityId": "facility-us-1", "reason": "down"}]),
-    "an empty bulk input with fail_on_empty": case(create_many, "orders holds no items", orders=[],
-                                                   fail_on_empty=True),
+    "two orders with one safeId": case(
+        create_many,
+        "index 0 and index 1 share safeId shop-7",
+        orders=[_order(safeId="shop-7"), _order(safeId="shop-7", externalId="b")],
+    ),
+    "two updates of one order": case(
+        update_many,
+        "index 0 and index 1 share id",
+        updates=[{"id": ORDER_ID, "externalId": "a"}, {"id": ORDER_ID, "externalId": "b"}],
+    ),
+    "two reroutes of one shipment": case(
+        reroute_many,
+        "index 0 and index 1 share shipmentId",
+        reroutes=[
+            {"shipmentId": SHIPMENT_ID, "facilityId": FACILITY_ID, "reason": "down"},
+            {"shipmentId": SHIPMENT_ID, "facilityId": "facility-us-1", "reason": "down"},
+        ],
+    ),
+    "an empty bulk input with fail_on_empty": case(
+        create_many, "orders holds no items", orders=[], fail_on_empty=True
+    ),
     # --- issue 11: values --------------------------------------------------------------------
     "address line1 of spaces": case(create, "shippingAddress.line1", payload=_address(line1="   ")),
     "empty city": case(create, "shippingAddress.city", payload=_address(city="")),
-    "first name of a zero-width space": case(create, "shippingAddress.firstName",
-                                             payload=_address(firstName="\u200b")),
+    "first name of a zero-width space": case(
+        create, "shippingAddress.firstName", payload=_address(firstName="\u200b")
+    ),
     "item quantity true": case(create, "items.0.quantity", payload=_item(quantity=True)),
     "refund amount true": case(refund, "refunds.0.amount", order_id=ORDER_ID, refunds=_refund(amount=True)),
     "note of whitespace": case(note, "text", **{**NOTE, "text": " \n\t "}),
     "reject reason of spaces": case(reject, "reason", shipment_id=SHIPMENT_ID, reason="    "),
-    "refund reason of 995 characters": case(refund, "at most 982 characters", order_id=ORDER_ID,
-                                            refunds=_refund(reason="r" * 995)),
-    "cancel reason of 995 characters": case(cancel, "at most 982 characters", order_id=ORDER_ID, reason="r" * 995),
-    "blank idempotency key": case(refund, "idempotency_key", {"params": {"value": ""}}, order_id=ORDER_ID,
-                                  refunds=_refund(), idempotency_key="{{ params.value }}"),
-    "hook_params max_retries as words": case(hold, "hook_params.max_retries", order_id=ORDER_ID,
-                                             hook_params={"max_retries": "lots"}),
-    "hook_params timeout of NaN": case(hold, "hook_params.timeout", order_id=ORDER_ID,
-                                       hook_params={"timeout": float("nan")}),
-    "hook_params with a misspelt setting": case(hold, "max_retires", order_id=ORDER_ID,
-                                                hook_params={"max_retires": 2}),
-    "bulk max_concurrency as words": case(create_many, "max_concurrency", orders=[ORDER], max_concurrency="lots"),
-    "search page_size as a boolean": case(search_orders, "page_size", filters={"status": ["Open"]}, page_size=True),
+    "refund reason of 995 characters": case(
+        refund, "at most 982 characters", order_id=ORDER_ID, refunds=_refund(reason="r" * 995)
+    ),
+    "cancel reason of 995 characters": case(
+        cancel, "at most 982 characters", order_id=ORDER_ID, reason="r" * 995
+    ),
+    "blank idempotency key": case(
+        refund,
+        "idempotency_key",
+        {"params": {"value": ""}},
+        order_id=ORDER_ID,
+        refunds=_refund(),
+        idempotency_key="{{ params.value }}",
+    ),
+    "hook_params max_retries as words": case(
+        hold, "hook_params.max_retries", order_id=ORDER_ID, hook_params={"max_retries": "lots"}
+    ),
+    "hook_params timeout of NaN": case(
+        hold, "hook_params.timeout", order_id=ORDER_ID, hook_params={"timeout": float("nan")}
+    ),
+    "hook_params with a misspelt setting": case(
+        hold, "max_retires", order_id=ORDER_ID, hook_params={"max_retires": 2}
+    ),
+    "bulk max_concurrency as words": case(
+        create_many, "max_concurrency", orders=[ORDER], max_concurrency="lots"
+    ),
+    "search page_size as a boolean": case(
+        search_orders, "page_size", filters={"status": ["Open"]}, page_size=True
+    ),
     # --- issue 11: sensors ---------------------------------------------------------------------
     # a short id is an id the client would send (issue 13: ids are checked only for what breaks a
     # request); the API does not know it as a shipment id, so the unknown-id grace fails that wait
-    "shipment sensor on an id that breaks the path": case(shipment_sensor, "shipment_ids", shipment_ids=["S/1"]),
-    "shipment sensor polling every NaN seconds": case(shipment_sensor, "poke_interval", shipment_ids=[SHIPMENT_ID],
-                                                      poke_interval=float("nan")),
-    "shipment sensor with a zero grace": case(shipment_sensor, "unknown_id_grace", shipment_ids=[SHIPMENT_ID],
-                                              unknown_id_grace=0),
-    "order sensor timing out after True seconds": case(order_sensor, "timeout", order_ids=[ORDER_ID], timeout=True),
-    "order sensor on a malformed order id": case(order_sensor, "order_ids",
-                                                 {"params": {"value": f"{ORDER_ID},not/an-id"}},
-                                                 order_ids="{{ params.value }}"),
+    "shipment sensor on an id that breaks the path": case(
+        shipment_sensor, "shipment_ids", shipment_ids=["S/1"]
+    ),
+    "shipment sensor polling every NaN seconds": case(
+        shipment_sensor, "poke_interval", shipment_ids=[SHIPMENT_ID], poke_interval=float("nan")
+    ),
+    "shipment sensor with a zero grace": case(
+        shipment_sensor, "unknown_id_grace", shipment_ids=[SHIPMENT_ID], unknown_id_grace=0
+    ),
+    "order sensor timing out after True seconds": case(
+        order_sensor, "timeout", order_ids=[ORDER_ID], timeout=True
+    ),
+    "order sensor on a malformed order id": case(
+        order_sensor,
+        "order_ids",
+        {"params": {"value": f"{ORDER_ID},not/an-id"}},
+        order_ids="{{ params.value }}",
+    ),
 }

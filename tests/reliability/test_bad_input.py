@@ -63,13 +63,18 @@ def test_a_refund_above_the_balance_is_refused_by_the_api_naming_the_field_and_n
 
     placed = place_order(om)  # 2 x 20.00
     item = placed.items[0]
-    lines = [{"itemId": item.id, "amount": 10.0, "reason": "late"},
-             {"itemId": item.id, "isShippingRefund": True, "amount": 35.0, "reason": "and damaged"}]  # 35 of 5
+    lines = [
+        {"itemId": item.id, "amount": 10.0, "reason": "late"},
+        {"itemId": item.id, "isShippingRefund": True, "amount": 35.0, "reason": "and damaged"},
+    ]  # 35 of 5
     reset_stats(om)
 
     with pytest.raises(AirflowFailException) as refused:
-        run_op(OrderMeshRefundOperator(task_id="refund", order_id=placed.id, refunds=lines,
-                                       hook_params={"max_retries": 0}))
+        run_op(
+            OrderMeshRefundOperator(
+                task_id="refund", order_id=placed.id, refunds=lines, hook_params={"max_retries": 0}
+            )
+        )
 
     message = str(refused.value)
     assert "OrderMesh answered 400 to POST /v1/orders/refund" in message

@@ -45,19 +45,22 @@ def test_1000_orders_are_created_exactly_once_through_503s_429s_drops_and_token_
     om.set_faults(FAULTS)
     sleeps = RecordedSleeps()
     source = orders(ORDERS)
-    op = OrderMeshCreateOrdersOperator(task_id="create_orders", orders=source, batch_size=BATCH,
-                                       hook_params={**FAST, "sleep": sleeps})
+    op = OrderMeshCreateOrdersOperator(
+        task_id="create_orders", orders=source, batch_size=BATCH, hook_params={**FAST, "sleep": sleeps}
+    )
 
     result, _ = run_op(op)
 
     stats = om.stats()
     bulk = requests_to(stats, "orders.create_bulk")
-    print(f"\nreliability figures: {ORDERS} orders, {sent(stats, 'orders.create_bulk')} bulk requests, "
-          f"{stats['requestsTotal']} requests in all, {answered(stats, 503)} x 503, "
-          f"{answered(stats, 429)} x 429, {stats['droppedConnections']} dropped, "
-          f"{answered(stats, 401)} x 401 (expired token), "
-          f"{stats['duplicateSafeIdAttempts']} duplicate-safeId attempts answered 409, "
-          f"result created={result['created']} already_existed={result['already_existed']}")
+    print(
+        f"\nreliability figures: {ORDERS} orders, {sent(stats, 'orders.create_bulk')} bulk requests, "
+        f"{stats['requestsTotal']} requests in all, {answered(stats, 503)} x 503, "
+        f"{answered(stats, 429)} x 429, {stats['droppedConnections']} dropped, "
+        f"{answered(stats, 401)} x 401 (expired token), "
+        f"{stats['duplicateSafeIdAttempts']} duplicate-safeId attempts answered 409, "
+        f"result created={result['created']} already_existed={result['already_existed']}"
+    )
 
     # Every fault kind really happened.
     assert answered(stats, 503) and answered(stats, 429) and answered(stats, 401)

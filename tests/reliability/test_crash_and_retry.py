@@ -64,11 +64,20 @@ def test_a_worker_killed_after_some_batches_is_retried_without_losing_or_repeati
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
 
     with log.open("w") as output:
-        worker = subprocess.Popen([sys.executable, "-m", "reliability.crash_worker", str(orders_file)],
-                                  env=env, stdout=output, stderr=subprocess.STDOUT)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "reliability.crash_worker", str(orders_file)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            _wait_for(lambda: om.stats()["orders"] >= KILL_AT, timeout=60, what=f"{KILL_AT} orders",
-                      worker=worker, log=log)
+            _wait_for(
+                lambda: om.stats()["orders"] >= KILL_AT,
+                timeout=60,
+                what=f"{KILL_AT} orders",
+                worker=worker,
+                log=log,
+            )
             os.kill(worker.pid, signal.SIGKILL)
         finally:
             worker.wait(timeout=10)
@@ -82,9 +91,11 @@ def test_a_worker_killed_after_some_batches_is_retried_without_losing_or_repeati
 
     after = om.stats()
     missing_batches = (ORDERS - survived) // BATCH
-    print(f"\nreliability figures: worker killed with {survived} of {ORDERS} orders created; the retry sent "
-          f"{missing_batches} bulk requests for the {ORDERS - survived} missing orders after "
-          f"{ORDERS // BATCH} safeId searches")
+    print(
+        f"\nreliability figures: worker killed with {survived} of {ORDERS} orders created; the retry sent "
+        f"{missing_batches} bulk requests for the {ORDERS - survived} missing orders after "
+        f"{ORDERS // BATCH} safeId searches"
+    )
     # Exactly the expected orders, none twice.
     assert after["orders"] == ORDERS
     assert_created_exactly_once(om, source, result["order_ids"])

@@ -48,12 +48,19 @@ def _shipment(om: Any, order_record: Any) -> Any:
 def test_a_refund_rerun_with_the_same_key_and_its_lines_reordered_refunds_once(om):
     placed = place_order(om)
     item = placed.items[0]
-    lines = [{"itemId": item.id, "amount": 15.0, "reason": "print faded"},
-             {"itemId": item.id, "isShippingRefund": True, "amount": 5, "reason": "arrived late"}]
+    lines = [
+        {"itemId": item.id, "amount": 15.0, "reason": "print faded"},
+        {"itemId": item.id, "isShippingRefund": True, "amount": 5, "reason": "arrived late"},
+    ]
 
     def refund(refunds: list[dict[str, Any]]) -> OrderMeshRefundOperator:
-        return OrderMeshRefundOperator(task_id="refund", order_id=placed.id, refunds=refunds,
-                                       idempotency_key="return-77", hook_params=FAST)
+        return OrderMeshRefundOperator(
+            task_id="refund",
+            order_id=placed.id,
+            refunds=refunds,
+            idempotency_key="return-77",
+            hook_params=FAST,
+        )
 
     run_op(refund(lines))
     again, _ = run_op(refund([{**lines[1], "amount": 5.00}, lines[0]]), **RERUN)
@@ -67,12 +74,18 @@ def test_a_refund_rerun_with_the_same_key_and_another_amount_is_refused_before_s
     item = placed.items[0]
 
     def refund(amount: float) -> OrderMeshRefundOperator:
-        return OrderMeshRefundOperator(task_id="refund", order_id=placed.id, idempotency_key="return-77",
-                                       refunds=[{"itemId": item.id, "amount": amount, "reason": "faded"}],
-                                       hook_params=FAST)
+        return OrderMeshRefundOperator(
+            task_id="refund",
+            order_id=placed.id,
+            idempotency_key="return-77",
+            refunds=[{"itemId": item.id, "amount": amount, "reason": "faded"}],
+            hook_params=FAST,
+        )
 
     run_op(refund(15.0))
-    with pytest.raises(AirflowFailException, match=r"idempotency_key .return-77. was already used .*different"):
+    with pytest.raises(
+        AirflowFailException, match=r"idempotency_key .return-77. was already used .*different"
+    ):
         run_op(refund(16.0), **RERUN)
 
     assert sent(om.stats(), "orders.refund") == 1
@@ -85,8 +98,9 @@ def test_a_quantity_cancel_rerun_with_the_same_key_and_its_items_reversed_cancel
     items = [{"itemId": first.id, "quantity": 1}, {"itemId": second.id, "quantity": 1}]
 
     def cancel(chosen: list[dict[str, Any]]) -> OrderMeshCancelOrderOperator:
-        return OrderMeshCancelOrderOperator(task_id="cancel", order_id=placed.id, items=chosen,
-                                            idempotency_key="ticket-9", hook_params=FAST)
+        return OrderMeshCancelOrderOperator(
+            task_id="cancel", order_id=placed.id, items=chosen, idempotency_key="ticket-9", hook_params=FAST
+        )
 
     run_op(cancel(items))
     run_op(cancel(list(reversed(items))), **RERUN)
@@ -100,8 +114,13 @@ def test_a_cancel_rerun_with_the_same_key_and_other_quantities_is_refused_before
     item = placed.items[0]
 
     def cancel(quantity: int) -> OrderMeshCancelOrderOperator:
-        return OrderMeshCancelOrderOperator(task_id="cancel", order_id=placed.id, idempotency_key="ticket-9",
-                                            items=[{"itemId": item.id, "quantity": quantity}], hook_params=FAST)
+        return OrderMeshCancelOrderOperator(
+            task_id="cancel",
+            order_id=placed.id,
+            idempotency_key="ticket-9",
+            items=[{"itemId": item.id, "quantity": quantity}],
+            hook_params=FAST,
+        )
 
     run_op(cancel(1))
     with pytest.raises(AirflowFailException, match="idempotency_key 'ticket-9' was already used"):
@@ -116,8 +135,9 @@ def test_a_create_rerun_with_the_same_key_after_the_address_changed_is_refused_a
     corrected = {**payload, "shippingAddress": {**payload["shippingAddress"], "line1": "2 Main St"}}
 
     def create(body: dict[str, Any]) -> OrderMeshCreateOrderOperator:
-        return OrderMeshCreateOrderOperator(task_id="create", payload=body, idempotency_key="shop-order-5",
-                                            hook_params=FAST)
+        return OrderMeshCreateOrderOperator(
+            task_id="create", payload=body, idempotency_key="shop-order-5", hook_params=FAST
+        )
 
     created, _ = run_op(create(payload))
     same, _ = run_op(create(dict(reversed(list(payload.items())))), **RERUN)
@@ -136,8 +156,10 @@ def test_an_order_rerun_with_its_external_id_but_another_address_is_refused_nami
 
     run_op(OrderMeshCreateOrderOperator(task_id="create", payload=payload, hook_params=FAST))
     with pytest.raises(AirflowFailException, match=r"externalId 'NW-1001' .*differs in shippingAddress"):
-        run_op(OrderMeshCreateOrderOperator(task_id="create_again", payload=corrected, hook_params=FAST),
-               dag_id="another_dag")
+        run_op(
+            OrderMeshCreateOrderOperator(task_id="create_again", payload=corrected, hook_params=FAST),
+            dag_id="another_dag",
+        )
 
     assert sent(om.stats(), "orders.create") == 1 and om.stats()["orders"] == 1
 
@@ -150,9 +172,14 @@ def test_the_same_refund_line_twice_in_one_list_is_refused_before_any_request(om
     line = {"itemId": placed.items[0].id, "amount": 5.0, "reason": "late"}
     before = om.stats()["requestsTotal"]
 
-    with pytest.raises(AirflowFailException, match=r"refunds\[0\] and refunds\[1\] name the same item and kind"):
-        run_op(OrderMeshRefundOperator(task_id="refund", order_id=placed.id, refunds=[line, {**line, "amount": 5}],
-                                       hook_params=FAST))
+    with pytest.raises(
+        AirflowFailException, match=r"refunds\[0\] and refunds\[1\] name the same item and kind"
+    ):
+        run_op(
+            OrderMeshRefundOperator(
+                task_id="refund", order_id=placed.id, refunds=[line, {**line, "amount": 5}], hook_params=FAST
+            )
+        )
 
     assert om.stats()["requestsTotal"] == before
     assert placed.items[0].refunds == []
@@ -164,8 +191,11 @@ def test_an_item_named_twice_in_a_cancel_is_refused_before_any_request(om):
     before = om.stats()["requestsTotal"]
 
     with pytest.raises(AirflowFailException, match=r"items\[0\] and items\[1\] name the same item"):
-        run_op(OrderMeshCancelOrderOperator(task_id="cancel", order_id=placed.id, items=[entry, entry],
-                                            hook_params=FAST))
+        run_op(
+            OrderMeshCancelOrderOperator(
+                task_id="cancel", order_id=placed.id, items=[entry, entry], hook_params=FAST
+            )
+        )
 
     assert om.stats()["requestsTotal"] == before
     assert placed.items[0].cancelled_quantity == 0
@@ -179,12 +209,17 @@ def test_shipment_lists_naming_one_thing_twice_are_refused_before_any_request(om
     package = {"carrierName": "UPS", "carrierTrackingNumber": "1Z999"}
     operators = {
         "reroute": lambda: OrderMeshRerouteShipmentOperator(
-            task_id="t", shipment_id=shipment.id, facility_id="apparel-west", reason="r", order_items=twice),
-        "unassign": lambda: OrderMeshUnassignItemsOperator(task_id="t", shipment_id=shipment.id, order_items=twice),
+            task_id="t", shipment_id=shipment.id, facility_id="apparel-west", reason="r", order_items=twice
+        ),
+        "unassign": lambda: OrderMeshUnassignItemsOperator(
+            task_id="t", shipment_id=shipment.id, order_items=twice
+        ),
         "create shipment": lambda: OrderMeshCreateShipmentOperator(
-            task_id="t", payload={"orderId": placed.id, "facilityId": "apparel-west", "orderItems": twice}),
-        "packages": lambda: OrderMeshCreatePackagesOperator(task_id="t", shipment_id=shipment.id,
-                                                            packages=[package, {**package, "carrierName": "DHL"}]),
+            task_id="t", payload={"orderId": placed.id, "facilityId": "apparel-west", "orderItems": twice}
+        ),
+        "packages": lambda: OrderMeshCreatePackagesOperator(
+            task_id="t", shipment_id=shipment.id, packages=[package, {**package, "carrierName": "DHL"}]
+        ),
     }
     before = om.stats()["requestsTotal"]
 
@@ -204,8 +239,9 @@ def test_packages_whose_answer_was_lost_are_recorded_once_through_the_retry(om):
     om.set_faults([{"route": "shipments.create_packages", **LOSE_ANSWER}])
 
     def create() -> OrderMeshCreatePackagesOperator:
-        return OrderMeshCreatePackagesOperator(task_id="pack", shipment_id=shipment.id, packages=packages,
-                                               hook_params=FAST)
+        return OrderMeshCreatePackagesOperator(
+            task_id="pack", shipment_id=shipment.id, packages=packages, hook_params=FAST
+        )
 
     first, _ = run_op(create(), try_number=1)
     second, _ = run_op(create(), try_number=2)
@@ -217,14 +253,19 @@ def test_packages_whose_answer_was_lost_are_recorded_once_through_the_retry(om):
     assert sent(om.stats(), "shipments.create_packages") == 1
 
 
-def test_packages_without_a_tracking_number_whose_answer_was_lost_fail_without_retries_naming_the_shipment(om):
+def test_packages_without_a_tracking_number_whose_answer_was_lost_fail_without_retries_naming_the_shipment(
+    om,
+):
     placed = place_order(om)
     shipment = _shipment(om, placed)
     om.set_faults([{"route": "shipments.create_packages", **LOSE_ANSWER}])
 
     with pytest.raises(AirflowFailException) as failed:
-        run_op(OrderMeshCreatePackagesOperator(task_id="pack", shipment_id=shipment.id,
-                                               packages=[{"carrierName": "UPS"}], hook_params=FAST))
+        run_op(
+            OrderMeshCreatePackagesOperator(
+                task_id="pack", shipment_id=shipment.id, packages=[{"carrierName": "UPS"}], hook_params=FAST
+            )
+        )
 
     assert f"check shipment {shipment.id}'s packages by hand" in str(failed.value)
     assert sent(om.stats(), "shipments.create_packages") == 1
@@ -234,7 +275,11 @@ def test_a_shipment_whose_create_answer_was_lost_is_created_once_through_the_ret
     placed = place_order(om)
     api.shipments.delete(_shipment(om, placed).id)  # the items are on no shipment now
     item = placed.items[0]
-    payload = {"orderId": placed.id, "facilityId": "apparel-west", "orderItems": [{"id": item.id, "quantity": 2}]}
+    payload = {
+        "orderId": placed.id,
+        "facilityId": "apparel-west",
+        "orderItems": [{"id": item.id, "quantity": 2}],
+    }
     om.set_faults([{"route": "shipments.create", **LOSE_ANSWER}])
 
     def create() -> OrderMeshCreateShipmentOperator:
@@ -255,8 +300,12 @@ def test_an_unassignment_whose_answer_was_lost_takes_the_items_off_once(om):
     om.set_faults([{"route": "shipments.unassign_items", **LOSE_ANSWER}])
 
     def unassign() -> OrderMeshUnassignItemsOperator:
-        return OrderMeshUnassignItemsOperator(task_id="unassign", shipment_id=shipment.id,
-                                              order_items=[{"id": item.id, "quantity": 1}], hook_params=FAST)
+        return OrderMeshUnassignItemsOperator(
+            task_id="unassign",
+            shipment_id=shipment.id,
+            order_items=[{"id": item.id, "quantity": 1}],
+            hook_params=FAST,
+        )
 
     first, _ = run_op(unassign(), try_number=1)
     run_op(unassign(), try_number=2)
@@ -273,8 +322,9 @@ def test_a_bulk_rerun_finds_its_orders_by_external_id_and_refuses_one_whose_cont
     changed = [*source[:2], {**source[2], "customerShippingMethod": "Express"}]
 
     def create(orders: list[dict[str, Any]]) -> OrderMeshCreateOrdersOperator:
-        return OrderMeshCreateOrdersOperator(task_id="create", orders=orders, on_partial_failure="warn",
-                                             hook_params=FAST)
+        return OrderMeshCreateOrdersOperator(
+            task_id="create", orders=orders, on_partial_failure="warn", hook_params=FAST
+        )
 
     first, _ = run_op(create(source))
     again, _ = run_op(create(changed), **RERUN)

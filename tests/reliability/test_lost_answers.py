@@ -43,8 +43,10 @@ def _refunds(item: Any) -> list[tuple[bool, float]]:
 
 
 def _refund(order_id: str, item_id: str) -> OrderMeshRefundOperator:
-    lines = [{"itemId": item_id, "amount": 15.0, "reason": "print faded"},
-             {"itemId": item_id, "isShippingRefund": True, "amount": 5.0, "reason": "arrived late"}]
+    lines = [
+        {"itemId": item_id, "amount": 15.0, "reason": "print faded"},
+        {"itemId": item_id, "isShippingRefund": True, "amount": 5.0, "reason": "arrived late"},
+    ]
     return OrderMeshRefundOperator(task_id="refund", order_id=order_id, refunds=lines, hook_params=FAST)
 
 
@@ -68,8 +70,12 @@ def test_a_refund_whose_answer_and_check_both_fail_is_left_to_the_retry_which_se
     placed = place_order(om)
     item = placed.items[0]
     # The answer is lost, then the read that would tell whether it was applied fails too (500).
-    om.set_faults([{"route": "orders.refund", **LOSE_ANSWER},
-                   {"route": "orders.get", "kind": "status", "status": 500, "count": 1}])
+    om.set_faults(
+        [
+            {"route": "orders.refund", **LOSE_ANSWER},
+            {"route": "orders.get", "kind": "status", "status": 500, "count": 1},
+        ]
+    )
 
     with pytest.raises(ServerError) as failed:
         run_op(_refund(placed.id, item.id), try_number=1)
@@ -85,13 +91,18 @@ def test_a_refund_whose_answer_and_check_both_fail_is_left_to_the_retry_which_se
 def test_a_retry_whose_refunds_changed_since_the_applied_try_is_refused_before_sending(om):
     placed = place_order(om)
     item = placed.items[0]
-    lost_then_failed = [{"route": "orders.refund", **LOSE_ANSWER},
-                        {"route": "orders.get", "kind": "status", "status": 500, "count": 1}]
+    lost_then_failed = [
+        {"route": "orders.refund", **LOSE_ANSWER},
+        {"route": "orders.get", "kind": "status", "status": 500, "count": 1},
+    ]
     om.set_faults(lost_then_failed)
     first_line = [{"itemId": item.id, "amount": 15.0, "reason": "print faded"}]
     with pytest.raises(ServerError):
-        run_op(OrderMeshRefundOperator(task_id="refund", order_id=placed.id, refunds=first_line,
-                                       hook_params=FAST))
+        run_op(
+            OrderMeshRefundOperator(
+                task_id="refund", order_id=placed.id, refunds=first_line, hook_params=FAST
+            )
+        )
     om.clear_faults()
 
     # The task's refunds grew a line between tries (e.g. a re-rendered template): the task instance
@@ -116,8 +127,9 @@ CANCELS = {  # what to cancel of an order of two items of two units -> units can
 def _cancel(order_id: str, items: list[dict[str, Any]] | None) -> OrderMeshCancelOrderOperator:
     """The cancel of ``items``; None leaves ``items`` out, which cancels the whole order."""
     chosen = {} if items is None else {"items": items}
-    return OrderMeshCancelOrderOperator(task_id="cancel", order_id=order_id, reason="customer changed their mind",
-                                        hook_params=FAST, **chosen)
+    return OrderMeshCancelOrderOperator(
+        task_id="cancel", order_id=order_id, reason="customer changed their mind", hook_params=FAST, **chosen
+    )
 
 
 def _cancel_of(placed: Any, which: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
@@ -145,8 +157,12 @@ def test_a_cancel_whose_answer_is_lost_is_applied_once_and_not_resent_by_the_ret
 def test_a_cancel_whose_answer_and_check_both_fail_is_not_resent_by_the_retry(om, which, cancelled):
     placed = place_order(om, *TWO_SKUS)
     items = _cancel_of(placed, which)
-    om.set_faults([{"route": "orders.cancel", **LOSE_ANSWER},
-                   {"route": "orders.get", "kind": "status", "status": 500, "count": 1}])
+    om.set_faults(
+        [
+            {"route": "orders.cancel", **LOSE_ANSWER},
+            {"route": "orders.get", "kind": "status", "status": 500, "count": 1},
+        ]
+    )
 
     with pytest.raises(ServerError) as failed:
         run_op(_cancel(placed.id, items), try_number=1)

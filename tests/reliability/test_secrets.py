@@ -46,8 +46,9 @@ ROOT = Path(__file__).resolve().parents[2]
 class Evidence:
     """Every text a secret could leak into, by where it came from; ``assert_no_secret`` searches them."""
 
-    def __init__(self, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str],
-                 tokens: list[str]) -> None:
+    def __init__(
+        self, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str], tokens: list[str]
+    ) -> None:
         self.texts: dict[str, str] = {}
         self._caplog = caplog
         self._capfd = capfd
@@ -84,10 +85,18 @@ class Evidence:
                 self.add(f"log file {path}", path.read_text(errors="replace"))
         assert self._tokens, "no token was issued: the search would prove nothing"
         assert any(r.levelno == logging.DEBUG for r in records), "no DEBUG record was captured"
-        secrets = {"client secret": CLIENT_SECRET, "password": PASSWORD, "wrong secret": WRONG_SECRET,
-                   **{f"token {i}": token for i, token in enumerate(self._tokens)}}
-        leaks = [f"{name} in {where}" for where, text in self.texts.items()
-                 for name, secret in secrets.items() if secret in text]
+        secrets = {
+            "client secret": CLIENT_SECRET,
+            "password": PASSWORD,
+            "wrong secret": WRONG_SECRET,
+            **{f"token {i}": token for i, token in enumerate(self._tokens)},
+        }
+        leaks = [
+            f"{name} in {where}"
+            for where, text in self.texts.items()
+            for name, secret in secrets.items()
+            if secret in text
+        ]
         assert leaks == []
 
 
@@ -127,8 +136,9 @@ def secret_sandbox(sandbox: Any, connect: Callable[..., None]) -> Any:
 
 
 @pytest.fixture
-def evidence(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str],
-             tokens: list[str]) -> Evidence:
+def evidence(
+    caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str], tokens: list[str]
+) -> Evidence:
     caplog.set_level(logging.DEBUG)
     return Evidence(caplog, capfd, tokens)
 
@@ -153,9 +163,10 @@ def run_task(task: Any, evidence: Evidence, where: str, **ti_fields: Any) -> Any
 
 @pytest.mark.airflow_db
 def test_the_fulfillment_example_dag_leaks_no_secret(airflow_db, secret_sandbox, evidence, monkeypatch):
-    from airflow_provider_ordermesh.compat import DagBag
     from airflow.models.xcom import XComModel
     from airflow.utils.session import create_session
+
+    from airflow_provider_ordermesh.compat import DagBag
 
     secret_sandbox.configure(speed=600)  # shipments ship within a second or two
     monkeypatch.setenv("ORDERMESH_EXAMPLE_POLL_SECONDS", "1")
@@ -201,8 +212,11 @@ def test_a_401_for_a_wrong_secret_leaks_neither_it_nor_the_right_one(secret_sand
 def test_403_and_500_answers_leak_no_secret(secret_sandbox, evidence, status):
     secret_sandbox.set_faults([{"route": "orders.*", "kind": "status", "status": status, "count": 1}])
 
-    error = run_task(OrderMeshSearchOrdersOperator(task_id="search", filters={"status": ["Open"]},
-                                                   hook_params=NO_RETRIES), evidence, str(status))
+    error = run_task(
+        OrderMeshSearchOrdersOperator(task_id="search", filters={"status": ["Open"]}, hook_params=NO_RETRIES),
+        evidence,
+        str(status),
+    )
 
     assert f"OrderMesh answered {status} to GET /v1/orders/search" in str(error)
     evidence.assert_no_secret()
@@ -231,10 +245,19 @@ def test_a_password_login_its_refresh_and_a_lost_answer_leak_no_secret(secret_sa
     created = run_task(_create(), evidence, "password login")
     secret_sandbox.expire_tokens()  # the next request gets a 401, and the client uses its refresh token
     refreshed = run_task(_create(), evidence, "refreshed")
-    secret_sandbox.set_faults([{"route": "orders.refund", "kind": "drop", "when": "after", "count": 1},
-                               {"route": "orders.get", "kind": "status", "status": 500, "count": 1}])
-    lost = run_task(OrderMeshRefundOperator(task_id="refund", order_id=placed.id, refunds=refunds,
-                                            hook_params=NO_RETRIES), evidence, "lost answer")
+    secret_sandbox.set_faults(
+        [
+            {"route": "orders.refund", "kind": "drop", "when": "after", "count": 1},
+            {"route": "orders.get", "kind": "status", "status": 500, "count": 1},
+        ]
+    )
+    lost = run_task(
+        OrderMeshRefundOperator(
+            task_id="refund", order_id=placed.id, refunds=refunds, hook_params=NO_RETRIES
+        ),
+        evidence,
+        "lost answer",
+    )
 
     assert created["already_existed"] is False and refreshed["already_existed"] is True
     assert "OrderMesh answered 500" in str(lost) and "may have been applied" in str(lost.__context__)
@@ -248,8 +271,9 @@ async def test_a_deferred_wait_its_trigger_and_serialize_output_leak_no_secret(s
     with OrderMeshHook().client as client:
         shipments = shipment_ids_of(client, create_orders(client, 2))
         evidence.add("client repr", repr(client))
-    wait = OrderMeshShipmentStatusSensor(task_id="wait", shipment_ids=shipments, deferrable=True, timeout=60,
-                                         hook_params=NO_RETRIES)
+    wait = OrderMeshShipmentStatusSensor(
+        task_id="wait", shipment_ids=shipments, deferrable=True, timeout=60, hook_params=NO_RETRIES
+    )
     with pytest.raises(TaskDeferred) as deferred:
         wait.execute({})
     trigger = deferred.value.trigger

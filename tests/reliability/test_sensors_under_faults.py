@@ -33,8 +33,9 @@ TOLERANCE = 3
 
 def burst(sandbox: Any, polls: int) -> Callable[[], None]:
     """A step that makes the next ``polls`` polls fail with 503 (a poll stops at its first failed page)."""
-    return lambda: sandbox.set_faults([{"route": "shipments.search", "kind": "status", "status": 503,
-                                        "count": polls}])
+    return lambda: sandbox.set_faults(
+        [{"route": "shipments.search", "kind": "status", "status": 503, "count": polls}]
+    )
 
 
 class Script:
@@ -72,9 +73,15 @@ def ship(om: Any) -> Callable[[], None]:
 
 
 def sensor(ids: list[str], **kwargs: Any) -> OrderMeshShipmentStatusSensor:
-    return OrderMeshShipmentStatusSensor(task_id="wait_for_shipping", shipment_ids=ids, poke_interval=30,
-                                         timeout=3600, max_consecutive_errors=TOLERANCE,
-                                         hook_params={"max_retries": 0}, **kwargs)
+    return OrderMeshShipmentStatusSensor(
+        task_id="wait_for_shipping",
+        shipment_ids=ids,
+        poke_interval=30,
+        timeout=3600,
+        max_consecutive_errors=TOLERANCE,
+        hook_params={"max_retries": 0},
+        **kwargs,
+    )
 
 
 @pytest.fixture
@@ -115,9 +122,11 @@ async def first_event(trigger: Any) -> dict[str, Any]:
 def test_poke_mode_keeps_going_through_bursts_within_its_tolerance(om, shipments, ship, scripted_pokes):
     script = scripted_pokes(
         burst(om, TOLERANCE - 1),  # after poke 1 (all Assigned): pokes 2 and 3 fail
-        None, None,                # poke 4 succeeds (still Assigned) and resets the count
+        None,
+        None,  # poke 4 succeeds (still Assigned) and resets the count
         burst(om, TOLERANCE - 1),  # pokes 5 and 6 fail
-        None, ship,                # the shipments ship; poke 7 sees it
+        None,
+        ship,  # the shipments ship; poke 7 sees it
     )
 
     result = sensor(shipments, mode="poke").execute({})
@@ -152,8 +161,9 @@ def defer(ids: list[str]) -> tuple[OrderMeshShipmentStatusSensor, Any]:
     return wait, deferred.value.trigger
 
 
-async def test_the_trigger_keeps_polling_through_bursts_within_its_tolerance(om, shipments, ship,
-                                                                             scripted_polls):
+async def test_the_trigger_keeps_polling_through_bursts_within_its_tolerance(
+    om, shipments, ship, scripted_polls
+):
     wait, trigger = defer(shipments)
     scripted_polls(burst(om, TOLERANCE - 1), None, None, burst(om, TOLERANCE - 1), None, ship)
 
@@ -165,8 +175,9 @@ async def test_the_trigger_keeps_polling_through_bursts_within_its_tolerance(om,
     assert requests_to(om.stats(), "shipments.search") == {"200": 8, "503": 4}
 
 
-async def test_the_trigger_ends_with_an_error_event_beyond_its_tolerance_and_the_task_fails(om, shipments,
-                                                                                           scripted_polls):
+async def test_the_trigger_ends_with_an_error_event_beyond_its_tolerance_and_the_task_fails(
+    om, shipments, scripted_polls
+):
     wait, trigger = defer(shipments)
     scripted_polls(burst(om, TOLERANCE))
 

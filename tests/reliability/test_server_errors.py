@@ -8,11 +8,10 @@ message and its request id. A 404 names the id that was not found.
 from __future__ import annotations
 
 import pytest
-
-from airflow_provider_ordermesh.compat import AirflowFailException
 from operators.context import run_op
 
 from airflow_provider_ordermesh.client import NotFoundError, ServerError
+from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.operators.orders import OrderMeshRefundOperator, OrderMeshUpdateOrderOperator
 from airflow_provider_ordermesh.operators.shipments import (
     OrderMeshRejectShipmentOperator,
@@ -27,8 +26,12 @@ UNKNOWN_SHIPMENT = "0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b23"
 
 
 def _refund(order_id: str, item_id: str) -> OrderMeshRefundOperator:
-    return OrderMeshRefundOperator(task_id="refund", order_id=order_id, hook_params=FAST,
-                                   refunds=[{"itemId": item_id, "amount": 5.0, "reason": "late"}])
+    return OrderMeshRefundOperator(
+        task_id="refund",
+        order_id=order_id,
+        hook_params=FAST,
+        refunds=[{"itemId": item_id, "amount": 5.0, "reason": "late"}],
+    )
 
 
 def test_a_500_on_a_refund_fails_the_task_with_the_apis_message_after_one_attempt(om):
@@ -61,17 +64,31 @@ def test_a_500_after_the_refund_was_applied_fails_the_try_and_the_retry_does_not
 @pytest.mark.parametrize(
     ("operator", "request_line"),
     [
-        (OrderMeshUpdateOrderOperator(task_id="update", order_id=UNKNOWN_ORDER, payload={"externalId": "x"}),
-         f"PATCH /v1/orders/{UNKNOWN_ORDER}"),
+        (
+            OrderMeshUpdateOrderOperator(
+                task_id="update", order_id=UNKNOWN_ORDER, payload={"externalId": "x"}
+            ),
+            f"PATCH /v1/orders/{UNKNOWN_ORDER}",
+        ),
         # Retried tries read the resource first, to see whether an earlier try did the work.
-        (OrderMeshRefundOperator(task_id="refund", order_id=UNKNOWN_ORDER,
-                                 refunds=[{"itemId": "item-1", "amount": 1, "reason": "late"}]),
-         f"GET /v1/orders/{UNKNOWN_ORDER}"),
-        (OrderMeshRerouteShipmentOperator(task_id="reroute", shipment_id=UNKNOWN_SHIPMENT,
-                                          facility_id="apparel-west", reason="down"),
-         f"GET /shipment/v1/{UNKNOWN_SHIPMENT}"),
-        (OrderMeshRejectShipmentOperator(task_id="reject", shipment_id=UNKNOWN_SHIPMENT, reason="no ink"),
-         f"GET /shipment/v1/{UNKNOWN_SHIPMENT}/auditLogs"),
+        (
+            OrderMeshRefundOperator(
+                task_id="refund",
+                order_id=UNKNOWN_ORDER,
+                refunds=[{"itemId": "item-1", "amount": 1, "reason": "late"}],
+            ),
+            f"GET /v1/orders/{UNKNOWN_ORDER}",
+        ),
+        (
+            OrderMeshRerouteShipmentOperator(
+                task_id="reroute", shipment_id=UNKNOWN_SHIPMENT, facility_id="apparel-west", reason="down"
+            ),
+            f"GET /shipment/v1/{UNKNOWN_SHIPMENT}",
+        ),
+        (
+            OrderMeshRejectShipmentOperator(task_id="reject", shipment_id=UNKNOWN_SHIPMENT, reason="no ink"),
+            f"GET /shipment/v1/{UNKNOWN_SHIPMENT}/auditLogs",
+        ),
     ],
     ids=["update", "refund retry", "reroute retry", "reject retry"],
 )

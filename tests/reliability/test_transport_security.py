@@ -47,16 +47,22 @@ def connection(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     """Define ``ordermesh_default`` with this host (and extras)."""
 
     def define(host: str, **extra: Any) -> None:
-        conn = {"conn_type": "ordermesh", "host": host, "login": "svc-client", "password": "svc-secret",
-                "extra": extra}
+        conn = {
+            "conn_type": "ordermesh",
+            "host": host,
+            "login": "svc-client",
+            "password": "svc-secret",
+            "extra": extra,
+        }
         monkeypatch.setenv("AIRFLOW_CONN_ORDERMESH_DEFAULT", json.dumps(conn))
 
     return define
 
 
 def search() -> OrderMeshSearchOrdersOperator:
-    return OrderMeshSearchOrdersOperator(task_id="search", filters={"status": ["Open"]},
-                                         hook_params={"max_retries": 0})
+    return OrderMeshSearchOrdersOperator(
+        task_id="search", filters={"status": ["Open"]}, hook_params={"max_retries": 0}
+    )
 
 
 def serve_search(api: requests_mock.Mocker, base_url: str) -> None:
@@ -69,7 +75,8 @@ def serve_search(api: requests_mock.Mocker, base_url: str) -> None:
 
 @pytest.mark.parametrize("host", [f"http://{REMOTE}", "http://10.0.0.5:8080", "http://ordermesh.internal"])
 def test_plain_http_to_a_remote_host_is_refused_through_the_hook_and_operators_before_any_request(
-        api, connection, host):
+    api, connection, host
+):
     connection(host)
 
     with pytest.raises(ConfigurationError, match="refusing plain http"):
@@ -90,9 +97,12 @@ def test_the_connection_schema_field_cannot_turn_a_remote_host_into_plain_http(a
 
 async def test_a_trigger_refuses_plain_http_with_an_error_event_and_sends_nothing(api, connection):
     connection(f"http://{REMOTE}")
-    trigger = OrderMeshShipmentStatusTrigger(shipment_ids=["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b23"],
-                                             target_statuses=[4], end_time=time.time() + 60,
-                                             hook_params={"max_retries": 0})
+    trigger = OrderMeshShipmentStatusTrigger(
+        shipment_ids=["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b23"],
+        target_statuses=[4],
+        end_time=time.time() + 60,
+        hook_params={"max_retries": 0},
+    )
 
     event = await trigger.run().__anext__()
 
@@ -132,10 +142,12 @@ def test_a_host_without_a_scheme_gets_https_and_every_request_verifies_tls(api, 
     assert [(r.scheme, r.verify) for r in api.request_history] == [("https", True), ("https", True)]
 
 
-@pytest.mark.parametrize(("setting", "verify"), [("company-ca.pem", "company-ca.pem"),
-                                                 (False, False), ("false", False)])
-def test_tls_verification_changes_only_when_the_connection_says_so(api, connection, setting, verify, tmp_path,
-                                                                   monkeypatch):
+@pytest.mark.parametrize(
+    ("setting", "verify"), [("company-ca.pem", "company-ca.pem"), (False, False), ("false", False)]
+)
+def test_tls_verification_changes_only_when_the_connection_says_so(
+    api, connection, setting, verify, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "company-ca.pem").write_text("-----BEGIN CERTIFICATE-----\n")  # a CA bundle must exist
     connection(f"https://{REMOTE}", verify=setting)

@@ -18,9 +18,7 @@ pytestmark = pytest.mark.sandbox
 @pytest.fixture
 def client(sandbox: Any) -> Iterator[OrderMeshClient]:
     TokenCache.clear_all()
-    credentials = ClientCredentials(
-        sandbox.client_id, SecretStr(sandbox.client_secret)
-    )
+    credentials = ClientCredentials(sandbox.client_id, SecretStr(sandbox.client_secret))
     retries = RetryPolicy(max_retries=3, backoff_base=0.0, jitter=lambda ceiling: 0.0)
     with OrderMeshClient(sandbox.url, credentials, retry_policy=retries, allow_insecure_http=True) as client:
         yield client

@@ -315,7 +315,8 @@ CASES: dict[str, Case] = {
     ),
     "catalog.add_variants": Case(
         lambda api, w: api.call(
-            "catalog.add_variants", json={"merchantCatalogId": "681abd18c61bccfab89bc63e", "variants": [{"sku": "CAP-1"}]}
+            "catalog.add_variants",
+            json={"merchantCatalogId": "681abd18c61bccfab89bc63e", "variants": [{"sku": "CAP-1"}]},
         ),
         AddVariantsResult,
     ),

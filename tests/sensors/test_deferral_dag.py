@@ -11,7 +11,10 @@ import pytest
 from support.dag_runner import run_dag, task_states
 from support.orders import create_orders, search_requests, shipment_ids_of
 
-from airflow_provider_ordermesh.sensors.status import OrderMeshOrderStatusSensor, OrderMeshShipmentStatusSensor
+from airflow_provider_ordermesh.sensors.status import (
+    OrderMeshOrderStatusSensor,
+    OrderMeshShipmentStatusSensor,
+)
 
 pytestmark = pytest.mark.airflow_db
 
@@ -22,6 +25,7 @@ def build_dag(dag_id: str, sensor: Any) -> Any:
     from airflow.sdk import DAG, task
 
     with DAG(dag_id=dag_id, schedule=None, start_date=datetime.datetime(2026, 1, 1), catchup=False) as dag:
+
         @task
         def record(statuses: dict[str, str]) -> None:
             RESULTS[dag_id] = statuses
@@ -34,8 +38,12 @@ def build_dag(dag_id: str, sensor: Any) -> Any:
 def test_shipments_deferred_to_the_trigger_until_shipped(airflow_db, om, api):
     om.configure(speed=600)
     shipments = shipment_ids_of(api, create_orders(api, 2))
-    dag = build_dag("defer_shipments", lambda: OrderMeshShipmentStatusSensor(
-        task_id="wait", shipment_ids=shipments, deferrable=True, poke_interval=0.05, timeout=30))
+    dag = build_dag(
+        "defer_shipments",
+        lambda: OrderMeshShipmentStatusSensor(
+            task_id="wait", shipment_ids=shipments, deferrable=True, poke_interval=0.05, timeout=30
+        ),
+    )
     run = run_dag(dag)
     assert task_states(run) == {"wait": "success", "record": "success"}
     assert set(RESULTS["defer_shipments"]) == set(shipments)
@@ -57,8 +65,17 @@ def test_a_failure_found_by_the_trigger_fails_the_task_even_with_soft_fail(airfl
 
     rejecter = threading.Thread(target=reject_once_the_trigger_polls, daemon=True)
     rejecter.start()
-    dag = build_dag("defer_rejected", lambda: OrderMeshShipmentStatusSensor(
-        task_id="wait", shipment_ids=shipments, deferrable=True, poke_interval=0.05, timeout=30, soft_fail=True))
+    dag = build_dag(
+        "defer_rejected",
+        lambda: OrderMeshShipmentStatusSensor(
+            task_id="wait",
+            shipment_ids=shipments,
+            deferrable=True,
+            poke_interval=0.05,
+            timeout=30,
+            soft_fail=True,
+        ),
+    )
     run = run_dag(dag)
     rejecter.join(timeout=5)
     assert task_states(run) == {"wait": "failed", "record": "upstream_failed"}
@@ -68,7 +85,11 @@ def test_a_failure_found_by_the_trigger_fails_the_task_even_with_soft_fail(airfl
 def test_a_trigger_timeout_skips_with_soft_fail(airflow_db, om, api):
     om.configure(speed=0)
     orders = create_orders(api, 1)
-    dag = build_dag("defer_timeout", lambda: OrderMeshOrderStatusSensor(
-        task_id="wait", order_ids=orders, deferrable=True, poke_interval=0.05, timeout=0.5, soft_fail=True))
+    dag = build_dag(
+        "defer_timeout",
+        lambda: OrderMeshOrderStatusSensor(
+            task_id="wait", order_ids=orders, deferrable=True, poke_interval=0.05, timeout=0.5, soft_fail=True
+        ),
+    )
     run = run_dag(dag)
     assert task_states(run) == {"wait": "skipped", "record": "skipped"}

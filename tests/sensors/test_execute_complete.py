@@ -19,26 +19,44 @@ SENSORS = [
 
 
 def event(status, **extra):
-    return {"status": status, "message": f"the {status} message", "statuses": {"0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01": "Shipped"}, "pending": [],
-            "error_type": None, **extra}
+    return {
+        "status": status,
+        "message": f"the {status} message",
+        "statuses": {"0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01": "Shipped"},
+        "pending": [],
+        "error_type": None,
+        **extra,
+    }
 
 
 @pytest.mark.parametrize("make", SENSORS)
 def test_success_returns_the_statuses(make):
-    assert make().execute_complete({}, event("success")) == {"0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01": "Shipped"}
+    assert make().execute_complete({}, event("success")) == {
+        "0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01": "Shipped"
+    }
 
 
-@pytest.mark.parametrize(("payload", "error", "text"), [
-    (event("failure", message="OrderMesh wait failed: shipment s1 is Cancelled"), OrderMeshWaitError,
-     "shipment s1 is Cancelled"),
-    (event("timeout"), AirflowSensorTimeout, "the timeout message"),
-    (event("error", error_type="AuthenticationError"), OrderMeshWaitError, r"the error message \[AuthenticationError\]"),
-    (event("cancelled"), OrderMeshWaitError, "status 'cancelled'.*failing closed"),
-    (event("SUCCESS"), OrderMeshWaitError, "failing closed"),
-    ({"message": "no status at all"}, OrderMeshWaitError, "failing closed"),
-    (None, OrderMeshWaitError, "failing closed"),
-    ("success", OrderMeshWaitError, "failing closed"),
-])
+@pytest.mark.parametrize(
+    ("payload", "error", "text"),
+    [
+        (
+            event("failure", message="OrderMesh wait failed: shipment s1 is Cancelled"),
+            OrderMeshWaitError,
+            "shipment s1 is Cancelled",
+        ),
+        (event("timeout"), AirflowSensorTimeout, "the timeout message"),
+        (
+            event("error", error_type="AuthenticationError"),
+            OrderMeshWaitError,
+            r"the error message \[AuthenticationError\]",
+        ),
+        (event("cancelled"), OrderMeshWaitError, "status 'cancelled'.*failing closed"),
+        (event("SUCCESS"), OrderMeshWaitError, "failing closed"),
+        ({"message": "no status at all"}, OrderMeshWaitError, "failing closed"),
+        (None, OrderMeshWaitError, "failing closed"),
+        ("success", OrderMeshWaitError, "failing closed"),
+    ],
+)
 @pytest.mark.parametrize("make", SENSORS)
 def test_every_other_status_raises_with_the_events_message(make, payload, error, text):
     with pytest.raises(error, match=text):

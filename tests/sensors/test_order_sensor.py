@@ -51,7 +51,8 @@ def test_other_target_statuses_such_as_in_production(om, api):
     orders = create_orders(api, 1)
     om.advance(65)  # Assigned -> Accepted -> InProduction
     assert sensor(order_ids=orders, target_statuses=["inproduction", "Fulfilled"]).execute({}) == {
-        orders[0]: "InProduction"}
+        orders[0]: "InProduction"
+    }
 
 
 def test_an_open_order_with_a_rejected_shipment_is_named_while_waiting_and_can_fail_fast(om, api, capsys):
@@ -64,5 +65,7 @@ def test_an_open_order_with_a_rejected_shipment_is_named_while_waiting_and_can_f
     assert sensor(order_ids=[order]).poke({}) is False
     logged = capsys.readouterr()
     assert f"order {order} is Open (shipment {shipment} is Rejected)" in logged.out + logged.err
-    with pytest.raises(OrderMeshWaitError, match=f"order {order} is Open \\(shipment {shipment} is Rejected\\)"):
+    with pytest.raises(
+        OrderMeshWaitError, match=f"order {order} is Open \\(shipment {shipment} is Rejected\\)"
+    ):
         sensor(order_ids=[order], fail_on_rejected_shipments=True).execute({})

@@ -23,7 +23,9 @@ NO_RETRIES = {"max_retries": 0}  # each 503 is then one failed poll, with no bac
 
 
 def sensor(**kwargs: Any) -> OrderMeshShipmentStatusSensor:
-    return OrderMeshShipmentStatusSensor(**{"task_id": "wait", "poke_interval": 0.05, "timeout": 10, **kwargs})
+    return OrderMeshShipmentStatusSensor(
+        **{"task_id": "wait", "poke_interval": 0.05, "timeout": 10, **kwargs}
+    )
 
 
 def test_poke_waits_until_every_shipment_is_shipped_and_returns_the_statuses(om, api):
@@ -75,7 +77,8 @@ def test_reschedule_mode_reschedules_then_returns_the_statuses(om, api):
     om.advance(100)
     # A reschedule is a new task run: a fresh sensor object, as Airflow would build it.
     assert sensor(shipment_ids=shipments, mode="reschedule").execute({"ti": TaskInstance()}) == {
-        shipments[0]: "Shipped"}
+        shipments[0]: "Shipped"
+    }
 
 
 @pytest.mark.parametrize("soft_fail", [False, True])
@@ -108,24 +111,34 @@ def test_a_burst_of_503s_within_the_tolerance_does_not_fail_the_sensor(om, api):
 def test_503s_beyond_the_tolerance_fail_with_a_clear_message_even_with_soft_fail(om, api, soft_fail):
     shipments = shipment_ids_of(api, create_orders(api, 1))
     om.set_faults([{"route": "shipments.search", "kind": "status", "status": 503, "count": 3}])
-    wait = sensor(shipment_ids=shipments, max_consecutive_errors=3, hook_params=NO_RETRIES, soft_fail=soft_fail)
+    wait = sensor(
+        shipment_ids=shipments, max_consecutive_errors=3, hook_params=NO_RETRIES, soft_fail=soft_fail
+    )
     with pytest.raises(OrderMeshWaitError, match=r"gave up after 3 consecutive failed polls .* answered 503"):
         wait.execute({})
 
 
 def test_an_unknown_status_name_fails_before_any_request(om, api):
-    wait = sensor(shipment_ids=["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"], target_statuses=["OnHold"])  # maybe a connection-defined name
+    wait = sensor(
+        shipment_ids=["0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b01"], target_statuses=["OnHold"]
+    )  # maybe a connection-defined name
     before = om.stats()["requestsTotal"]
-    with pytest.raises(AirflowFailException, match="target_statuses: unknown shipment status 'OnHold'; known statuses"):
+    with pytest.raises(
+        AirflowFailException, match="target_statuses: unknown shipment status 'OnHold'; known statuses"
+    ):
         wait.execute({})  # fails without retry: a retry cannot make a bad name good
     assert om.stats()["requestsTotal"] == before
 
 
 def test_the_connection_vocabulary_defines_extra_names(om, api, monkeypatch):
-    monkeypatch.setenv("AIRFLOW_CONN_ORDERMESH_DEFAULT", om.connection_json(shipment_statuses={"4": "Dispatched"}))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_ORDERMESH_DEFAULT", om.connection_json(shipment_statuses={"4": "Dispatched"})
+    )
     shipments = shipment_ids_of(api, create_orders(api, 1))
     om.advance(100)
-    assert sensor(shipment_ids=shipments, target_statuses=["Dispatched"]).execute({}) == {shipments[0]: "Dispatched"}
+    assert sensor(shipment_ids=shipments, target_statuses=["Dispatched"]).execute({}) == {
+        shipments[0]: "Dispatched"
+    }
 
 
 def test_deferrable_mode_pokes_once_then_defers_with_a_wall_clock_deadline(om, api):

@@ -32,8 +32,10 @@ def _fresh_token_cache() -> Iterator[None]:
 @pytest.fixture
 def om(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The sandbox, with ``ordermesh_default`` pointing at it (merchant id and portal URL set)."""
-    monkeypatch.setenv("AIRFLOW_CONN_ORDERMESH_DEFAULT",
-                       sandbox.connection_json(merchant_id=MERCHANT_ID, portal_url=PORTAL_URL))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_ORDERMESH_DEFAULT",
+        sandbox.connection_json(merchant_id=MERCHANT_ID, portal_url=PORTAL_URL),
+    )
     return sandbox
 
 

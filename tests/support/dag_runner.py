@@ -1,8 +1,9 @@
 """Run a DAG end to end with ``dag.test()`` inside pytest.
 
 Airflow 3.1+ only runs DAGs that are serialized in a bundle, so ``run_dag`` first stores the DAG
-in the metadata DB (through compat, which knows where each Airflow version keeps that call). The ``airflow_db`` fixture migrates a fresh SQLite DB once per session
-(in the private ``AIRFLOW_HOME`` that tests/conftest.py set up).
+in the metadata DB (through compat, which knows where each Airflow version keeps that call). The
+``airflow_db`` fixture migrates a fresh SQLite DB once per session (in the private
+``AIRFLOW_HOME`` that tests/conftest.py set up).
 """
 
 from __future__ import annotations

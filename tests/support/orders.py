@@ -6,14 +6,24 @@ from typing import Any
 
 from airflow_provider_ordermesh.client import BULK_MAX_ITEMS, OrderMeshClient
 
-ADDRESS = {"firstName": "Ada", "lastName": "Lovelace", "line1": "1 Main St", "city": "Austin", "state": "TX",
-           "zip": "78701", "countryCode": "US"}
+ADDRESS = {
+    "firstName": "Ada",
+    "lastName": "Lovelace",
+    "line1": "1 Main St",
+    "city": "Austin",
+    "state": "TX",
+    "zip": "78701",
+    "countryCode": "US",
+}
 
 
 def order_payload(*skus: str, **extra: Any) -> dict[str, Any]:
     """An order of one unit of each SKU (one t-shirt by default: one shipment in the sandbox)."""
-    return {"shippingAddress": ADDRESS, "items": [{"sku": sku, "quantity": 1} for sku in (skus or ("TSHIRT-1",))],
-            **extra}
+    return {
+        "shippingAddress": ADDRESS,
+        "items": [{"sku": sku, "quantity": 1} for sku in (skus or ("TSHIRT-1",))],
+        **extra,
+    }
 
 
 def create_orders(client: OrderMeshClient, count: int, *skus: str) -> list[str]:
@@ -31,7 +41,7 @@ def shipment_ids_of(client: OrderMeshClient, order_ids: list[str]) -> list[str]:
     """The ids of every shipment of these orders."""
     found: list[str] = []
     for start in range(0, len(order_ids), 100):
-        found.extend(s.id for s in client.shipments.search({"orderIds": order_ids[start:start + 100]}))
+        found.extend(s.id for s in client.shipments.search({"orderIds": order_ids[start : start + 100]}))
     return found
 
 

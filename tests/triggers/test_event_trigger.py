@@ -70,7 +70,9 @@ async def test_fires_for_new_orders_only_and_never_twice_for_the_same_ones(om, a
         new = create_orders(api, 3)
         await wait_until(lambda: events)
         await after_polls(om, 3)
-        assert events == [{"orders": dict.fromkeys(new, "Open"), "count": 3, "watermark": events[0]["watermark"]}]
+        assert events == [
+            {"orders": dict.fromkeys(new, "Open"), "count": 3, "watermark": events[0]["watermark"]}
+        ]
         assert not set(existing) & set(events[0]["orders"])
         assert json.loads(json.dumps(events)) == events
 
@@ -88,8 +90,9 @@ async def test_status_changes_fire_when_no_status_filter_is_set(om, api):
 
 async def test_a_start_watermark_reports_what_already_exists_in_batches(om, api):
     existing = create_orders(api, 5)
-    trigger = OrderMeshOrderEventTrigger(start_watermark="2000-01-01T00:00:00Z", max_orders_per_event=2,
-                                         poll_interval=0.02)
+    trigger = OrderMeshOrderEventTrigger(
+        start_watermark="2000-01-01T00:00:00Z", max_orders_per_event=2, poll_interval=0.02
+    )
     async with running(trigger) as events:
         await wait_until(lambda: len(events) == 3)
         await after_polls(om, 2)
@@ -99,9 +102,13 @@ async def test_a_start_watermark_reports_what_already_exists_in_batches(om, api)
 
 async def test_api_errors_never_end_the_watch(om, api):
     om.set_faults([{"route": "orders.search", "kind": "status", "status": 503, "count": 4}])
-    trigger = OrderMeshOrderEventTrigger(poll_interval=0.02, max_consecutive_errors=2, hook_params={"max_retries": 0})
+    trigger = OrderMeshOrderEventTrigger(
+        poll_interval=0.02, max_consecutive_errors=2, hook_params={"max_retries": 0}
+    )
     async with running(trigger) as events:
-        await wait_until(lambda: om.stats()["requests"].get("orders.search", {}).get("503", 0) == 4, timeout=10)
+        await wait_until(
+            lambda: om.stats()["requests"].get("orders.search", {}).get("503", 0) == 4, timeout=10
+        )
         await after_polls(om, 1)  # the baseline, once the API is back
         new = create_orders(api, 1)
         await wait_until(lambda: events)

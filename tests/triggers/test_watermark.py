@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from airflow_provider_ordermesh.models.orders import Order
 from airflow_provider_ordermesh.triggers.watermark import OrderWatermark, parse_time
 
-T0 = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
 def order(order_id: str, status: str, minute: int) -> Order:
@@ -54,12 +54,17 @@ def test_the_saved_state_keeps_the_watermark_and_every_reported_status():
     state.take([order("a", "Open", 1), order("b", "Open", 2), order("c", "Open", 2)])
     state.take([order("a", "Cancelled", 2)])
     saved = state.to_json()
-    assert saved == {"version": 2, "watermark": "2026-01-01T12:02:00+00:00",
-                     "orders": {"b": ["Open"], "c": ["Open"], "a": ["Open", "Cancelled"]}}
+    assert saved == {
+        "version": 2,
+        "watermark": "2026-01-01T12:02:00+00:00",
+        "orders": {"b": ["Open"], "c": ["Open"], "a": ["Open", "Cancelled"]},
+    }
     restored = OrderWatermark.from_json(saved)
     assert restored.watermark == state.watermark
     assert restored.take([order("b", "Open", 2), order("c", "Cancelled", 2), order("d", "Open", 3)]) == {
-        "c": "Cancelled", "d": "Open"}
+        "c": "Cancelled",
+        "d": "Open",
+    }
     assert OrderWatermark.from_json(None) is None and OrderWatermark.from_json({"watermark": "junk"}) is None
 
 

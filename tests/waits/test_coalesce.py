@@ -65,7 +65,11 @@ def ids_of(records: list[Any]) -> list[str]:
 async def test_id_searches_asked_together_go_out_as_one_and_each_wait_gets_its_own_records():
     client = FakeClient()
     client.extra = ["not-asked-for"]
-    waits = [search(client, {"ids": ["a"]}), search(client, {"ids": ["b", "c"]}), search(client, {"ids": ["d"]})]
+    waits = [
+        search(client, {"ids": ["a"]}),
+        search(client, {"ids": ["b", "c"]}),
+        search(client, {"ids": ["d"]}),
+    ]
 
     results = await asyncio.gather(*waits)
 
@@ -81,14 +85,19 @@ async def test_more_ids_than_one_search_takes_go_out_in_searches_of_the_limit():
 
     results = await asyncio.gather(*waits, twin)
 
-    assert [len(filters["ids"]) for filters, _ in client.calls] == [IDS_PER_SEARCH_MAX, IDS_PER_SEARCH_MAX, 50]
+    assert [len(filters["ids"]) for filters, _ in client.calls] == [
+        IDS_PER_SEARCH_MAX,
+        IDS_PER_SEARCH_MAX,
+        50,
+    ]
     assert [ids_of(r) for r in results] == [[f"id-{n}"] for n in range(count)] + [["id-0"]]
 
 
 async def test_shipments_of_orders_go_to_the_wait_that_asked_for_the_order():
     client = FakeClient()
     first, second = await asyncio.gather(
-        search(client, {"orderIds": ["o1"], "status": [6]}), search(client, {"orderIds": ["o2"], "status": [6]})
+        search(client, {"orderIds": ["o1"], "status": [6]}),
+        search(client, {"orderIds": ["o2"], "status": [6]}),
     )
     assert client.calls == [({"status": [6], "orderIds": ["o1", "o2"]}, 100)]
     assert ids_of(first) == ["s-o1-1", "s-o1-2"] and ids_of(second) == ["s-o2-1", "s-o2-2"]
@@ -173,7 +182,9 @@ def test_a_closed_event_loop_is_not_kept_alive_by_its_shared_searches():
 
 async def test_an_id_asked_twice_by_one_wait_comes_back_once_as_its_own_search_would():
     client = FakeClient()
-    twice, other = await asyncio.gather(search(client, {"ids": ["a", "a"]}), search(client, {"ids": ["a", "b"]}))
+    twice, other = await asyncio.gather(
+        search(client, {"ids": ["a", "a"]}), search(client, {"ids": ["a", "b"]})
+    )
     assert client.calls == [({"ids": ["a", "b"]}, 100)]
     assert (ids_of(twice), ids_of(other)) == (["a"], ["b", "a"])
 
