@@ -177,7 +177,7 @@ def run_dag_test(result_path: Path, orders_file: Path | None) -> int:
         bag = DagBag(dag_folder=str(DAG_FILE), safe_mode=False)
         if DAG_ID not in bag.dags:
             raise RuntimeError(f"{_rel(DAG_FILE)} did not parse: {bag.import_errors}")
-        dag = bag.dags[DAG_ID]
+        dag: Any = bag.dags[DAG_ID]  # a DAG; Airflow 3.4 types DagBag's values as DAG | SerializedDAG
         register_dag(dag)
         conf = {"orders_file": str(orders_file)} if orders_file is not None else None
         run = dag.test(logical_date=datetime.now(UTC), run_conf=conf)

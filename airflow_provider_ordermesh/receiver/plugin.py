@@ -16,7 +16,7 @@ from airflow_provider_ordermesh.compat import AirflowPlugin
 class _ReceiverApps:
     """``fastapi_apps``, built on first read."""
 
-    def __get__(self, instance: object, owner: type | None = None) -> list[dict[str, Any]]:
+    def __get__(self, instance: object, owner: type | None = None) -> list[Any]:
         from airflow_provider_ordermesh.receiver.app import URL_PREFIX, mounted_app
 
         return [{"app": mounted_app(), "url_prefix": URL_PREFIX, "name": "OrderMesh webhook receiver"}]

@@ -32,7 +32,7 @@ def run_dag(orders_file: Path) -> dict[str, Any]:
     bag = DagBag(dag_folder=str(DAG_FILE), safe_mode=False)
     if DAG_ID not in bag.dags:
         raise RuntimeError(f"{DAG_FILE.name} did not parse: {bag.import_errors}")
-    dag = bag.dags[DAG_ID]
+    dag: Any = bag.dags[DAG_ID]  # a DAG; Airflow 3.4 types DagBag's values as DAG | SerializedDAG
     register_dag(dag)
     cpu_started, wall_started = time.process_time(), time.perf_counter()
     run = dag.test(logical_date=datetime.now(UTC), run_conf={"orders_file": str(orders_file)})

@@ -53,6 +53,9 @@ ARGUMENTS: dict[str, dict] = {  # by class name: each registered operator and se
     "OrderMeshCreateNoteOperator": dict(
         task_id="note", resource_type="Order", resource_id=ORDER_ID, text="t"
     ),
+    "OrderMeshSubmitInboundOrderOperator": dict(
+        task_id="inbound", body={"orderNumber": "{{ ds }}"}, transformation_id="t"
+    ),
     "OrderMeshShipmentStatusSensor": dict(task_id="wait_shipments", shipment_ids=[SHIPMENT_ID]),
     "OrderMeshOrderStatusSensor": dict(task_id="wait_orders", order_ids=[ORDER_ID]),
 }

@@ -23,7 +23,7 @@ from operators.context import make_context
 from reliability.support import place_order, reset_stats
 from support.provider import provider_operators, provider_sensors
 
-from airflow_provider_ordermesh.operators import notes, orders, shipments
+from airflow_provider_ordermesh.operators import inbound, notes, orders, shipments
 from airflow_provider_ordermesh.sensors import status
 from properties.strategies import BLANKS, FIGURES, GARBAGE, NUMBERS, rendered
 
@@ -326,10 +326,16 @@ def _whole_inputs() -> dict[str, tuple[Callable[[Any], Any], str]]:
             ),
             "reroutes",
         ),
+        "OrderMeshSubmitInboundOrderOperator": (
+            lambda v: inbound.OrderMeshSubmitInboundOrderOperator(
+                **ACT, body=v, transformation_id="identity"
+            ),
+            "body",
+        ),
     }
 
 
-@settings(max_examples=60)  # three operators: fewer examples than the per-resource actions' 300
+@settings(max_examples=80)  # four operators: fewer examples than the per-resource actions' 300
 @given(data=st.data())
 def test_a_whole_input_of_garbage_changes_nothing(om, data):
     placed = place_order(om)

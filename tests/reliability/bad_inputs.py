@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from airflow_provider_ordermesh.operators import notes, orders, shipments
+from airflow_provider_ordermesh.operators import inbound, notes, orders, shipments
 from airflow_provider_ordermesh.sensors import status
 
 ORDER_ID = "65add270441de72442397b6e"
@@ -74,6 +74,7 @@ create_shipment = shipments.OrderMeshCreateShipmentOperator
 packing_slip = shipments.OrderMeshGeneratePackingSlipOperator
 search_shipments = shipments.OrderMeshSearchShipmentsOperator
 note = notes.OrderMeshCreateNoteOperator
+submit_inbound = inbound.OrderMeshSubmitInboundOrderOperator
 shipment_sensor = status.OrderMeshShipmentStatusSensor
 order_sensor = status.OrderMeshOrderStatusSensor
 
@@ -376,5 +377,11 @@ CASES: dict[str, Case] = {
         "order_ids",
         {"params": {"value": f"{ORDER_ID},not/an-id"}},
         order_ids="{{ params.value }}",
+    ),
+    # --- inbound orders: the body is the merchant's own format, the transformation an id ---
+    "inbound body that is a list": case(submit_inbound, "body", body=[ORDER], transformation_id="identity"),
+    "inbound body rendering null": case(submit_inbound, "body", body="null", transformation_id="identity"),
+    "inbound transformation rendering None": case(
+        submit_inbound, "transformation_id", body=ORDER, transformation_id="None"
     ),
 }
