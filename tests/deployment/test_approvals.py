@@ -20,7 +20,7 @@ from airflow_provider_ordermesh import compat
 from airflow_provider_ordermesh.client import OrderMeshClient
 from airflow_provider_ordermesh.sandbox.run.pytest_plugin import SandboxHandle
 
-pytestmark = [pytest.mark.deployment, pytest.mark.slow]
+pytestmark = [pytest.mark.deployment, pytest.mark.one_minor, pytest.mark.slow]
 
 DAG_ID = "ordermesh_returns_and_refunds"
 TASK_ID = "refund_items"

@@ -28,7 +28,7 @@ from airflow_provider_ordermesh import compat
 from airflow_provider_ordermesh.client import OrderMeshClient
 from airflow_provider_ordermesh.sandbox.run.pytest_plugin import SandboxHandle
 
-pytestmark = [pytest.mark.deployment, pytest.mark.distributed, pytest.mark.slow]
+pytestmark = [pytest.mark.deployment, pytest.mark.distributed, pytest.mark.one_minor, pytest.mark.slow]
 
 FULFILLMENT = "ordermesh_order_fulfillment"
 EXPORT = "ordermesh_nightly_export"
