@@ -81,7 +81,11 @@ def file_path(value: str, *, param: str, storage_conn_id: str | None = None) -> 
                 f"{param}={text!r} is relative; write an absolute path, e.g. file:///data/orders.jsonl"
             )
         return ObjectStoragePath(text)
-    if not storage_conn_id and "@" not in rest.split("/", 1)[0]:
+    netloc, _, key = rest.partition("/")
+    if "@" in netloc:  # Airflow's s3://conn_id@bucket/key form, read here: Airflow 3.1 does not
+        in_uri, _, bucket = netloc.rpartition("@")
+        storage_conn_id, text = storage_conn_id or in_uri, f"{scheme}://{bucket}/{key}"
+    if not storage_conn_id:
         raise FileArgumentError(
             f"{param}={text!r} is on {scheme}://, which needs an Airflow connection to the store: pass "
             f"storage_conn_id='<connection id>' (e.g. an AWS connection for s3://)"

@@ -36,8 +36,9 @@ LOOP_DRIVERS = {
     "async_to_sync",
 }
 """Names whose call (or, for BaseAsyncOperator, subclassing) would drive a loop from sync code."""
-ASYNC_HOMES = ("client", "hooks", "triggers", "waits")
-"""Where coroutines may live: the async client, the hook's async client, triggers and their waits."""
+ASYNC_HOMES = ("client", "hooks", "receiver", "triggers", "waits")
+"""Where coroutines may live: the async client, the hook's async client, triggers and their waits, and
+the webhook receiver's routes (run by the API server's own event loop, never by an operator)."""
 
 
 def provider_modules() -> list[Path]:
