@@ -35,10 +35,14 @@ def run_python(args: Sequence[str], *, timeout: float = 600.0) -> dict[str, Any]
     lines = [line for line in completed.stdout.splitlines() if line.strip()]
     if not lines:
         raise ChildError(f"child {' '.join(args)[:120]!r} printed nothing; stderr: {completed.stderr[-800:]}")
-    try:
-        return json.loads(lines[-1])
-    except json.JSONDecodeError:
-        raise ChildError(f"child printed no JSON result: {lines[-1][:300]!r}") from None
+    # The result is the last line that is JSON: Airflow 3.4 may print a line of its own while the
+    # child's interpreter shuts down (a MissingGreenlet from disposing its async engine), after it.
+    for line in reversed(lines):
+        try:
+            return dict(json.loads(line))
+        except (json.JSONDecodeError, TypeError, ValueError):
+            continue
+    raise ChildError(f"child printed no JSON result: {lines[-1][:300]!r}")
 
 
 def run_module(module: str, *args: str, timeout: float = 600.0) -> dict[str, Any]:
