@@ -228,10 +228,11 @@ def test_the_new_orders_watcher_reports_each_order_once_when_its_triggerer_is_lo
 
 
 def _partition(lake: Any, resource: str, day: str) -> list[str]:
-    """The record ids of one partition of the S3 export; the partition must hold exactly one object."""
+    """The record ids of one partition of the S3 export: one data object beside its window manifest."""
     prefix = f"ordermesh/resource={resource}/date={day}/"
     keys = [o["Key"] for o in lake.list_objects_v2(Bucket=LAKE_BUCKET, Prefix=prefix).get("Contents", [])]
-    assert keys == [f"{prefix}part-00000.jsonl.gz"], keys
+    assert keys == [f"{prefix}_manifest.json", f"{prefix}part-00000.jsonl.gz"], keys
+    keys = keys[1:]
     body = gzip.decompress(lake.get_object(Bucket=LAKE_BUCKET, Key=keys[0])["Body"].read()).decode()
     return [json.loads(line)["id"] for line in body.splitlines()]
 
