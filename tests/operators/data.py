@@ -5,16 +5,7 @@ from __future__ import annotations
 from itertools import count
 from typing import Any
 
-ADDRESS = {
-    "firstName": "Ada",
-    "lastName": "Lovelace",
-    "line1": "1 Main St",
-    "city": "Austin",
-    "state": "TX",
-    "zip": "78701",
-    "countryCode": "US",
-}
-
+from support.orders import ADDRESS  # one test address for every suite
 
 _SERIAL = count(1)
 
