@@ -1,9 +1,9 @@
-"""Numbers as users write them: whole numbers and seconds, parsed here once for arguments and settings.
+"""Numbers as users write them: whole numbers, seconds and money, parsed here once for arguments and settings.
 
 ``whole_number`` and ``seconds_value`` read a value (a number, or text after Jinja rendering) and
 return None for anything else; ``checked_int`` and ``checked_seconds`` turn that into a task
 argument check. The client settings (``arguments.settings``) read their numbers through the same
-two parsers.
+two parsers. ``money_decimals_problem`` says when an amount has more decimals than its currency.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from airflow_provider_ordermesh.arguments import InvalidArgument
+from airflow_provider_ordermesh.models.codes import decimals_of
 
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 
@@ -65,3 +66,18 @@ def checked_seconds(value: Any, *, param: str, minimum: float = 0.0) -> float:
     if number < minimum:
         raise InvalidArgument(f"{param} must be at least {minimum:g} seconds, got {value!r}")
     return number
+
+
+def money_decimals_problem(amount: float, currency: str) -> str | None:
+    """Why ``amount`` cannot be an amount in ``currency`` (more decimals than it has), or None.
+
+    4.995 USD is refused (USD has 2), 5.5 JPY too (JPY has none); float noise such as
+    ``0.1 + 0.2`` is not a decimal too many.
+    """
+    places = decimals_of(currency)
+    if abs(round(amount, places) - amount) < 1e-9:
+        return None
+    return (
+        f"{amount!r} has more decimals than {currency.upper()} has ({places}); round it, "
+        f"e.g. to {round(amount, places)!r}"
+    )

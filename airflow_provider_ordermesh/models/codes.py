@@ -428,3 +428,36 @@ CURRENCY_CODES: Final[frozenset[str]] = frozenset(
     }
 )
 """ISO 4217 currency codes in current use."""
+
+CURRENCY_DECIMALS: Final[dict[str, int]] = {
+    **dict.fromkeys(
+        (
+            "BIF",
+            "CLP",
+            "DJF",
+            "GNF",
+            "ISK",
+            "JPY",
+            "KMF",
+            "KRW",
+            "PYG",
+            "RWF",
+            "UGX",
+            "UYI",
+            "VND",
+            "VUV",
+            "XAF",
+            "XOF",
+            "XPF",
+        ),
+        0,
+    ),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    **dict.fromkeys(("CLF", "UYW"), 4),
+}
+"""ISO 4217 minor units of the currencies that do not have two decimals (every other one has two)."""
+
+
+def decimals_of(currency: str) -> int:
+    """How many decimals an amount in ``currency`` may have (ISO 4217 minor units; 2 unless listed)."""
+    return CURRENCY_DECIMALS.get(currency.upper(), 2)

@@ -16,6 +16,7 @@ from airflow_provider_ordermesh import models
 from airflow_provider_ordermesh.arguments import InvalidArgument
 from airflow_provider_ordermesh.arguments.ids import checked_id
 from airflow_provider_ordermesh.arguments.narrowing import NOT_GIVEN, refuse_blank
+from airflow_provider_ordermesh.arguments.numbers import money_decimals_problem
 from airflow_provider_ordermesh.arguments.payloads import parse_json_text, validated_argument
 from airflow_provider_ordermesh.client.errors import ConflictError, NotFoundError, OutcomeUnknownError
 from airflow_provider_ordermesh.compat import AirflowFailException
@@ -715,9 +716,11 @@ class OrderMeshRefundOperator(ApprovalGate["models.AddRefund"], _OrderAction):
         return self.send_request(context, order_id, request)
 
     def send_request(self, context: Context, order_id: str, request: models.AddRefund) -> dict[str, Any]:
+        order = self.client.orders.get(order_id)
+        self.check_against_order(request, order)
         pending = request.refunds
         if self.may_be_done(context):
-            pending = self._pending(request, self._recorded_markers(order_id))
+            pending = self._pending(request, approval_lines.recorded_refund_markers(order))
             self.log.info(
                 "retried task or idempotency_key: %d of %d refund lines already recorded",
                 len(request.refunds) - len(pending),
@@ -766,6 +769,24 @@ class OrderMeshRefundOperator(ApprovalGate["models.AddRefund"], _OrderAction):
         return validated_argument(
             models.AddRefund, {"orderId": plain.order_id, "refunds": marked}, param="refund request"
         )
+
+    def check_against_order(self, request: models.AddRefund, order: models.Order) -> None:
+        """Refuse amounts with more decimals than the order's currency has (4.995 USD), before sending.
+
+        Every path to the API passes here: a plain refund, one below the approval threshold, and the
+        amounts an approver lowered.
+        """
+        currency = order.currency_code
+        if not currency:
+            self.log.warning("order %s names no currency; refund amounts' decimals are not checked", order.id)
+            return
+        problems = [
+            f"refunds.{index}.amount: {problem}"
+            for index, line in enumerate(request.refunds)
+            if (problem := money_decimals_problem(line.amount, currency))
+        ]
+        if problems:
+            raise InvalidArgument("; ".join(problems) + "; nothing was sent")
 
     def _recorded_markers(self, order_id: str) -> set[str]:
         """The markers of the refunds the order's items record."""

@@ -73,8 +73,10 @@ def create_order(api: Any, shop_id: str = "shop-1") -> tuple[str, str]:
     return order_id, api.orders.get(order_id).items[0].id
 
 
-def refund_op(order_id: str, item_id: str, **kwargs: Any) -> OrderMeshRefundOperator:
-    lines = [
+def refund_op(
+    order_id: str, item_id: str, lines: list[dict[str, Any]] | None = None, **kwargs: Any
+) -> OrderMeshRefundOperator:
+    lines = lines or [
         {"itemId": item_id, "amount": 30, "reason": "arrived torn"},
         {"itemId": item_id, "isShippingRefund": True, "amount": 5, "reason": "shipping of the torn one"},
     ]
@@ -167,6 +169,16 @@ def test_above_the_threshold_the_task_waits_with_every_line_and_sends_nothing(om
     assert "[om:" not in request.body  # markers are the provider's business, not the approver's
     assert set(request.params) == {"line_1_amount", "line_2_amount"}
     assert resume["proposal"]["total" if False else "threshold"] == "25.00"
+
+
+def test_amounts_the_currency_cannot_have_are_refused_before_a_person_is_asked(om, api, hitl):
+    order_id, item_id = create_order(api)
+    op = refund_op(order_id, item_id, [{"itemId": item_id, "amount": 30.005, "reason": "arrived torn"}])
+
+    with pytest.raises(AirflowFailException, match=r"refunds.0.amount: 30.005 has more decimals than USD"):
+        run_op(op)
+
+    assert hitl.requests == [] and refund_requests(om) == 0
 
 
 def test_approve_all_sends_every_line_once_and_notes_who_and_when(om, api, hitl):

@@ -24,6 +24,14 @@ def test_a_counted_fault_fails_exactly_that_many_requests(api: Api, sandbox: Any
     assert sandbox.stats()["requests"]["orders.create"] == {"503": 3, "201": 1}
 
 
+def test_a_skipping_fault_lets_the_first_requests_through(api: Api, sandbox: Any) -> None:
+    sandbox.set_faults([{"route": "orders.create", "kind": "status", "status": 503, "count": 1, "skip": 2}])
+
+    codes = [api.call("orders.create", json=order_body(safeId=f"skip-{i}")).status_code for i in range(4)]
+
+    assert codes == [201, 201, 503, 201]
+
+
 def test_an_injected_error_has_the_error_body(api: Api, sandbox: Any) -> None:
     sandbox.set_faults([{"route": "orders.*", "kind": "status", "status": 502, "count": 1}])
 

@@ -123,6 +123,7 @@ class ApprovalGate(OrderMeshBaseOperator, Generic[Request]):
         """Send ``request`` now, carry out a recorded decision, or wait for a person (see the module)."""
         policy = ApprovalPolicy.of(self.require_approval_above, self.approvers, self.approval_timeout)
         order = self.client.orders.get(order_id)
+        self.check_against_order(request, order)
         threshold = policy.threshold_for(order.currency_code, order_id=order_id)
         marker = self._decision_marker(context, request, order)
         recorded = recorded_decision(self._order_notes(order_id), marker)
@@ -250,6 +251,9 @@ class ApprovalGate(OrderMeshBaseOperator, Generic[Request]):
     def build_request(self, context: Context, order_id: str) -> Request:
         """The operator's validated request, markers included (the same on every try)."""
         raise NotImplementedError
+
+    def check_against_order(self, request: Request, order: models.Order) -> None:
+        """Refuse ``request`` when the order shows it cannot be right, before a person is asked."""
 
     def approval_lines(
         self, request: Request, order: models.Order, *, pending_only: bool

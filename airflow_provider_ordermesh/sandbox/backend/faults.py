@@ -17,7 +17,8 @@ A rule names endpoints by name or glob (``orders.create``, ``orders.*``, ``*``) 
 ``when`` says whether ``status``, ``latency`` and ``drop`` act ``before`` the backend sees the
 request or ``after`` it has applied it, so that a client can lose the answer to a change that
 did happen. How often: ``count`` fires for exactly the next N matching requests, ``rate`` with
-that probability, and neither means every time.
+that probability, and neither means every time; ``skip`` lets the first N matching requests
+through untouched before the rule starts (the second read of an order, not the first).
 
 On the command line a rule is ``ROUTE:KIND[=VALUE][:option=value...]``, for example
 ``orders.*:status=503:rate=0.1``, ``shipments.get:latency=200``, ``orders.create:drop=after:count=1``
@@ -61,6 +62,7 @@ class FaultRule(SandboxModel):
     retry_after: int | None = Field(None, ge=0, description="Seconds; sent with 429 (default 1).")
     rate: float | None = Field(None, ge=0, le=1)
     count: int | None = Field(None, ge=1)
+    skip: int = Field(0, ge=0, description="Matching requests let through before the rule starts.")
     latency_ms: int = Field(0, ge=0)
     when: Literal["before", "after"] = "before"
     every_seconds: float | None = Field(None, gt=0)
@@ -125,6 +127,7 @@ class FaultInjector:
     ) -> None:
         self._rules = tuple(rules)
         self._remaining = [rule.count for rule in self._rules]
+        self._to_skip = [rule.skip for rule in self._rules]
         self._rng = Random(f"{seed}:faults")
         self._clock = clock
         self._last_expiry = [clock()] * len(self._rules)
@@ -148,6 +151,9 @@ class FaultInjector:
 
     def _fires(self, index: int) -> bool:
         rule = self._rules[index]
+        if self._to_skip[index]:
+            self._to_skip[index] -= 1
+            return False
         if rule.every_seconds is not None:
             now = self._clock()
             if now - self._last_expiry[index] < rule.every_seconds:
