@@ -31,6 +31,7 @@ STANDARD_LIBRARY_ONLY = (
     "client/defaults.py",  # default settings
     "client/errors.py",  # the error classes
     "models/statuses.py",  # the status vocabulary
+    "models/codes.py",  # country and currency codes, and each currency's decimals
     "assets.py",  # ordermesh:// names of resources (OpenLineage is imported inside its converter)
     "lineage.py",  # the lineage mixin (OpenLineage is imported inside its methods)
 )
