@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from airflow_deployment import DISTRIBUTED, Deployment, wait_for
+from airflow_deployment import DISTRIBUTED, Deployment, DeploymentError, wait_for
 from services import LAKE_BUCKET
 from support.orders import create_orders, shipment_ids_of
 from test_real_deployment import RESOURCES, _polls, _reported_orders, wait_for_task
@@ -28,7 +28,7 @@ from airflow_provider_ordermesh import compat
 from airflow_provider_ordermesh.client import OrderMeshClient
 from airflow_provider_ordermesh.sandbox.run.pytest_plugin import SandboxHandle
 
-pytestmark = [pytest.mark.deployment, pytest.mark.distributed, pytest.mark.one_minor, pytest.mark.slow]
+pytestmark = [pytest.mark.deployment, pytest.mark.distributed, pytest.mark.slow]
 
 FULFILLMENT = "ordermesh_order_fulfillment"
 EXPORT = "ordermesh_nightly_export"
@@ -278,6 +278,25 @@ def test_a_night_exported_to_s3_and_rerun_on_the_other_worker_holds_each_record_
     report(record_property, "export partitions", {r: len(expected[r]) for r in RESOURCES})
 
 
+LOST_TASK_NOT_RETRIED = 'duplicate key value violates unique constraint "task_instance_current_key"'
+"""What Airflow 3.4.0b2's scheduler logs when it cannot retry a task whose worker was lost."""
+
+
+def xfail_if_airflow_cannot_retry_a_lost_task(airflow: Deployment) -> None:
+    """Mark the test an expected failure when the known Airflow 3.4.0b2 bug, and nothing else, stopped the retry.
+
+    On 3.4.0b2 the scheduler's heartbeat-timeout handling archives the lost try and inserts the
+    next one in the same transaction (``TaskInstance.prepare_db_for_next_try``); PostgreSQL refuses
+    the insert (two current rows for the task), so the task is never retried and the run hangs.
+    Earlier minors retry it. Any other cause of a missing retry still fails the test.
+    """
+    logs = "\n".join(path.read_text(errors="replace") for path in airflow.home.glob("scheduler-*.log"))
+    if compat.airflow_version() >= (3, 4) and LOST_TASK_NOT_RETRIED in logs:
+        pytest.xfail(
+            f"Airflow 3.4.0b2 does not retry a task whose worker was lost: its scheduler logs {LOST_TASK_NOT_RETRIED}"
+        )
+
+
 def test_a_worker_host_lost_mid_bulk_create_is_retried_on_the_other_sending_only_what_is_missing(
     distributed_deployment, deployed_sandbox, deployed_api, record_property
 ):
@@ -299,12 +318,15 @@ def test_a_worker_host_lost_mid_bulk_create_is_retried_on_the_other_sending_only
         tries = airflow.tries(FULFILLMENT, run_id, create)
         return tries if len(tries) > 1 and tries[-1]["state"] in ("running", "success") else None
 
-    retried = [
-        attempt["hostname"] for attempt in wait_for("the retry of create_orders to run", retry_running, 240)
-    ]
-    retry_after = time.monotonic() - killed_at
-    om.clear_faults()
     try:
+        try:
+            tries = wait_for("the retry of create_orders to run", retry_running, 240)
+        except DeploymentError:
+            xfail_if_airflow_cannot_retry_a_lost_task(airflow)
+            raise
+        retried = [attempt["hostname"] for attempt in tries]
+        retry_after = time.monotonic() - killed_at
+        om.clear_faults()
         assert airflow.wait_for_run(FULFILLMENT, run_id, timeout=600) == "success", airflow.explain(
             FULFILLMENT, run_id
         )
