@@ -15,6 +15,7 @@ EXAMPLE_DAG_IDS = frozenset(
         "ordermesh_order_fulfillment",
         "ordermesh_shipment_exceptions",
         "ordermesh_nightly_export",
+        "ordermesh_load_orders_export",
         "ordermesh_returns_and_refunds",
         "ordermesh_new_orders_watcher",
         "ordermesh_inbound_outcomes",

@@ -75,9 +75,15 @@ def _deployed(
 
 
 @pytest.fixture(scope="module")
-def deployment(deployed_sandbox: SandboxHandle) -> Iterator[Deployment]:
+def deployment_settings() -> dict[str, str]:
+    """More environment for the module's local deployment (Airflow settings); a module overrides it."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def deployment(deployed_sandbox: SandboxHandle, deployment_settings: dict[str, str]) -> Iterator[Deployment]:
     """api-server, scheduler, dag-processor and triggerer, with ``ordermesh_default`` on the sandbox."""
-    with _deployed(LOCAL, deployed_sandbox) as airflow:
+    with _deployed(LOCAL, deployed_sandbox, deployment_settings) as airflow:
         yield airflow
 
 

@@ -362,6 +362,7 @@ def test_a_cleared_night_of_the_nightly_export_replaces_its_partitions(
     deployment, deployed_sandbox, deployed_api, export_base
 ):
     dag_id = "ordermesh_nightly_export"
+    deployment.unpause(LOAD_DAG_ID)  # the example consumer loads each exported window
     deployed_sandbox.reset(**FROZEN)  # every record changes at the same virtual moment
     order_ids = create_orders(deployed_api, 150)
     shipment_ids = shipment_ids_of(deployed_api, order_ids)
@@ -388,3 +389,47 @@ def test_a_cleared_night_of_the_nightly_export_replaces_its_partitions(
             if event["extra"].get("window", {}).get("since", "").startswith(night.date().isoformat())
         ]
         assert [extra["rows"] for extra in ours] == [len(exported[resource])] * 2, ours
+    assert_each_export_loaded_once(deployment, batched=compat.asset_events_batched())
+
+
+LOAD_DAG_ID = "ordermesh_load_orders_export"
+"""The example consumer of the orders export's asset events."""
+
+
+def assert_each_export_loaded_once(airflow: Deployment, *, batched: bool) -> None:
+    """Every event of the orders export was loaded by exactly one run of the example consumer.
+
+    ``batched``: the deployment batches asset events (before 3.4, or ``[scheduler]
+    batch_asset_events = True``), so a run may load several
+    windows; not batched (3.4's default) each event has its own run. Either way no window
+    announced is lost and none is loaded twice by the same event.
+    """
+    asset_id = airflow.asset_id("ordermesh_orders_export")
+    assert asset_id is not None
+    events = airflow.asset_events(asset_id)
+
+    def consumer_runs() -> list[dict[str, Any]] | None:
+        runs = [run for run in airflow.runs(LOAD_DAG_ID) if run["run_type"] == "asset_triggered"]
+        if not runs or any(run["state"] not in ("success", "failed") for run in runs):
+            return None
+        if any(run["state"] == "failed" for run in runs):
+            return runs
+        loaded = sum(len(airflow.xcom(LOAD_DAG_ID, run["dag_run_id"], "load_windows")) for run in runs)
+        return runs if loaded >= len(events) else None
+
+    runs = wait_for("the consumer to load every exported window", consumer_runs, 180)
+    assert all(run["state"] == "success" for run in runs), [
+        airflow.explain(LOAD_DAG_ID, r["dag_run_id"]) for r in runs
+    ]
+    loaded: Counter[tuple[str, int]] = Counter()
+    for run in runs:
+        for window in airflow.xcom(LOAD_DAG_ID, run["dag_run_id"], "load_windows"):
+            loaded[(json.dumps(window["window"], sort_keys=True), window["rows"])] += 1
+    announced = Counter(
+        (json.dumps(e["extra"]["window"], sort_keys=True), e["extra"]["rows"]) for e in events
+    )
+    assert loaded == announced
+    if batched:
+        assert len(runs) <= len(events)
+    else:
+        assert len(runs) == len(events)
