@@ -2,13 +2,18 @@
 
 Usage: ``python scripts/test_matrix.py [MINOR ...]`` (``make test AIRFLOW=3.2`` passes one). The
 supported minors are the constraints files ``requirements/airflow-<minor>.txt``. For each one it
-installs ``.venv-<minor>`` (``make venv-<minor>``, a no-op when up to date) and runs pytest there.
+installs ``.venv-<minor>`` (``make venv-<minor>``, a no-op when up to date) and runs the whole
+suite there, in two parts: the unit and sandbox tests (``-m "not deployment"``: CPU-bound, one
+core) and the real-deployment tests (``-m deployment``: Airflow's components, mostly waiting on
+their heartbeats).
 
-Installs and suites overlap: installs are network- and disk-bound, suites CPU-bound, so while one
-minor's suite runs, the next minor's venv installs (one install at a time, one suite at a time;
-an install's output goes to ``build/install-<minor>.log`` and is shown only if it fails). At the
-end it prints one line per minor with pytest's closing line and the times, and exits non-zero if
-any install or any suite failed. Standard library only: it runs before any venv exists.
+Two lanes share the machine's two cores: one runs the minors' unit parts one after the other, the
+other their deployment parts; a part starts once its minor's venv is installed (one install at a
+time, in the background, oldest minor first). No two unit parts run at once (they build the wheel
+in this checkout) and no two deployments (each is half a dozen processes). Each part's output goes
+to ``build/test-<minor>-<part>.log`` and is printed whole when the part ends, so the log reads in
+order; at the end one line per part says how it went and how long it took, and the exit code is
+non-zero if any install or any part failed. Standard library only: it runs before any venv exists.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,51 +83,80 @@ def install_in_turn(installs: list[Install]) -> threading.Thread:
     return thread
 
 
-def marker_filter(minor: str, known: list[str]) -> list[str]:
-    """Which tests run on ``minor``, so that the whole matrix stays within CI's time.
-
-    Everything runs on the newest final release. The real-deployment tests (``deployment``: minutes
-    of wall time each) also run on the newest minor when it is a beta or release candidate; of them,
-    the heaviest (``one_minor``: approvals and webhooks end to end, the distributed profile) run on the
-    newest final release only. Older minors run every other test, the unit and sandbox suites that
-    cover each version difference in ``compat.py``.
-    """
-    if minor == newest_final(known):
-        return []
-    if minor == known[-1]:
-        return ["-m", "not one_minor"]
-    return ["-m", "not deployment"]
+PARTS: dict[str, list[str]] = {"unit": ["-m", "not deployment"], "deployment": ["-m", "deployment"]}
+"""The two parts of a minor's suite, which together are the whole suite, and their pytest filters."""
 
 
-def newest_final(minors: list[str]) -> str:
-    """The newest minor whose constraints pin a final Airflow release (not a beta or release candidate)."""
-    for minor in reversed(minors):
-        pin = re.search(
-            r"^apache-airflow==(\S+)$", (ROOT / "requirements" / f"airflow-{minor}.txt").read_text(), re.M
+@dataclass
+class Part:
+    """One part of one minor's suite, and how it went."""
+
+    minor: str
+    name: str
+    code: int | None = None
+    closing: str = "(not run)"
+    seconds: float = 0.0
+
+    @property
+    def log_path(self) -> Path:
+        return ROOT / "build" / f"test-{self.minor}-{self.name}.log"
+
+    @property
+    def ok(self) -> bool:
+        return self.code == 0
+
+    def run(self) -> None:
+        """pytest in ``.venv-<minor>`` on this part, its output into the part's log."""
+        python = ROOT / f".venv-{self.minor}" / "bin" / "python"
+        command = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--durations=15"]
+        started = time.monotonic()
+        with self.log_path.open("w") as log:
+            self.code = subprocess.run(
+                [*command, *PARTS[self.name]], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, check=False
+            ).returncode
+        self.seconds = time.monotonic() - started
+        self.closing = next(
+            (line.strip().strip("=").strip() for line in reversed(self.lines()) if CLOSING_LINE.search(line)),
+            "(no closing line)",
         )
-        if pin and not re.search(r"[a-z]", pin.group(1)):
-            return minor
-    return minors[-1]
+
+    def lines(self) -> list[str]:
+        return self.log_path.read_text(errors="replace").splitlines()
 
 
-def run_suite(minor: str, known: list[str]) -> tuple[int, str]:
-    """Run pytest in ``.venv-<minor>``, echoing its output; its exit code and closing line."""
-    python = ROOT / f".venv-{minor}" / "bin" / "python"
-    closing = "(no closing line)"
-    process = subprocess.Popen(
-        [str(python), "-m", "pytest", "-q", "--durations=15", *marker_filter(minor, known)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        sys.stdout.write(line)
-        if CLOSING_LINE.search(line):
-            closing = line.strip().strip("=").strip()
-    sys.stdout.flush()
-    return process.wait(), closing
+class Console:
+    """Prints whole blocks from several threads, one block at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def say(self, text: str) -> None:
+        with self._lock:
+            print(text, flush=True)
+
+
+def run_lane(parts: list[Part], installs: dict[str, Install], console: Console) -> None:
+    """Run ``parts`` one after the other, each once its minor's venv is installed."""
+    for part in parts:
+        install = installs[part.minor]
+        install.done.wait()
+        if not install.ok:
+            part.closing = "not run: the venv did not install"
+            continue
+        console.say(f"===== Airflow {part.minor}, {part.name} tests: started =====")
+        part.run()
+        verdict = "passed" if part.ok else "FAILED"
+        body = "\n".join(part.lines())
+        console.say(
+            f"===== Airflow {part.minor}, {part.name} tests: {verdict} in {part.seconds:.0f} s "
+            f"(log: {part.log_path.relative_to(ROOT)}) =====\n{body}\n"
+        )
+
+
+def lanes(minors: list[str]) -> Iterator[list[Part]]:
+    """One lane per part name, each holding that part of every minor, oldest minor first."""
+    for name in PARTS:
+        yield [Part(minor, name) for minor in minors]
 
 
 def main(argv: list[str]) -> int:
@@ -135,44 +170,39 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    results: list[tuple[str, str, float, float]] = []
     started = time.monotonic()
-    installs = [Install(minor) for minor in wanted]
-    install_in_turn(installs)
-    for install in installs:
-        minor = install.minor
-        log = install.log_path.relative_to(ROOT)
-        print(f"\n===== Airflow {minor}: waiting for .venv-{minor} (log: {log}) =====", flush=True)
-        waited = time.monotonic()
-        install.done.wait()
-        waited = time.monotonic() - waited
+    (ROOT / "build").mkdir(exist_ok=True)
+    installs = {minor: Install(minor) for minor in wanted}
+    install_in_turn(list(installs.values()))
+    console = Console()
+    all_lanes = list(lanes(wanted))
+    threads = [
+        threading.Thread(target=run_lane, args=(lane, installs, console), name=f"lane-{lane[0].name}")
+        for lane in all_lanes
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for install in installs.values():
         if not install.ok:
+            print(f"===== .venv-{install.minor} did not install =====")
             print(install.log_path.read_text(errors="replace"), flush=True)
-            results.append((minor, "FAILED to install (see above)", install.seconds, 0.0))
-            continue
+    print("\n===== results per Airflow minor and part =====")
+    parts = sorted(
+        (part for lane in all_lanes for part in lane), key=lambda p: (wanted.index(p.minor), p.name)
+    )
+    for part in parts:
+        outcome = ("ok      " if part.ok else "FAILED  ") + part.closing
         print(
-            f"===== Airflow {minor}: installed in {install.seconds:.0f} s ({waited:.0f} s waited); "
-            "running the suite =====",
-            flush=True,
+            f"Airflow {part.minor:<5} {part.name:<10} {outcome}   "
+            f"(install {installs[part.minor].seconds:.0f} s, tests {part.seconds:.0f} s)"
         )
-        t1 = time.monotonic()
-        code, closing = run_suite(minor, known)
-        results.append(
-            (
-                minor,
-                ("ok      " if code == 0 else "FAILED  ") + closing,
-                install.seconds,
-                time.monotonic() - t1,
-            )
-        )
-    print("\n===== results per Airflow minor =====")
-    for minor, outcome, install_seconds, suite in results:
-        print(f"Airflow {minor:<5} {outcome}   (install {install_seconds:.0f} s, suite {suite:.0f} s)")
-    failed = [minor for minor, outcome, *_ in results if not outcome.startswith("ok")]
+    failed = [f"{part.minor} {part.name}" for part in parts if not part.ok]
     total = time.monotonic() - started
     print(
-        f"{'FAILED on ' + ', '.join(failed) if failed else 'all passed'}: {len(results)} minor(s) in {total:.0f} s"
-        " (installs overlap the suites)"
+        f"{'FAILED: ' + ', '.join(failed) if failed else 'all passed'}: {len(wanted)} minor(s), the whole "
+        f"suite on each, in {total:.0f} s (two lanes; installs overlap the tests)"
     )
     return 1 if failed else 0
 

@@ -25,7 +25,7 @@ from airflow_provider_ordermesh.assets import host_of
 from airflow_provider_ordermesh.client import OrderMeshClient
 from airflow_provider_ordermesh.sandbox.run.pytest_plugin import SandboxHandle
 
-pytestmark = [pytest.mark.deployment, pytest.mark.one_minor, pytest.mark.slow]
+pytestmark = [pytest.mark.deployment, pytest.mark.slow]
 
 DAG_ID = "ordermesh_inbound_outcomes"
 ASSET_NAME = "ordermesh_order_creation"
