@@ -1,7 +1,7 @@
 # The README's commands. Each one creates the virtual environment it needs on first use.
 #   make test              the whole suite on every supported Airflow minor, each in .venv-<minor>
 #   make test AIRFLOW=3.2  the whole suite on one minor (any of $(AIRFLOW_MINORS))
-#   make lint              ruff (rules and format) on every Python file; mypy on the package, dags/, scripts/, benchmarks/
+#   make lint              ruff (rules and format) and mypy on every Python file (tests/ with unannotated fixtures allowed)
 #   make docs              the documentation site (Sphinx, warnings as errors) into docs/_build/html
 #   make release-check     build the sdist and wheel, twine check, install the wheel beside Airflow
 #   make demo              the fulfillment example DAG against a local OrderMesh sandbox

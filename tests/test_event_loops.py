@@ -17,11 +17,16 @@ from __future__ import annotations
 import ast
 import asyncio
 import time
+from collections.abc import AsyncGenerator
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pytest
 
 import airflow_provider_ordermesh
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.compat import TriggerEvent
 
 PACKAGE = Path(airflow_provider_ordermesh.__file__).parent
 LOOP_DRIVERS = {
@@ -58,7 +63,7 @@ def loop_drivers(path: Path) -> list[str]:
         for target in targets:
             name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", None)
             if name in LOOP_DRIVERS and not (name == "run" and not _is_asyncio(target)):
-                found.append(f"{name} (line {node.lineno})")
+                found.append(f"{name} (line {cast('ast.Call | ast.ClassDef', node).lineno})")
     return found
 
 
@@ -115,7 +120,7 @@ async def test_every_trigger_runs_to_its_event_inside_the_running_loop(om, api):
             guard.setattr(asyncio, "new_event_loop", refuse)
             guard.setattr(asyncio.Runner, "__enter__", refuse)
             guard.setattr(asyncio.BaseEventLoop, "run_until_complete", refuse)
-            events = trigger.run()
+            events = cast("AsyncGenerator[TriggerEvent, None]", trigger.run())  # closed below
             event = await asyncio.wait_for(anext(events), timeout=60)
             await events.aclose()
         assert event.payload, trigger

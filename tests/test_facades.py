@@ -22,13 +22,16 @@ FACADES = ["airflow_provider_ordermesh.client", "airflow_provider_ordermesh.mode
 def _code_lines(facade: str) -> list[str]:
     """The facade's source without its module docstring (which may mention a name in prose)."""
     module = importlib.import_module(facade)
+    assert module.__file__ is not None
     source = Path(module.__file__).read_text(encoding="utf-8")
     return source.split('"""', 2)[2].splitlines()
 
 
 @pytest.mark.parametrize("facade", FACADES)
 def test_each_public_name_is_written_once(facade):
-    names = facade_names(importlib.import_module(facade).__file__)
+    module = importlib.import_module(facade)
+    assert module.__file__ is not None
+    names = facade_names(module.__file__)
     assert len(names) > 10
     lines = _code_lines(facade)
     written_twice = [
@@ -41,6 +44,7 @@ def test_each_public_name_is_written_once(facade):
 @pytest.mark.parametrize("facade", FACADES)
 def test_every_name_resolves_to_its_module_and_all_is_derived_from_the_listing(facade):
     module = importlib.import_module(facade)
+    assert module.__file__ is not None
     names = facade_names(module.__file__)
     for name, source in names.items():
         assert getattr(module, name) is getattr(importlib.import_module(source), name), name

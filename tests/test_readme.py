@@ -23,6 +23,7 @@ def test_the_quoted_demo_output_is_what_the_demo_prints_today():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("ordermesh_demo_for_readme", ROOT / "scripts" / "demo.py")
+    assert spec is not None and spec.loader is not None
     demo = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(demo)
     text = (ROOT / "scripts" / "demo_output.txt").read_text()

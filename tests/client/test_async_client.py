@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -37,7 +37,8 @@ from airflow_provider_ordermesh.client.endpoints import ENDPOINTS
 from airflow_provider_ordermesh.client.pagination import aiter_pages
 from airflow_provider_ordermesh.client.transport import AsyncTransport
 
-Answer = httpx.Response | type[Exception] | Callable[[httpx.Request], Awaitable[httpx.Response]]
+Respond = Callable[[httpx.Request], Awaitable[httpx.Response]]
+Answer = httpx.Response | type[httpx.RequestError] | Respond
 
 
 class MockApi:
@@ -64,7 +65,7 @@ class MockApi:
         if isinstance(answer, type) and issubclass(answer, Exception):
             raise answer("simulated", request=request)
         if callable(answer):
-            return await answer(request)
+            return await cast(Respond, answer)(request)
         return answer
 
 
@@ -196,7 +197,7 @@ async def test_a_dropped_refund_is_not_resent(api: MockApi, client: AsyncOrderMe
 async def test_refund_204_is_none(api: MockApi, client: AsyncOrderMeshClient) -> None:
     api.on("orders.refund", httpx.Response(204))
     refund = {"orderId": ORDER_ID, "refunds": [{"itemId": ITEM_ID, "amount": 4, "reason": "late"}]}
-    assert await client.orders.refund(refund) is None
+    assert cast(object, await client.orders.refund(refund)) is None  # typed None: checked at run time
     assert json.loads(api.calls("orders.refund")[0].content)["refunds"][0]["amount"] == 4
 
 

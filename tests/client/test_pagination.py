@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Generator
+from typing import Any, cast
 
 import pytest
 from client.api_mock import api_calls, query_of, register
@@ -119,7 +119,7 @@ def test_an_answer_without_paging_fields_falls_back_to_the_request(api: Any, cli
     [({"page": 0}, "page"), ({"page_size": 0}, "pageSize"), ({"page_size": PAGE_SIZE_MAX + 1}, "pageSize")],
 )
 def test_bad_paging_is_refused_before_sending(
-    api: Any, client: OrderMeshClient, kwargs: dict[str, int], field: str
+    api: Any, client: OrderMeshClient, kwargs: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(InvalidRequestError) as caught:
         client.orders.search_page(**kwargs)
@@ -152,7 +152,13 @@ def test_read_ahead_yields_every_record_in_order_and_fetches_no_page_past_the_la
 
 def test_read_ahead_fetches_the_next_page_while_the_caller_reads_one() -> None:
     pages, fetched = _pages(3), []
-    records = iter_pages(lambda n: fetched.append(n) or pages[n - 1], read_ahead=True)
+
+    def fetch(n: int) -> Page[int]:
+        fetched.append(n)
+        return pages[n - 1]
+
+    # a generator, which a reader that stops early closes
+    records = cast("Generator[int, None, None]", iter_pages(fetch, read_ahead=True))
     assert next(records) == 0
     wait_until(lambda: fetched == [1, 2])  # page 2 is on its way while page 1 is being read
     records.close()  # a reader that stops early: nothing more is fetched

@@ -32,10 +32,14 @@ from client.api_mock import (
 )
 
 from airflow_provider_ordermesh.client import OrderMeshClient, OrderMeshError
+from airflow_provider_ordermesh.client.auth import Credentials
 
 ORDER = {"order": {"id": ORDER_ID}}
-REFUND = {"orderId": ORDER_ID, "refunds": [{"itemId": ITEM_ID, "amount": 4, "reason": "late"}]}
-NEW_ORDER = {
+REFUND: dict[str, Any] = {
+    "orderId": ORDER_ID,
+    "refunds": [{"itemId": ITEM_ID, "amount": 4, "reason": "late"}],
+}
+NEW_ORDER: dict[str, Any] = {
     "safeId": "SAFE-1",
     "shippingAddress": {"firstName": "A", "line1": "1 St", "city": "C", "countryCode": "US"},
     "items": [{"sku": "MUG", "quantity": 1}],
@@ -220,7 +224,7 @@ def test_reprs_hold_no_secret(api: Any) -> None:
     client = make_client()
     register(api, "orders.get", path_params={"order_id": ORDER_ID}, json=ORDER)
     client.orders.get(ORDER_ID)  # so that a token is cached
-    credentials = [client_credentials(), password_credentials()]
+    credentials: list[Credentials] = [client_credentials(), password_credentials()]
     token_operations = [c.token_operation() for c in credentials]
     wire_requests = [client._request(op, TOKEN) for op in token_operations]
 

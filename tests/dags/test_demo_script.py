@@ -25,6 +25,7 @@ SECRET = "s3cret-client-secret"
 @pytest.fixture(scope="module")
 def demo():
     spec = importlib.util.spec_from_file_location("ordermesh_demo_script", SCRIPT)
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from support.dag_runner import run_dag, task_states
@@ -33,7 +33,9 @@ def events_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     try:  # the task runner's listener manager: airflow.sdk from 3.2, core in 3.1
         from airflow.sdk.listener import get_listener_manager
     except ImportError:
-        from airflow.listeners.listener import get_listener_manager
+        from airflow.listeners import listener as core_listeners
+
+        get_listener_manager = cast(Any, core_listeners.get_listener_manager)  # core's manager, its own type
 
     path = tmp_path / "events.jsonl"
     monkeypatch.setenv(

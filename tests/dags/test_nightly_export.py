@@ -58,4 +58,5 @@ def test_yesterdays_orders_and_shipments_land_in_their_partitions(
             .where(AssetModel.name == "ordermesh_orders_export")
             .order_by(AssetEvent.id.desc())
         ).first()
+    assert extra is not None
     assert extra["rows"] == 3 and extra["window"] == orders["window"]

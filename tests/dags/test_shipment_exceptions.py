@@ -55,6 +55,7 @@ def test_rejected_and_stuck_shipments_are_rerouted_or_held_with_a_note(
     assert client.orders.get(tee).status != "CustomerCareHold"
     for order_id, shipment_id in ((poster, poster_shipment), (mug, mug_shipment)):
         (note,) = client.notes.list({"resourceType": "Order", "resourceId": order_id})
+        assert note.text is not None
         assert shipment_id in note.text and "cannot be rerouted" in note.text
     assert list(client.notes.list({"resourceType": "Order", "resourceId": canvas})) == []
 

@@ -545,7 +545,12 @@ class Deployment:
     def _asset_events(self, asset_id: int) -> tuple[list[dict[str, Any]]] | None:
         events: list[dict[str, Any]] = []
         while True:
-            params = {"asset_id": asset_id, "limit": 100, "offset": len(events), "order_by": "timestamp"}
+            params: dict[str, int | str] = {
+                "asset_id": asset_id,
+                "limit": 100,
+                "offset": len(events),
+                "order_by": "timestamp",
+            }
             answer = self.session.get(f"{self.base_url}/api/v2/assets/events", params=params, timeout=60)
             if answer.status_code == 500:
                 return None

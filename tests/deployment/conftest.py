@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from airflow_deployment import DISTRIBUTED, LOCAL, Deployment, Profile, running
@@ -25,6 +25,9 @@ from airflow_provider_ordermesh.client import OrderMeshClient
 from airflow_provider_ordermesh.client.auth import ClientCredentials
 from airflow_provider_ordermesh.sandbox.run.pytest_plugin import SandboxHandle
 from airflow_provider_ordermesh.sandbox.run.server import SandboxServer
+
+if TYPE_CHECKING:
+    from pluggy import Result
 
 POLL_SECONDS = "1"
 """How often the example DAGs' waits and the watcher poll in the deployment."""
@@ -145,7 +148,9 @@ def export_base(deployment: Deployment) -> Path:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: Any
+) -> Generator[None, Result[pytest.TestReport], None]:
     """Attach the components' logs to the report of a failed test (or failed set-up)."""
     outcome = yield
     report = outcome.get_result()

@@ -8,7 +8,7 @@ import functools
 import inspect
 import sys
 import types
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -93,7 +93,7 @@ def _extras_named_in_the_source() -> set[str]:
     """Every ``_extra(conn, "<name>", ...)`` call of the hook module."""
     tree = ast.parse(inspect.getsource(hook_module))
     return {
-        node.args[1].value
+        cast(str, node.args[1].value)  # an extra's name
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and getattr(node.func, "id", None) == "_extra"

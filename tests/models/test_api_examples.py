@@ -26,6 +26,7 @@ from airflow_provider_ordermesh.models import (
     Variant,
     WebhookEvent,
 )
+from airflow_provider_ordermesh.models._base import ApiModel, RequestModel
 
 Example = Callable[[str], Any]
 
@@ -50,7 +51,7 @@ def test_every_example_file_is_used_here() -> None:
 
 # --- responses --------------------------------------------------------------------------------
 
-RESPONSES: dict[str, tuple[str | None, type[BaseModel]]] = {
+RESPONSES: dict[str, tuple[str | None, type[ApiModel]]] = {
     "order_by_safe_id": ("order", Order),
     "order_item": ("orderItem", OrderItem),
     "shipment": (None, Shipment),
@@ -166,7 +167,7 @@ def test_webhook_failure_and_shipment_details(example: Example) -> None:
 
 # --- requests ---------------------------------------------------------------------------------
 
-REQUESTS: dict[str, type[BaseModel]] = {
+REQUESTS: dict[str, type[RequestModel]] = {
     "create_order": CreateOrder,
     "refund_request": AddRefund,
     "reroute": Reroute,
@@ -211,7 +212,7 @@ def test_create_order_example_details(example: Example) -> None:
     assert (payment.customer_transactions or [])[0].total == 200.5
 
 
-SCHEMA_SAMPLES = {
+SCHEMA_SAMPLES: dict[str, tuple[type[BaseModel], set[str]]] = {
     "refund_request.schema_sample": (AddRefund, {"refunds.0.amount"}),
     "reroute.schema_sample": (Reroute, {"orderItems.0.quantity"}),
 }

@@ -68,7 +68,8 @@ def test_codes_of_several_statuses() -> None:
 
 
 def test_overrides_rename_and_add_codes() -> None:
-    custom = ShipmentStatuses.from_overrides({"8": "OnHold", 4: "Dispatched"})
+    overrides: dict[int | str, str] = {"8": "OnHold", 4: "Dispatched"}
+    custom = ShipmentStatuses.from_overrides(overrides)
     assert custom.code("onhold") == 8
     assert custom.name(4) == "Dispatched"
     assert custom.code("Dispatched") == 4

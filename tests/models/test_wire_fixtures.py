@@ -59,13 +59,13 @@ OPERATIONS: dict[str, tuple[type[BaseModel] | None, type[BaseModel] | None, str 
 }
 
 # the docs' examples of the same records: (file, key of the record or None, model)
-DOCUMENTED_ANSWERS = [
+DOCUMENTED_ANSWERS: list[tuple[str, str | None, type[BaseModel]]] = [
     ("order_by_safe_id", "order", Order),
     ("order_item", "orderItem", OrderItem),
     ("shipment", None, Shipment),
     ("token_legacy_login", None, TokenResponse),
 ]
-DOCUMENTED_REQUESTS = [
+DOCUMENTED_REQUESTS: list[tuple[str, type[BaseModel]]] = [
     ("create_order", CreateOrder),
     ("refund_request", AddRefund),
     ("reroute", Reroute),

@@ -19,7 +19,7 @@ class FakeTaskInstance:
     map_index: int = -1
     try_number: int = 1
     xcoms: dict[str, Any] = field(default_factory=dict)
-    pulled: dict[str, Any] = field(default_factory=dict)
+    pulled: dict[str | None, Any] = field(default_factory=dict)
 
     def xcom_push(self, key: str, value: Any) -> None:
         self.xcoms[key] = value

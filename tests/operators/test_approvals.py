@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import uuid4
 
 import pytest
@@ -25,6 +25,9 @@ from airflow_provider_ordermesh.operators.orders import (
 from operators.conftest import FAST_RETRIES
 from operators.context import make_context, run_op
 from operators.data import order
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.compat import Context
 
 pytestmark = pytest.mark.sandbox
 
@@ -93,7 +96,7 @@ def ask(op: Any, hitl: SupervisorRecorder, **ti: Any) -> tuple[dict[str, Any], A
     op.render_template_fields(context)
     with pytest.raises(waits_for_a_person()) as waiting:
         op.execute(context)
-    return context, hitl.requests[-1], dict(waiting.value.kwargs)
+    return context, hitl.requests[-1], dict(cast(Any, waiting.value).kwargs)  # either exception has kwargs
 
 
 def answer(
@@ -367,10 +370,10 @@ def test_bad_settings_after_templating_fail_the_task_before_anything_is_sent(
     op = refund_op(order_id, item_id, **settings)
     context = make_context(task_id="refund")
     context["params"] = {"nobody": [], "limits": {"USD": -5}}
-    op.render_template_fields(context)
+    op.render_template_fields(cast("Context", context))
 
     with pytest.raises(AirflowFailException, match=refused):
-        op.execute(context)
+        op.execute(cast("Context", context))
 
     assert refund_requests(om) == 0 and hitl.requests == []
 
@@ -422,7 +425,7 @@ def test_an_answer_airflow_could_not_read_is_refused_not_taken_for_a_timeout(om,
     event = {"error": "params_input does not match params", "error_type": "validation"}
 
     with pytest.raises(AirflowFailException, match=r"the answer could not be read \(validation\)"):
-        op.resume_after_approval(context, event=event, **resume)
+        op.resume_after_approval(cast("Context", context), event=event, **resume)
 
     assert refund_requests(om) == 0 and order_notes(api, order_id) == []
 

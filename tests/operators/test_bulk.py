@@ -109,7 +109,7 @@ REAL_CREATE_BATCH = bulk_client.create_orders_batch
 def interrupt_after(monkeypatch, batches: int, action):
     """Run ``action`` once ``batches`` batches have been sent (the next batch sees its effect)."""
     real = REAL_CREATE_BATCH
-    sent = []
+    sent: list[int] = []
 
     def counting(client, batch, **kwargs):
         if len(sent) == batches:

@@ -3,6 +3,8 @@ protects across runs, which answers fail without retries, and what connection er
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import pytest
 from pydantic import SecretStr
 from reliability.support import place_order, reset_stats
@@ -22,6 +24,9 @@ from airflow_provider_ordermesh.sensors.status import OrderMeshShipmentStatusSen
 from operators.conftest import FAST_RETRIES
 from operators.context import run_op
 from operators.data import order, orders
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.compat import Context
 
 pytestmark = pytest.mark.sandbox
 
@@ -174,7 +179,7 @@ def test_a_shipment_id_the_api_does_not_know_fails_the_poke_wait_after_the_grace
     )
 
     with pytest.raises(OrderMeshWaitError, match=f"does not know shipment {unknown}: not found in 2 polls"):
-        sensor.execute({"ti": None})
+        sensor.execute(cast("Context", {"ti": None}))
 
     assert sum(om.stats()["requests"]["shipments.search"].values()) == 2
 

@@ -4,7 +4,7 @@ before anything is generated, read or sent."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from reliability.support import place_order, reset_stats
@@ -21,6 +21,9 @@ from airflow_provider_ordermesh.probe.cli import EXIT_USAGE, main
 from airflow_provider_ordermesh.wording import counted
 from operators.conftest import FAST_RETRIES
 from operators.context import make_context, run_op
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.compat import Context
 
 pytestmark = pytest.mark.sandbox
 
@@ -78,15 +81,15 @@ def test_a_path_holding_an_unrendered_template_fails_naming_where_to_template_it
     )
     context = make_context(task_id="slip")
     context["params"] = {"folder": f"{tmp_path}/{{{{ ds }}}}"}
-    slip.render_template_fields(context)
+    slip.render_template_fields(cast("Context", context))
 
     with pytest.raises(
         AirflowFailException, match=r"output_path='.*\{\{ ds \}\}/slip.pdf' still holds a template"
     ):
-        slip.execute(context)
+        slip.execute(cast("Context", context))
     create = OrderMeshCreateOrdersOperator(task_id="bulk", orders=f"{tmp_path}/{{{{ ds }}}}.jsonl")
     with pytest.raises(AirflowFailException, match=r"orders='.*\{\{ ds \}\}.jsonl' still holds a template"):
-        create.execute(make_context(task_id="bulk"))
+        create.execute(cast("Context", make_context(task_id="bulk")))
 
     assert requests_total(om) == 0
 

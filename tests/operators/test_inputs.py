@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -17,7 +18,10 @@ from airflow_provider_ordermesh.operators.orders import OrderMeshCreateOrdersOpe
 from airflow_provider_ordermesh.operators.search import OrderMeshSearchOperator
 from operators.context import make_context
 
-ORDER = {
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.compat import Context
+
+ORDER: dict[str, Any] = {
     "shippingAddress": {"firstName": "Ada", "line1": "1 Main St", "city": "Austin", "countryCode": "US"},
     "items": [{"sku": "TS-1", "quantity": 1}],
 }
@@ -103,7 +107,7 @@ def test_a_bad_json_line_or_a_bad_order_becomes_a_failure_naming_its_line_or_fie
     op = OrderMeshCreateOrdersOperator(task_id="bulk", orders=str(path))
     op.__dict__["hook"] = SimpleNamespace(merchant_id=None)  # no connection needed to validate
 
-    first, second, third = op._validated_entries(make_context())
+    first, second, third = op._validated_entries(cast("Context", make_context()))
 
     assert isinstance(first, BulkEntry) and first.ref and first.ref.startswith("af-")
     assert first.item.safe_id == first.ref
@@ -136,7 +140,7 @@ def test_a_list_of_items_is_data_but_a_string_source_is_rendered():
     as_list = OrderMeshCreateOrdersOperator(task_id="bulk", orders=[{"externalId": "{{ ds }}"}])
     as_path = OrderMeshCreateOrdersOperator(task_id="bulk", orders="/data/orders-{{ ds }}.jsonl")
     for op in (as_list, as_path):
-        op.render_template_fields(make_context())
+        op.render_template_fields(cast("Context", make_context()))
 
     assert as_list.orders == [{"externalId": "{{ ds }}"}]
     assert as_path.orders == "/data/orders-2026-11-26.jsonl"
@@ -147,8 +151,13 @@ def test_search_filters_may_be_a_model(monkeypatch):
     from airflow_provider_ordermesh.operators.orders import OrderMeshSearchOrdersOperator
 
     op = OrderMeshSearchOrdersOperator(task_id="s", filters=OrderSearch(status=["Open"]), fields=["id"])
-    seen = []
-    monkeypatch.setattr(type(op), "iterate", lambda self, filters, *, limit: seen.append(filters) or [])
+    seen: list[Any] = []
 
-    assert op.execute(make_context()) == []
+    def iterate(self, filters, *, limit):
+        seen.append(filters)
+        return []
+
+    monkeypatch.setattr(type(op), "iterate", iterate)
+
+    assert op.execute(cast("Context", make_context())) == []
     assert seen == [OrderSearch(status=["Open"])]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from typing import TYPE_CHECKING, cast
 
 import pytest
 import requests
@@ -17,6 +18,9 @@ from airflow_provider_ordermesh.operators.orders import OrderMeshCreateOrderOper
 from operators.conftest import FAST_RETRIES
 from operators.context import make_context, run_op
 from operators.data import order
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.compat import BaseOperator, Context
 
 
 def public_operators():
@@ -63,7 +67,7 @@ def test_every_operator_acting_on_one_order_or_shipment_carries_its_link():
 
 def test_get_link_reads_the_url_the_operator_stored(monkeypatch):
     context = make_context()
-    OrderMeshOrderLink.persist(context, portal_url="https://p", resource_id="abc")
+    OrderMeshOrderLink.persist(cast("Context", context), portal_url="https://p", resource_id="abc")
     stored = context["ti"].xcoms
     monkeypatch.setattr(XCom, "get_value", classmethod(lambda cls, *, ti_key, key: stored.get(key)))
 
@@ -73,7 +77,7 @@ def test_get_link_reads_the_url_the_operator_stored(monkeypatch):
         )
         == "https://p/orders/abc"
     )
-    assert OrderMeshShipmentLink().get_link(None, ti_key=context["ti"]) == ""
+    assert OrderMeshShipmentLink().get_link(cast("BaseOperator", None), ti_key=context["ti"]) == ""
 
 
 @pytest.mark.sandbox
@@ -91,7 +95,7 @@ def test_the_link_is_stored_before_a_request_fails_and_opens_the_sandbox_portal(
     context = make_context(task_id="hold")
 
     with pytest.raises(Exception, match="500"):
-        op.execute(context)
+        op.execute(cast("Context", context))
 
     url = context["ti"].xcoms["_link_OrderMeshOrderLink"]
     assert url == f"{sandbox.url}/portal/orders/{created['order_id']}"

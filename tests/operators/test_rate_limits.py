@@ -8,6 +8,7 @@ at once, whatever the retries. Run for real: ``dag.test()`` with the sandbox ans
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 import pytest
 from support.dag_runner import run_dag, task_states
@@ -52,6 +53,7 @@ def test_the_policy_each_minor_gets():
         return
     from airflow.sdk.definitions.retry_policy import RetryAction
 
+    assert policy is not None
     decision = policy.evaluate(rate_limited(RETRY_AFTER), try_number=1, max_tries=1)
     expected = RetryAction.RESCHEDULE if compat.can_reschedule_on_failure() else RetryAction.RETRY
     assert (decision.action, decision.retry_delay) == (expected, datetime.timedelta(seconds=RETRY_AFTER))
@@ -150,7 +152,7 @@ def _first_try_end(ti) -> datetime.datetime:
     from sqlalchemy import select
 
     with create_session() as session:
-        return session.scalar(
+        end = session.scalar(
             select(TaskInstanceHistory.end_date).where(
                 TaskInstanceHistory.dag_id == ti.dag_id,
                 TaskInstanceHistory.run_id == ti.run_id,
@@ -158,3 +160,4 @@ def _first_try_end(ti) -> datetime.datetime:
                 TaskInstanceHistory.try_number == 1,
             )
         )
+        return cast(datetime.datetime, end)  # the first try has ended: the retry came after it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from pydantic import SecretStr
@@ -78,7 +78,7 @@ def _served(app_wrapper: Any) -> Iterator[tuple[Seeded, AlteredApi]]:
     with server:
         handle = SandboxHandle(server)
         try:
-            yield seed(handle), server.app
+            yield seed(handle), cast(AlteredApi, server.app)  # the wrapper set above
         finally:
             handle.close()
 

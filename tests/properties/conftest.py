@@ -7,12 +7,13 @@ runs: ``HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest tests/properties 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from hypothesis import HealthCheck, settings
 
 from properties.strategies import FIGURES, ONCE
 
-_SHARED = {
+_SHARED: dict[str, Any] = {
     "deadline": None,
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 }

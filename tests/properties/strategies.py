@@ -14,7 +14,9 @@ ONCE: Counter[str] = Counter()
 """Per run of the exactly-once suite: ``operators`` covered, examples ``tried``, ``refused`` before
 any request, ``sent`` and checked, ``effects`` checked, ``duplicates`` found (an effect present twice)."""
 
-BLANKS = st.sampled_from([None, "", " ", "\t\n", "null", "None", "NULL", " none ", "[]", "{}", [], {}, ()])
+BLANKS: st.SearchStrategy[Any] = st.sampled_from(
+    [None, "", " ", "\t\n", "null", "None", "NULL", " none ", "[]", "{}", [], {}, ()]
+)
 """What a rendering accident produces instead of a real value."""
 
 NUMBERS = st.one_of(

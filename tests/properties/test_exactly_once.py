@@ -28,6 +28,7 @@ from support.provider import state_changing_operators
 from airflow_provider_ordermesh.client.auth import TokenCache
 from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.models.orders import CreateOrder
+from airflow_provider_ordermesh.operators.base import OrderMeshBaseOperator
 from airflow_provider_ordermesh.operators.idempotency import Idempotency
 from properties.strategies import ONCE as FIGURES
 
@@ -122,7 +123,7 @@ def _unallocated_setup(om: Any, api: Any) -> dict[str, Any]:
     return world
 
 
-def _facility_units(world: dict[str, Any], facility_id: str, status: Any = None) -> list[int]:
+def _facility_units(world: dict[str, Any], facility_id: str | None, status: Any = None) -> list[int]:
     """Units of each order item on shipments at ``facility_id`` (None: unassigned ones)."""
     counts = []
     for item in world["order"].items:
@@ -411,7 +412,7 @@ def plans(scenario: Scenario) -> st.SearchStrategy[Plan]:
     )
 
 
-def run_task(operator_class: type, kwargs: Kwargs, run_id: str) -> tuple[str, Any]:
+def run_task(operator_class: type[OrderMeshBaseOperator], kwargs: Kwargs, run_id: str) -> tuple[str, Any]:
     """One task instance as Airflow runs it: tries until one succeeds or fails without retries.
 
     Returns ``("success", result)`` or ``("failed", exception)``.
@@ -427,7 +428,9 @@ def run_task(operator_class: type, kwargs: Kwargs, run_id: str) -> tuple[str, An
     raise AssertionError("four tries without an outcome")
 
 
-def exercise(om: Any, api: Any, operator_class: type, scenario: Scenario, plan: Plan) -> None:
+def exercise(
+    om: Any, api: Any, operator_class: type[OrderMeshBaseOperator], scenario: Scenario, plan: Plan
+) -> None:
     """One example: set up, act as the plan says, and check every effect is there exactly once."""
     om.reset()
     TokenCache.clear_all()

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.sandbox
 
 NO_RETRIES = {"max_retries": 0}
 UNKNOWN_SHIPMENT = "0b7e5c1a-3f7e-4b8a-9c41-6d2f8e9a1b99"
-ACT = {"task_id": "act", "hook_params": NO_RETRIES}
+ACT: dict[str, Any] = {"task_id": "act", "hook_params": NO_RETRIES}
 
 
 class TemplateRefused(Exception):

@@ -78,8 +78,8 @@ submit_inbound = inbound.OrderMeshSubmitInboundOrderOperator
 shipment_sensor = status.OrderMeshShipmentStatusSensor
 order_sensor = status.OrderMeshOrderStatusSensor
 
-NOTE = {"resource_type": "Order", "resource_id": ORDER_ID, "text": "call the customer"}
-REROUTE = {"shipment_id": SHIPMENT_ID, "facility_id": FACILITY_ID, "reason": "facility down"}
+NOTE: dict[str, Any] = {"resource_type": "Order", "resource_id": ORDER_ID, "text": "call the customer"}
+REROUTE: dict[str, Any] = {"shipment_id": SHIPMENT_ID, "facility_id": FACILITY_ID, "reason": "facility down"}
 SHIPMENT = {"orderId": ORDER_ID, "facilityId": FACILITY_ID, "orderItems": [{"id": ITEM_ID, "quantity": 1}]}
 
 

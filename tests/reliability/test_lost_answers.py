@@ -127,7 +127,7 @@ CANCELS = {  # what to cancel of an order of two items of two units -> units can
 
 def _cancel(order_id: str, items: list[dict[str, Any]] | None) -> OrderMeshCancelOrderOperator:
     """The cancel of ``items``; None leaves ``items`` out, which cancels the whole order."""
-    chosen = {} if items is None else {"items": items}
+    chosen: dict[str, Any] = {} if items is None else {"items": items}
     return OrderMeshCancelOrderOperator(
         task_id="cancel", order_id=order_id, reason="customer changed their mind", hook_params=FAST, **chosen
     )

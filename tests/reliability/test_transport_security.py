@@ -11,7 +11,7 @@ import json
 import ssl
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 import requests_mock
@@ -24,6 +24,9 @@ from airflow_provider_ordermesh.compat import AirflowFailException
 from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
 from airflow_provider_ordermesh.operators.orders import OrderMeshSearchOrdersOperator
 from airflow_provider_ordermesh.triggers.status import OrderMeshShipmentStatusTrigger
+
+if TYPE_CHECKING:
+    import httpx
 
 REMOTE = "api.ordermesh.test"
 ORDERS_PAGE = {"orders": [], "page": 1, "pageSize": 100, "totalCount": 0}
@@ -166,5 +169,7 @@ async def test_the_async_client_of_triggers_verifies_tls_by_default(connection):
 
     assert client.base_url == f"https://{REMOTE}" and client.verify is True
     # httpx builds its TLS context from ``verify``: certificates and host names are checked.
-    context = client.transport._client._transport._pool._ssl_context
+    transport = cast("httpx.AsyncHTTPTransport", client.transport._client._transport)  # no mock given
+    context = transport._pool._ssl_context
+    assert context is not None
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname is True

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from support.orders import create_orders, search_requests, shipment_ids_of
@@ -25,6 +25,9 @@ from airflow_provider_ordermesh.sensors.status import (
     OrderMeshShipmentStatusSensor,
     OrderMeshWaitError,
 )
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.compat import Context
 
 UNKNOWN_ORDER = "65add270441de72442397b00"
 """A well-formed order id the sandbox does not know."""
@@ -86,7 +89,7 @@ def test_in_reschedule_mode_the_grace_counts_the_pokes_of_earlier_runs(om, api):
             mode="reschedule",
             poke_interval=60,
             unknown_id_grace=3,
-        ).execute({"ti": just_started})
+        ).execute(cast("Context", {"ti": just_started}))
     two_pokes_ago = RescheduledTaskInstance(datetime.now(UTC) - timedelta(seconds=125))
     with pytest.raises(
         OrderMeshWaitError, match=f"does not know shipment {UNKNOWN_SHIPMENT}: not found in 3 polls"
@@ -96,14 +99,14 @@ def test_in_reschedule_mode_the_grace_counts_the_pokes_of_earlier_runs(om, api):
             mode="reschedule",
             poke_interval=60,
             unknown_id_grace=3,
-        ).execute({"ti": two_pokes_ago})
+        ).execute(cast("Context", {"ti": two_pokes_ago}))
 
 
 def test_in_reschedule_mode_an_unknown_order_of_a_shipment_wait_ends_it_too(om, api):
     long_ago = RescheduledTaskInstance(datetime.now(UTC) - timedelta(minutes=10))
     with pytest.raises(OrderMeshWaitError, match=f"does not know order {UNKNOWN_ORDER}"):
         shipment_sensor(order_ids=[UNKNOWN_ORDER], mode="reschedule", poke_interval=60).execute(
-            {"ti": long_ago}
+            cast("Context", {"ti": long_ago})
         )
 
 
@@ -190,7 +193,7 @@ def test_a_warning_at_the_start_names_end_statuses_that_are_neither_target_nor_f
         shipment_ids=shipments, target_statuses=["Shipped"], failure_statuses=[], timeout=0.1, **_mode(mode)
     )
     with pytest.raises(WAIT_GOES_ON[mode]):
-        wait.execute({"ti": RescheduledTaskInstance(None)})
+        wait.execute(cast("Context", {"ti": RescheduledTaskInstance(None)}))
     logged = capsys.readouterr().out
     assert MISSED in logged
     assert logged.index(MISSED) < logged.index("still waiting"), "the warning comes before the first poll"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from support.orders import create_orders, search_requests
 
 from airflow_provider_ordermesh.sensors.status import OrderMeshOrderStatusSensor, OrderMeshWaitError
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.compat import PokeReturnValue
 
 
 def sensor(**kwargs: Any) -> OrderMeshOrderStatusSensor:
@@ -20,7 +23,7 @@ def test_orders_and_items_are_waited_for_until_fulfilled(om, api):
     wait = sensor(order_ids=orders, order_item_ids=items)
     assert wait.poke({}) is False
     om.advance(100)
-    done = wait.poke({})
+    done = cast("PokeReturnValue", wait.poke({}))
     assert done.xcom_value == dict.fromkeys([*orders, *items], "Fulfilled")
 
 

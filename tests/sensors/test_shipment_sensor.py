@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from support.orders import create_orders, search_requests, shipment_ids_of
@@ -18,6 +18,9 @@ from airflow_provider_ordermesh.compat import (
 from airflow_provider_ordermesh.sensors.base import BACKSTOP_MARGIN_SECONDS
 from airflow_provider_ordermesh.sensors.status import OrderMeshShipmentStatusSensor, OrderMeshWaitError
 from airflow_provider_ordermesh.triggers.status import OrderMeshShipmentStatusTrigger
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.compat import Context, PokeReturnValue
 
 NO_RETRIES = {"max_retries": 0}  # each 503 is then one failed poll, with no backoff sleeps
 
@@ -34,7 +37,7 @@ def test_poke_waits_until_every_shipment_is_shipped_and_returns_the_statuses(om,
     wait = sensor(order_ids=orders)
     assert wait.poke({}) is False
     om.advance(100)  # three 30 s lifecycle steps: Assigned -> Accepted -> InProduction -> Shipped
-    done = wait.poke({})
+    done = cast("PokeReturnValue", wait.poke({}))
     assert done.is_done
     assert done.xcom_value == dict.fromkeys(shipments, "Shipped")
 
@@ -52,7 +55,8 @@ def test_whole_orders_are_polled_by_pages_too(om, api):
     orders = create_orders(api, 260)
     before = search_requests(om.stats(), "shipments.search")
     om.advance(100)
-    done = sensor(order_ids=orders).poke({})
+    done = cast("PokeReturnValue", sensor(order_ids=orders).poke({}))
+    assert done.xcom_value is not None
     assert len(done.xcom_value) == 260 and set(done.xcom_value.values()) == {"Shipped"}
     assert search_requests(om.stats(), "shipments.search") - before == 3  # 100 + 100 + 60 shipments
 
@@ -73,12 +77,12 @@ def test_reschedule_mode_reschedules_then_returns_the_statuses(om, api):
 
     shipments = shipment_ids_of(api, create_orders(api, 1))
     with pytest.raises(AirflowRescheduleException):
-        sensor(shipment_ids=shipments, mode="reschedule").execute({"ti": TaskInstance()})
+        sensor(shipment_ids=shipments, mode="reschedule").execute(cast("Context", {"ti": TaskInstance()}))
     om.advance(100)
     # A reschedule is a new task run: a fresh sensor object, as Airflow would build it.
-    assert sensor(shipment_ids=shipments, mode="reschedule").execute({"ti": TaskInstance()}) == {
-        shipments[0]: "Shipped"
-    }
+    assert sensor(shipment_ids=shipments, mode="reschedule").execute(
+        cast("Context", {"ti": TaskInstance()})
+    ) == {shipments[0]: "Shipped"}
 
 
 @pytest.mark.parametrize("soft_fail", [False, True])

@@ -7,10 +7,13 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from operators.context import make_context
+
+if TYPE_CHECKING:
+    from airflow_provider_ordermesh.compat import Context
 
 
 def run_export(
@@ -31,8 +34,8 @@ def run_export(
     kwargs.setdefault("resource", "orders")
     op = OrderMeshToObjectStorageOperator(task_id=f"export_{kwargs['resource']}", base_path=base, **kwargs)
     context = context or make_context(task_id=op.task_id)
-    op.render_template_fields(context)
-    return op.execute(context)
+    op.render_template_fields(cast("Context", context))
+    return op.execute(cast("Context", context))
 
 
 def read_jsonl(path: str | Path) -> list[dict[str, Any]]:

@@ -7,15 +7,21 @@ import json
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from support.orders import create_orders, search_requests
 
 from airflow_provider_ordermesh.triggers.events import OrderMeshOrderEventTrigger
 
+if TYPE_CHECKING:
+    from airflow.sdk.execution_time.context import AssetStateStoreAccessors
+
 
 class MemoryStateStore:
-    """Stands in for the asset state store the Airflow 3.3 triggerer hands to a watcher."""
+    """Stands in for the asset state store the Airflow 3.3 triggerer hands to a watcher.
+
+    It has the store's ``aget`` and ``aset`` only, so tests cast it to the store's type.
+    """
 
     def __init__(self) -> None:
         self.values: dict[str, Any] = {}
@@ -27,7 +33,7 @@ class MemoryStateStore:
         self.values[key] = json.loads(json.dumps(value))  # stored as JSON, as Airflow does
 
 
-async def wait_until(condition: Callable[[], bool], timeout: float = 5) -> None:
+async def wait_until(condition: Callable[[], object], timeout: float = 5) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
@@ -118,7 +124,7 @@ async def test_api_errors_never_end_the_watch(om, api):
 async def test_a_restarted_watcher_resumes_from_its_stored_watermark(om, api):
     store = MemoryStateStore()
     first = OrderMeshOrderEventTrigger(statuses=["Open"], poll_interval=0.02)
-    first.asset_state_store = store
+    first.asset_state_store = cast("AssetStateStoreAccessors", store)
     async with running(first) as events:
         await after_polls(om, 1)
         reported = create_orders(api, 2)
@@ -128,7 +134,7 @@ async def test_a_restarted_watcher_resumes_from_its_stored_watermark(om, api):
 
     while_down = create_orders(api, 1)  # created while no triggerer ran it
     second = OrderMeshOrderEventTrigger(**first.serialize()[1])
-    second.asset_state_store = store
+    second.asset_state_store = cast("AssetStateStoreAccessors", store)
     async with running(second) as events:
         await wait_until(lambda: events)
         await after_polls(om, 3)
@@ -138,7 +144,7 @@ async def test_a_restarted_watcher_resumes_from_its_stored_watermark(om, api):
 async def test_a_restarted_watcher_does_not_repeat_orders_updated_since_with_the_same_status(om, api):
     store = MemoryStateStore()
     first = OrderMeshOrderEventTrigger(statuses=["Open"], poll_interval=0.02)
-    first.asset_state_store = store
+    first.asset_state_store = cast("AssetStateStoreAccessors", store)
     async with running(first) as events:
         await after_polls(om, 1)
         early = create_orders(api, 2)
@@ -151,7 +157,7 @@ async def test_a_restarted_watcher_does_not_repeat_orders_updated_since_with_the
     assert {api.orders.get(order_id).status for order_id in early + later} == {"Open"}
     while_down = create_orders(api, 1)
     second = OrderMeshOrderEventTrigger(**first.serialize()[1])
-    second.asset_state_store = store
+    second.asset_state_store = cast("AssetStateStoreAccessors", store)
     async with running(second) as events:
         await wait_until(lambda: events)
         await after_polls(om, 3)
@@ -161,12 +167,12 @@ async def test_a_restarted_watcher_does_not_repeat_orders_updated_since_with_the
 async def test_a_restart_before_the_first_event_keeps_the_starting_point(om, api):
     store = MemoryStateStore()
     first = OrderMeshOrderEventTrigger(statuses=["Open"], poll_interval=0.02)
-    first.asset_state_store = store
+    first.asset_state_store = cast("AssetStateStoreAccessors", store)
     async with running(first):
         await after_polls(om, 2)  # the baseline, saved though there was nothing to report
     created_while_down = create_orders(api, 1)
     second = OrderMeshOrderEventTrigger(**first.serialize()[1])
-    second.asset_state_store = store
+    second.asset_state_store = cast("AssetStateStoreAccessors", store)
     async with running(second) as events:
         await wait_until(lambda: events)
     assert events[0]["orders"] == {created_while_down[0]: "Open"}
@@ -176,11 +182,11 @@ async def test_two_instances_of_one_watcher_at_once_report_each_order_once(om, a
     # Airflow can run one watcher's trigger on two triggerers for a while (apache/airflow#69319).
     store = MemoryStateStore()
     first = OrderMeshOrderEventTrigger(statuses=["Open"], poll_interval=0.02)
-    first.asset_state_store = store
+    first.asset_state_store = cast("AssetStateStoreAccessors", store)
     async with running(first) as events_first:
         await after_polls(om, 1)  # the starting point, saved
         second = OrderMeshOrderEventTrigger(**first.serialize()[1])
-        second.asset_state_store = store
+        second.asset_state_store = cast("AssetStateStoreAccessors", store)
         async with running(second) as events_second:
             await after_polls(om, 2)  # both are polling now
             created = []

@@ -270,7 +270,7 @@ async def test_the_order_trigger_names_rejected_shipments_in_its_timeout_and_fai
     order = create_orders(api, 1)[0]
     (shipment,) = api.orders.get(order).shipment_ids
     om.reject_shipments([shipment])
-    args = {"order_ids": [order], "target_statuses": ["Fulfilled"], "poll_interval": 0.02}
+    args: dict[str, Any] = {"order_ids": [order], "target_statuses": ["Fulfilled"], "poll_interval": 0.02}
     timed_out = await run_once(OrderMeshOrderStatusTrigger(**args, end_time=time.time() + 0.2))
     assert timed_out["status"] == "timeout"
     assert f"order {order} is Open (shipment {shipment} is Rejected)" in timed_out["message"]

@@ -60,6 +60,7 @@ def test_the_saved_state_keeps_the_watermark_and_every_reported_status():
         "orders": {"b": ["Open"], "c": ["Open"], "a": ["Open", "Cancelled"]},
     }
     restored = OrderWatermark.from_json(saved)
+    assert restored is not None
     assert restored.watermark == state.watermark
     assert restored.take([order("b", "Open", 2), order("c", "Cancelled", 2), order("d", "Open", 3)]) == {
         "c": "Cancelled",
@@ -75,6 +76,7 @@ def test_an_order_reported_long_ago_and_updated_with_the_same_status_is_not_repo
     assert state.take([order("early", "Open", 1)]) == {"early": "Open"}
     assert state.take([order("late", "Open", 5)]) == {"late": "Open"}
     restored = OrderWatermark.from_json(state.to_json())
+    assert restored is not None
     assert restored.take([order("early", "Open", 7), order("new", "Open", 8)]) == {"new": "Open"}
 
 
@@ -91,10 +93,13 @@ def test_the_memory_is_bounded_forgetting_the_least_recently_seen_order_first():
     state.take([order("a", "Open", 3)])  # a is seen again: b is now the oldest
     state.take([order("c", "Open", 4)])
     assert list(state.known) == ["a", "c"]
-    assert list(OrderWatermark.from_json(state.to_json(), capacity=1).known) == ["c"]
+    bounded = OrderWatermark.from_json(state.to_json(), capacity=1)
+    assert bounded is not None
+    assert list(bounded.known) == ["c"]
 
 
 def test_a_version_1_state_is_read_as_the_boundary_orders_it_kept():
     restored = OrderWatermark.from_json({"watermark": "2026-01-01T12:02:00Z", "boundary": {"b": "Open"}})
+    assert restored is not None
     assert restored.known == {"b": ["Open"]}
     assert restored.take([order("b", "Open", 2)]) == {}

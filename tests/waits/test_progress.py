@@ -64,7 +64,9 @@ def test_failure_wins_over_pending_and_names_each_id_with_its_status():
         failures=FAILURES,
         default_label="shipment",
     )
-    status, message = outcome(progress)
+    ended = outcome(progress)
+    assert ended is not None
+    status, message = ended
     assert status == "failure"
     assert "shipment s1 is Rejected" in message and "shipment s3 is Cancelled" in message
     assert "s2" not in message
@@ -72,7 +74,9 @@ def test_failure_wins_over_pending_and_names_each_id_with_its_status():
 
 def test_success_outcome_and_long_lists_are_cut_short():
     observed = {f"id{i}": "Shipped" for i in range(MAX_LISTED + 5)}
-    status, message = outcome(evaluate(observed=observed, targets=TARGETS, failures=FAILURES))
+    ended = outcome(evaluate(observed=observed, targets=TARGETS, failures=FAILURES))
+    assert ended is not None
+    status, message = ended
     assert status == "success"
     assert message.startswith(f"{MAX_LISTED + 5} reached a target status")
     assert message.endswith("and 5 more")

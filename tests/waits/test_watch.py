@@ -206,7 +206,7 @@ def test_rejected_shipments_fail_the_wait_when_asked():
             order_item_ids=[],
             targets=["Fulfilled"],
             failures=[],
-            fail_on_rejected_shipments="yes",
+            fail_on_rejected_shipments="yes",  # type: ignore[arg-type]  # a str is what is refused
         )
 
 
