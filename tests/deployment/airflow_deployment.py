@@ -326,7 +326,8 @@ class Deployment:
     def lose_host(self, name: str) -> set[int]:
         """SIGKILL a component's group and every group it started (its tasks): a lost host.
 
-        Returns the task process groups killed with it.
+        Returns the process groups its processes had of their own, killed with it (from 3.3 a task
+        runs in a group of its own; on 3.1 and 3.2 in its worker's, which the kill takes too).
         """
         component = self.components[name]
         tasks = component.descendant_groups()
