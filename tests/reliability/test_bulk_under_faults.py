@@ -30,14 +30,15 @@ FAULTS = [
     {"route": "*", "kind": "status", "status": 429, "retryAfter": RETRY_AFTER, "rate": 0.10},
     {"route": "*", "kind": "drop", "when": "after", "rate": 0.05},
     {"route": "orders.create_bulk", "kind": "token_expiry", "count": 1},
-    {"route": "*", "kind": "token_expiry", "everySeconds": 0.5},
+    {"route": "*", "kind": "token_expiry", "everySeconds": 2},
 ]
 """Every API request (token requests and searches included) may fail; each drop happens after the
 sandbox applied the request, the harder case. Tokens die at the first bulk request (so expiry is
-exercised however fast the machine) and then every half second of the run: with client backoff
-shrunk a hundredfold, that is an expiry every minute or so. Not faster: a token that dies again
+exercised however fast the machine) and then every two seconds of the run: with client backoff
+shrunk a hundredfold, that is an expiry every few minutes. Not faster: a token that dies again
 between its renewal and its first use is a fresh token refused, which the client rightly treats
-as broken credentials rather than renewing in a loop."""
+as broken credentials rather than renewing in a loop; at every half second, a 2-core machine
+running the deployment lane beside this test let that happen (3.2, one batch refused)."""
 
 
 def test_1000_orders_are_created_exactly_once_through_503s_429s_drops_and_token_expiry(om):
