@@ -121,6 +121,16 @@ def test_periodic_token_expiry(api: Api, sandbox: Any) -> None:
     assert api.call("orders.list").status_code == 401
 
 
+def test_periodic_expiry_spares_a_token_younger_than_the_period(api: Api, sandbox: Any) -> None:
+    sandbox.set_faults([{"route": "*", "kind": "token_expiry", "everySeconds": 0.5}])
+    time.sleep(0.55)
+    api.authenticate(sandbox.client_id, sandbox.client_secret)  # a new token, just before the tick
+
+    assert api.call("orders.list").status_code == 200  # the tick fires, the young token lives
+    time.sleep(0.55)
+    assert api.call("orders.list").status_code == 401  # the next tick: now it is old enough
+
+
 def test_a_rate_draws_from_the_seed(api: Api, sandbox: Any) -> None:
     def failures() -> list[int]:
         sandbox.set_faults([{"route": "orders.list", "kind": "status", "status": 500, "rate": 0.5}])

@@ -27,6 +27,7 @@ class IssuedToken:
 @dataclass(frozen=True)
 class _Grant:
     principal: str
+    issued_at: float
     expires_at: float
 
 
@@ -78,14 +79,21 @@ class TokenStore:
 
     def expire_all(self) -> int:
         """Invalidate every access token now; returns how many there were."""
-        expired = len(self._access)
-        self._access.clear()
-        return expired
+        return self.expire_older_than(0.0)
+
+    def expire_older_than(self, seconds: float) -> int:
+        """Invalidate the access tokens issued at least ``seconds`` ago; returns how many."""
+        cutoff = self._clock() - seconds
+        old = [token for token, grant in self._access.items() if grant.issued_at <= cutoff]
+        for token in old:
+            del self._access[token]
+        return len(old)
 
     def _issue(self, principal: str, *, with_refresh: bool) -> IssuedToken:
         lifetime = self._config.token_lifetime_seconds
         access_token = self._new_token()
-        self._access[access_token] = _Grant(principal, self._clock() + lifetime)
+        now = self._clock()
+        self._access[access_token] = _Grant(principal, now, now + lifetime)
         refresh_token = self._new_token() if with_refresh else None
         if refresh_token is not None:
             self._refresh[refresh_token] = principal

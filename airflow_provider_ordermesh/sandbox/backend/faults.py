@@ -12,7 +12,10 @@ A rule names endpoints by name or glob (``orders.create``, ``orders.*``, ``*``) 
   reached through ``connections.py``, so drops need the sandbox's own server (``SandboxServer``
   or the command line), not an in-process ASGI transport.
 * ``token_expiry``: invalidate every access token, so the request (and every other) gets a 401
-  until the client fetches a new token; with ``everySeconds`` it happens every N real seconds.
+  until the client fetches a new token. With ``everySeconds`` it happens every N real seconds to
+  the tokens at least N seconds old: each token lives N to 2N seconds, so tokens die of age as
+  real ones do, never just after they were issued (a token refused at its first use means broken
+  credentials to a client, not expiry).
 
 ``when`` says whether ``status``, ``latency`` and ``drop`` act ``before`` the backend sees the
 request or ``after`` it has applied it, so that a client can lose the answer to a change that
@@ -114,7 +117,8 @@ def parse_fault_spec(spec: str) -> FaultRule:
 class FaultPlan:
     """The rules that fire for one request, sorted by the moment they act."""
 
-    expire_tokens: bool
+    expire_tokens_older_than: float | None
+    """Access tokens at least this many seconds old die before the request (0: all); None: none."""
     before: tuple[FaultRule, ...]
     after: tuple[FaultRule, ...]
 
@@ -143,8 +147,9 @@ class FaultInjector:
             for index, rule in enumerate(self._rules)
             if rule.matches(endpoint_name) and self._fires(index)
         ]
+        ages = [rule.every_seconds or 0.0 for rule in fired if rule.kind == "token_expiry"]
         return FaultPlan(
-            expire_tokens=any(rule.kind == "token_expiry" for rule in fired),
+            expire_tokens_older_than=min(ages) if ages else None,
             before=tuple(rule for rule in fired if rule.kind != "token_expiry" and rule.when == "before"),
             after=tuple(rule for rule in fired if rule.when == "after"),
         )

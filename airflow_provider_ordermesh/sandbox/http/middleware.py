@@ -43,8 +43,8 @@ class SandboxMiddleware:
             await self._serve(scope, receive, _Answer(send, request_id))
             return
         plan = instance.faults.plan(api_endpoint.name)
-        if plan.expire_tokens:
-            instance.tokens.expire_all()
+        if plan.expire_tokens_older_than is not None:
+            instance.tokens.expire_older_than(plan.expire_tokens_older_than)
         answer = _Answer(send, request_id, hold=bool(plan.after))
         fault = await _wait_out(plan.before)
         if fault is None:
