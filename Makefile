@@ -6,6 +6,7 @@
 #   make release-check     build the sdist and wheel, twine check, install the wheel beside Airflow
 #   make demo              the fulfillment example DAG against a local OrderMesh sandbox
 #   make bench             the benchmarks and their figures table
+#   make proofs            the reliability proofs, publishing their figures table for docs/reliability.md
 #   make sandbox           a sandbox in the foreground (Ctrl-C stops it)
 #
 # The supported minors are the constraints files requirements/airflow-<minor>.txt: supporting a
@@ -33,7 +34,7 @@ endef
 
 STAMP := $(call installed,$(VENV),$(LATEST))
 
-.PHONY: install test lint docs release-check demo bench sandbox clean $(addprefix venv-,$(AIRFLOW_MINORS))
+.PHONY: install test lint docs release-check demo bench proofs sandbox clean $(addprefix venv-,$(AIRFLOW_MINORS))
 
 install: $(STAMP)
 
@@ -54,6 +55,9 @@ demo: $(if $(REUSE_VENV),,$(STAMP))
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+proofs: $(STAMP)
+	$(BIN)/python -m pytest tests/reliability tests/properties -q --publish-proofs docs/generated/reliability-proofs.md
 
 sandbox: $(STAMP)
 	$(BIN)/ordermesh-sandbox --port 0

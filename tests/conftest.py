@@ -20,4 +20,5 @@ pytest_plugins = [
     "airflow_provider_ordermesh.sandbox.run.pytest_plugin",
     "support.connection",
     "support.s3",
+    "support.proofs",
 ]

@@ -1,4 +1,4 @@
-"""Hypothesis profiles for the property suite, and the figures it reports.
+"""Hypothesis profiles for the property suite, and the figures it records for the proof table.
 
 ``default`` keeps the suite to about a minute (small ``max_examples``); ``thorough`` is for long
 runs: ``HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest tests/properties -q``.
@@ -7,8 +7,10 @@ runs: ``HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest tests/properties 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 from properties.strategies import FIGURES, ONCE
@@ -24,15 +26,29 @@ settings.register_profile("thorough", max_examples=1000, **_SHARED)  # new rando
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if FIGURES["tried"]:
-        terminalreporter.write_line(
-            f"property suite: {FIGURES['tried']} examples tried, {FIGURES['refused']} refused before any request, "
-            f"{FIGURES['sent']} sent and checked, {FIGURES['widened']} widened"
-        )
-    if ONCE["tried"]:
-        terminalreporter.write_line(
-            f"exactly-once suite: {ONCE['operators']} operators, {ONCE['tried']} examples tried, "
-            f"{ONCE['refused']} refused before any request, {ONCE['sent']} acted and checked, "
-            f"{ONCE['effects']} effects checked, {ONCE['duplicates']} duplicates found"
-        )
+PHRASES = {
+    "operators": "operators covered",
+    "tried": "examples tried",
+    "refused": "refused before any request",
+    "sent": "sent and checked",
+    "widened": "widened",
+    "effects": "effects checked in the sandbox's records",
+    "duplicates": "duplicates found",
+}
+"""How the proof table (tests/support/proofs.py) reads each counter of ``FIGURES`` and ``ONCE``."""
+
+COUNTED = (
+    (FIGURES, ("tried", "refused", "sent", "widened")),
+    (ONCE, ("operators", "tried", "refused", "sent", "effects", "duplicates")),
+)
+
+
+@pytest.fixture(autouse=True)
+def record_figures(record_property: Callable[[str, object], None]) -> Iterator[None]:
+    """Record what each property test added to its suite's counters (zeros too), for the proof table."""
+    before = [counter.copy() for counter, _ in COUNTED]
+    yield
+    for (counter, keys), earlier in zip(COUNTED, before, strict=True):
+        if counter["tried"] > earlier["tried"]:
+            for key in keys:
+                record_property(PHRASES[key], counter[key] - earlier[key])

@@ -1,4 +1,4 @@
-"""Property suite of issue 11: generated argument values never widen an action.
+"""Generated argument values never widen an action (issue 11), for every operator and sensor.
 
 Every operator and sensor the provider registers (``get_provider_info()``; checked by
 ``test_every_registered_operator_and_sensor_is_driven_by_a_property``) is driven with generated

@@ -7,6 +7,7 @@ Whichever step refuses, the sandbox must have received no request at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -37,7 +38,9 @@ def refusal(case: Case) -> tuple[str, BaseException]:
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
-def test_bad_input_is_refused_before_any_request_naming_the_field(om: Any, case: Case) -> None:
+def test_bad_input_is_refused_before_any_request_naming_the_field(
+    om: Any, case: Case, record_property: Callable[[str, object], None]
+) -> None:
     reset_stats(om)
 
     stage, error = refusal(case)
@@ -46,14 +49,19 @@ def test_bad_input_is_refused_before_any_request_naming_the_field(om: Any, case:
     assert om.stats()["requestsTotal"] == 0
     if stage == "run" and not issubclass(case.operator, BaseSensorOperator):
         assert isinstance(error, AirflowFailException), "bad input must fail the task without retries"
+    record_property("bad inputs refused, each naming the field", 1)
+    record_property("requests sent for them", om.stats()["requestsTotal"])
 
 
-def test_the_corpus_covers_at_least_50_inputs_and_every_operator_and_sensor_the_provider_registers() -> None:
+def test_the_corpus_covers_at_least_50_inputs_and_every_operator_and_sensor_the_provider_registers(
+    record_property: Callable[[str, object], None],
+) -> None:
     registered = {*provider_operators(), *provider_sensors()}  # from get_provider_info(), not a list here
     missing = sorted(cls.__name__ for cls in registered - {case.operator for case in CASES.values()})
 
     assert len(CASES) >= 50
     assert not missing, f"add bad-input cases to tests/reliability/bad_inputs.py for: {', '.join(missing)}"
+    record_property("operators and sensors covered (all the provider registers)", len(registered))
 
 
 def test_a_refund_above_the_balance_is_refused_by_the_api_naming_the_field_and_nothing_is_applied(om):

@@ -53,7 +53,9 @@ def _settled_order_count(sandbox, *, quiet: float = 0.5) -> int:
     return count
 
 
-def test_a_worker_killed_after_some_batches_is_retried_without_losing_or_repeating_an_order(om, tmp_path):
+def test_a_worker_killed_after_some_batches_is_retried_without_losing_or_repeating_an_order(
+    om, tmp_path, record_property
+):
     source = orders(ORDERS)
     orders_file = tmp_path / "orders.jsonl"
     orders_file.write_text("".join(json.dumps(o) + "\n" for o in source))
@@ -91,11 +93,11 @@ def test_a_worker_killed_after_some_batches_is_retried_without_losing_or_repeati
 
     after = om.stats()
     missing_batches = (ORDERS - survived) // BATCH
-    print(
-        f"\nreliability figures: worker killed with {survived} of {ORDERS} orders created; the retry sent "
-        f"{missing_batches} bulk requests for the {ORDERS - survived} missing orders after "
-        f"{ORDERS // BATCH} safeId searches"
-    )
+    record_property("orders created before the worker was killed", survived)
+    record_property("safeId searches by the retry", ORDERS // BATCH)
+    record_property("bulk requests by the retry, for the missing orders only", missing_batches)
+    record_property("orders in the end, each once", after["orders"])
+
     # Exactly the expected orders, none twice.
     assert after["orders"] == ORDERS
     assert_created_exactly_once(om, source, result["order_ids"])

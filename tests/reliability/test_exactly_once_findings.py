@@ -1,4 +1,4 @@
-"""The findings of issue 21 ("exactly once, by design"), each as the case that changed data wrongly.
+"""Each case that changed data wrongly when users tried it (issue 21) now acts once or is refused.
 
 A key names one business operation: the same key with the same content is done whatever the
 order of its lines; with other content it is refused before anything is sent. A list naming one

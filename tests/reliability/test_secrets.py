@@ -47,12 +47,17 @@ class Evidence:
     """Every text a secret could leak into, by where it came from; ``assert_no_secret`` searches them."""
 
     def __init__(
-        self, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str], tokens: list[str]
+        self,
+        caplog: pytest.LogCaptureFixture,
+        capfd: pytest.CaptureFixture[str],
+        tokens: list[str],
+        record: Callable[[str, object], None],
     ) -> None:
         self.texts: dict[str, str] = {}
         self._caplog = caplog
         self._capfd = capfd
         self._tokens = tokens
+        self._record = record
 
     def add(self, where: str, value: Any) -> None:
         text = value if isinstance(value, str) else f"{value!r} {json.dumps(value, default=repr)}"
@@ -98,6 +103,9 @@ class Evidence:
             if secret in text
         ]
         assert leaks == []
+        self._record("texts searched (logs, log files, output, XComs, reprs, messages)", len(self.texts))
+        self._record("secrets and tokens searched for", len(secrets))
+        self._record("appearances found", len(leaks))
 
 
 @pytest.fixture
@@ -137,10 +145,13 @@ def secret_sandbox(sandbox: Any, connect: Callable[..., None]) -> Any:
 
 @pytest.fixture
 def evidence(
-    caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str], tokens: list[str]
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+    tokens: list[str],
+    record_property: Callable[[str, object], None],
 ) -> Evidence:
     caplog.set_level(logging.DEBUG)
-    return Evidence(caplog, capfd, tokens)
+    return Evidence(caplog, capfd, tokens, record_property)
 
 
 def run_task(task: Any, evidence: Evidence, where: str, **ti_fields: Any) -> Any:

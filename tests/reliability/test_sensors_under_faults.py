@@ -56,15 +56,22 @@ class Script:
 
 
 @pytest.fixture
-def shipments(om: Any) -> list[str]:
-    """200 shipments (one per order), Assigned; the request counts then start from zero."""
+def shipments(om: Any, record_property: Callable[[str, object], None]) -> Iterator[list[str]]:
+    """200 shipments (one per order), Assigned; the request counts then start from zero.
+
+    Afterwards it records the wait's figures for the proof table (tests/support/proofs.py).
+    """
     from airflow_provider_ordermesh.hooks.ordermesh import OrderMeshHook
 
     with OrderMeshHook().client as client:
         ids = shipment_ids_of(client, create_orders(client, SHIPMENTS))
     assert len(ids) == SHIPMENTS
     reset_stats(om)
-    return ids
+    yield ids
+    searches = requests_to(om.stats(), "shipments.search")
+    record_property(f"waits on {SHIPMENTS} shipments", 1)
+    record_property("searches answered 200", searches.get("200", 0))
+    record_property("searches answered 503", searches.get("503", 0))
 
 
 @pytest.fixture

@@ -1,0 +1,146 @@
+"""The reliability page's proof table, generated from a run of the proofs, never retyped.
+
+    make proofs   # .venv/bin/python -m pytest tests/reliability tests/properties --publish-proofs PATH
+
+A proof is a test module under ``tests/reliability/`` or ``tests/properties/``. Its claim is the
+first paragraph of the module's docstring; what it measured is what its tests recorded with pytest's
+own ``record_property(phrase, number)`` (``record_property("orders", 1000)`` reads "1,000 orders"),
+summed over the module's tests, beside how many tests passed. Every run prints the figures at the
+end; ``--publish-proofs PATH`` also writes them as the Markdown table ``docs/reliability.md``
+includes, and only when every proof collected passed. ``tests/test_proof_report.py`` fails when the
+published table names another set of proofs or another claim than the code.
+"""
+
+from __future__ import annotations
+
+import ast
+import platform
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TESTS = Path(__file__).resolve().parents[1]
+PROOF_FOLDERS = ("reliability", "properties")
+REPORT = TESTS.parent / "docs" / "generated" / "reliability-proofs.md"
+"""Where ``make proofs`` publishes the table (excluded from Sphinx as a page; included by reliability.md)."""
+
+
+def proof_modules() -> list[Path]:
+    """Every proof module, in the table's order."""
+    return [path for folder in PROOF_FOLDERS for path in sorted((TESTS / folder).glob("test_*.py"))]
+
+
+def claim(module: Path) -> str:
+    """The first paragraph of ``module``'s docstring, on one line."""
+    docstring = ast.get_docstring(ast.parse(module.read_text())) or ""
+    return " ".join(docstring.split("\n\n")[0].split())
+
+
+def proof_name(module: Path) -> str:
+    return module.relative_to(TESTS).as_posix()
+
+
+@dataclass
+class Proof:
+    """What one module's tests did in this run."""
+
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    figures: Counter[str] = field(default_factory=Counter)
+
+    def measured(self) -> str:
+        parts = [f"{self.passed:,} test{'s' * (self.passed != 1)} passed"] + [
+            f"{number:,} {phrase}" for phrase, number in self.figures.items()
+        ]
+        if self.skipped:
+            parts.insert(1, f"{self.skipped} skipped")
+        if self.failed:
+            parts.insert(0, f"**{self.failed} failed**")
+        return "; ".join(parts)
+
+
+RUN: dict[str, Proof] = {}
+"""This session's proofs by module name (``reliability/test_x.py``)."""
+
+_PASSED: set[str] = set()
+"""The node ids of the proof tests whose call passed."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--publish-proofs",
+        metavar="PATH",
+        help="write the reliability proof table to PATH when every proof passed (make proofs)",
+    )
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count each proof test's outcome; add its figures from its teardown report, which has them all.
+
+    Figures a fixture records after the test (in its teardown) reach only the teardown report.
+    """
+    module = report.nodeid.split("::")[0].removeprefix("tests/")
+    if module.split("/")[0] not in PROOF_FOLDERS:
+        return
+    proof = RUN.setdefault(module, Proof())
+    if report.when == "call" and report.passed:
+        proof.passed += 1
+        _PASSED.add(report.nodeid)
+    elif report.failed:
+        proof.failed += 1
+    elif report.skipped:
+        proof.skipped += 1
+    if report.when == "teardown" and report.nodeid in _PASSED:
+        for phrase, number in report.user_properties:
+            if not isinstance(number, int) or isinstance(number, bool):
+                raise TypeError(f"{report.nodeid}: record_property({phrase!r}, ...) takes a whole number")
+            proof.figures[phrase] += number
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    for module, proof in RUN.items():
+        if proof.figures:
+            terminalreporter.write_line(f"proof {module}: {proof.measured()}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    path = session.config.getoption("--publish-proofs")
+    if not path:
+        return
+    collected = {proof_name(module) for module in proof_modules()}
+    missing = sorted(collected - {name for name, proof in RUN.items() if proof.passed})
+    failed = sorted(name for name, proof in RUN.items() if proof.failed)
+    if exitstatus != 0 or missing or failed:
+        raise pytest.UsageError(
+            f"--publish-proofs needs every proof to pass in one run; failed: {failed}, not run: {missing}"
+        )
+    Path(path).write_text(table())
+
+
+def table() -> str:
+    """The Markdown table of this run, with the run's versions and date above it."""
+    from airflow import __version__ as airflow_version
+
+    lines = [
+        "<!-- Generated by `make proofs` from a run of the proofs (tests/support/proofs.py); do not edit. -->",
+        "",
+        f"Run of {date.today():%Y-%m-%d}: Airflow {airflow_version}, Python {platform.python_version()}, "
+        f"{sum(proof.passed for proof in RUN.values()):,} tests, all passed.",
+        "",
+        "| Proof | What it shows | Measured in that run |",
+        "|---|---|---|",
+    ]
+    for module in proof_modules():
+        name = proof_name(module)
+        lines.append(f"| `tests/{name}` | {escape(claim(module))} | {escape(RUN[name].measured())} |")
+    return "\n".join(lines) + "\n"
+
+
+def escape(text: str) -> str:
+    return re.sub(r"\|", r"\\|", text)
