@@ -1,9 +1,11 @@
 """Webhook receiver figures against a real api-server: ack latency, delivery-to-run delay, memory.
 
-    python -m benchmarks.webhooks [--deliveries 1000] [--rate 50] [--samples 10]
+    python -m benchmarks.webhooks [--deliveries 1000] [--rate 50] [--samples 10] [--rss-every 0]
+                                  [--profile local|distributed]
 
 Starts a real Airflow deployment (tests/deployment's harness: api-server, scheduler, dag-processor,
-triggerer as separate processes, SQLite) with the endpoint ``bench`` configured by a connection, then:
+triggerer as separate processes; SQLite, or with ``--profile distributed`` PostgreSQL and Celery)
+with the endpoint ``bench`` configured by a connection, then:
 
 1. sends ``--deliveries`` distinct ``OrderCreation`` deliveries at a steady ``--rate`` per second
    (open loop: each leaves at its planned time, whatever the previous answers did) and reports the
@@ -11,7 +13,11 @@ triggerer as separate processes, SQLite) with the endpoint ``bench`` configured 
 2. sends ``--samples`` deliveries one by one and measures, for each, the time from sending it to the
    ``ordermesh_inbound_outcomes`` run it queues (the run's ``queued_at``), beside the new-orders
    watcher's delay at its default poll interval (computed: a new order waits for the next poll);
-3. reads the api-server's resident memory (every process of its group, from /proc) before and after.
+3. reads the api-server's resident memory (every process of its group, from /proc) before and after,
+   and with ``--rss-every N`` after every N deliveries too, to show whether it grows.
+
+The samples of step 2 come first; the DAG is then paused, so that the steady load measures the receiver
+(and its asset events) rather than the scheduler running thousands of queued DAG runs beside it.
 
 Prints a Markdown table. Not run by the tests; it takes about ``deliveries / rate`` seconds plus a minute.
 """
@@ -34,7 +40,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "deployment"))
 
-from airflow_deployment import Deployment, wait_for  # noqa: E402  (the harness lives beside the tests)
+from airflow_deployment import DISTRIBUTED, LOCAL, Deployment, wait_for  # noqa: E402  (the harness lives beside the tests)
 
 TOKEN = "tok_" + uuid.uuid4().hex
 DAG_ID = "ordermesh_inbound_outcomes"
@@ -123,10 +129,18 @@ def main() -> int:
     parser.add_argument("--deliveries", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=50.0)
     parser.add_argument("--samples", type=int, default=10)
+    parser.add_argument("--rss-every", type=int, default=0, help="also read the memory every N deliveries")
+    parser.add_argument(
+        "--profile",
+        choices=("local", "distributed"),
+        default="local",
+        help="local: SQLite, LocalExecutor (default); distributed: PostgreSQL, Celery, two triggerers",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ordermesh-bench-webhooks-") as home:
         airflow = Deployment(
             home=Path(home),
+            profile=DISTRIBUTED if args.profile == "distributed" else LOCAL,
             extra_env={
                 "AIRFLOW_CONN_ORDERMESH_WEBHOOK_BENCH": json.dumps(
                     {"conn_type": "generic", "password": TOKEN}
@@ -141,9 +155,18 @@ def main() -> int:
             api_pid = airflow.components["api-server"].pid
             steady_load(url, 20, 10.0)  # warm up: first requests import the receiver and create its table
             delays = delivery_to_run(airflow, url, args.samples)  # first, while no run is active
+            airflow.call("PATCH", f"/dags/{DAG_ID}", json={"is_paused": True})
             rss_before = group_rss_mib(api_pid)
-            latencies, refused = steady_load(url, args.deliveries, args.rate)
-            rss_after = group_rss_mib(api_pid)
+            chunk = args.rss_every or args.deliveries
+            latencies, refused, rss_series = [], 0, []
+            for done in range(0, args.deliveries, chunk):
+                chunk_latencies, chunk_refused = steady_load(
+                    url, min(chunk, args.deliveries - done), args.rate
+                )
+                latencies += chunk_latencies
+                refused += chunk_refused
+                rss_series.append((done + len(chunk_latencies), group_rss_mib(api_pid)))
+            rss_after = rss_series[-1][1]
         finally:
             airflow.stop()
     rows = [
@@ -173,6 +196,10 @@ def main() -> int:
     for row in rows:
         print("| " + " | ".join(row) + " |")
     print(f"\n(mean ack {statistics.mean(latencies):.1f} ms; max {max(latencies):.1f} ms)")
+    if args.rss_every:
+        print(
+            "\napi-server RSS after each step: " + ", ".join(f"{n:,}: {mib:.0f} MiB" for n, mib in rss_series)
+        )
     return 0
 
 
