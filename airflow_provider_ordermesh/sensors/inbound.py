@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from airflow_provider_ordermesh.arguments.ids import checked_safe_ids
-from airflow_provider_ordermesh.sensors.base import OrderMeshWaitError, WaitSensorBase
+from airflow_provider_ordermesh.sensors.base import WaitSensorBase
 from airflow_provider_ordermesh.waits.watch import InboundWatch
 
 if TYPE_CHECKING:
     from airflow_provider_ordermesh.triggers.inbound import OrderMeshInboundOrderTrigger
 
-__all__ = ["OrderMeshInboundOrderSensor", "OrderMeshWaitError"]
+__all__ = ["OrderMeshInboundOrderSensor"]
 
 DEFAULT_TIMEOUT: Final = 3600.0
 """The default deadline, in seconds: OrderMesh processes an inbound order in seconds to minutes, so
@@ -30,7 +30,8 @@ class OrderMeshInboundOrderSensor(WaitSensorBase):
 
     Polls the order search by safeId (100 per request, paged), in poke, reschedule or deferrable
     mode. Succeeds when every safeId is found, returning ``{"<safeId>": "<order id>", ...}``. When
-    ``timeout`` passes with some not found, the task **fails** with ``OrderMeshWaitError`` listing
+    ``timeout`` passes with some not found, the task **fails** with ``OrderMeshWaitError``
+    (``sensors.base``) listing
     the safeIds found and those whose outcome is unknown: OrderMesh reports an inbound order that
     could not be created only by its ``OrderCreation`` webhook, so a safeId not found may have
     failed or may still be queued. ``soft_fail`` does not turn this into a skip, and nothing turns

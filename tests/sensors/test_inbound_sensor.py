@@ -25,7 +25,8 @@ from airflow_provider_ordermesh.compat import (
     import_string,  # the triggerer's loader
 )
 from airflow_provider_ordermesh.operators.inbound import OrderMeshSubmitInboundOrderOperator
-from airflow_provider_ordermesh.sensors.inbound import OrderMeshInboundOrderSensor, OrderMeshWaitError
+from airflow_provider_ordermesh.sensors.base import OrderMeshWaitError
+from airflow_provider_ordermesh.sensors.inbound import OrderMeshInboundOrderSensor
 from airflow_provider_ordermesh.triggers.inbound import OrderMeshInboundOrderTrigger
 
 pytestmark = pytest.mark.sandbox
