@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import pytest
 from operators.conftest import FAST_RETRIES
@@ -20,6 +21,7 @@ from support.orders import search_requests
 
 from airflow_provider_ordermesh.compat import (
     AirflowFailException,
+    AirflowRescheduleException,
     PokeReturnValue,
     TaskDeferred,
     import_string,  # the triggerer's loader
@@ -101,6 +103,37 @@ def test_an_inbound_order_not_created_is_unknown_at_the_deadline_never_a_success
     assert "only by its OrderCreation webhook" in message and "not a success" in message
     assert "docs/webhooks.md" in message
     assert f"Found: shop-good (order {api.orders.get_by_safe_id('shop-good').id})" in message
+
+
+class RescheduledTaskInstance:
+    """What a reschedule-mode sensor asks of its task instance: when the wait's first poke ran."""
+
+    def __init__(self, first_poke: datetime | None) -> None:
+        self.first_poke = first_poke
+
+    def get_first_reschedule_date(self, context: Any) -> datetime | None:
+        return self.first_poke
+
+
+@pytest.mark.parametrize("soft_fail", [False, True])
+def test_in_reschedule_mode_the_deadline_counts_from_the_first_poke_and_is_still_unknown(om, api, soft_fail):
+    # Each poke is a new task run: the deadline is the first poke's time plus timeout, and the
+    # run past it reports the unknown outcome itself, before Airflow's timeout (a skip with soft_fail).
+    good = submit({**order(), "safeId": "shop-good"})
+    bad = submit(failing_body("shop-bad"))
+
+    def run(first_poke: datetime | None) -> Any:
+        wait = sensor(
+            safe_ids=[good, bad], mode="reschedule", poke_interval=60, timeout=600, soft_fail=soft_fail
+        )
+        return wait.execute(cast("Any", {"ti": RescheduledTaskInstance(first_poke)}))
+
+    with pytest.raises(AirflowRescheduleException):
+        run(None)
+    with pytest.raises(AirflowRescheduleException):
+        run(datetime.now(UTC) - timedelta(seconds=500))
+    with pytest.raises(OrderMeshWaitError, match=r"outcome unknown at .*not found by safeId: shop-bad"):
+        run(datetime.now(UTC) - timedelta(seconds=601))
 
 
 def test_an_answer_no_retry_can_change_is_an_error_at_once_not_a_safe_id_not_found(om, api):
