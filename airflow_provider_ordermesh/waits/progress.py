@@ -1,7 +1,8 @@
 """How far a status wait has got: pure evaluation shared by the sensors and the triggers.
 
 Given the ids being watched and the latest status of each, say which reached a target status,
-which hit a failure status, which are still pending and which were not found. Also the event
+which hit a failure status, which are still pending and which were not found; for inbound orders
+(``InboundProgress``), which safeIds were found as which order and which not (yet). Also the event
 payload the triggers send and the tolerance of transient API errors. No I/O and no Airflow here,
 so that the sensor's poke and the trigger's loop cannot drift apart.
 """
