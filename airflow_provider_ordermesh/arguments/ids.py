@@ -6,15 +6,19 @@ from __future__ import annotations
 import ast
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from functools import cache
+from typing import TYPE_CHECKING, Any, Final
+
+from pydantic import ValidationError
 
 from airflow_provider_ordermesh.arguments import InvalidArgument
 from airflow_provider_ordermesh.arguments.narrowing import is_blank
 from airflow_provider_ordermesh.client.errors import InvalidRequestError
 from airflow_provider_ordermesh.client.inputs import checked_id as client_checked_id
-from airflow_provider_ordermesh.client.inputs import validated
 from airflow_provider_ordermesh.compat import AirflowFailException
-from airflow_provider_ordermesh.models.search import OrderSearch
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 
 def checked_id(value: Any, *, param: str) -> str:
@@ -97,9 +101,25 @@ def _safe_id_of(item: Any, *, where: str) -> str:
         item, where = item[SAFE_ID_KEY], f"{where}[{SAFE_ID_KEY!r}]"
     if not isinstance(item, str):
         raise InvalidArgument(f"{where}: expected a safeId string, got {type(item).__name__}; {SAFE_IDS_FIX}")
-    try:  # the id rule, then the order search's own rule for a safeId (visible text)
+    try:
         safe_id = client_checked_id(where, item)
-        validated(OrderSearch, {"safeIds": [safe_id]}, what=where)
     except InvalidRequestError as exc:
         raise InvalidArgument(f"{exc}; {SAFE_IDS_FIX}") from None
+    try:
+        _search_text().validate_python(safe_id)
+    except ValidationError as exc:
+        problem = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise InvalidArgument(f"{where}: {problem}; {SAFE_IDS_FIX}") from None
     return safe_id
+
+
+@cache
+def _search_text() -> TypeAdapter[str]:
+    """The rule the order search applies to each safeId (``models.search.OrderSearch.safe_ids`` is a
+    list of ``ShortText``: visible text, at most 255 characters), beyond the id rule; read from
+    ``models._base`` so that DAG parsing does not load the API models."""
+    from pydantic import TypeAdapter
+
+    from airflow_provider_ordermesh.models._base import ShortText
+
+    return TypeAdapter(ShortText)

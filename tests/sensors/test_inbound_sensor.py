@@ -235,6 +235,7 @@ BAD: list[Any] = [
     [{"order_id": "65add270441de72442397b6e"}],
     [{"safe_id": None}],
     ["a/b"],
+    ["\x80"],  # no visible content: the id rule lets it through, the order search does not
     "shop-1,shop-2",
     "[not json",
 ]
@@ -271,3 +272,18 @@ def test_the_defaults_are_an_hours_deadline_and_no_status_arguments():
     assert wait.lineage_reads == ("orders",)
     with pytest.raises(TypeError):
         OrderMeshInboundOrderSensor(task_id="typo", safe_ids=["shop-1"], target_statuses=["Open"])
+
+
+@pytest.mark.parametrize("safe_id", ["shop-1", "\x80", "\u200b", "x" * 256, "é" * 3, "None"])
+def test_a_safe_id_the_order_search_refuses_is_refused_by_the_argument_check_first(safe_id):
+    from airflow_provider_ordermesh.client.errors import InvalidRequestError
+    from airflow_provider_ordermesh.client.inputs import validated
+    from airflow_provider_ordermesh.models.search import OrderSearch
+
+    try:
+        validated(OrderSearch, {"safeIds": [safe_id]})
+    except InvalidRequestError:
+        with pytest.raises(ValueError, match=r"safe_ids\[0\]"):
+            OrderMeshInboundOrderSensor(task_id="wait", safe_ids=[safe_id])
+    else:
+        OrderMeshInboundOrderSensor(task_id="wait", safe_ids=[safe_id])
