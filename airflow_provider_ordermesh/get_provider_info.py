@@ -37,7 +37,12 @@ def get_provider_info() -> dict:
                 ],
             }
         ],
-        "sensors": [{"integration-name": "OrderMesh", "python-modules": [f"{PACKAGE}.sensors.status"]}],
+        "sensors": [
+            {
+                "integration-name": "OrderMesh",
+                "python-modules": [f"{PACKAGE}.sensors.status", f"{PACKAGE}.sensors.inbound"],
+            }
+        ],
         "transfers": [
             {
                 "source-integration-name": "OrderMesh",
@@ -55,7 +60,11 @@ def get_provider_info() -> dict:
         "triggers": [
             {
                 "integration-name": "OrderMesh",
-                "python-modules": [f"{PACKAGE}.triggers.status", f"{PACKAGE}.triggers.events"],
+                "python-modules": [
+                    f"{PACKAGE}.triggers.status",
+                    f"{PACKAGE}.triggers.events",
+                    f"{PACKAGE}.triggers.inbound",
+                ],
             }
         ],
         "extra-links": [

@@ -17,6 +17,7 @@ from airflow_provider_ordermesh.models.statuses import DEFAULT_SHIPMENT_STATUSES
 from airflow_provider_ordermesh.operators.inbound import OrderMeshSubmitInboundOrderOperator
 from airflow_provider_ordermesh.operators.orders import OrderMeshCreateOrdersOperator, OrderMeshRefundOperator
 from airflow_provider_ordermesh.operators.shipments import OrderMeshGeneratePackingSlipOperator
+from airflow_provider_ordermesh.sensors.inbound import OrderMeshInboundOrderSensor
 from airflow_provider_ordermesh.sensors.status import OrderMeshShipmentStatusSensor
 
 START = datetime(2026, 11, 1)
@@ -120,3 +121,23 @@ def test_the_inbound_snippet_maps_one_submission_per_shop_order() -> None:
         ).expand(body=shop_orders)
         # [END docs_webhooks_submit_inbound]
     assert tasks_of(built)["submit_inbound"].expand_input.value == {"body": shop_orders}
+
+
+def test_the_inbound_fallback_snippet_waits_for_every_mapped_submission() -> None:
+    with DAG("docs_inbound_fallback", schedule=None, start_date=START) as built:
+        shop_orders = [{"order": 1}, {"order": 2}]
+        # [START docs_webhooks_inbound_fallback]
+        submitted = OrderMeshSubmitInboundOrderOperator.partial(
+            task_id="submit_inbound", transformation_id="{{ var.value.ordermesh_transformation_id }}"
+        ).expand(body=shop_orders)
+        OrderMeshInboundOrderSensor(
+            task_id="wait_for_inbound_orders",
+            safe_ids=submitted.output,  # every mapped result; each one's safe_id is looked up
+            timeout=30 * 60,  # the deadline: a safeId not found by then fails the task as unknown
+            poke_interval=60,
+            deferrable=True,
+        )
+        # [END docs_webhooks_inbound_fallback]
+    wait = tasks_of(built)["wait_for_inbound_orders"]
+    assert wait.upstream_task_ids == {"submit_inbound"}
+    assert (wait.timeout, wait.deferrable) == (1800, True)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from airflow_provider_ordermesh.compat import BaseTrigger, TriggerEvent
@@ -28,16 +27,13 @@ from airflow_provider_ordermesh.hooks.connection_form import DEFAULT_CONN_ID
 from airflow_provider_ordermesh.models.statuses import ShipmentStatuses
 from airflow_provider_ordermesh.waits.coalesce import linger_for
 from airflow_provider_ordermesh.waits.progress import event_payload
-from airflow_provider_ordermesh.waits.step import WaitStep
-from airflow_provider_ordermesh.waits.watch import OrderWatch, ShipmentWatch, afetch
+from airflow_provider_ordermesh.waits.step import WaitStep, when
+from airflow_provider_ordermesh.waits.watch import OrderWatch, ShipmentWatch, Watch, afetch
 
 
-def _when(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")
-
-
-class _StatusTrigger(BaseTrigger):
-    """The polling loop both status triggers share; subclasses say what to watch."""
+class WaitTrigger(BaseTrigger):
+    """The polling loop every wait trigger shares (the status triggers here, and
+    ``triggers.inbound``); subclasses say what to watch and how they serialize."""
 
     def __init__(
         self,
@@ -73,7 +69,7 @@ class _StatusTrigger(BaseTrigger):
     def _classpath(self) -> str:
         return f"{type(self).__module__}.{type(self).__qualname__}"
 
-    def watch(self) -> ShipmentWatch | OrderWatch:  # pragma: no cover - each subclass defines it
+    def watch(self) -> Watch:  # pragma: no cover - each subclass defines it
         raise NotImplementedError
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
@@ -115,13 +111,12 @@ class _StatusTrigger(BaseTrigger):
             # The poll above is the final check once the deadline has passed.
             remaining = self.end_time - time.time()
             if remaining <= 0:
-                message = step.timeout_message(_when(self.end_time))
-                yield TriggerEvent(event_payload("timeout", message, step.progress))
+                yield TriggerEvent(step.at_deadline(when(self.end_time)).event())
                 return
             await asyncio.sleep(min(self.poll_interval, remaining))
 
 
-class OrderMeshShipmentStatusTrigger(_StatusTrigger):
+class OrderMeshShipmentStatusTrigger(WaitTrigger):
     """Wait in the triggerer until shipments reach a target status; see ``OrderMeshShipmentStatusSensor``.
 
     :param shipment_ids: Shipments to watch.
@@ -174,7 +169,7 @@ class OrderMeshShipmentStatusTrigger(_StatusTrigger):
         )
 
 
-class OrderMeshOrderStatusTrigger(_StatusTrigger):
+class OrderMeshOrderStatusTrigger(WaitTrigger):
     """Wait in the triggerer until orders or order items reach a target status.
 
     :param order_ids: Orders to watch.

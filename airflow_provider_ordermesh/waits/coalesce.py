@@ -6,7 +6,7 @@ client's CPU would go on request handling (httpx's connection pool rescans its c
 every request that starts or ends). Triggers are independent objects (Airflow builds, runs and
 cancels each on its own), so they are not merged; their searches are, below them:
 
-- A search by ids (``ids``, or ``orderIds`` for shipments) waits up to ``linger`` seconds for
+- A search by ids (``ids``, ``orderIds`` for shipments, ``safeIds`` for orders) waits up to ``linger`` seconds for
   others of the same kind: the same resource group, other filters and page size, sent by an
   interchangeable client (``AsyncOrderMeshClient.sharing_key``). Then the union of their ids
   goes out as searches of up to ``IDS_PER_SEARCH_MAX`` ids, ``SEARCHES_IN_FLIGHT`` at a time.
@@ -36,7 +36,7 @@ MAX_LINGER: Final = 0.2
 SEARCHES_IN_FLIGHT: Final = 4
 """Searches of one merged batch sent at a time (as many as the bulk engine keeps in flight)."""
 
-ID_FIELDS: Final = {"ids": "id", "orderIds": "order_id"}
+ID_FIELDS: Final = {"ids": "id", "orderIds": "order_id", "safeIds": "safe_id"}
 """The id filters that can be merged, and the record attribute that each one matches."""
 
 

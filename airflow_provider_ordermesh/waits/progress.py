@@ -1,7 +1,8 @@
 """How far a status wait has got: pure evaluation shared by the sensors and the triggers.
 
 Given the ids being watched and the latest status of each, say which reached a target status,
-which hit a failure status, which are still pending and which were not found. Also the event
+which hit a failure status, which are still pending and which were not found; for inbound orders
+(``InboundProgress``), which safeIds were found as which order and which not (yet). Also the event
 payload the triggers send and the tolerance of transient API errors. No I/O and no Airflow here,
 so that the sensor's poke and the trigger's loop cannot drift apart.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from airflow_provider_ordermesh.client.errors import RateLimitError, ServerError, TransportError
+from airflow_provider_ordermesh.wording import counted
 
 EventStatus = Literal["success", "failure", "timeout", "error"]
 EVENT_STATUSES: Final = ("success", "failure", "timeout", "error")
@@ -75,6 +77,50 @@ class Progress:
         return f"{len(self.reached)} reached a target status: " + listed(
             [f"{self.label(i)} {i} is {s}" for i, s in self.reached.items()]
         )
+
+    def waiting_message(self) -> str:
+        """What a poll that did not end the wait logs."""
+        return f"{len(self.reached)} reached a target status; still waiting: {self.pending_message()}"
+
+
+RECEIVER_HINT: Final = (
+    "OrderMesh reports an inbound order that could not be created only by its OrderCreation webhook, "
+    "so each of these either failed or is still queued, and this wait cannot tell which; it is not "
+    "a success. Receive the webhooks to learn the outcome (the provider's webhook receiver, "
+    "docs/webhooks.md), or look these safeIds up again later"
+)
+
+
+@dataclass(frozen=True)
+class InboundProgress(Progress):
+    """How far a wait for inbound orders has got: ``reached`` is ``{safeId: order id}`` of the
+    orders found, ``missing`` the safeIds not found (yet). There is no status to reach or fail: an
+    order exists or not, and one not found is never unknown to the grace (it may still be queued);
+    only the deadline ends that wait, with ``deadline_message``."""
+
+    default_label: str = "safeId"
+
+    def success_message(self) -> str:
+        return f"{counted(len(self.reached), 'inbound order')} created: " + listed(
+            [f"safeId {safe_id} is order {order_id}" for safe_id, order_id in self.reached.items()]
+        )
+
+    def waiting_message(self) -> str:
+        found = counted(len(self.reached), "inbound order")
+        return (
+            f"{found} of {len(self.reached) + len(self.missing)} found by safeId; not found yet: "
+            + listed(list(self.missing))
+        )
+
+    def deadline_message(self, deadline: str) -> str:
+        """The outcome at the deadline: the safeIds not found are unknown, never a success."""
+        message = (
+            f"outcome unknown at {deadline}: {counted(len(self.missing), 'inbound order')} not found by "
+            f"safeId: {listed(list(self.missing))}. {RECEIVER_HINT}"
+        )
+        if self.reached:
+            message += f". Found: {listed([f'{s} (order {o})' for s, o in self.reached.items()])}"
+        return message
 
 
 def listed(parts: list[str]) -> str:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
 from airflow_provider_ordermesh.waits.progress import (
     EventStatus,
+    InboundProgress,
     Progress,
     event_payload,
     is_transient,
@@ -22,8 +24,7 @@ from airflow_provider_ordermesh.waits.progress import (
     outcome,
 )
 from airflow_provider_ordermesh.waits.watch import (
-    OrderWatch,
-    ShipmentWatch,
+    Watch,
     check_max_consecutive_errors,
     check_unknown_id_grace,
 )
@@ -134,7 +135,7 @@ class WaitStep:
 
     def __init__(
         self,
-        watch: ShipmentWatch | OrderWatch,
+        watch: Watch,
         *,
         max_consecutive_errors: int,
         unknown_id_grace: int,
@@ -154,11 +155,7 @@ class WaitStep:
         if finished := outcome(progress):
             status, message = finished
             return Verdict(status, message, progress)
-        return Verdict(
-            "waiting",
-            f"{len(progress.reached)} reached a target status; still waiting: {progress.pending_message()}",
-            progress,
-        )
+        return Verdict("waiting", progress.waiting_message(), progress)
 
     def after_error(self, exc: BaseException) -> Verdict:
         """The verdict on a poll that failed: retry within the error budget, else end in an error."""
@@ -173,6 +170,18 @@ class WaitStep:
             self.progress,
         )
 
+    def at_deadline(self, deadline: str) -> Verdict:
+        """The verdict once the deadline has passed (after a final poll): a ``timeout`` naming what
+        is pending; for inbound orders, whose missing ones have no outcome to wait for here, a
+        ``failure`` saying the outcome is unknown (``InboundProgress.deadline_message``)."""
+        progress = self.progress if self.progress is not None else self.watch.assess({})
+        if not isinstance(progress, InboundProgress):
+            return Verdict("timeout", self.timeout_message(deadline), self.progress)
+        message = progress.deadline_message(deadline)
+        if self.budget.consecutive:
+            message += f" (the last poll failed: {self.budget.last_error})"
+        return Verdict("failure", message, progress)
+
     def timeout_message(self, deadline: str) -> str:
         """What a wait that ran out of time reports: what is still pending and the last error."""
         message = f"timed out at {deadline} while waiting"
@@ -181,6 +190,11 @@ class WaitStep:
         if self.budget.consecutive:
             message += f" (the last poll failed: {self.budget.last_error})"
         return message
+
+
+def when(epoch: float) -> str:
+    """A deadline (a UNIX epoch) as messages show it: an ISO time in UTC, to the second."""
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")
 
 
 def polls_before(waited_seconds: float, poll_interval: float) -> int:

@@ -26,7 +26,7 @@ from airflow_provider_ordermesh.models.statuses import (
 )
 
 if TYPE_CHECKING:
-    from airflow_provider_ordermesh.waits.progress import Progress
+    from airflow_provider_ordermesh.waits.progress import InboundProgress, Progress
 
 # ``progress`` (the verdict on a poll) and ``coalesce`` (the triggers' shared searches) load when
 # a wait runs: DAG parsing only builds a watch to check the arguments.
@@ -137,6 +137,10 @@ def check_max_consecutive_errors(value: Any) -> int:
     if not _whole_number_of_at_least_one(value):
         raise ValueError(f"max_consecutive_errors must be an integer of at least 1, got {value!r}")
     return int(value)
+
+
+DEFAULT_UNKNOWN_ID_GRACE: Final = 3
+"""Polls in a row an id looked up by id may stay unknown before the wait fails naming it."""
 
 
 def check_unknown_id_grace(value: Any) -> int:
@@ -419,10 +423,64 @@ class OrderWatch:
         )
 
 
+# --- inbound orders by safeId ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboundWatch:
+    """Inbound orders (``POST /v1/inbound/orders``) by their safeIds: each is done once an order
+    with that safeId exists, which is all a search can tell.
+
+    OrderMesh reports an inbound order that could not be created only by webhook, so a safeId not
+    found is never a failure or an unknown id here: it may still be queued. It waits until the
+    deadline, where ``WaitStep.at_deadline`` reports its outcome as unknown.
+    """
+
+    safe_ids: tuple[str, ...]
+
+    @classmethod
+    def build(cls, *, safe_ids: Iterable[str]) -> InboundWatch:
+        """Validate the safeIds (the client's id rule) before anything is sent; errors name them."""
+        checked = _checked(list(safe_ids), field="safe_ids")
+        if not checked:
+            raise EmptyWait(("safe_ids",))
+        return cls(tuple(dict.fromkeys(checked)))
+
+    def queries(self) -> list[Query]:
+        return [Query("orders", {"safeIds": chunk}) for chunk in _chunks(self.safe_ids)]
+
+    def follow_up(self, found: Mapping[str, Sequence[Any]]) -> list[Query]:
+        """Nothing more: every safeId was asked for."""
+        return []
+
+    def statuses_missed(self) -> list[str]:
+        """No statuses: an order that exists is done whatever its status."""
+        return []
+
+    def assess(self, found: Mapping[str, Sequence[Any]]) -> InboundProgress:
+        """``{safeId: order id}`` of the orders found; the other safeIds are missing, never unknown."""
+        from airflow_provider_ordermesh.waits.progress import InboundProgress
+
+        wanted = set(self.safe_ids)
+        created = {
+            order.safe_id: order.id
+            for order in found.get("orders", ())
+            if order.safe_id in wanted  # not asked for: an API that ignored the filter must not decide
+        }
+        return InboundProgress(
+            reached={safe_id: created[safe_id] for safe_id in self.safe_ids if safe_id in created},
+            missing=tuple(safe_id for safe_id in self.safe_ids if safe_id not in created),
+        )
+
+
+Watch = ShipmentWatch | OrderWatch | InboundWatch
+"""Any status wait's watch: what the sensors' poke and the triggers' loop drive alike."""
+
+
 # --- running the queries -----------------------------------------------------------------------
 
 
-def fetch(client: Any, watch: ShipmentWatch | OrderWatch, *, page_size: int) -> dict[str, list[Any]]:
+def fetch(client: Any, watch: Watch, *, page_size: int) -> dict[str, list[Any]]:
     """Every record the watch's queries, then its follow-up queries, match, through the sync client."""
     found: dict[str, list[Any]] = {}
     for query in watch.queries():
@@ -437,7 +495,7 @@ def _search(client: Any, query: Query, page_size: int) -> Any:
 
 
 async def afetch(
-    client: Any, watch: ShipmentWatch | OrderWatch, *, page_size: int, linger: float | None = None
+    client: Any, watch: Watch, *, page_size: int, linger: float | None = None
 ) -> dict[str, list[Any]]:
     """The same as ``fetch``, through the async client.
 

@@ -58,6 +58,9 @@ ARGUMENTS: dict[str, dict] = {  # by class name: each registered operator and se
     ),
     "OrderMeshShipmentStatusSensor": dict(task_id="wait_shipments", shipment_ids=[SHIPMENT_ID]),
     "OrderMeshOrderStatusSensor": dict(task_id="wait_orders", order_ids=[ORDER_ID]),
+    "OrderMeshInboundOrderSensor": dict(
+        task_id="wait_inbound", safe_ids="{{ ti.xcom_pull('inbound') | tojson }}", timeout=1800
+    ),
 }
 REGISTERED = [*provider_operators(), *provider_sensors()]
 """From ``get_provider_info()``: an operator or sensor added later is covered, or the test below asks for it."""

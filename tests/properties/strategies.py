@@ -45,3 +45,18 @@ def rendered(values: st.SearchStrategy[Any]) -> st.SearchStrategy[tuple[Any, dic
         values.map(lambda v: ("{{ params.v }}", {"v": v})),
         values.map(lambda v: ("{{ params.v | tojson }}", {"v": v})),
     )
+
+
+SUBMIT_RESULTS: st.SearchStrategy[Any] = st.fixed_dictionaries(
+    {"safe_id": st.one_of(st.just("shop-1"), st.just("never-1"), BLANKS, NUMBERS, TEXT)},
+    optional={"submitted": st.booleans(), "order_id": st.none(), "request_id": TEXT},
+)
+"""What ``OrderMeshSubmitInboundOrderOperator`` returns, its ``safe_id`` real, absent or garbage."""
+
+SAFE_ID_ARGUMENTS: st.SearchStrategy[Any] = st.one_of(
+    GARBAGE,
+    SUBMIT_RESULTS,
+    st.lists(st.one_of(SUBMIT_RESULTS, st.sampled_from(["shop-1", "never-1"]), TEXT, BLANKS), max_size=3),
+)
+"""What a sensor's ``safe_ids`` may be handed: safeIds, the submit operator's results (one, or a
+mapped task's list), mixtures, duplicates and garbage."""

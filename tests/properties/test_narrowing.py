@@ -24,8 +24,9 @@ from reliability.support import place_order, reset_stats
 from support.provider import provider_operators, provider_sensors
 
 from airflow_provider_ordermesh.operators import inbound, notes, orders, shipments
+from airflow_provider_ordermesh.sensors import inbound as inbound_sensor
 from airflow_provider_ordermesh.sensors import status
-from properties.strategies import BLANKS, FIGURES, GARBAGE, NUMBERS, rendered
+from properties.strategies import BLANKS, FIGURES, GARBAGE, NUMBERS, SAFE_ID_ARGUMENTS, rendered
 
 pytestmark = pytest.mark.sandbox
 
@@ -372,6 +373,7 @@ def test_every_registered_operator_and_sensor_is_driven_by_a_property():
         orders.OrderMeshCreateOrdersOperator.__name__,  # test_a_bulk_create_creates_at_most_one_order_...
         *(cls.__name__ for cls in SEARCHES),  # test_a_search_returns_no_more_than_its_filters_and_limit
         *(cls.__name__ for cls, _ in SENSORS),  # test_a_sensor_waits_only_for_the_ids_it_names
+        inbound_sensor.OrderMeshInboundOrderSensor.__name__,  # test_the_inbound_sensor_never_calls_...
     }
     registered = {cls.__name__ for cls in (*provider_operators(), *provider_sensors())}
     assert not registered - driven, f"drive these with a property: {sorted(registered - driven)}"
@@ -448,6 +450,45 @@ def test_a_sensor_waits_only_for_the_ids_it_names(om, sensor, argument, data):
         params,
         names=(argument, "does not know", "nothing to wait for"),
         applied_within_arguments=bounded,
+    )
+
+
+@settings(max_examples=150)  # each example that is sent waits for its (short) deadline
+@given(data=st.data())
+def test_the_inbound_sensor_never_calls_an_order_it_did_not_find_a_success(om, data):
+    from operators.data import order
+
+    from airflow_provider_ordermesh.models.orders import CreateOrder
+
+    state = om.backend.state
+    if "shop-1" not in state.orders_by_safe_id:  # found; "never-1" and the rest never are
+        om.backend.orders.create(CreateOrder.model_validate({**order(), "safeId": "shop-1"}), actor="test")
+    value, params = data.draw(rendered(SAFE_ID_ARGUMENTS))
+
+    def only_what_exists(result: Any) -> bool:
+        searches = om.stats()["requests"].get("orders.search", {})
+        if sum(searches.values()) > 10:  # a deadline of 0.05 s at a poll every 0.01 s
+            return False
+        if result is None:  # it failed: at the deadline, or on an answer it could not read
+            return True
+        return isinstance(result, dict) and all(
+            safe_id in state.orders_by_safe_id and state.orders_by_safe_id[safe_id].id == order_id
+            for safe_id, order_id in result.items()
+        )
+
+    judge(
+        om,
+        lambda: inbound_sensor.OrderMeshInboundOrderSensor(
+            task_id="wait",
+            hook_params=NO_RETRIES,
+            mode="poke",
+            poke_interval=0.01,
+            timeout=0.05,
+            safe_ids=value,
+        ),
+        params,
+        names=("safe_ids",),
+        applied_within_arguments=only_what_exists,
     )
 
 

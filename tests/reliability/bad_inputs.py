@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from airflow_provider_ordermesh.operators import inbound, notes, orders, shipments
+from airflow_provider_ordermesh.sensors import inbound as inbound_sensors
 from airflow_provider_ordermesh.sensors import status
 
 ORDER_ID = "65add270441de72442397b6e"
@@ -77,6 +78,7 @@ note = notes.OrderMeshCreateNoteOperator
 submit_inbound = inbound.OrderMeshSubmitInboundOrderOperator
 shipment_sensor = status.OrderMeshShipmentStatusSensor
 order_sensor = status.OrderMeshOrderStatusSensor
+inbound_sensor = inbound_sensors.OrderMeshInboundOrderSensor
 
 NOTE: dict[str, Any] = {"resource_type": "Order", "resource_id": ORDER_ID, "text": "call the customer"}
 REROUTE: dict[str, Any] = {"shipment_id": SHIPMENT_ID, "facility_id": FACILITY_ID, "reason": "facility down"}
@@ -384,4 +386,18 @@ CASES: dict[str, Case] = {
     "inbound transformation rendering None": case(
         submit_inbound, "transformation_id", body=ORDER, transformation_id="None"
     ),
+    # --- issue 27: the inbound fallback sensor's safeIds ---------------------------------------
+    "inbound sensor on safeIds rendering null": case(
+        inbound_sensor, "safe_ids", {"params": {"value": None}}, safe_ids="{{ params.value | tojson }}"
+    ),
+    "inbound sensor on no safeIds": case(inbound_sensor, "safe_ids", safe_ids=[]),
+    "inbound sensor on a safeId given twice": case(inbound_sensor, "safe_ids", safe_ids=["shop-1", "shop-1"]),
+    "inbound sensor on submit results without a safe_id": case(
+        inbound_sensor,
+        "safe_ids",
+        {"params": {"value": [{"submitted": True, "order_id": None}]}},
+        safe_ids="{{ params.value }}",
+    ),
+    "inbound sensor on a blank safeId": case(inbound_sensor, "safe_ids", safe_ids=["shop-1", " "]),
+    "inbound sensor on a number": case(inbound_sensor, "safe_ids", safe_ids=4711),
 }

@@ -5,14 +5,30 @@ from __future__ import annotations
 import subprocess
 import sys
 
-RUN_TIME_ONLY = ("waits.step", "waits.progress", "waits.coalesce", "triggers.status", "hooks.ordermesh")
+import pytest
+
+RUN_TIME_ONLY = (
+    "waits.step",
+    "waits.progress",
+    "waits.coalesce",
+    "triggers.status",
+    "triggers.inbound",
+    "hooks.ordermesh",
+)
 
 
-def test_importing_the_sensors_leaves_the_run_time_modules_unloaded():
+@pytest.mark.parametrize(
+    ("module", "built"),
+    [
+        ("status", "OrderMeshShipmentStatusSensor(task_id='wait', order_ids=['65add270441de72442397b6e'])"),
+        ("inbound", "OrderMeshInboundOrderSensor(task_id='wait', safe_ids=['shop-1'])"),
+    ],
+)
+def test_importing_the_sensors_leaves_the_run_time_modules_unloaded(module: str, built: str) -> None:
     script = (
         "import sys\n"
-        "from airflow_provider_ordermesh.sensors.status import OrderMeshShipmentStatusSensor\n"
-        "OrderMeshShipmentStatusSensor(task_id='wait', order_ids=['65add270441de72442397b6e'])\n"
+        f"from airflow_provider_ordermesh.sensors.{module} import {built.split('(')[0]}\n"
+        f"{built}\n"
         f"loaded = [m for m in {RUN_TIME_ONLY!r} if 'airflow_provider_ordermesh.' + m in sys.modules]\n"
         "assert loaded == [], loaded\n"
     )
