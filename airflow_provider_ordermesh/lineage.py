@@ -4,9 +4,10 @@ Datasets are named once, by ``assets``: namespace ``ordermesh://{api host}``, na
 (``orders``, ``shipments``, ``orders/audit_logs``). Each operator class says which resources it
 reads and writes (``lineage_reads`` / ``lineage_writes``); what a run adds (a file it read, the
 partition the transfer wrote, counts, the window) comes from ``lineage_details``, which the task
-fills from what it already knows: lineage never makes an OrderMesh request. The OpenLineage
-provider is imported inside the three ``get_openlineage_facets_*`` methods only, so the provider
-imports and runs without it, and DAG parsing pays nothing for lineage.
+fills from what it already knows: lineage never makes an OrderMesh request. A failure's error
+facet holds only ``client.errors.screened`` facts. The OpenLineage provider is imported inside the
+three ``get_openlineage_facets_*`` methods only, so the provider imports and runs without it, and
+DAG parsing pays nothing for lineage.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from airflow_provider_ordermesh.assets import host_of, namespace_and_name, resource_uri
+from airflow_provider_ordermesh.client.errors import screened
 
 PRODUCER = "https://github.com/ordermesh/airflow-provider-ordermesh"
 """The ``_producer`` of the facets this provider builds."""
@@ -55,7 +57,8 @@ class OrderMeshLineageMixin:
     @property
     def lineage_details(self) -> dict[str, Any]:
         """What this try learnt for lineage: ``input_files``, ``output_files`` (paths), ``counts`` (per
-        written resource), ``columns`` (name, kind), ``window`` ({since, before}), ``error`` (a message)."""
+        written resource), ``columns`` (name, kind), ``window`` ({since, before}), ``error`` (the
+        failure's ``screened`` facts)."""
         details: dict[str, Any] = self.__dict__.setdefault("_lineage_details", {})
         return details
 
@@ -129,13 +132,14 @@ class OrderMeshLineageMixin:
         return self._lineage(complete=True)
 
     def get_openlineage_facets_on_failure(self, task_instance: Any) -> Any:
-        """The datasets, with an error facet holding the failure's message (see ``record_failure``)."""
+        """The datasets, with an error facet holding the failure's facts (see ``record_failure``)."""
         return self._lineage(complete=True)
 
     def record_failure(self, exc: BaseException) -> None:
-        """Keep the failure's message for the error facet. The provider's messages name fields, ids and
-        the API's answer, never a secret (the client masks them) or an address or customer name."""
-        self.lineage_details["error"] = f"{type(exc).__name__}: {exc}"[:2000]
+        """Keep the failure for the error facet, screened (``client.errors.screened``): type, status,
+        path, field names, codes, request id; never the API's or our own free text, which can echo a
+        customer's name, address or email (the task log keeps it)."""
+        self.lineage_details["error"] = screened(exc)[:2000]
 
 
 def _statistics(

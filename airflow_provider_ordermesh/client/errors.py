@@ -16,7 +16,9 @@
         ├── RateLimitError        429
         └── ServerError           5xx
 
-No error ever carries a token, a secret or a request body: only what is safe to log.
+No error ever carries a token, a secret or a request body: only what is safe to log. What may
+leave the task log for a wider audience (OpenLineage's error facet) is ``screened(exc)``: the
+error's structured facts, none of its free text.
 """
 
 from __future__ import annotations
@@ -96,6 +98,7 @@ class ApiError(OrderMeshError):
         request_id: str | None = None,
         field_errors: dict[str, str] | None = None,
         retry_after: float | None = None,
+        codes: Sequence[str] = (),
     ):
         self.status = status
         self.method = method
@@ -104,6 +107,8 @@ class ApiError(OrderMeshError):
         self.request_id = request_id
         self.field_errors = dict(field_errors or {})
         self.retry_after = retry_after
+        self.codes = tuple(codes)
+        """The API's own error codes (``errors[].code``), when it sends any."""
         text = f"OrderMesh answered {status} to {method} {path}"
         if api_message:
             text += f": {api_message}"
@@ -159,3 +164,48 @@ def error_class_for(status: int) -> type[ApiError]:
     if status >= 500:
         return ServerError
     return _BY_STATUS.get(status, ApiError)
+
+
+def screened(exc: BaseException) -> str:
+    """``exc`` as the facts that cannot hold customer data or a secret, for readers beyond the task log.
+
+    The API's validation text may echo a value it refused (a name, an address, an email, as the
+    sandbox does for a country code), and so may a pydantic message of ours; the task log keeps
+    those words for the people who run the task, but OpenLineage's error facet reaches a lineage
+    backend's every reader. So only structured facts pass: the exception's type; for an API answer
+    the status, method and path (the ids in it are OrderMesh's), the refused fields' names, the
+    API's error codes and its request id; for a lost answer the method and path; for a request
+    refused before sending, what it was and the fields' names. An exception that wraps an OrderMesh
+    error (an ``AirflowFailException`` raised from one) gives that error's facts after its own
+    type; any other gives its type alone. Free text never passes, whatever its source.
+    """
+    origin = _ordermesh_origin(exc)
+    facts = [
+        type(exc).__name__ if origin in (exc, None) else f"{type(exc).__name__} from {type(origin).__name__}"
+    ]
+    if isinstance(origin, ApiError):
+        facts.append(f"HTTP {origin.status} to {origin.method} {origin.path}")
+    elif isinstance(origin, TransportError):
+        facts.append(f"no answer to {origin.method} {origin.path}")
+    elif isinstance(origin, InvalidRequestError):
+        facts.append(f"invalid {origin.what}, not sent")
+    if isinstance(origin, (ApiError, InvalidRequestError)) and origin.field_errors:
+        facts.append("fields " + ", ".join(field or "(body)" for field in origin.field_errors))
+    if isinstance(origin, ApiError):
+        if origin.codes:
+            facts.append("codes " + ", ".join(origin.codes))
+        if origin.request_id:
+            facts.append(f"request id {origin.request_id}")
+    return "; ".join(facts)
+
+
+def _ordermesh_origin(exc: BaseException) -> OrderMeshError | None:
+    """``exc`` if it is an OrderMesh error, else the first one it was raised from or during (if any)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, OrderMeshError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None

@@ -209,4 +209,5 @@ def api_error(operation: Operation[Any], response: Response) -> ApiError:
         request_id=request_id,
         field_errors=body.field_errors(),
         retry_after=retry_after,
+        codes=body.codes(),
     )

@@ -59,6 +59,10 @@ class ErrorBody(ApiModel):
         parts += [text for text in (e.describe() for e in self.errors) if text]
         return "; ".join(parts) or None
 
+    def codes(self) -> tuple[str, ...]:
+        """The API's error codes of its field errors, once each, in order (no value, no free text)."""
+        return tuple(dict.fromkeys(e.code for e in self.errors if e.code))
+
     def field_errors(self) -> dict[str, str]:
         """The API's message per field, for errors that name one."""
         return {e.where: e.text or "" for e in self.errors if e.where}

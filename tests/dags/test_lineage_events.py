@@ -11,6 +11,14 @@ from typing import Any, cast
 
 import pytest
 from support.dag_runner import run_dag, task_states
+from support.lineage_events import (
+    FULFILLMENT_TASKS,
+    assert_nightly_export,
+    complete_events,
+    datasets_by_task,
+    file_transport,
+    fulfillment_datasets,
+)
 
 from airflow_provider_ordermesh.assets import host_of
 
@@ -38,11 +46,8 @@ def events_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
         get_listener_manager = cast(Any, core_listeners.get_listener_manager)  # core's manager, its own type
 
     path = tmp_path / "events.jsonl"
-    monkeypatch.setenv(
-        "AIRFLOW__OPENLINEAGE__TRANSPORT",
-        json.dumps({"type": "file", "log_file_path": str(path), "append": True}),
-    )
-    monkeypatch.setenv("AIRFLOW__OPENLINEAGE__DISABLED", "False")
+    for name, value in file_transport(path).items():
+        monkeypatch.setenv(name, value)
 
     def forget_settings() -> None:
         for setting in vars(ol_conf).values():
@@ -63,27 +68,6 @@ def events_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
         forget_settings()
 
 
-def _complete(path: Path) -> list[dict[str, Any]]:
-    """The COMPLETE events of tasks (job names ``dag.task``) written so far."""
-    lines = path.read_text().splitlines() if path.exists() else []
-    events = [json.loads(line) for line in lines if line.strip()]
-    return [e for e in events if e.get("eventType") == "COMPLETE" and "." in e["job"]["name"]]
-
-
-def _pairs(datasets: list[dict[str, Any]]) -> tuple[tuple[str, str], ...]:
-    return tuple((d["namespace"], d["name"]) for d in datasets)
-
-
-def _by_task(path: Path, tasks: set[str]) -> dict[str, set[tuple[Any, Any]]]:
-    """``{task_id: {(inputs, outputs), ...}}`` of the given tasks (a mapped task: one per index)."""
-    found: dict[str, set[tuple[Any, Any]]] = {}
-    for event in _complete(path):
-        task_id = event["job"]["name"].rsplit(".", 1)[-1]
-        if task_id in tasks:
-            found.setdefault(task_id, set()).add((_pairs(event["inputs"]), _pairs(event["outputs"])))
-    return found
-
-
 def test_the_nightly_export_emits_its_ordermesh_inputs_and_partition_outputs(
     airflow_db, example_dag, ordermesh, example_orders, export_lake, monkeypatch, events_file
 ):
@@ -100,50 +84,26 @@ def test_the_nightly_export_emits_its_ordermesh_inputs_and_partition_outputs(
     run = run_dag(example_dag("ordermesh_nightly_export"), logical_date=day + timedelta(days=1))
     assert str(run.state) == "success", task_states(run)
 
-    complete = {e["job"]["name"].rsplit(".", 1)[-1]: e for e in _complete(events_file)}
-    namespace = f"ordermesh://{host_of(ordermesh.url)}"
-    for resource in ("orders", "shipments"):
-        event = complete[f"export_{resource}"]
-        partition = lake / f"resource={resource}" / f"date={day:%Y-%m-%d}"
-        assert _pairs(event["inputs"]) == ((namespace, resource),)
-        assert _pairs(event["outputs"]) == (("file", str(partition)),)
-        stats = event["outputs"][0]["outputFacets"]["outputStatistics"]
-        assert stats["fileCount"] == 1 and stats["rowCount"] >= 1
-        assert event["run"]["facets"]["ordermesh_window"]["since"] == day.isoformat()
+    assert_nightly_export(complete_events(events_file), f"ordermesh://{host_of(ordermesh.url)}", lake, day)
 
 
 def test_the_fulfillment_and_returns_dags_emit_exactly_their_ordermesh_datasets(
     airflow_db, example_dag, ordermesh, example_orders, tmp_path, events_file
 ):
     om = f"ordermesh://{host_of(ordermesh.url)}"
-    orders, shipments = ((om, "orders"),), ((om, "shipments"),)
+    orders = ((om, "orders"),)
     ordermesh.reset(speed=600, step_seconds=30, reject_rate=0.0)
     day = tmp_path / "orders.jsonl"
     day.write_text("".join(f"{json.dumps(o)}\n" for o in example_orders()[:10]), encoding="utf-8")
 
     run = run_dag(example_dag("ordermesh_order_fulfillment"), run_conf={"orders_file": str(day)})
     assert str(run.state) == "success", task_states(run)
-    fulfillment = {
-        "create_orders",
-        "wait_for_facilities",
-        "find_rejected",
-        "reroute_rejected",
-        "wait_until_shipped",
-        "collect_shipments",
-    }
-    assert _by_task(events_file, fulfillment) == {
-        "create_orders": {((("file", str(day)),), orders)},
-        "wait_for_facilities": {(shipments, ())},
-        "find_rejected": {(shipments, ())},
-        "reroute_rejected": {((), shipments)},
-        "wait_until_shipped": {(shipments, ())},
-        "collect_shipments": {(shipments, ())},
-    }
+    assert datasets_by_task(events_file, FULFILLMENT_TASKS) == fulfillment_datasets(om, day)
 
     ordermesh.reset(speed=0)
     run = run_dag(example_dag("ordermesh_returns_and_refunds"))
     assert str(run.state) == "success", task_states(run)
-    found = _by_task(
+    found = datasets_by_task(
         events_file, {"create_orders", "read_orders", "cancel_items", "refund_items", "read_back"}
     )
     assert found["read_orders"] == found["read_back"] == {(orders, ())}

@@ -19,10 +19,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from airflow_deployment import Deployment, wait_for
+from airflow_deployment import DAGS_DIR, Deployment, wait_for
+from support.lineage_events import (
+    EXPORTED,
+    FULFILLMENT_TASKS,
+    assert_nightly_export,
+    complete_events,
+    datasets_by_task,
+    file_transport,
+    fulfillment_datasets,
+    task_id_of,
+)
 from support.orders import create_orders, order_payload, shipment_ids_of
 
 from airflow_provider_ordermesh import compat
+from airflow_provider_ordermesh.assets import host_of
 from airflow_provider_ordermesh.sandbox.run.pytest_plugin import SandboxHandle
 
 pytestmark = [pytest.mark.deployment, pytest.mark.slow]
@@ -33,11 +44,29 @@ DEMO_SANDBOX = {"speed": 60, "step_seconds": 30, "reject_rate": 0.05, "seed": 7}
 FROZEN = {"speed": 0}
 """Nothing moves until the test says so."""
 
-RESOURCES = ("orders", "shipments")
-"""What the nightly export DAG exports, one task and one partition each."""
-
 DAY_OF_ORDERS = 300
 """Orders in dags/data/orders_2026-11-26.jsonl, which the fulfillment DAG creates."""
+
+ORDERS_FILE = DAGS_DIR / "data" / "orders_2026-11-26.jsonl"
+"""The fulfillment DAG's default ``orders_file``: the input dataset of its ``create_orders``."""
+
+
+@pytest.fixture(scope="module")
+def lineage_events(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The file every OpenLineage event of this module's deployment goes to (issue 28)."""
+    return tmp_path_factory.mktemp("openlineage") / "events.jsonl"
+
+
+@pytest.fixture(scope="module")
+def deployment_settings(lineage_events: Path) -> dict[str, str]:
+    """This module's deployment has the OpenLineage provider's file transport: its task runners emit
+    the events of every task to ``lineage_events``, as they would to Marquez or DataHub."""
+    return file_transport(lineage_events)
+
+
+def lineage_events_of(airflow: Deployment) -> Path:
+    """The events file a deployment of this module writes (``deployment_settings``)."""
+    return Path(json.loads(airflow.extra_env["AIRFLOW__OPENLINEAGE__TRANSPORT"])["log_file_path"])
 
 
 @dataclass(frozen=True)
@@ -68,6 +97,22 @@ def _fulfillment_report(airflow: Deployment, run_id: str, om: SandboxHandle) -> 
     assert om.stats()["orders"] == DAY_OF_ORDERS
 
 
+def _fulfillment_checked(airflow: Deployment, run_id: str, om: SandboxHandle) -> None:
+    """The report, and each OrderMesh task's COMPLETE event with exactly its datasets (issue 28):
+    the waits' events come from the worker that resumed them after the triggerer."""
+    _fulfillment_report(airflow, run_id, om)
+    events = lineage_events_of(airflow)
+
+    def every_task_reported() -> dict[str, Any] | None:
+        found = datasets_by_task(events, FULFILLMENT_TASKS, run_id)
+        return found if found.keys() == FULFILLMENT_TASKS else None
+
+    found = wait_for(
+        "a COMPLETE event of each OrderMesh task of the fulfillment run", every_task_reported, 60
+    )
+    assert found == fulfillment_datasets(f"ordermesh://{host_of(om.url)}", ORDERS_FILE)
+
+
 def _returns_balanced(airflow: Deployment, run_id: str, om: SandboxHandle) -> None:
     summary = airflow.xcom("ordermesh_returns_and_refunds", run_id, "verify_balances")
     assert summary["orders"] == 4 and summary["items_refunded"] == 2
@@ -80,7 +125,7 @@ EXAMPLE_RUNS = [
         "ordermesh_order_fulfillment",
         DEMO_SANDBOX,
         deferred=("wait_for_facilities", "wait_until_shipped"),
-        check=_fulfillment_report,
+        check=_fulfillment_checked,
     ),
     ExampleRun("ordermesh_returns_and_refunds", DEMO_SANDBOX, check=_returns_balanced),
 ]
@@ -124,8 +169,20 @@ def through_deferral(
     wait_for_task(airflow, dag_id, run_id, task_id, {"success"})
 
 
+TRIGGER_LOG_TAIL_WRITTEN = compat.airflow_version() >= (3, 2)
+"""Whether a finished trigger's last log lines are in its task log for sure when the run ends.
+
+Airflow 3.1's triggerer does not close a finished trigger's log file: it drops its logger and
+leaves the closing to whenever the logger is freed (3.2 closes the file itself), so the file's
+buffered tail, "Trigger fired event" included, may not be written yet when the task log is read.
+With the OpenLineage listener loaded in every component (this module's deployment, issue 28) the
+line was missing on 3.1 in 4 of 6 runs, though the triggerer's own log had it; 0 of 5 without.
+"""
+
+
 def assert_deferred_and_resumed(airflow: Deployment, dag_id: str, run_id: str, task_id: str) -> None:
-    """The task's log: a worker deferred it, the triggerer ran its trigger, a second worker resumed it."""
+    """The task's log: a worker deferred it, the triggerer ran its trigger, a second worker resumed it
+    (and, where the trigger's log is complete, the trigger fired in between)."""
     events = [str(line.get("event", "")) for line in airflow.task_log(dag_id, run_id, task_id)]
     # a worker parsing the DAG file: 3.3 logs the first, 3.1 and 3.2 only the second
     worker_start = ("Worker startup parse complete", "Filling up the DagBag from")
@@ -133,7 +190,7 @@ def assert_deferred_and_resumed(airflow: Deployment, dag_id: str, run_id: str, t
         worker_start,
         ("Pausing task as DEFERRED",),
         (f"/{task_id}/-1/1 (ID",),
-        ("Trigger fired event",),
+        *([("Trigger fired event",)] if TRIGGER_LOG_TAIL_WRITTEN else []),
         worker_start,
     ]
     position = 0
@@ -359,7 +416,7 @@ def _partition_rows(base: Path, resource: str, day: date) -> list[dict[str, Any]
 
 
 def test_a_cleared_night_of_the_nightly_export_replaces_its_partitions(
-    deployment, deployed_sandbox, deployed_api, export_base
+    deployment, deployed_sandbox, deployed_api, export_base, lineage_events
 ):
     dag_id = "ordermesh_nightly_export"
     deployment.unpause(LOAD_DAG_ID)  # the example consumer loads each exported window
@@ -371,16 +428,16 @@ def test_a_cleared_night_of_the_nightly_export_replaces_its_partitions(
 
     run_id = deployment.trigger(dag_id, data_interval=(night, night + timedelta(days=1)))
     assert deployment.wait_for_run(dag_id, run_id) == "success", deployment.explain(dag_id, run_id)
-    exported = {resource: _partition_rows(export_base, resource, night.date()) for resource in RESOURCES}
+    exported = {resource: _partition_rows(export_base, resource, night.date()) for resource in EXPORTED}
     assert sorted(row["id"] for row in exported["orders"]) == sorted(order_ids)
     assert sorted(row["id"] for row in exported["shipments"]) == sorted(shipment_ids)
 
     deployment.clear(dag_id, run_id)  # a re-run of the same night, as after a fix upstream
     assert deployment.wait_for_run(dag_id, run_id) == "success", deployment.explain(dag_id, run_id)
-    again = {resource: _partition_rows(export_base, resource, night.date()) for resource in RESOURCES}
+    again = {resource: _partition_rows(export_base, resource, night.date()) for resource in EXPORTED}
     assert again == exported  # replaced, not appended: no record twice
 
-    for resource in RESOURCES:
+    for resource in EXPORTED:
         asset_id = deployment.asset_id(f"ordermesh_{resource}_export")
         assert asset_id is not None
         ours = [
@@ -390,6 +447,18 @@ def test_a_cleared_night_of_the_nightly_export_replaces_its_partitions(
         ]
         assert [extra["rows"] for extra in ours] == [len(exported[resource])] * 2, ours
     assert_each_export_loaded_once(deployment, batched=compat.asset_events_batched())
+
+    # Lineage (issue 28): both tries of each export task, as the workers' file transport wrote them.
+    def both_runs_reported() -> list[dict[str, Any]] | None:
+        found = [e for e in complete_events(lineage_events, run_id) if task_id_of(e) in EXPORTS]
+        return found if len(found) >= 2 * len(EXPORTS) else None
+
+    events = wait_for("the COMPLETE events of both runs of each export task", both_runs_reported, 60)
+    assert len(events) == 2 * len(EXPORTS), [e["job"]["name"] for e in events]
+    assert_nightly_export(events, f"ordermesh://{host_of(deployed_sandbox.url)}", export_base, night)
+
+
+EXPORTS = {f"export_{resource}" for resource in EXPORTED}
 
 
 LOAD_DAG_ID = "ordermesh_load_orders_export"

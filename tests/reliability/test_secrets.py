@@ -4,8 +4,9 @@ The sandbox is given a distinctive client secret and password; every access and 
 it issues is recorded as the client receives it. Then everything a user or a log shipper could
 see is searched for those values: log records at DEBUG (root logger), what the task runner
 prints (stdout/stderr), task log files under ``AIRFLOW_HOME/logs``, XCom values, exception
-messages with their causes and tracebacks, and the reprs of hooks, clients, operators and
-triggers (and a trigger's ``serialize()`` output).
+messages with their causes and tracebacks, the reprs of hooks, clients, operators and triggers
+(and a trigger's ``serialize()`` output), and what each operator keeps for OpenLineage (its
+``lineage_details``, the error facet's text included).
 """
 
 from __future__ import annotations
@@ -69,8 +70,10 @@ class Evidence:
         self.add(f"{where}: traceback with causes", "".join(traceback.format_exception(error)))
 
     def add_task(self, where: str, task: Any, context: dict[str, Any]) -> None:
-        """The operator's repr, its hook's and client's (when built), and the XComs it pushed."""
+        """The operator's repr, its hook's and client's (when built), the XComs it pushed, and what it
+        keeps for its OpenLineage facets (a failure's error facet included)."""
         self.add(f"{where}: operator repr", repr(task))
+        self.add(f"{where}: lineage details", task.lineage_details)
         hook = task.__dict__.get("hook")
         if hook is not None:
             self.add(f"{where}: hook repr", repr(hook))
@@ -210,11 +213,14 @@ def _create() -> OrderMeshCreateOrderOperator:
 
 def test_a_401_for_a_wrong_secret_leaks_neither_it_nor_the_right_one(secret_sandbox, connect, evidence):
     connect(WRONG_SECRET)
-    refused = run_task(_create(), evidence, "wrong secret")
+    refused_task = _create()
+    refused = run_task(refused_task, evidence, "wrong secret")
     connect(CLIENT_SECRET)  # the right one is used too, so that a leak of it would show
     created = run_task(_create(), evidence, "right secret")
 
     assert "OrderMesh answered 401 to POST /user/v1/clients/token" in str(refused)
+    error_facet = refused_task.lineage_details["error"]  # what OpenLineage's error facet would carry
+    assert error_facet.startswith("AuthenticationError; HTTP 401 to POST /user/v1/clients/token")
     assert created["already_existed"] is False
     evidence.assert_no_secret()
 

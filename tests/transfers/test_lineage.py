@@ -155,7 +155,7 @@ def test_operators_report_what_they_wrote_and_read_without_extra_requests(om, tm
     assert om.stats()["requestsTotal"] == requests  # lineage made no request
 
 
-def test_a_failure_reports_the_apis_message_as_an_error_facet_without_the_secret(om):
+def test_a_failure_reports_its_status_and_path_as_an_error_facet_without_the_secret(om):
     _ol()
     from airflow_provider_ordermesh.compat import AirflowFailException
     from airflow_provider_ordermesh.operators.orders import OrderMeshCancelOrderOperator
@@ -168,8 +168,101 @@ def test_a_failure_reports_the_apis_message_as_an_error_facet_without_the_secret
 
     facets = _as_json(cancel.get_openlineage_facets_on_failure(None).run_facets)
     message = facets["errorMessage"]["message"]
-    assert "404" in message or "not found" in message.lower()
+    assert message.startswith("NotFoundError; HTTP 404 to POST /v1/orders/cancel; request id sbx-")
     assert om.client_secret not in message and facets["errorMessage"]["programmingLanguage"] == "python"
+
+
+CUSTOMER = "Grace Hopper, 12 Harbor Rd, grace.hopper@example.com"
+"""A customer's name, address and email, put where the country code belongs (a mapping slip)."""
+
+
+class _UncheckedCreateOrder:
+    """``OrderMeshCreateOrderOperator`` sending its payload unchecked (``make`` builds one), so that the
+    sandbox's own validation answers: what an API rule the client does not know gets back."""
+
+    @staticmethod
+    def make(payload):
+        from airflow_provider_ordermesh.client.operation import Operation
+        from airflow_provider_ordermesh.operators.orders import OrderMeshCreateOrderOperator
+
+        class Unchecked(OrderMeshCreateOrderOperator):
+            def perform(self, context):
+                return self.client.execute(Operation.of("orders.create", lambda answer: answer, body=payload))
+
+        return Unchecked(task_id="create", payload=payload, hook_params=FAST_RETRIES)
+
+
+@pytest.mark.parametrize("checked", [True, False], ids=["refused-by-the-client", "refused-by-the-api"])
+def test_an_error_facet_names_the_refused_field_but_never_the_customer_data_the_message_echoes(om, checked):
+    _ol()
+    from airflow_provider_ordermesh.compat import AirflowFailException
+    from airflow_provider_ordermesh.operators.orders import OrderMeshCreateOrderOperator
+
+    payload = order(external_id="echo-1")
+    payload["shippingAddress"] = {**payload["shippingAddress"], "countryCode": CUSTOMER}
+    create = (
+        OrderMeshCreateOrderOperator(task_id="create", payload=payload, hook_params=FAST_RETRIES)
+        if checked
+        else _UncheckedCreateOrder.make(payload)
+    )
+    with pytest.raises(AirflowFailException) as failed:
+        run_op(create)
+
+    message = _as_json(create.get_openlineage_facets_on_failure(None).run_facets)["errorMessage"]["message"]
+    assert CUSTOMER in str(failed.value)  # the echo is real: the task log shows it to whoever runs the task
+    if checked:
+        assert message == (
+            "AirflowFailException from InvalidRequestError; invalid payload, not sent; "
+            "fields shippingAddress.countryCode"
+        )
+    else:
+        assert message.startswith(
+            "BadRequestError; HTTP 400 to POST /v1/orders; fields shippingAddress.countryCode; request id "
+        )
+    for part in (*CUSTOMER.split(", "), "Grace", "Hopper", "example.com", om.client_secret):
+        assert part not in message
+    assert om.stats()["requests"].get("orders.create", {}) == ({} if checked else {"400": 1})
+
+
+def test_a_fail_event_carries_the_openlineage_providers_error_text_instead_of_the_screened_facet(om):
+    """Pins the limit docs/lineage.md states: given the task's exception, the OpenLineage provider's
+    adapter (as its listener calls it on 3.x) replaces the operator's ``errorMessage`` facet with
+    ``str(exception)`` and the stack trace. When a provider release stops doing so, this fails and
+    the limit can go."""
+    _ol()
+    from airflow.providers.openlineage.plugins.adapter import OpenLineageAdapter
+    from openlineage.client import OpenLineageClient
+    from openlineage.client.transport.transport import Transport
+
+    from airflow_provider_ordermesh.compat import AirflowFailException
+
+    class Kept(Transport):
+        kind = "kept"
+
+        def emit(self, event):
+            return None
+
+    payload = order(external_id="echo-fail-event")
+    payload["shippingAddress"] = {**payload["shippingAddress"], "countryCode": CUSTOMER}
+    create = _UncheckedCreateOrder.make(payload)
+    with pytest.raises(AirflowFailException) as failed:
+        run_op(create)
+
+    event = OpenLineageAdapter(client=OpenLineageClient(transport=Kept())).fail_task(
+        run_id="01900000-0000-7000-8000-000000000028",
+        job_name="orders_dag.create",
+        end_time="2026-11-26T00:00:00+00:00",
+        task=create.get_openlineage_facets_on_failure(None),
+        nominal_start_time=None,
+        nominal_end_time=None,
+        owners=[],
+        tags=[],
+        job_description=None,
+        error=failed.value,
+    )
+    facet = _as_json(event.run.facets or {})["errorMessage"]
+    assert facet["message"] == str(failed.value) and CUSTOMER in facet["message"]
+    assert "BadRequestError" in facet["stackTrace"]  # the cause's traceback, the API's words with it
 
 
 def test_importing_the_operators_does_not_load_openlineage():
