@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 from airflow_deployment import DISTRIBUTED, Deployment, wait_for
 from services import LAKE_BUCKET
+from support.lineage_events import EXPORTED
 from support.orders import create_orders, shipment_ids_of
-from test_real_deployment import RESOURCES, _polls, _reported_orders, wait_for_task
+from test_real_deployment import _polls, _reported_orders, wait_for_task
 
 from airflow_provider_ordermesh import compat
 from airflow_provider_ordermesh.client import OrderMeshClient
@@ -262,20 +263,20 @@ def test_a_night_exported_to_s3_and_rerun_on_the_other_worker_holds_each_record_
         only_worker(airflow, WORKERS[0])
         run_id = airflow.trigger(EXPORT, data_interval=(night, night + timedelta(days=1)))
         assert airflow.wait_for_run(EXPORT, run_id, timeout=300) == "success", airflow.explain(EXPORT, run_id)
-        assert {r: sorted(_partition(lake, r, day)) for r in RESOURCES} == expected
+        assert {r: sorted(_partition(lake, r, day)) for r in EXPORTED} == expected
 
         only_worker(airflow, WORKERS[1])
         airflow.clear(EXPORT, run_id)
         assert airflow.wait_for_run(EXPORT, run_id, timeout=300) == "success", airflow.explain(EXPORT, run_id)
-        assert {r: sorted(_partition(lake, r, day)) for r in RESOURCES} == expected
+        assert {r: sorted(_partition(lake, r, day)) for r in EXPORTED} == expected
     finally:
         for name in WORKERS:
             if not airflow.components[name].alive():
                 airflow.start(name)
-    for resource in RESOURCES:
+    for resource in EXPORTED:
         hosts = [attempt["hostname"] for attempt in airflow.tries(EXPORT, run_id, f"export_{resource}")]
         assert hosts == list(WORKERS)
-    report(record_property, "export partitions", {r: len(expected[r]) for r in RESOURCES})
+    report(record_property, "export partitions", {r: len(expected[r]) for r in EXPORTED})
 
 
 LOST_TASK_NOT_RETRIED = 'duplicate key value violates unique constraint "task_instance_current_key"'
