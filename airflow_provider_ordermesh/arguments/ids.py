@@ -3,8 +3,6 @@ safeIds of submitted inbound orders, as a sensor takes them."""
 
 from __future__ import annotations
 
-import ast
-import json
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final
@@ -15,6 +13,7 @@ from airflow_provider_ordermesh.arguments import InvalidArgument
 from airflow_provider_ordermesh.arguments.narrowing import is_blank
 from airflow_provider_ordermesh.client.errors import InvalidRequestError
 from airflow_provider_ordermesh.client.inputs import checked_id as client_checked_id
+from airflow_provider_ordermesh.client.inputs import rendered_value
 from airflow_provider_ordermesh.compat import AirflowFailException
 
 if TYPE_CHECKING:
@@ -79,15 +78,13 @@ def _parsed(value: Any, *, param: str) -> Any:
     ``{{ ti.xcom_pull(...) }}`` renders); any other value as it is."""
     if not isinstance(value, str) or not value.strip().startswith(("[", "{")):
         return value
-    for parse in (json.loads, ast.literal_eval):
-        try:
-            return parse(value.strip())
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            continue
-    raise InvalidArgument(
-        f"{param} is {value[:80]!r}, which looks like a list or object but cannot be read; render it "
-        "with the '| tojson' filter, or pass the XComArg itself"
-    )
+    try:
+        return rendered_value(value.strip())
+    except ValueError:
+        raise InvalidArgument(
+            f"{param} is {value[:80]!r}, which looks like a list or object but cannot be read; render it "
+            "with the '| tojson' filter, or pass the XComArg itself"
+        ) from None
 
 
 def _safe_id_of(item: Any, *, where: str) -> str:

@@ -1,4 +1,4 @@
-"""Input checks before any request: request bodies against their models, and ids.
+"""Input checks before any request: request bodies against their models, ids, and rendered lists.
 
 The one home of both checks: the resource groups, the waits behind sensors and triggers, and the
 operators all call these, so every layer accepts exactly what the client sends.
@@ -6,6 +6,8 @@ operators all call these, so every layer accepts exactly what the client sends.
 
 from __future__ import annotations
 
+import ast
+import json
 from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 
@@ -57,3 +59,14 @@ def checked_id(name: str, value: Any) -> str:
     if problem:
         raise InvalidRequestError("request", {name: problem})
     return text
+
+
+def rendered_value(text: str) -> Any:
+    """The value a template's rendering of a list or dict holds: JSON (``| tojson``) or a Python
+    literal (what ``{{ ti.xcom_pull(...) }}`` renders). ``ValueError`` when it is neither."""
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            return parse(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+    raise ValueError(f"{text[:80]!r} is neither JSON nor a Python literal")

@@ -9,13 +9,11 @@ that have none yet cost one more search (are they known to OrderMesh at all?).
 
 from __future__ import annotations
 
-import ast
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
-from airflow_provider_ordermesh.client.inputs import checked_id
+from airflow_provider_ordermesh.client.inputs import checked_id, rendered_value
 from airflow_provider_ordermesh.limits import PAGE_SIZE_MAX
 from airflow_provider_ordermesh.models.statuses import (
     DEFAULT_ORDER_STATUSES,
@@ -87,13 +85,12 @@ def id_list(value: Any, *, field: str) -> list[str]:
 
 
 def _parse_list(text: str, *, field: str) -> list[Any]:
-    for parse in (json.loads, ast.literal_eval):
-        try:
-            parsed = parse(text)
-        except (ValueError, SyntaxError):
-            continue
-        if isinstance(parsed, list):
-            return parsed
+    try:
+        parsed = rendered_value(text)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, list):
+        return parsed
     raise ValueError(f"{field}: {text[:80]!r} is not a list")
 
 
